@@ -1,0 +1,127 @@
+//! The `mailroom` command line: subcommands and every setting, each also read from the environment.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mailroom",
+    version,
+    about = "Mailroom: keep recipients and messages, schedule mailings, send them and see every attempt.",
+    long_about = "Mailroom: keep recipients and messages, schedule mailings, send them and see every \
+                  attempt.\n\nWith no settings at all it runs embedded: a SQLite file, an in-process \
+                  cache and an outbox folder for mail, all under ./data. Every option can also be set \
+                  through the environment variable named beside it."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Serve the REST API, the web app and the API docs (the default). Applies pending migrations first.
+    Serve,
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Print the OpenAPI document of the REST API (JSON).
+    Openapi {
+        /// Write it to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Folder for the embedded mode's files: the SQLite database, the generated JWT secret and the
+    /// mail outbox. Created when missing.
+    #[arg(long, env = "DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Database to use: postgres://user:password@host:5432/name, or sqlite://path/to/file.db.
+    /// [default: sqlite://<DATA_DIR>/mailroom.db]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
+    pub database_url: Option<String>,
+
+    /// Most database connections this process keeps open.
+    #[arg(long, env = "DATABASE_POOL_SIZE", default_value_t = 10, global = true)]
+    pub database_pool_size: u32,
+
+    /// Redis for the shared cache, e.g. redis://127.0.0.1:6379. Without it the cache lives in the
+    /// process (fine for one process; several processes need Redis).
+    #[arg(long, env = "REDIS_URL", hide_env_values = true, global = true)]
+    pub redis_url: Option<String>,
+
+    /// SMTP server for outgoing mail: smtp://host:25, smtps://user:password@host:465 or
+    /// smtp://user:password@host:587?tls=required. Without it every mail is written as an .eml
+    /// file to <DATA_DIR>/outbox and logged.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true, global = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of Mailroom's own mail (confirmations, password resets).
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "Mailroom <mailroom@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+
+    /// Secret that signs access tokens; at least 32 characters, the same in every process. When
+    /// unset in the embedded mode, one is generated and kept in <DATA_DIR>/jwt_secret. Required
+    /// with PostgreSQL.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true, global = true)]
+    pub jwt_secret: Option<String>,
+
+    /// The address people reach Mailroom at, used in links sent by mail.
+    /// [default: http://<BIND>]
+    #[arg(long, env = "PUBLIC_BASE_URL", global = true)]
+    pub public_base_url: Option<String>,
+
+    /// Address and port to listen on.
+    #[arg(long, env = "BIND", default_value = "127.0.0.1:8080", global = true)]
+    pub bind: String,
+
+    /// Folder holding the built web app (trunk's output).
+    /// [default: frontend/dist of the source tree this binary was built from]
+    #[arg(long, env = "SPA_DIR", global = true)]
+    pub spa_dir: Option<PathBuf>,
+
+    /// Log format: human-readable lines, or one JSON object per line for log collectors.
+    /// The level is set with RUST_LOG (default: info).
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty, global = true)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn serve_is_the_default_and_options_may_follow_a_subcommand() {
+        let cli = Cli::try_parse_from(["mailroom"]).expect("parses");
+        assert!(cli.command.is_none());
+        let cli =
+            Cli::try_parse_from(["mailroom", "migrate", "--data-dir", "/tmp/x"]).expect("parses");
+        assert!(matches!(cli.command, Some(Command::Migrate)));
+        assert_eq!(cli.config.data_dir, PathBuf::from("/tmp/x"));
+    }
+}

@@ -1,0 +1,269 @@
+//! Settings resolved from the command line and environment (`cli::Config`), with the embedded-mode
+//! defaults filled in and every value checked once, at start-up.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rand::RngCore;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::cli::Config;
+use crate::db::{Backend, DatabaseUrl};
+use crate::mail::{MailSettings, MailTransport};
+
+/// Short secrets can be brute-forced offline from a single token.
+const MIN_JWT_SECRET_LEN: usize = 32;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: DatabaseUrl,
+    pub database_pool_size: u32,
+    pub redis_url: Option<SecretString>,
+    pub mail: MailSettings,
+    pub jwt_secret: SecretString,
+    pub public_base_url: PublicBaseUrl,
+    pub bind: String,
+    pub spa_dir: PathBuf,
+}
+
+/// The address people reach Mailroom at, without a trailing slash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicBaseUrl(String);
+
+impl PublicBaseUrl {
+    pub fn parse(raw: &str) -> Result<Self, ConfigError> {
+        let trimmed = raw.trim().trim_end_matches('/');
+        let rest = trimmed
+            .strip_prefix("https://")
+            .or_else(|| trimmed.strip_prefix("http://"));
+        match rest {
+            Some(host) if !host.is_empty() => Ok(Self(trimmed.to_owned())),
+            _ => Err(ConfigError::PublicBaseUrl(raw.to_owned())),
+        }
+    }
+
+    /// An absolute link to a path of the web app, e.g. `join("/confirm?token=…")`.
+    pub fn join(&self, path: &str) -> String {
+        format!("{}/{}", self.0, path.trim_start_matches('/'))
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.0.starts_with("https://")
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(transparent)]
+    DatabaseUrl(#[from] crate::db::pool::DatabaseUrlError),
+    #[error("REDIS_URL '{0}' must start with redis://, rediss:// or unix://")]
+    RedisUrl(String),
+    #[error("PUBLIC_BASE_URL '{0}' must be an absolute http:// or https:// address")]
+    PublicBaseUrl(String),
+    #[error("JWT_SECRET must have at least {MIN_JWT_SECRET_LEN} characters (it has {0})")]
+    JwtSecretTooShort(usize),
+    #[error(
+        "JWT_SECRET is required with PostgreSQL: every API and worker process must sign and \
+         check tokens with the same secret (generate one with `openssl rand -hex 32`)"
+    )]
+    JwtSecretRequired,
+    #[error("cannot read or write {path}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailConfigError),
+}
+
+impl Settings {
+    pub fn from_config(config: &Config) -> Result<Self, ConfigError> {
+        let database_url = match &config.database_url {
+            Some(url) => DatabaseUrl::parse(url)?,
+            None => DatabaseUrl::sqlite_file(&config.data_dir.join("mailroom.db")),
+        };
+        let redis_url = match config.redis_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(url) if is_redis_url(url) => Some(SecretString::from(url.to_owned())),
+            Some(url) => return Err(ConfigError::RedisUrl(url.to_owned())),
+        };
+        let jwt_secret = match config.jwt_secret.as_deref() {
+            Some(secret) if secret.chars().count() < MIN_JWT_SECRET_LEN => {
+                return Err(ConfigError::JwtSecretTooShort(secret.chars().count()));
+            }
+            Some(secret) => SecretString::from(secret.to_owned()),
+            None if database_url.backend() == Backend::Postgres => {
+                return Err(ConfigError::JwtSecretRequired);
+            }
+            None => load_or_create_secret(&config.data_dir.join("jwt_secret"))?,
+        };
+        let public_base_url = match &config.public_base_url {
+            Some(url) => PublicBaseUrl::parse(url)?,
+            None => PublicBaseUrl::parse(&format!("http://{}", config.bind))?,
+        };
+        let transport = match config.smtp_url.as_deref().map(str::trim) {
+            None | Some("") => MailTransport::Outbox(config.data_dir.join("outbox")),
+            Some(url) => MailTransport::Smtp(SecretString::from(url.to_owned())),
+        };
+        let mail = MailSettings::new(transport, &config.mail_from)?;
+        let spa_dir = config
+            .spa_dir
+            .clone()
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend/dist"));
+        Ok(Self {
+            database_url,
+            database_pool_size: config.database_pool_size.max(1),
+            redis_url,
+            mail,
+            jwt_secret,
+            public_base_url,
+            bind: config.bind.clone(),
+            spa_dir,
+        })
+    }
+}
+
+fn is_redis_url(url: &str) -> bool {
+    ["redis://", "rediss://", "unix://", "redis+unix://"]
+        .iter()
+        .any(|scheme| url.starts_with(scheme))
+}
+
+/// Reads the embedded mode's signing secret, creating it (readable by the owner only) on first run,
+/// so sessions survive a restart without anyone having to configure a secret.
+fn load_or_create_secret(path: &Path) -> Result<SecretString, ConfigError> {
+    let io_error = |source| ConfigError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    match std::fs::read_to_string(path) {
+        Ok(existing) if existing.trim().len() >= MIN_JWT_SECRET_LEN => {
+            return Ok(SecretString::from(existing.trim().to_owned()));
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_error(e)),
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(io_error)?;
+    }
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(io_error)?;
+    file.write_all(secret.as_bytes()).map_err(io_error)?;
+    tracing::info!(path = %path.display(), "generated a new JWT secret");
+    Ok(SecretString::from(secret))
+}
+
+impl Settings {
+    pub fn redis_url(&self) -> Option<&str> {
+        self.redis_url.as_ref().map(ExposeSecret::expose_secret)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::Cli;
+
+    fn config(args: &[&str], data_dir: &Path) -> Config {
+        let mut argv = vec![
+            "mailroom",
+            "--data-dir",
+            data_dir.to_str().expect("utf-8 path"),
+        ];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).expect("parses").config
+    }
+
+    #[test]
+    fn with_no_settings_everything_lives_under_the_data_folder() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let settings = Settings::from_config(&config(&[], dir.path())).expect("valid");
+        assert_eq!(settings.database_url.backend(), Backend::Sqlite);
+        assert_eq!(
+            settings.database_url.sqlite_path(),
+            Some(dir.path().join("mailroom.db"))
+        );
+        assert!(settings.redis_url.is_none());
+        assert!(
+            matches!(&settings.mail.transport, MailTransport::Outbox(p) if *p == dir.path().join("outbox"))
+        );
+        assert_eq!(settings.public_base_url.as_str(), "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn the_generated_jwt_secret_is_kept_and_private() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let first = Settings::from_config(&config(&[], dir.path())).expect("valid");
+        let second = Settings::from_config(&config(&[], dir.path())).expect("valid");
+        assert_eq!(
+            first.jwt_secret.expose_secret(),
+            second.jwt_secret.expose_secret(),
+            "a restart keeps the secret"
+        );
+        assert!(first.jwt_secret.expose_secret().len() >= MIN_JWT_SECRET_LEN);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("jwt_secret"))
+                .expect("secret file")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+
+    #[test]
+    fn postgres_without_a_jwt_secret_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let err = Settings::from_config(&config(
+            &["--database-url", "postgres://localhost/mailroom"],
+            dir.path(),
+        ))
+        .expect_err("refused");
+        assert!(matches!(err, ConfigError::JwtSecretRequired));
+    }
+
+    #[test]
+    fn a_short_jwt_secret_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let err = Settings::from_config(&config(&["--jwt-secret", "short"], dir.path()))
+            .expect_err("refused");
+        assert_eq!(
+            err.to_string(),
+            "JWT_SECRET must have at least 32 characters (it has 5)"
+        );
+    }
+
+    #[test]
+    fn a_redis_url_with_another_scheme_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let err = Settings::from_config(&config(&["--redis-url", "http://cache"], dir.path()))
+            .expect_err("refused");
+        assert!(matches!(err, ConfigError::RedisUrl(_)));
+    }
+
+    #[test]
+    fn the_public_base_url_loses_its_trailing_slash_and_joins_paths() {
+        let url = PublicBaseUrl::parse("https://mail.example.org/").expect("valid");
+        assert_eq!(
+            url.join("/confirm?token=abc"),
+            "https://mail.example.org/confirm?token=abc"
+        );
+        assert!(url.is_https());
+        assert!(PublicBaseUrl::parse("mail.example.org").is_err());
+    }
+}

@@ -1,0 +1,131 @@
+//! Rows as stored, and the forms that insert them. The web layer maps these to wire types.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{attempts, clients, mailing_clients, mailings, messages, users};
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = users)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub full_name: String,
+    pub role: String,
+    pub state: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub full_name: &'a str,
+    pub role: &'a str,
+    pub state: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = clients)]
+pub struct ClientRow {
+    pub id: i64,
+    pub owner_id: i64,
+    pub email: String,
+    pub full_name: String,
+    pub comment: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = clients)]
+pub struct NewClient<'a> {
+    pub owner_id: i64,
+    pub email: &'a str,
+    pub full_name: &'a str,
+    pub comment: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = messages)]
+pub struct MessageRow {
+    pub id: i64,
+    pub owner_id: i64,
+    pub subject: String,
+    pub body: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = messages)]
+pub struct NewMessage<'a> {
+    pub owner_id: i64,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = mailings)]
+pub struct MailingRow {
+    pub id: i64,
+    pub owner_id: i64,
+    pub message_id: i64,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub status: String,
+    pub disabled: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = mailings)]
+pub struct NewMailing<'a> {
+    pub owner_id: i64,
+    pub message_id: i64,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub status: &'a str,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = mailing_clients)]
+pub struct MailingClientRow {
+    pub mailing_id: i64,
+    pub client_id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = attempts)]
+pub struct AttemptRow {
+    pub id: i64,
+    pub mailing_id: i64,
+    pub client_id: Option<i64>,
+    pub client_email: String,
+    pub attempted_at: NaiveDateTime,
+    pub status: String,
+    pub server_response: String,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = attempts)]
+pub struct NewAttempt<'a> {
+    pub mailing_id: i64,
+    pub client_id: Option<i64>,
+    pub client_email: &'a str,
+    pub attempted_at: NaiveDateTime,
+    pub status: &'a str,
+    pub server_response: &'a str,
+}

@@ -1,0 +1,84 @@
+//! What answers when no route matched: a 405 with `Allow` when the path exists under another method,
+//! otherwise a 404 — both as problem documents.
+//!
+//! actix's method macros guard whole resources, so a wrong method falls through to the default
+//! service like an unknown path would; the OpenAPI document knows every path and its methods, so it
+//! tells the two apart.
+
+use actix_web::dev::ResourceDef;
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use mailroom_domain::wire::{Problem, ProblemKind};
+use utoipa::openapi::OpenApi;
+
+use super::problem::{ProblemError, problem_response};
+
+/// Every documented path with the methods it answers.
+pub struct KnownRoutes(Vec<(ResourceDef, Vec<&'static str>)>);
+
+impl KnownRoutes {
+    pub fn from_openapi(api: &OpenApi) -> Self {
+        let routes = api
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let mut methods = Vec::new();
+                for (name, present) in [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ] {
+                    if present {
+                        methods.push(name);
+                    }
+                }
+                (ResourceDef::new(path.as_str()), methods)
+            })
+            .collect();
+        Self(routes)
+    }
+
+    /// The methods `path` answers, when some route has this path.
+    pub fn allowed(&self, path: &str) -> Option<&[&'static str]> {
+        self.0
+            .iter()
+            .find(|(def, _)| def.is_match(path))
+            .map(|(_, methods)| methods.as_slice())
+    }
+}
+
+pub async fn no_route(
+    req: HttpRequest,
+    known: web::Data<KnownRoutes>,
+) -> Result<HttpResponse, ProblemError> {
+    if let Some(allowed) = known.allowed(req.path()) {
+        let problem = Problem::new(
+            ProblemKind::MethodNotAllowed,
+            format!("{} is not allowed on {}", req.method(), req.path()),
+        );
+        let mut response = problem_response(&problem);
+        if let Ok(value) = header::HeaderValue::from_str(&allowed.join(", ")) {
+            response.headers_mut().insert(header::ALLOW, value);
+        }
+        return Ok(response);
+    }
+    Err(ProblemError::new(
+        ProblemKind::NotFound,
+        format!("no route for {} {}", req.method(), req.path()),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_paths_and_their_templates_are_known() {
+        let known = KnownRoutes::from_openapi(&crate::http::openapi::document());
+        assert_eq!(known.allowed("/health/ready"), Some(&["GET"][..]));
+        assert_eq!(known.allowed("/api/v1/nothing-here"), None);
+    }
+}

@@ -1,0 +1,7 @@
+//! The web layer's plumbing: error documents, request ids, the SPA and the API docs.
+
+pub mod fallback;
+pub mod openapi;
+pub mod problem;
+pub mod request_id;
+pub mod spa;

@@ -1,0 +1,109 @@
+//! Serves the built web app: its files as they are, and `index.html` for every other page address
+//! so client-side routes survive a reload. Never for the API, the docs or the health checks, whose
+//! unknown paths answer a 404 problem.
+
+use std::path::Path;
+
+use actix_files::{Files, NamedFile};
+use actix_web::dev::{ServiceRequest, ServiceResponse, fn_service};
+use actix_web::guard::{self, GuardContext};
+use actix_web::http::Method;
+use actix_web::{HttpResponse, web};
+use mailroom_domain::wire::ProblemKind;
+
+use super::problem::ProblemError;
+
+/// Paths that belong to the server, never to the web app.
+const SERVER_PREFIXES: [&str; 4] = ["/api", "/api-docs", "/docs", "/health"];
+
+pub fn is_server_path(path: &str) -> bool {
+    SERVER_PREFIXES.iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
+}
+
+fn is_page_request(ctx: &GuardContext<'_>) -> bool {
+    let head = ctx.head();
+    (head.method == Method::GET || head.method == Method::HEAD) && !is_server_path(head.uri.path())
+}
+
+/// Mounts the web app at `/`; when it has not been built, page requests get a 503 problem saying
+/// how to build it (and nothing else on disk is ever served in its place).
+pub fn configure(cfg: &mut web::ServiceConfig, spa_dir: &Path) {
+    let index = spa_dir.join("index.html");
+    if !index.is_file() {
+        tracing::warn!(
+            dir = %spa_dir.display(),
+            "the web app is not built: `cargo xtask run` builds it (the API works without it)"
+        );
+        cfg.service(
+            web::resource("/{tail:.*}")
+                .guard(guard::fn_guard(is_page_request))
+                .to(|| async { Err::<HttpResponse, _>(not_built()) }),
+        );
+        return;
+    }
+    cfg.service(
+        Files::new("/", spa_dir)
+            .index_file("index.html")
+            .guard(guard::fn_guard(is_page_request))
+            .default_handler(fn_service(move |req: ServiceRequest| {
+                let index = index.clone();
+                async move { fallback(req, &index).await }
+            })),
+    );
+}
+
+fn not_built() -> ProblemError {
+    ProblemError::new(
+        ProblemKind::Unavailable,
+        "the web app is not built; run `cargo xtask run` (or `cargo xtask spa`) to build it. \
+         The API answers under /api/v1, its documentation is at /docs.",
+    )
+}
+
+/// A page address with no file behind it gets `index.html`; a missing asset (a name with an
+/// extension) stays a 404 so the browser reports it instead of parsing HTML as a script.
+async fn fallback(req: ServiceRequest, index: &Path) -> Result<ServiceResponse, actix_web::Error> {
+    let last_segment = req.path().rsplit('/').next().unwrap_or_default();
+    if last_segment.contains('.') {
+        return Err(
+            ProblemError::new(ProblemKind::NotFound, format!("nothing at {}", req.path())).into(),
+        );
+    }
+    let index = index.to_owned();
+    let file = web::block(move || NamedFile::open(index))
+        .await
+        .map_err(actix_web::Error::from)?
+        .map_err(|_| not_built())?;
+    let (req, _) = req.into_parts();
+    let res = file.into_response(&req);
+    Ok(ServiceResponse::new(req, res))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_docs_and_health_paths_are_the_servers() {
+        for path in [
+            "/api",
+            "/api/v1/x",
+            "/api-docs/openapi.json",
+            "/docs",
+            "/docs/",
+            "/health/ready",
+        ] {
+            assert!(is_server_path(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn page_addresses_that_only_start_like_a_server_path_are_the_apps() {
+        for path in ["/", "/clients/4", "/apiary", "/docs-and-notes", "/healthy"] {
+            assert!(!is_server_path(path), "{path}");
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Mailroom's server: the REST API (actix-web), the database (diesel), mail, cache and the CLI.
+
+pub mod cache;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod mail;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

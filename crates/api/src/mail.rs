@@ -1,0 +1,186 @@
+//! Outgoing mail: a real SMTP server when `SMTP_URL` is set, otherwise an outbox folder of `.eml`
+//! files, so the embedded mode works with no mail server and every message can still be read.
+
+use std::path::{Path, PathBuf};
+
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use mailroom_domain::EmailAddress;
+use secrecy::{ExposeSecret, SecretString};
+
+#[derive(Debug, Clone)]
+pub enum MailTransport {
+    Smtp(SecretString),
+    Outbox(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    pub transport: MailTransport,
+    pub from: Mailbox,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailConfigError {
+    #[error("MAIL_FROM '{0}' is not a mailbox such as 'Mailroom <noreply@example.org>'")]
+    From(String),
+    #[error("SMTP_URL is not a valid SMTP address: {0}")]
+    SmtpUrl(#[source] lettre::transport::smtp::Error),
+    #[error("cannot create the outbox folder {path}")]
+    Outbox {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("cannot build the message: {0}")]
+    Build(#[from] lettre::error::Error),
+    #[error("the recipient address is not deliverable: {0}")]
+    Address(#[from] lettre::address::AddressError),
+    #[error("the SMTP server refused the message: {0}")]
+    Smtp(#[from] lettre::transport::smtp::Error),
+    #[error("cannot write the message to the outbox: {0}")]
+    Outbox(#[from] lettre::transport::file::Error),
+}
+
+impl MailSettings {
+    pub fn new(transport: MailTransport, from: &str) -> Result<Self, MailConfigError> {
+        let from = from
+            .parse::<Mailbox>()
+            .map_err(|_| MailConfigError::From(from.to_owned()))?;
+        Ok(Self { transport, from })
+    }
+}
+
+/// Sends Mailroom's mail. Cheap to clone: the SMTP transport shares one connection pool.
+#[derive(Clone)]
+pub struct Mailer {
+    from: Mailbox,
+    transport: Transport,
+}
+
+#[derive(Clone)]
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Outbox {
+        dir: PathBuf,
+        files: AsyncFileTransport<Tokio1Executor>,
+    },
+}
+
+impl Mailer {
+    pub fn new(settings: &MailSettings) -> Result<Self, MailConfigError> {
+        let transport = match &settings.transport {
+            MailTransport::Smtp(url) => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
+                    .map_err(MailConfigError::SmtpUrl)?
+                    .build(),
+            ),
+            MailTransport::Outbox(dir) => {
+                std::fs::create_dir_all(dir).map_err(|source| MailConfigError::Outbox {
+                    path: dir.clone(),
+                    source,
+                })?;
+                Transport::Outbox {
+                    dir: dir.clone(),
+                    files: AsyncFileTransport::new(dir),
+                }
+            }
+        };
+        Ok(Self {
+            from: settings.from.clone(),
+            transport,
+        })
+    }
+
+    /// The outbox folder, when mail is written to files instead of sent.
+    pub fn outbox(&self) -> Option<&Path> {
+        match &self.transport {
+            Transport::Outbox { dir, .. } => Some(dir),
+            Transport::Smtp(_) => None,
+        }
+    }
+
+    /// Sends a plain-text message to one recipient.
+    pub async fn send(
+        &self,
+        to: &EmailAddress,
+        subject: &str,
+        body: &str,
+    ) -> Result<(), MailError> {
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(Mailbox::new(None, to.as_ref().parse()?))
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(body.to_owned())?;
+        match &self.transport {
+            Transport::Smtp(smtp) => {
+                smtp.send(message).await?;
+                tracing::info!(to = %to, subject, "mail sent");
+            }
+            Transport::Outbox { dir, files } => {
+                let id = files.send(message).await?;
+                let file = dir.join(format!("{id}.eml"));
+                tracing::info!(to = %to, subject, file = %file.display(), "mail written to the outbox");
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn without_smtp_each_mail_becomes_an_eml_file_in_the_outbox() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let outbox = dir.path().join("outbox");
+        let settings = MailSettings::new(
+            MailTransport::Outbox(outbox.clone()),
+            "Mailroom <m@example.org>",
+        )
+        .expect("valid");
+        let mailer = Mailer::new(&settings).expect("outbox created");
+        let to = EmailAddress::parse("ann@example.org").expect("valid");
+        mailer
+            .send(&to, "Welcome", "Hello Ann")
+            .await
+            .expect("written");
+
+        let files: Vec<_> = std::fs::read_dir(&outbox)
+            .expect("outbox exists")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].extension().and_then(|e| e.to_str()), Some("eml"));
+        let eml = std::fs::read_to_string(&files[0]).expect("readable");
+        assert!(eml.contains("To: ann@example.org"), "{eml}");
+        assert!(eml.contains("Subject: Welcome"), "{eml}");
+        assert!(eml.contains("Hello Ann"), "{eml}");
+    }
+
+    #[test]
+    fn a_malformed_sender_is_refused() {
+        let err = MailSettings::new(MailTransport::Outbox("x".into()), "not a mailbox")
+            .expect_err("refused");
+        assert!(err.to_string().contains("MAIL_FROM"));
+    }
+
+    #[test]
+    fn an_smtp_url_with_another_scheme_is_refused() {
+        let settings = MailSettings::new(
+            MailTransport::Smtp(SecretString::from("http://mail.example.org")),
+            "m@example.org",
+        )
+        .expect("valid sender");
+        assert!(matches!(
+            Mailer::new(&settings),
+            Err(MailConfigError::SmtpUrl(_))
+        ));
+    }
+}

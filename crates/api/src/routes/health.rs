@@ -1,0 +1,127 @@
+//! `/health/live` and `/health/ready`, for load balancers, orchestrators and the web app's status.
+
+use std::time::{Duration, Instant};
+
+use actix_web::http::header::{self, CacheControl, CacheDirective};
+use actix_web::{HttpResponse, get, web};
+use diesel::RunQueryDsl;
+use mailroom_domain::wire::{
+    Check, CheckStatus, Liveness, NotReady, PROBLEM_CONTENT_TYPE, Problem, ProblemKind, Readiness,
+    ReadinessChecks, ReadyStatus,
+};
+
+use crate::cache::Redis;
+use crate::db::DbPool;
+
+/// How long a dependency may take to answer before the server counts as not ready.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
+
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The process is up.
+#[utoipa::path(
+    tag = "health",
+    responses((status = OK, description = "The process is serving requests", body = Liveness))
+)]
+#[get("/health/live")]
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(CacheControl(vec![CacheDirective::NoStore]))
+        .json(Liveness {
+            status: "ok".into(),
+            version: VERSION.into(),
+        })
+}
+
+/// The database and, when configured, Redis answer: the server can take traffic.
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = OK, description = "Every dependency answered", body = Readiness),
+        (status = SERVICE_UNAVAILABLE, description = "A dependency is down",
+         body = NotReady, content_type = "application/problem+json"),
+    )
+)]
+#[get("/health/ready")]
+pub async fn ready(pool: web::Data<DbPool>, redis: web::Data<Option<Redis>>) -> HttpResponse {
+    let (database, redis) =
+        tokio::join!(check_database(pool.get_ref().clone()), check_redis(&redis));
+    let checks = ReadinessChecks { database, redis };
+    let no_store = CacheControl(vec![CacheDirective::NoStore]);
+    if checks.all_up() {
+        return HttpResponse::Ok().insert_header(no_store).json(Readiness {
+            status: ReadyStatus::Ready,
+            version: VERSION.into(),
+            checks,
+        });
+    }
+    let detail = [("database", &checks.database), ("redis", &checks.redis)]
+        .iter()
+        .filter_map(|(name, check)| check.error.as_ref().map(|e| format!("{name}: {e}")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let body = NotReady {
+        problem: Problem::new(ProblemKind::Unavailable, detail),
+        checks,
+    };
+    HttpResponse::ServiceUnavailable()
+        .insert_header(no_store)
+        .insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE))
+        .body(serde_json::to_string(&body).unwrap_or_default())
+}
+
+async fn check_database(pool: DbPool) -> Check {
+    let started = Instant::now();
+    let outcome = actix_web::rt::task::spawn_blocking(move || {
+        let mut conn = pool.get_timeout(CHECK_TIMEOUT).map_err(|e| e.to_string())?;
+        let backend = conn.backend();
+        diesel::sql_query("SELECT 1")
+            .execute(&mut *conn)
+            .map_err(|e| e.to_string())?;
+        Ok::<_, String>(backend)
+    })
+    .await
+    .unwrap_or_else(|e| Err(format!("the check did not finish: {e}")));
+    match outcome {
+        Ok(backend) => up(started, Some(backend.as_str())),
+        Err(error) => down(started, error),
+    }
+}
+
+async fn check_redis(redis: &Option<Redis>) -> Check {
+    let Some(redis) = redis else {
+        return Check {
+            status: CheckStatus::Disabled,
+            latency_ms: None,
+            backend: None,
+            error: None,
+        };
+    };
+    let started = Instant::now();
+    match redis.ping(CHECK_TIMEOUT).await {
+        Ok(()) => up(started, None),
+        Err(error) => down(started, error),
+    }
+}
+
+fn up(started: Instant, backend: Option<&str>) -> Check {
+    Check {
+        status: CheckStatus::Up,
+        latency_ms: Some(elapsed_ms(started)),
+        backend: backend.map(str::to_owned),
+        error: None,
+    }
+}
+
+fn down(started: Instant, error: String) -> Check {
+    Check {
+        status: CheckStatus::Down,
+        latency_ms: Some(elapsed_ms(started)),
+        backend: None,
+        error: Some(error),
+    }
+}
+
+fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}

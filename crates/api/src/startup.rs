@@ -1,0 +1,149 @@
+//! Builds the application from settings, for `main` and for the tests alike.
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, NormalizePath, TrailingSlash, from_fn};
+use actix_web::{App, HttpServer, web};
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::cache::Redis;
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::http::{fallback, openapi, problem, request_id, spa};
+use crate::mail::{MailConfigError, Mailer};
+use crate::routes;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Database(#[from] db::pool::ConnectError),
+    #[error("cannot apply the database migrations: {0}")]
+    Migrations(String),
+    #[error("REDIS_URL is not a valid Redis address: {0}")]
+    Redis(#[source] redis::RedisError),
+    #[error(transparent)]
+    Mail(#[from] MailConfigError),
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        address: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: DbPool,
+}
+
+impl Application {
+    /// Connects, migrates and binds; the server starts answering once `run_until_stopped` is awaited.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let pool = open_database(&settings).await?;
+        let redis = settings
+            .redis_url()
+            .map(Redis::open)
+            .transpose()
+            .map_err(StartupError::Redis)?;
+        let mailer = Mailer::new(&settings.mail)?;
+        let listener = TcpListener::bind(&settings.bind).map_err(|source| StartupError::Bind {
+            address: settings.bind.clone(),
+            source,
+        })?;
+        let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+        let server = serve(listener, &settings, pool.clone(), redis, mailer)?;
+        Ok(Self { port, server, pool })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn pool(&self) -> &DbPool {
+        &self.pool
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight and returns.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Opens the pool and applies pending migrations (both block, so off the async executor).
+pub async fn open_database(settings: &Settings) -> Result<DbPool, StartupError> {
+    let url = settings.database_url.clone();
+    let size = settings.database_pool_size;
+    actix_web::rt::task::spawn_blocking(move || {
+        let pool = db::connect(&url, size)?;
+        let mut conn = pool
+            .get()
+            .map_err(|e| StartupError::Migrations(e.to_string()))?;
+        let applied =
+            db::run_migrations(&mut conn).map_err(|e| StartupError::Migrations(e.to_string()))?;
+        if !applied.is_empty() {
+            tracing::info!(versions = ?applied, "applied database migrations");
+        }
+        tracing::info!(database = %url, backend = url.backend().as_str(), "database ready");
+        Ok(pool)
+    })
+    .await
+    .map_err(|e| StartupError::Migrations(e.to_string()))?
+}
+
+fn serve(
+    listener: TcpListener,
+    settings: &Settings,
+    pool: DbPool,
+    redis: Option<Redis>,
+    mailer: Mailer,
+) -> Result<Server, StartupError> {
+    let address = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let pool = web::Data::new(pool);
+    let redis = web::Data::new(redis);
+    let mailer = web::Data::new(mailer);
+    let base_url = web::Data::new(settings.public_base_url.clone());
+    let spa_dir = settings.spa_dir.clone();
+    let server = HttpServer::new(move || {
+        let (app, api) = App::new()
+            .into_utoipa_app()
+            .openapi(openapi::ApiDoc::openapi())
+            .app_data(problem::json_config())
+            .app_data(problem::path_config())
+            .app_data(problem::query_config())
+            .app_data(pool.clone())
+            .app_data(redis.clone())
+            .app_data(mailer.clone())
+            .app_data(base_url.clone())
+            .configure(routes::configure)
+            .split_for_parts();
+        let known_routes = web::Data::new(fallback::KnownRoutes::from_openapi(&api));
+        app.app_data(known_routes)
+            .service(web::redirect("/docs", "/docs/"))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", api))
+            .configure(|cfg| spa::configure(cfg, &spa_dir))
+            .default_service(web::to(fallback::no_route))
+            // The last wrap is the outermost: the log and the request id see every response,
+            // including the errors rewritten into problem documents.
+            .wrap(problem::error_handlers())
+            .wrap(Compress::default())
+            .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
+            .wrap(from_fn(request_id::add_request_id_header))
+            .wrap(TracingLogger::default())
+    })
+    .listen(listener)
+    .map_err(|source| StartupError::Bind {
+        address: address.clone(),
+        source,
+    })?
+    .run();
+    tracing::info!("listening on http://{address}");
+    Ok(server)
+}

@@ -1,0 +1,226 @@
+//! The `mailroom` binary itself, started the way a newcomer starts it.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::helpers::problem;
+
+const BIN: &str = env!("CARGO_BIN_EXE_mailroom");
+
+/// A bare environment: nothing configured but the port, which must not collide with a running app.
+fn mailroom(dir: &Path) -> Command {
+    let mut command = Command::new(BIN);
+    command
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1");
+    command
+}
+
+struct Running {
+    child: Child,
+    address: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `mailroom` on a free port and waits for the line that says where it listens.
+fn start(dir: &Path) -> Running {
+    let mut child = mailroom(dir)
+        .env("BIND", "127.0.0.1:0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("mailroom starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(at) = line.find("listening on http://") {
+                let address = line[at + "listening on ".len()..].trim().to_owned();
+                let _ = tx.send(address);
+            }
+        }
+    });
+    let address = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("mailroom says where it listens within a minute");
+    Running { child, address }
+}
+
+fn spa_index() -> Option<String> {
+    let index = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend/dist/index.html");
+    std::fs::read_to_string(index).ok()
+}
+
+#[tokio::test]
+async fn mailroom_starts_with_no_configuration_in_an_empty_folder_and_serves_everything() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = start(dir.path());
+    let client = reqwest::Client::new();
+    let get = |path: &str| client.get(format!("{}{path}", app.address)).send();
+
+    let ready = get("/health/ready").await.expect("ready answers");
+    assert_eq!(ready.status().as_u16(), 200);
+    let ready: serde_json::Value = ready.json().await.expect("JSON");
+    assert_eq!(ready["checks"]["database"]["backend"], "sqlite");
+    assert_eq!(ready["checks"]["redis"]["status"], "disabled");
+
+    assert_eq!(get("/docs/").await.expect("docs").status().as_u16(), 200);
+    let spec: serde_json::Value = get("/api-docs/openapi.json")
+        .await
+        .expect("spec")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(spec["info"]["title"], "Mailroom API");
+
+    let index = spa_index()
+        .expect("the web app is built (frontend/dist): `cargo xtask spa` builds it, `cargo xtask test` does so first");
+    let home = get("/").await.expect("home");
+    assert_eq!(home.status().as_u16(), 200);
+    assert_eq!(home.text().await.expect("body"), index);
+
+    problem(get("/api/v1/nothing").await.expect("404"), 404).await;
+
+    // Everything the embedded mode keeps lives under ./data.
+    for kept in ["data/mailroom.db", "data/jwt_secret", "data/outbox"] {
+        assert!(dir.path().join(kept).exists(), "{kept} was created");
+    }
+}
+
+#[tokio::test]
+async fn sigterm_stops_the_server_gracefully() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = start(dir.path());
+    let live = reqwest::get(format!("{}/health/live", app.address))
+        .await
+        .expect("serving");
+    assert_eq!(live.status().as_u16(), 200);
+
+    let status = Command::new("kill")
+        .args(["-TERM", &app.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let exit = loop {
+        if let Some(exit) = app.child.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "mailroom did not stop within 30 s"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "exit status {exit}");
+}
+
+#[test]
+fn migrate_applies_the_migrations_and_exits() {
+    let dir = tempfile::tempdir().expect("temp dir");
+
+    let output = mailroom(dir.path()).arg("migrate").output().expect("runs");
+
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(dir.path().join("data/mailroom.db").is_file());
+    let again = mailroom(dir.path())
+        .arg("migrate")
+        .output()
+        .expect("runs again");
+    assert!(again.status.success(), "a second run is a no-op");
+}
+
+#[test]
+fn an_unreachable_database_stops_the_start_with_its_cause() {
+    let dir = tempfile::tempdir().expect("temp dir");
+
+    let output = mailroom(dir.path())
+        .args([
+            "migrate",
+            "--database-url",
+            "postgres://postgres@127.0.0.1:1/mailroom",
+        ])
+        .env("JWT_SECRET", "x".repeat(40))
+        .output()
+        .expect("runs");
+
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr
+            .contains("cannot connect to the database at postgres://postgres@127.0.0.1:1/mailroom"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("refused"), "the cause is shown: {stderr}");
+}
+
+#[test]
+fn a_bad_setting_is_refused_with_a_message_naming_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+
+    let output = mailroom(dir.path())
+        .env("DATABASE_URL", "mysql://root@db/x")
+        .arg("migrate")
+        .output()
+        .expect("runs");
+
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("DATABASE_URL must start with postgres://"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn help_explains_every_option_and_its_environment_variable() {
+    let output = Command::new(BIN).arg("--help").output().expect("runs");
+
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for variable in [
+        "DATABASE_URL",
+        "REDIS_URL",
+        "SMTP_URL",
+        "JWT_SECRET",
+        "PUBLIC_BASE_URL",
+        "BIND",
+        "DATA_DIR",
+    ] {
+        assert!(
+            help.contains(&format!("[env: {variable}")),
+            "{variable} in --help:\n{help}"
+        );
+    }
+    for command in ["serve", "migrate", "openapi"] {
+        assert!(help.contains(command), "{command} in --help");
+    }
+}
+
+#[test]
+fn openapi_prints_the_committed_document() {
+    let output = Command::new(BIN).arg("openapi").output().expect("runs");
+
+    assert!(output.status.success());
+    let committed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../openapi/openapi.json"),
+    )
+    .expect("openapi/openapi.json exists");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), committed);
+}

@@ -1,0 +1,455 @@
+use chrono::{Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel::sql_types::{BigInt, Text};
+use mailroom_api::db::rows::*;
+use mailroom_api::db::schema::{attempts, clients, mailing_clients, mailings, messages, users};
+use mailroom_api::db::{self, Backend, DbConnection};
+
+use crate::helpers::{TestDatabase, backend};
+
+fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+fn insert_user(conn: &mut DbConnection, email: &str) -> i64 {
+    diesel::insert_into(users::table)
+        .values(NewUser {
+            email,
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
+            full_name: "Ann Lee",
+            role: "user",
+            state: "active",
+            created_at: now(),
+            updated_at: now(),
+        })
+        .returning(users::id)
+        .get_result(conn)
+        .expect("user inserted")
+}
+
+fn insert_client(conn: &mut DbConnection, owner_id: i64, email: &str) -> QueryResult<i64> {
+    diesel::insert_into(clients::table)
+        .values(NewClient {
+            owner_id,
+            email,
+            full_name: "Bob Stone",
+            comment: "met at the fair",
+            created_at: now(),
+            updated_at: now(),
+        })
+        .returning(clients::id)
+        .get_result(conn)
+}
+
+fn insert_message(conn: &mut DbConnection, owner_id: i64) -> i64 {
+    diesel::insert_into(messages::table)
+        .values(NewMessage {
+            owner_id,
+            subject: "Hello {{full_name}}",
+            body: "News for {{email}}",
+            created_at: now(),
+            updated_at: now(),
+        })
+        .returning(messages::id)
+        .get_result(conn)
+        .expect("message inserted")
+}
+
+fn insert_mailing(
+    conn: &mut DbConnection,
+    owner_id: i64,
+    message_id: i64,
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+) -> QueryResult<i64> {
+    diesel::insert_into(mailings::table)
+        .values(NewMailing {
+            owner_id,
+            message_id,
+            starts_at,
+            ends_at,
+            status: "created",
+            created_at: now(),
+            updated_at: now(),
+        })
+        .returning(mailings::id)
+        .get_result(conn)
+}
+
+fn insert_attempt(conn: &mut DbConnection, mailing_id: i64, client_id: i64, email: &str) -> i64 {
+    diesel::insert_into(attempts::table)
+        .values(NewAttempt {
+            mailing_id,
+            client_id: Some(client_id),
+            client_email: email,
+            attempted_at: now(),
+            status: "success",
+            server_response: "250 2.0.0 Ok: queued as 4F2A",
+        })
+        .returning(attempts::id)
+        .get_result(conn)
+        .expect("attempt inserted")
+}
+
+fn assert_violation<T: std::fmt::Debug>(result: QueryResult<T>, expected: DatabaseErrorKind) {
+    match result {
+        Err(DieselError::DatabaseError(kind, info)) => assert!(
+            std::mem::discriminant(&kind) == std::mem::discriminant(&expected),
+            "expected {expected:?}, got {kind:?}: {}",
+            info.message()
+        ),
+        other => panic!("expected a {expected:?}, got {other:?}"),
+    }
+}
+
+/// One of everything, linked together: a user with a client, a message, a mailing and an attempt.
+struct World {
+    user: i64,
+    client: i64,
+    message: i64,
+    mailing: i64,
+    attempt: i64,
+}
+
+fn world(conn: &mut DbConnection) -> World {
+    let user = insert_user(conn, "ann@example.org");
+    let client = insert_client(conn, user, "bob@example.org").expect("client inserted");
+    let message = insert_message(conn, user);
+    let mailing = insert_mailing(conn, user, message, now(), now() + Duration::days(7))
+        .expect("mailing inserted");
+    diesel::insert_into(mailing_clients::table)
+        .values(MailingClientRow {
+            mailing_id: mailing,
+            client_id: client,
+        })
+        .execute(conn)
+        .expect("mailing client inserted");
+    let attempt = insert_attempt(conn, mailing, client, "bob@example.org");
+    World {
+        user,
+        client,
+        message,
+        mailing,
+        attempt,
+    }
+}
+
+#[test]
+fn migrations_apply_from_scratch_and_every_table_matches_the_schema() {
+    let db = TestDatabase::create();
+    let pool = db.migrated_pool();
+    let mut conn = pool.get().expect("connection");
+    assert_eq!(conn.backend(), backend());
+
+    let w = world(&mut conn);
+
+    // Loading every column of every table proves schema.rs and the migration agree.
+    let user: UserRow = users::table
+        .find(w.user)
+        .select(UserRow::as_select())
+        .first(&mut *conn)
+        .expect("user");
+    assert_eq!(
+        (user.email.as_str(), user.role.as_str(), user.state.as_str()),
+        ("ann@example.org", "user", "active")
+    );
+    let client: ClientRow = clients::table
+        .find(w.client)
+        .select(ClientRow::as_select())
+        .first(&mut *conn)
+        .expect("client");
+    assert_eq!(
+        (client.owner_id, client.comment.as_str()),
+        (w.user, "met at the fair")
+    );
+    let message: MessageRow = messages::table
+        .find(w.message)
+        .select(MessageRow::as_select())
+        .first(&mut *conn)
+        .expect("message");
+    assert_eq!(message.subject, "Hello {{full_name}}");
+    let mailing: MailingRow = mailings::table
+        .find(w.mailing)
+        .select(MailingRow::as_select())
+        .first(&mut *conn)
+        .expect("mailing");
+    assert_eq!(
+        (mailing.status.as_str(), mailing.disabled),
+        ("created", false)
+    );
+    let links: Vec<MailingClientRow> = mailing_clients::table
+        .select(MailingClientRow::as_select())
+        .load(&mut *conn)
+        .expect("links");
+    assert_eq!(
+        links,
+        vec![MailingClientRow {
+            mailing_id: w.mailing,
+            client_id: w.client
+        }]
+    );
+    let attempt: AttemptRow = attempts::table
+        .find(w.attempt)
+        .select(AttemptRow::as_select())
+        .first(&mut *conn)
+        .expect("attempt");
+    assert_eq!(attempt.server_response, "250 2.0.0 Ok: queued as 4F2A");
+    assert_eq!(attempt.client_id, Some(w.client));
+}
+
+#[test]
+fn applying_migrations_twice_changes_nothing_and_they_revert_cleanly() {
+    let db = TestDatabase::create();
+    let pool = db.migrated_pool();
+    let mut conn = pool.get().expect("connection");
+
+    assert!(
+        db::run_migrations(&mut conn)
+            .expect("second run")
+            .is_empty()
+    );
+    let reverted = db::revert_all_migrations(&mut conn).expect("revert");
+    assert!(!reverted.is_empty());
+    let applied = db::run_migrations(&mut conn).expect("apply again");
+    assert_eq!(applied.len(), reverted.len());
+}
+
+#[test]
+fn a_client_email_is_unique_per_owner_whatever_its_case() {
+    let db = TestDatabase::create();
+    let pool = db.migrated_pool();
+    let mut conn = pool.get().expect("connection");
+    let owner = insert_user(&mut conn, "ann@example.org");
+    insert_client(&mut conn, owner, "Bob@Example.org").expect("first client");
+
+    let duplicate = insert_client(&mut conn, owner, "bob@example.ORG");
+
+    assert_violation(duplicate, DatabaseErrorKind::UniqueViolation);
+    let count: i64 = clients::table
+        .count()
+        .get_result(&mut *conn)
+        .expect("count");
+    assert_eq!(count, 1, "nothing was written");
+}
+
+#[test]
+fn two_owners_may_both_keep_the_same_client_email() {
+    let db = TestDatabase::create();
+    let pool = db.migrated_pool();
+    let mut conn = pool.get().expect("connection");
+    let ann = insert_user(&mut conn, "ann@example.org");
+    let cid = insert_user(&mut conn, "cid@example.org");
+
+    insert_client(&mut conn, ann, "bob@example.org").expect("ann's client");
+    insert_client(&mut conn, cid, "bob@example.org").expect("cid's client");
+
+    let count: i64 = clients::table
+        .count()
+        .get_result(&mut *conn)
+        .expect("count");
+    assert_eq!(count, 2);
+}
+
+#[test]
+fn a_user_email_is_unique_whatever_its_case() {
+    let db = TestDatabase::create();
+    let pool = db.migrated_pool();
+    let mut conn = pool.get().expect("connection");
+    insert_user(&mut conn, "ann@example.org");
+
+    let duplicate = diesel::insert_into(users::table)
+        .values(NewUser {
+            email: "ANN@example.org",
+            password_hash: "x",
+            full_name: "",
+            role: "user",
+            state: "unconfirmed",
+            created_at: now(),
+            updated_at: now(),
+        })
+        .execute(&mut *conn);
+
+    assert_violation(duplicate, DatabaseErrorKind::UniqueViolation);
+}
+
+#[test]
+fn a_mailing_must_end_after_it_starts() {
+    let db = TestDatabase::create();
+    let pool = db.migrated_pool();
+    let mut conn = pool.get().expect("connection");
+    let owner = insert_user(&mut conn, "ann@example.org");
+    let message = insert_message(&mut conn, owner);
+    let start = now();
+
+    let result = insert_mailing(&mut conn, owner, message, start, start - Duration::hours(1));
+
+    assert_violation(result, DatabaseErrorKind::CheckViolation);
+}
+
+#[test]
+fn a_status_outside_the_known_ones_is_refused() {
+    let db = TestDatabase::create();
+    let pool = db.migrated_pool();
+    let mut conn = pool.get().expect("connection");
+    let w = world(&mut conn);
+
+    let result = diesel::update(mailings::table.find(w.mailing))
+        .set(mailings::status.eq("paused"))
+        .execute(&mut *conn);
+
+    assert_violation(result, DatabaseErrorKind::CheckViolation);
+}
+
+#[test]
+fn a_message_used_by_a_mailing_cannot_be_deleted() {
+    let db = TestDatabase::create();
+    let pool = db.migrated_pool();
+    let mut conn = pool.get().expect("connection");
+    let w = world(&mut conn);
+
+    let result = diesel::delete(messages::table.find(w.message)).execute(&mut *conn);
+
+    // SQLite reports a RESTRICT action without diesel's ForeignKeyViolation kind; both name it.
+    match result {
+        Err(DieselError::DatabaseError(_, info)) => {
+            let message = info.message().to_lowercase();
+            assert!(message.contains("foreign key"), "{message}");
+        }
+        other => panic!("expected the delete to be refused, got {other:?}"),
+    }
+    let kept: i64 = messages::table
+        .count()
+        .get_result(&mut *conn)
+        .expect("count");
+    assert_eq!(kept, 1);
+}
+
+#[test]
+fn deleting_a_client_takes_it_off_its_mailings_and_keeps_its_attempts() {
+    let db = TestDatabase::create();
+    let pool = db.migrated_pool();
+    let mut conn = pool.get().expect("connection");
+    let w = world(&mut conn);
+
+    diesel::delete(clients::table.find(w.client))
+        .execute(&mut *conn)
+        .expect("deleted");
+
+    let links: i64 = mailing_clients::table
+        .count()
+        .get_result(&mut *conn)
+        .expect("count");
+    assert_eq!(links, 0);
+    let attempt: AttemptRow = attempts::table
+        .find(w.attempt)
+        .select(AttemptRow::as_select())
+        .first(&mut *conn)
+        .expect("kept");
+    assert_eq!(attempt.client_id, None);
+    assert_eq!(attempt.client_email, "bob@example.org");
+}
+
+#[test]
+fn deleting_a_user_deletes_everything_they_own() {
+    let db = TestDatabase::create();
+    let pool = db.migrated_pool();
+    let mut conn = pool.get().expect("connection");
+    let w = world(&mut conn);
+    let other = insert_user(&mut conn, "cid@example.org");
+    insert_client(&mut conn, other, "bob@example.org").expect("other's client");
+
+    diesel::delete(users::table.find(w.user))
+        .execute(&mut *conn)
+        .expect("deleted");
+
+    let remaining_clients: Vec<i64> = clients::table
+        .select(clients::owner_id)
+        .load(&mut *conn)
+        .expect("clients");
+    assert_eq!(remaining_clients, vec![other]);
+    for (table, count) in [
+        (
+            "messages",
+            messages::table.count().get_result::<i64>(&mut *conn),
+        ),
+        (
+            "mailings",
+            mailings::table.count().get_result::<i64>(&mut *conn),
+        ),
+        (
+            "attempts",
+            attempts::table.count().get_result::<i64>(&mut *conn),
+        ),
+    ] {
+        assert_eq!(count.expect("count"), 0, "{table} left behind");
+    }
+}
+
+#[test]
+fn database_defaults_record_timestamps_in_utc() {
+    let db = TestDatabase::create();
+    let pool = db.migrated_pool();
+    let mut conn = pool.get().expect("connection");
+    let before = now();
+
+    diesel::sql_query("INSERT INTO users (email, password_hash) VALUES ('utc@example.org', 'x')")
+        .execute(&mut *conn)
+        .expect("inserted with defaults");
+
+    let created: NaiveDateTime = users::table
+        .select(users::created_at)
+        .first(&mut *conn)
+        .expect("read");
+    let drift = (created - before).num_seconds().abs();
+    assert!(drift < 60, "created_at {created} is not UTC (now {before})");
+}
+
+#[derive(QueryableByName)]
+struct Setting {
+    #[diesel(sql_type = Text)]
+    value: String,
+}
+
+#[derive(QueryableByName)]
+struct Number {
+    #[diesel(sql_type = BigInt)]
+    value: i64,
+}
+
+#[test]
+fn every_pooled_connection_gets_the_backend_settings() {
+    let db = TestDatabase::create();
+    let pool = db.migrated_pool();
+    // Two connections at once: the settings are applied to each, not only the first.
+    let mut first = pool.get().expect("connection");
+    let mut second = pool.get().expect("second connection");
+    for conn in [&mut first, &mut second] {
+        match backend() {
+            Backend::Sqlite => {
+                let mode: Setting =
+                    diesel::sql_query("SELECT journal_mode AS value FROM pragma_journal_mode")
+                        .get_result(&mut **conn)
+                        .expect("journal mode");
+                assert_eq!(mode.value, "wal");
+                let fk: Number =
+                    diesel::sql_query("SELECT foreign_keys AS value FROM pragma_foreign_keys")
+                        .get_result(&mut **conn)
+                        .expect("foreign keys");
+                assert_eq!(fk.value, 1);
+                let timeout: Number =
+                    diesel::sql_query("SELECT timeout AS value FROM pragma_busy_timeout")
+                        .get_result(&mut **conn)
+                        .expect("busy timeout");
+                assert!(timeout.value >= 1000, "busy timeout {}", timeout.value);
+            }
+            Backend::Postgres => {
+                let zone: Setting =
+                    diesel::sql_query("SELECT current_setting('TimeZone') AS value")
+                        .get_result(&mut **conn)
+                        .expect("time zone");
+                assert_eq!(zone.value, "UTC");
+            }
+        }
+    }
+}

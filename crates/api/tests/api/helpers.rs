@@ -1,0 +1,189 @@
+use std::path::{Path, PathBuf};
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use mailroom_api::cli::{Config, LogFormat};
+use mailroom_api::config::Settings;
+use mailroom_api::db::{self, Backend, DatabaseUrl, DbPool};
+use mailroom_api::startup::Application;
+use tempfile::TempDir;
+
+pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
+/// Which backend this run of the suite tests.
+pub fn backend() -> Backend {
+    match std::env::var("MAILROOM_TEST_DB").as_deref() {
+        Ok("postgres") => Backend::Postgres,
+        Ok("sqlite") | Err(_) => Backend::Sqlite,
+        Ok(other) => panic!("MAILROOM_TEST_DB must be sqlite or postgres, not {other}"),
+    }
+}
+
+/// The Redis the tests may use; each test keeps to its own key prefix.
+pub fn redis_url() -> String {
+    std::env::var("MAILROOM_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+fn postgres_admin_url() -> String {
+    std::env::var("MAILROOM_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A database of the tested backend that exists for one test and is dropped after it.
+pub struct TestDatabase {
+    url: DatabaseUrl,
+    postgres_name: Option<String>,
+    _dir: TempDir,
+}
+
+impl TestDatabase {
+    pub fn create() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match backend() {
+            Backend::Sqlite => Self {
+                url: DatabaseUrl::sqlite_file(&dir.path().join("test.db")),
+                postgres_name: None,
+                _dir: dir,
+            },
+            Backend::Postgres => {
+                let admin_url = postgres_admin_url();
+                let name = format!("mailroom_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = PgConnection::establish(&admin_url).unwrap_or_else(|e| {
+                    panic!("PostgreSQL at {admin_url} is needed for MAILROOM_TEST_DB=postgres: {e}")
+                });
+                admin
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create the test database");
+                let (base, _) = admin_url.rsplit_once('/').expect("URL with a database");
+                Self {
+                    url: DatabaseUrl::parse(&format!("{base}/{name}")).expect("valid URL"),
+                    postgres_name: Some(name),
+                    _dir: dir,
+                }
+            }
+        }
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// A pool on this database with every migration applied.
+    pub fn migrated_pool(&self) -> DbPool {
+        let pool = db::connect(&self.url, 4).expect("connect to the test database");
+        db::run_migrations(&mut pool.get().expect("a connection")).expect("migrations apply");
+        pool
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some(name) = &self.postgres_name {
+            if let Ok(mut admin) = PgConnection::establish(&postgres_admin_url()) {
+                // FORCE: the application's pool may still hold connections.
+                let _ =
+                    admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    _data_dir: TempDir,
+    // Last: dropped after the pool's users are done with it.
+    _db: TestDatabase,
+}
+
+/// The settings a test app starts from: every field set, nothing read from the environment.
+pub fn test_config(data_dir: &Path, db: &TestDatabase, spa_dir: PathBuf) -> Config {
+    Config {
+        data_dir: data_dir.to_owned(),
+        database_url: Some(db.url().expose().to_owned()),
+        database_pool_size: 4,
+        redis_url: None,
+        smtp_url: None,
+        mail_from: "Mailroom <mailroom@example.org>".into(),
+        jwt_secret: Some(TEST_JWT_SECRET.into()),
+        public_base_url: Some("http://mailroom.test".into()),
+        bind: "127.0.0.1:0".into(),
+        spa_dir: Some(spa_dir),
+        log_format: LogFormat::Pretty,
+    }
+}
+
+/// A built web app for the tests that serve it: an index page and one asset.
+pub fn write_spa_fixture(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("spa dir");
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><html><head><title>Mailroom</title></head><body></body></html>",
+    )
+    .expect("index.html");
+    std::fs::write(dir.join("app-3f2a.js"), "console.log('mailroom');").expect("asset");
+    std::fs::write(dir.join(".hidden"), "not for the web").expect("hidden file");
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the application on a free port, letting the test adjust its settings first.
+pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
+    if std::env::var_os("TEST_LOG").is_some() {
+        mailroom_api::telemetry::init(LogFormat::Pretty);
+    }
+    let db = TestDatabase::create();
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let spa_dir = data_dir.path().join("spa");
+    write_spa_fixture(&spa_dir);
+    let mut config = test_config(data_dir.path(), &db, spa_dir);
+    customize(&mut config);
+    let settings = Settings::from_config(&config).expect("valid test settings");
+    let app = Application::build(settings).await.expect("the app starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client");
+    TestApp {
+        address,
+        client,
+        _data_dir: data_dir,
+        _db: db,
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
+    }
+}
+
+/// The body of a problem+json response, after checking its content type and status member.
+pub async fn problem(response: reqwest::Response, status: u16) -> serde_json::Value {
+    assert_eq!(response.status().as_u16(), status, "unexpected status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: serde_json::Value = response.json().await.expect("a JSON body");
+    assert_eq!(body["status"], status, "the status member matches: {body}");
+    for member in ["type", "title", "detail"] {
+        assert!(body[member].is_string(), "problem has a {member}: {body}");
+    }
+    body
+}

@@ -1,0 +1,11 @@
+//! The API's integration tests: the real application on a port of its own, with a fresh database per
+//! test. The backend comes from MAILROOM_TEST_DB (`sqlite`, the default, or `postgres`); `cargo xtask
+//! test` runs the suite on both.
+
+mod binary;
+mod database;
+mod docs;
+mod errors;
+mod health;
+mod helpers;
+mod spa;

@@ -1,0 +1,65 @@
+//! Who someone is in Mailroom and what state their account is in.
+
+use serde::{Deserialize, Serialize};
+
+/// A person's role. Roles are read from the database on every request, never trusted from a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Sees and changes only their own clients, messages and mailings.
+    User,
+    /// Sees everyone's data, lists and blocks users, disables mailings; never edits others' data.
+    Manager,
+}
+
+/// Where an account is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum UserState {
+    /// Registered, email address not yet confirmed: cannot sign in.
+    Unconfirmed,
+    Active,
+    /// Locked out by a manager: cannot sign in, and their mailings do not send.
+    Blocked,
+}
+
+crate::text_enum!(Role { User => "user", Manager => "manager" });
+crate::text_enum!(UserState {
+    Unconfirmed => "unconfirmed",
+    Active => "active",
+    Blocked => "blocked",
+});
+
+impl Role {
+    pub fn is_manager(self) -> bool {
+        self == Role::Manager
+    }
+}
+
+impl UserState {
+    pub fn can_sign_in(self) -> bool {
+        self == UserState::Active
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_their_stored_names() {
+        for role in [Role::User, Role::Manager] {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+        }
+        assert!("admin".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn only_active_accounts_can_sign_in() {
+        assert!(UserState::Active.can_sign_in());
+        assert!(!UserState::Unconfirmed.can_sign_in());
+        assert!(!UserState::Blocked.can_sign_in());
+    }
+}

@@ -1,0 +1,140 @@
+//! An email address that can only exist valid.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// The longest address SMTP can carry (RFC 5321 path limit minus the angle brackets).
+const MAX_LEN: usize = 254;
+
+/// A syntactically valid email address, trimmed, as the person typed it.
+///
+/// Addresses compare case-insensitively everywhere in Mailroom (uniqueness of users and of clients per
+/// owner), so [`EmailAddress::normalized`] gives the form used for comparison and indexes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct EmailAddress(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EmailError {
+    #[error("an email address is required")]
+    Empty,
+    #[error("an email address may have at most {MAX_LEN} characters")]
+    TooLong,
+    #[error("'{0}' is not a valid email address")]
+    Invalid(String),
+}
+
+impl EmailAddress {
+    pub fn parse(input: &str) -> Result<Self, EmailError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(EmailError::Empty);
+        }
+        if trimmed.chars().count() > MAX_LEN {
+            return Err(EmailError::TooLong);
+        }
+        // A bare address with a dotted domain: display names ("Ann <a@b.c>") and dotless hosts
+        // ("a@localhost") are valid RFC 5322 but never what someone means in a recipient list.
+        let options = email_address::Options::default()
+            .without_display_text()
+            .with_required_tld();
+        email_address::EmailAddress::parse_with_options(trimmed, options)
+            .map(|_| Self(trimmed.to_owned()))
+            .map_err(|_| EmailError::Invalid(trimmed.to_owned()))
+    }
+
+    /// The lower-cased form under which two addresses are the same.
+    pub fn normalized(&self) -> String {
+        self.0.to_lowercase()
+    }
+
+    pub fn domain(&self) -> &str {
+        self.0.rsplit_once('@').map_or("", |(_, domain)| domain)
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+impl AsRef<str> for EmailAddress {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for EmailAddress {
+    type Err = EmailError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for EmailAddress {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        Self::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_address_is_accepted_and_trimmed() {
+        let email = EmailAddress::parse("  Ann.Lee@Example.org ").expect("valid");
+        assert_eq!(email.as_ref(), "Ann.Lee@Example.org");
+        assert_eq!(email.normalized(), "ann.lee@example.org");
+        assert_eq!(email.domain(), "Example.org");
+    }
+
+    #[test]
+    fn an_empty_address_is_rejected() {
+        assert_eq!(EmailAddress::parse("   "), Err(EmailError::Empty));
+    }
+
+    #[test]
+    fn addresses_without_an_at_sign_or_a_dotted_domain_are_rejected() {
+        for bad in [
+            "ann.example.org",
+            "ann@",
+            "@example.org",
+            "ann@localhost",
+            "ann@@example.org",
+        ] {
+            assert!(
+                matches!(EmailAddress::parse(bad), Err(EmailError::Invalid(_))),
+                "{bad} should be invalid"
+            );
+        }
+    }
+
+    #[test]
+    fn a_display_name_is_not_an_address() {
+        assert!(EmailAddress::parse("Ann <ann@example.org>").is_err());
+    }
+
+    #[test]
+    fn an_address_longer_than_smtp_allows_is_rejected() {
+        let long = format!("{}@example.org", "a".repeat(250));
+        assert_eq!(EmailAddress::parse(&long), Err(EmailError::TooLong));
+    }
+
+    #[test]
+    fn deserializing_checks_the_address() {
+        let ok: EmailAddress = serde_json::from_str("\"a@b.io\"").expect("valid");
+        assert_eq!(ok.as_ref(), "a@b.io");
+        let err = serde_json::from_str::<EmailAddress>("\"nope\"").expect_err("invalid");
+        assert!(err.to_string().contains("not a valid email address"));
+    }
+}

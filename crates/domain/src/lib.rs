@@ -1,0 +1,14 @@
+//! Mailroom's business rules and the types that cross the wire.
+//!
+//! Nothing here performs I/O: the server (`crates/api`) and the SPA (`frontend`) both depend on this
+//! crate, so a rule or a JSON shape defined here cannot drift between them.
+
+pub mod account;
+pub mod email;
+pub mod mailing;
+pub mod text_enum;
+pub mod wire;
+
+pub use account::{Role, UserState};
+pub use email::{EmailAddress, EmailError};
+pub use mailing::MailingStatus;

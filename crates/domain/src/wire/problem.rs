@@ -1,0 +1,201 @@
+//! RFC 9457 problem details: the one shape of every error Mailroom answers.
+
+use serde::{Deserialize, Serialize};
+
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+/// An error response (`application/problem+json`, RFC 9457).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "type": "urn:mailroom:problem:validation",
+    "title": "The request has invalid fields",
+    "status": 422,
+    "detail": "2 fields are invalid",
+    "errors": [{"field": "email", "message": "'x' is not a valid email address"}]
+})))]
+pub struct Problem {
+    /// A URI naming the kind of problem; stable, meant for programs to branch on.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// A short summary of the kind of problem, the same for every occurrence.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong in this occurrence, for a person to read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// One entry per invalid field, when the request body did not validate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// What is wrong with one field of a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FieldError {
+    /// The field's name as sent, e.g. `email`.
+    pub field: String,
+    pub message: String,
+}
+
+/// The kinds of problem Mailroom reports, each with its stable type URI, title and status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    NotAcceptable,
+    Conflict,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    Validation,
+    TooManyRequests,
+    Internal,
+    Unavailable,
+    /// Any other status, described by its HTTP reason phrase (`about:blank` in RFC 9457 terms).
+    Other(u16),
+}
+
+impl ProblemKind {
+    pub fn from_status(status: u16) -> Self {
+        match status {
+            400 => Self::BadRequest,
+            401 => Self::Unauthorized,
+            403 => Self::Forbidden,
+            404 => Self::NotFound,
+            405 => Self::MethodNotAllowed,
+            406 => Self::NotAcceptable,
+            409 => Self::Conflict,
+            413 => Self::PayloadTooLarge,
+            415 => Self::UnsupportedMediaType,
+            422 => Self::Validation,
+            429 => Self::TooManyRequests,
+            500 => Self::Internal,
+            503 => Self::Unavailable,
+            other => Self::Other(other),
+        }
+    }
+
+    pub fn status(self) -> u16 {
+        match self {
+            Self::BadRequest => 400,
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
+            Self::NotAcceptable => 406,
+            Self::Conflict => 409,
+            Self::PayloadTooLarge => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::Validation => 422,
+            Self::TooManyRequests => 429,
+            Self::Internal => 500,
+            Self::Unavailable => 503,
+            Self::Other(status) => status,
+        }
+    }
+
+    pub fn type_uri(self) -> &'static str {
+        match self {
+            Self::BadRequest => "urn:mailroom:problem:bad-request",
+            Self::Unauthorized => "urn:mailroom:problem:unauthorized",
+            Self::Forbidden => "urn:mailroom:problem:forbidden",
+            Self::NotFound => "urn:mailroom:problem:not-found",
+            Self::MethodNotAllowed => "urn:mailroom:problem:method-not-allowed",
+            Self::NotAcceptable => "urn:mailroom:problem:not-acceptable",
+            Self::Conflict => "urn:mailroom:problem:conflict",
+            Self::PayloadTooLarge => "urn:mailroom:problem:payload-too-large",
+            Self::UnsupportedMediaType => "urn:mailroom:problem:unsupported-media-type",
+            Self::Validation => "urn:mailroom:problem:validation",
+            Self::TooManyRequests => "urn:mailroom:problem:too-many-requests",
+            Self::Internal => "urn:mailroom:problem:internal",
+            Self::Unavailable => "urn:mailroom:problem:unavailable",
+            Self::Other(_) => "about:blank",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::BadRequest => "The request is malformed",
+            Self::Unauthorized => "Authentication is required",
+            Self::Forbidden => "This action is not allowed",
+            Self::NotFound => "Not found",
+            Self::MethodNotAllowed => "Method not allowed",
+            Self::NotAcceptable => "Not acceptable",
+            Self::Conflict => "The request conflicts with the current state",
+            Self::PayloadTooLarge => "The request body is too large",
+            Self::UnsupportedMediaType => "Unsupported content type",
+            Self::Validation => "The request has invalid fields",
+            Self::TooManyRequests => "Too many requests",
+            Self::Internal => "Internal server error",
+            Self::Unavailable => "Service unavailable",
+            Self::Other(_) => "Request failed",
+        }
+    }
+}
+
+impl Problem {
+    pub fn new(kind: ProblemKind, detail: impl Into<String>) -> Self {
+        Self {
+            kind: kind.type_uri().to_owned(),
+            title: kind.title().to_owned(),
+            status: kind.status(),
+            detail: Some(detail.into()),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.errors = errors;
+        self
+    }
+
+    /// The message for the given field, for showing an error beside its input.
+    pub fn field_message(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_problem_serializes_with_the_rfc_9457_member_names() {
+        let problem = Problem::new(ProblemKind::NotFound, "no route for GET /api/v1/nope");
+        let json = serde_json::to_value(&problem).expect("serializes");
+        assert_eq!(json["type"], "urn:mailroom:problem:not-found");
+        assert_eq!(json["title"], "Not found");
+        assert_eq!(json["status"], 404);
+        assert_eq!(json["detail"], "no route for GET /api/v1/nope");
+        assert!(json.get("errors").is_none(), "empty errors are omitted");
+    }
+
+    #[test]
+    fn every_kind_maps_back_from_its_status() {
+        for status in [
+            400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 429, 500, 503, 418,
+        ] {
+            assert_eq!(ProblemKind::from_status(status).status(), status);
+        }
+    }
+
+    #[test]
+    fn field_errors_are_found_by_field_name() {
+        let problem =
+            Problem::new(ProblemKind::Validation, "1 field is invalid").with_errors(vec![
+                FieldError {
+                    field: "email".into(),
+                    message: "required".into(),
+                },
+            ]);
+        assert_eq!(problem.field_message("email"), Some("required"));
+        assert_eq!(problem.field_message("name"), None);
+    }
+}
