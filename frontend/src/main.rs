@@ -1,1 +1,11 @@
-fn main() {}
+//! Mailroom's web app: a Leptos single-page app that talks to the server's REST API.
+
+mod api;
+mod app;
+mod components;
+mod pages;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

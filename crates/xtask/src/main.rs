@@ -1,1 +1,57 @@
-fn main() {}
+//! The repo's own commands, run as `cargo xtask <command>`:
+//!
+//! - `run`: install the web app's build tools when missing, build the web app, start Mailroom on the
+//!   embedded default (SQLite, in-process cache, mail to an outbox folder).
+//! - `test`: everything CI checks: formatting, lints, unit and integration tests on SQLite and
+//!   PostgreSQL, the OpenAPI drift check and the web app's release build.
+//! - `spa`, `openapi`, `setup`: the single steps.
+//!
+//! Plain `std` on purpose: it compiles in seconds on a fresh machine.
+
+mod steps;
+mod tools;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  run [-- ARGS]   build the web app and start Mailroom (embedded mode unless configured);
+                  ARGS go to `mailroom serve`
+  test            run every check CI runs (fmt, clippy, tests on SQLite and PostgreSQL,
+                  OpenAPI drift, web app release build)
+  spa             build the web app into frontend/dist (release)
+  openapi         regenerate openapi/openapi.json from the code
+  setup           install the web app's build tools (wasm32 target, trunk, wasm-bindgen, wasm-opt)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => {
+            eprint!("{USAGE}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match command {
+        "run" => steps::run(rest),
+        "test" => steps::test(),
+        "spa" => tools::ensure().and_then(|tools| steps::build_spa(&tools)),
+        "openapi" => steps::openapi(),
+        "setup" => tools::ensure().map(|_| ()),
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command '{other}'\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -170,13 +170,13 @@ pub enum ConnectError {
 
 /// Builds the pool and opens its first connection, so a wrong URL fails at start-up with its cause.
 pub fn connect(url: &DatabaseUrl, max_size: u32) -> Result<DbPool, ConnectError> {
-    if let Some(parent) = url.sqlite_path().as_deref().and_then(Path::parent) {
-        if !parent.as_os_str().is_empty() {
-            std::fs::create_dir_all(parent).map_err(|source| ConnectError::CreateFolder {
-                path: parent.to_owned(),
-                source,
-            })?;
-        }
+    if let Some(parent) = url.sqlite_path().as_deref().and_then(Path::parent)
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent).map_err(|source| ConnectError::CreateFolder {
+            path: parent.to_owned(),
+            source,
+        })?;
     }
     let manager = DbConnectionManager { url: url.clone() };
     // Probe once by hand: r2d2 would retry until its timeout and report only "timed out".

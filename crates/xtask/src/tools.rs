@@ -1,0 +1,167 @@
+//! The web app's build tools, installed from the package registries when missing or of the wrong
+//! version. Nothing is downloaded from anywhere else, so this works on a machine that only reaches
+//! crates.io and npm.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::steps::{cmd, repo_root, step};
+
+/// Trunk 0.22 needs a newer rustc than this repo's toolchain.
+const TRUNK_VERSION: &str = "0.21.14";
+/// binaryen's wasm-opt; Debian's older one corrupts wasm-bindgen's output. Keep in step with
+/// `wasm_opt` in Trunk.toml.
+const BINARYEN_VERSION: &str = "132.0.0";
+
+/// Where the tools live, and the PATH that puts them first.
+pub struct Tools {
+    pub path_env: String,
+}
+
+fn home() -> PathBuf {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// A cache outside the clone, shared by every checkout on the machine.
+pub fn cache_dir() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home().join(".cache"))
+        .join("mailroom")
+}
+
+fn output_of(program: &str, args: &[&str], path_env: &str) -> Option<String> {
+    Command::new(program)
+        .args(args)
+        .env("PATH", path_env)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+}
+
+/// The wasm-bindgen version Cargo.lock pins; the CLI must be exactly this one.
+fn locked_wasm_bindgen_version() -> Result<String, String> {
+    let lock = std::fs::read_to_string(repo_root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\""
+            && let Some(version) = lines
+                .next()
+                .and_then(|l| l.strip_prefix("version = \""))
+                .and_then(|l| l.strip_suffix('"'))
+        {
+            return Ok(version.to_owned());
+        }
+    }
+    Err("Cargo.lock pins no wasm-bindgen version".into())
+}
+
+pub fn ensure() -> Result<Tools, String> {
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home().join(".cargo"))
+        .join("bin");
+    let node_bin = cache_dir().join("tools/node_modules/.bin");
+    let path_env = std::env::join_paths([node_bin.clone(), cargo_bin].into_iter().chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .map_err(|e| format!("cannot build PATH: {e}"))?
+    .to_string_lossy()
+    .into_owned();
+
+    step("web app build tools", || {
+        ensure_wasm_target(&path_env)?;
+        ensure_trunk(&path_env)?;
+        ensure_wasm_bindgen(&path_env)?;
+        ensure_wasm_opt(&path_env, &node_bin)
+    })?;
+    Ok(Tools { path_env })
+}
+
+fn ensure_wasm_target(path_env: &str) -> Result<(), String> {
+    let installed = output_of("rustup", &["target", "list", "--installed"], path_env)
+        .ok_or("rustup is needed to add the wasm32-unknown-unknown target")?;
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        println!("  wasm32-unknown-unknown target: installed");
+        return Ok(());
+    }
+    cmd(
+        "rustup",
+        &["target", "add", "wasm32-unknown-unknown"],
+        path_env,
+    )
+}
+
+fn ensure_trunk(path_env: &str) -> Result<(), String> {
+    let wanted = format!("trunk {TRUNK_VERSION}");
+    if output_of("trunk", &["--version"], path_env).as_deref() == Some(wanted.as_str()) {
+        println!("  {wanted}: installed");
+        return Ok(());
+    }
+    println!("  installing {wanted} (about 10 minutes on 2 cores, once per machine)");
+    cmd(
+        "cargo",
+        &["install", "--locked", &format!("trunk@{TRUNK_VERSION}")],
+        path_env,
+    )
+}
+
+fn ensure_wasm_bindgen(path_env: &str) -> Result<(), String> {
+    let version = locked_wasm_bindgen_version()?;
+    let wanted = format!("wasm-bindgen {version}");
+    if output_of("wasm-bindgen", &["--version"], path_env).as_deref() == Some(wanted.as_str()) {
+        println!("  {wanted}: installed");
+        return Ok(());
+    }
+    println!("  installing wasm-bindgen-cli {version} (about 5 minutes, once per machine)");
+    // Not --locked: its lock file names a webpki-roots release the registry no longer serves.
+    cmd(
+        "cargo",
+        &["install", "--force", &format!("wasm-bindgen-cli@{version}")],
+        path_env,
+    )
+}
+
+fn ensure_wasm_opt(path_env: &str, node_bin: &Path) -> Result<(), String> {
+    let major = BINARYEN_VERSION
+        .split('.')
+        .next()
+        .unwrap_or(BINARYEN_VERSION);
+    let wasm_opt = node_bin.join("wasm-opt");
+    let current = output_of(&wasm_opt.to_string_lossy(), &["--version"], path_env);
+    if current
+        .as_deref()
+        .is_some_and(|v| v.contains(&format!("version {major}")))
+    {
+        println!("  wasm-opt {major} (binaryen): installed");
+        return Ok(());
+    }
+    if output_of("npm", &["--version"], path_env).is_none() {
+        return Err(format!(
+            "npm is needed to install wasm-opt (npm package binaryen@{BINARYEN_VERSION}); \
+             install Node.js and npm, then run this again"
+        ));
+    }
+    let prefix = cache_dir().join("tools");
+    std::fs::create_dir_all(&prefix)
+        .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+    cmd(
+        "npm",
+        &[
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            &prefix.to_string_lossy(),
+            &format!("binaryen@{BINARYEN_VERSION}"),
+        ],
+        path_env,
+    )
+}

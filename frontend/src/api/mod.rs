@@ -1,0 +1,38 @@
+//! Every request the app makes goes through here: one place that knows URLs, JSON and problem
+//! documents.
+
+pub mod health;
+
+use std::fmt;
+
+use mailroom_domain::wire::Problem;
+
+/// Why a request did not give the expected answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The server could not be reached (offline, stopped, blocked by the browser).
+    Network(String),
+    /// The server answered with a problem document.
+    Problem(Problem),
+    /// The server answered something this app does not understand.
+    Unexpected(String),
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Network(e) => write!(f, "cannot reach the server ({e})"),
+            ApiError::Problem(p) => f.write_str(p.detail.as_deref().unwrap_or(&p.title)),
+            ApiError::Unexpected(e) => write!(f, "unexpected answer from the server: {e}"),
+        }
+    }
+}
+
+/// Turns an error response into the problem it carries.
+async fn problem_of(response: gloo_net::http::Response) -> ApiError {
+    let status = response.status();
+    match response.json::<Problem>().await {
+        Ok(problem) => ApiError::Problem(problem),
+        Err(_) => ApiError::Unexpected(format!("HTTP {status}")),
+    }
+}

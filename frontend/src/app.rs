@@ -1,0 +1,28 @@
+//! The frame every page shares and the route table.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::header::Header;
+use crate::components::server_status::ServerStatusLine;
+use crate::pages::home::Home;
+use crate::pages::not_found::NotFound;
+
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <Router>
+            <a class="skip-link" href="#content">"Skip to content"</a>
+            <Header />
+            <main id="content">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Home />
+                </Routes>
+            </main>
+            <footer class="app-footer">
+                <ServerStatusLine />
+            </footer>
+        </Router>
+    }
+}
