@@ -2,14 +2,13 @@
 # Mailroom in production: the `mailroom` binary and the built web app on a slim Debian.
 
 FROM rust:1.95-bookworm AS build
-# npm brings binaryen's wasm-opt, which `cargo xtask setup` installs for trunk.
+# npm brings binaryen's wasm-opt, which `cargo xtask spa` installs for trunk with the other tools.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends nodejs npm \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN cargo xtask setup \
- && cargo xtask spa \
+RUN cargo xtask spa \
  && cargo build --release --locked --package mailroom-api --bin mailroom
 
 FROM debian:bookworm-slim

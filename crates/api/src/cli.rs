@@ -28,6 +28,26 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations, then exit.
     Migrate,
+    /// Create an active manager account. The password is asked for at a terminal, or read from the
+    /// first line of standard input when it is not a terminal.
+    CreateManager {
+        /// The manager's email address.
+        #[arg(long)]
+        email: String,
+        /// The manager's full name.
+        #[arg(long, default_value = "Manager")]
+        full_name: String,
+    },
+    /// Make an existing account a manager.
+    Promote {
+        #[arg(long)]
+        email: String,
+    },
+    /// Make a manager a plain user again.
+    Demote {
+        #[arg(long)]
+        email: String,
+    },
     /// Print the OpenAPI document of the REST API (JSON).
     Openapi {
         /// Write it to this file instead of standard output.
@@ -92,10 +112,20 @@ pub struct Config {
     #[arg(long, env = "SPA_DIR", global = true)]
     pub spa_dir: Option<PathBuf>,
 
+    /// `production` refuses to start without an explicit JWT_SECRET and PUBLIC_BASE_URL.
+    #[arg(long = "env", env = "MAILROOM_ENV", value_enum, default_value_t = Environment::Development, global = true)]
+    pub environment: Environment,
+
     /// Log format: human-readable lines, or one JSON object per line for log collectors.
     /// The level is set with RUST_LOG (default: info).
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty, global = true)]
     pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Environment {
+    Development,
+    Production,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

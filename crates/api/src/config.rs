@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::cli::Config;
+use crate::cli::{Config, Environment};
 use crate::db::{Backend, DatabaseUrl};
 use crate::mail::{MailSettings, MailTransport};
 
@@ -79,10 +79,23 @@ pub enum ConfigError {
     },
     #[error(transparent)]
     Mail(#[from] crate::mail::MailConfigError),
+    #[error("MAILROOM_ENV=production needs {0} to be set explicitly")]
+    ProductionNeeds(&'static str),
 }
 
 impl Settings {
     pub fn from_config(config: &Config) -> Result<Self, ConfigError> {
+        if config.environment == Environment::Production {
+            // Generated secrets and guessed addresses are conveniences for a laptop, not a server.
+            if config.jwt_secret.is_none() {
+                return Err(ConfigError::ProductionNeeds(
+                    "JWT_SECRET (at least 32 characters)",
+                ));
+            }
+            if config.public_base_url.is_none() {
+                return Err(ConfigError::ProductionNeeds("PUBLIC_BASE_URL"));
+            }
+        }
         let database_url = match &config.database_url {
             Some(url) => DatabaseUrl::parse(url)?,
             None => DatabaseUrl::sqlite_file(&config.data_dir.join("mailroom.db")),
@@ -235,6 +248,37 @@ mod tests {
         ))
         .expect_err("refused");
         assert!(matches!(err, ConfigError::JwtSecretRequired));
+    }
+
+    #[test]
+    fn production_refuses_to_start_without_an_explicit_secret_and_address() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let err = Settings::from_config(&config(&["--env", "production"], dir.path()))
+            .expect_err("refused");
+        assert!(err.to_string().contains("JWT_SECRET"), "{err}");
+        let secret = "s".repeat(40);
+        let err = Settings::from_config(&config(
+            &["--env", "production", "--jwt-secret", &secret],
+            dir.path(),
+        ))
+        .expect_err("refused");
+        assert!(err.to_string().contains("PUBLIC_BASE_URL"), "{err}");
+        let ok = Settings::from_config(&config(
+            &[
+                "--env",
+                "production",
+                "--jwt-secret",
+                &secret,
+                "--public-base-url",
+                "https://mail.example.org",
+            ],
+            dir.path(),
+        ));
+        assert!(ok.is_ok());
+        assert!(
+            !dir.path().join("jwt_secret").exists(),
+            "no secret generated"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Mailroom's server: the REST API (actix-web), the database (diesel), mail, cache and the CLI.
 
+pub mod auth;
 pub mod cache;
 pub mod cli;
 pub mod config;

@@ -1,11 +1,15 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use std::io::IsTerminal;
+
+use mailroom_api::auth::admin;
 use mailroom_api::cli::{Cli, Command};
 use mailroom_api::config::Settings;
 use mailroom_api::http::openapi;
 use mailroom_api::startup::{self, Application};
 use mailroom_api::telemetry;
+use mailroom_domain::Role;
 
 #[actix_web::main]
 async fn main() -> ExitCode {
@@ -15,7 +19,6 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             // `{:#}` prints the whole chain of causes on one line: "cannot connect …: refused".
-            tracing::error!("{error:#}");
             eprintln!("mailroom: {error:#}");
             ExitCode::FAILURE
         }
@@ -37,10 +40,41 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => {
             startup::open_database(&settings).await?;
         }
+        Command::CreateManager { email, full_name } => {
+            let password = read_password()?;
+            let pool = startup::open_database(&settings).await?;
+            let user = admin::create_manager(&pool, &email, &full_name, &password).await?;
+            println!("created manager {} (id {})", user.email, user.id);
+        }
+        Command::Promote { email } => {
+            let pool = startup::open_database(&settings).await?;
+            let user = admin::set_role(&pool, &email, Role::Manager).await?;
+            println!("{} is now a manager", user.email);
+        }
+        Command::Demote { email } => {
+            let pool = startup::open_database(&settings).await?;
+            let user = admin::set_role(&pool, &email, Role::User).await?;
+            println!("{} is now a user", user.email);
+        }
         Command::Serve | Command::Openapi { .. } => {
             let app = Application::build(settings).await?;
             app.run_until_stopped().await?;
         }
     }
     Ok(())
+}
+
+/// At a terminal, asks twice without echoing; otherwise reads the first line of standard input, so
+/// scripts can pipe the password in.
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password for the new manager: ")?;
+        let second = rpassword::prompt_password("Once more: ")?;
+        anyhow::ensure!(first == second, "the two passwords differ");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+    }
 }

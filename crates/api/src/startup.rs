@@ -10,6 +10,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::{AuthRateLimits, JwtKeys};
 use crate::cache::Redis;
 use crate::config::Settings;
 use crate::db::{self, DbPool};
@@ -110,6 +111,16 @@ fn serve(
     let redis = web::Data::new(redis);
     let mailer = web::Data::new(mailer);
     let base_url = web::Data::new(settings.public_base_url.clone());
+    let jwt_keys = web::Data::new(JwtKeys::new(&settings.jwt_secret));
+    let rate_limits = web::Data::new(AuthRateLimits::default());
+    let pruned = rate_limits.clone();
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            pruned.prune();
+        }
+    });
     let spa_dir = settings.spa_dir.clone();
     let server = HttpServer::new(move || {
         let (app, api) = App::new()
@@ -122,6 +133,8 @@ fn serve(
             .app_data(redis.clone())
             .app_data(mailer.clone())
             .app_data(base_url.clone())
+            .app_data(jwt_keys.clone())
+            .app_data(rate_limits.clone())
             .configure(routes::configure)
             .split_for_parts();
         let known_routes = web::Data::new(fallback::KnownRoutes::from_openapi(&api));

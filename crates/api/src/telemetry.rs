@@ -9,7 +9,9 @@ use crate::cli::LogFormat;
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     // Closing the request span logs one line per request: method, route, status, request id, time.
+    // Standard error, so command output on standard output (`mailroom openapi`) stays clean.
     let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(filter)
         .with_span_events(FmtSpan::CLOSE);
     // A second init (tests start several apps in one process) keeps the first subscriber.

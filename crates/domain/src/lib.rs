@@ -6,9 +6,13 @@
 pub mod account;
 pub mod email;
 pub mod mailing;
+pub mod password;
+pub mod permissions;
 pub mod text_enum;
+pub mod validation;
 pub mod wire;
 
 pub use account::{Role, UserState};
 pub use email::{EmailAddress, EmailError};
 pub use mailing::MailingStatus;
+pub use password::{Password, PasswordError};

@@ -23,7 +23,8 @@ commands:
                   OpenAPI drift, web app release build)
   spa             build the web app into frontend/dist (release)
   openapi         regenerate openapi/openapi.json from the code
-  setup           install the web app's build tools (wasm32 target, trunk, wasm-bindgen, wasm-opt)
+  setup           install the build and test tools (wasm32 target, trunk, wasm-bindgen, wasm-opt,
+                  and aiosmtpd, the SMTP server the tests deliver to)
 ";
 
 fn main() -> ExitCode {
@@ -40,7 +41,7 @@ fn main() -> ExitCode {
         "test" => steps::test(),
         "spa" => tools::ensure().and_then(|tools| steps::build_spa(&tools)),
         "openapi" => steps::openapi(),
-        "setup" => tools::ensure().map(|_| ()),
+        "setup" => tools::ensure().and_then(|t| tools::ensure_smtp_server(&t.path_env).map(|_| ())),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

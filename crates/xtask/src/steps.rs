@@ -253,6 +253,10 @@ pub fn test() -> Result<(), String> {
     let (no_postgres, no_redis) = step("services for the integration tests", || {
         Ok((missing(&postgres)?, missing(&redis)?))
     })?;
+    let smtp_python = step("test SMTP server (aiosmtpd)", || {
+        tools::ensure_smtp_server(&tools.path_env)
+    })?;
+    let smtp_python = smtp_python.to_string_lossy().into_owned();
     // Tests needing Redis live in modules named `redis`.
     let redis_filter: &[&str] = if no_redis {
         &["--", "--skip", "redis::"]
@@ -269,7 +273,10 @@ pub fn test() -> Result<(), String> {
                 "cargo",
                 &args,
                 &tools.path_env,
-                &[("MAILROOM_TEST_DB", "sqlite")],
+                &[
+                    ("MAILROOM_TEST_DB", "sqlite"),
+                    ("MAILROOM_TEST_SMTP_PYTHON", &smtp_python),
+                ],
             )
         },
     )?;
@@ -288,7 +295,10 @@ pub fn test() -> Result<(), String> {
                 "cargo",
                 &args,
                 &tools.path_env,
-                &[("MAILROOM_TEST_DB", "postgres")],
+                &[
+                    ("MAILROOM_TEST_DB", "postgres"),
+                    ("MAILROOM_TEST_SMTP_PYTHON", &smtp_python),
+                ],
             )
         })?;
     }

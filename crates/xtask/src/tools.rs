@@ -13,6 +13,9 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// `wasm_opt` in Trunk.toml.
 const BINARYEN_VERSION: &str = "132.0.0";
 
+/// The real SMTP server the tests send mail to.
+const AIOSMTPD_VERSION: &str = "1.4.6";
+
 /// Where the tools live, and the PATH that puts them first.
 pub struct Tools {
     pub path_env: String,
@@ -164,4 +167,39 @@ fn ensure_wasm_opt(path_env: &str, node_bin: &Path) -> Result<(), String> {
         ],
         path_env,
     )
+}
+
+/// A Python virtualenv with aiosmtpd, the SMTP server the API tests deliver mail to; returns its
+/// interpreter.
+pub fn ensure_smtp_server(path_env: &str) -> Result<PathBuf, String> {
+    let venv = cache_dir().join("venv");
+    let python = venv.join("bin/python");
+    let python_str = python.to_string_lossy().into_owned();
+    let check =
+        format!("import aiosmtpd, sys; sys.exit(aiosmtpd.__version__ != '{AIOSMTPD_VERSION}')");
+    if output_of(&python_str, &["-c", &check], path_env).is_some() {
+        println!("  aiosmtpd {AIOSMTPD_VERSION} (test SMTP server): installed");
+        return Ok(python);
+    }
+    let system_python = ["python3", "python"]
+        .into_iter()
+        .find(|p| output_of(p, &["--version"], path_env).is_some())
+        .ok_or("Python 3 is needed for the test SMTP server (aiosmtpd); install python3")?;
+    cmd(
+        system_python,
+        &["-m", "venv", &venv.to_string_lossy()],
+        path_env,
+    )?;
+    cmd(
+        &python_str,
+        &[
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            &format!("aiosmtpd=={AIOSMTPD_VERSION}"),
+        ],
+        path_env,
+    )?;
+    Ok(python)
 }

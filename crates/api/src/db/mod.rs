@@ -3,14 +3,17 @@
 //! Everything above this module speaks `DbConnection` and never asks which backend it got; the few
 //! statements that must differ per backend are matched here and in `queries`, nowhere else.
 
+pub mod queries;
 pub mod rows;
 pub mod schema;
 
 mod migrations;
 pub mod pool;
+mod run;
 
 pub use migrations::{MigrationError, revert_all_migrations, run_migrations};
 pub use pool::{Backend, DatabaseUrl, DbPool, PooledConn, connect};
+pub use run::{DbError, run};
 
 use diesel::{PgConnection, SqliteConnection};
 

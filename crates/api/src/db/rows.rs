@@ -3,7 +3,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{attempts, clients, mailing_clients, mailings, messages, users};
+use super::schema::{
+    api_tokens, attempts, clients, mailing_clients, mailings, messages, one_time_tokens,
+    refresh_tokens, users,
+};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = users)]
@@ -16,6 +19,7 @@ pub struct UserRow {
     pub state: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub session_version: i64,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -128,4 +132,73 @@ pub struct NewAttempt<'a> {
     pub attempted_at: NaiveDateTime,
     pub status: &'a str,
     pub server_response: &'a str,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = one_time_tokens)]
+pub struct OneTimeTokenRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub purpose: String,
+    pub token_hash: String,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = one_time_tokens)]
+pub struct NewOneTimeToken<'a> {
+    pub user_id: i64,
+    pub purpose: &'a str,
+    pub token_hash: &'a str,
+    pub expires_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = refresh_tokens)]
+pub struct RefreshTokenRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub family: String,
+    pub token_hash: String,
+    pub expires_at: NaiveDateTime,
+    pub rotated_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = refresh_tokens)]
+pub struct NewRefreshToken<'a> {
+    pub user_id: i64,
+    pub family: &'a str,
+    pub token_hash: &'a str,
+    pub expires_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = api_tokens)]
+pub struct ApiTokenRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub token_hash: String,
+    pub prefix: String,
+    pub expires_at: Option<NaiveDateTime>,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = api_tokens)]
+pub struct NewApiToken<'a> {
+    pub user_id: i64,
+    pub name: &'a str,
+    pub token_hash: &'a str,
+    pub prefix: &'a str,
+    pub expires_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
 }

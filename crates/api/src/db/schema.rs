@@ -11,6 +11,7 @@ diesel::table! {
         state -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        session_version -> BigInt,
     }
 }
 
@@ -70,7 +71,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    one_time_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        family -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        rotated_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        prefix -> Text,
+        expires_at -> Nullable<Timestamp>,
+        last_used_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(clients -> users (owner_id));
+diesel::joinable!(one_time_tokens -> users (user_id));
+diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(messages -> users (owner_id));
 diesel::joinable!(mailings -> users (owner_id));
 diesel::joinable!(mailings -> messages (message_id));
@@ -85,4 +127,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mailings,
     mailing_clients,
     attempts,
+    one_time_tokens,
+    refresh_tokens,
+    api_tokens,
 );

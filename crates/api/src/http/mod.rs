@@ -1,5 +1,6 @@
 //! The web layer's plumbing: error documents, request ids, the SPA and the API docs.
 
+pub mod api_error;
 pub mod fallback;
 pub mod openapi;
 pub mod problem;

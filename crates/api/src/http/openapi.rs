@@ -2,7 +2,8 @@
 
 use actix_web::App;
 use mailroom_domain::wire::{FieldError, Problem};
-use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 #[derive(OpenApi)]
@@ -16,10 +17,36 @@ use utoipa_actix_web::AppExt;
     ),
     tags(
         (name = "health", description = "Liveness and readiness of the server"),
+        (name = "auth", description = "Sign-up, confirmation, sign-in, sessions and password reset"),
+        (name = "me", description = "The signed-in account, its password and its API tokens"),
+        (name = "users", description = "Managers: find accounts, block and unblock them"),
     ),
     components(schemas(Problem, FieldError)),
+    modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;
+
+/// `Authorization: Bearer <token>`, where the token is an access token from `/auth/login` or a
+/// personal API token from `/me/tokens`.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An access token (JWT) from POST /api/v1/auth/login, or a personal API \
+                         token (mr_…) from POST /api/v1/me/tokens",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The document for the routes `routes::configure` registers, exactly as the server serves it.
 pub fn document() -> utoipa::openapi::OpenApi {

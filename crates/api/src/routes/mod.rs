@@ -1,11 +1,35 @@
 //! HTTP handlers, one module per resource. Each handler parses, calls, and maps the result.
 
+use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+pub mod auth;
 pub mod health;
+pub mod me;
+pub mod users;
 
 /// Registers every documented route; `startup` serves them and `http::openapi` documents them, so
 /// the served API and its spec are built from the same list.
 pub fn configure(cfg: &mut ServiceConfig<'_>) {
-    cfg.service(health::live).service(health::ready);
+    cfg.service(health::live).service(health::ready).service(
+        scope::scope("/api/v1")
+            .service(auth::register)
+            .service(auth::confirm)
+            .service(auth::resend_confirmation)
+            .service(auth::login)
+            .service(auth::refresh)
+            .service(auth::logout)
+            .service(auth::password_reset)
+            .service(auth::password_reset_confirm)
+            .service(me::get_me)
+            .service(me::update_me)
+            .service(me::change_password)
+            .service(me::list_tokens)
+            .service(me::create_token)
+            .service(me::delete_token)
+            .service(users::list_users)
+            .service(users::get_user)
+            .service(users::block_user)
+            .service(users::unblock_user),
+    );
 }

@@ -37,14 +37,14 @@ impl Drop for Running {
 fn start(dir: &Path) -> Running {
     let mut child = mailroom(dir)
         .env("BIND", "127.0.0.1:0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("mailroom starts");
-    let stdout = child.stdout.take().expect("stdout");
+    let log = child.stderr.take().expect("the log on stderr");
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        for line in BufReader::new(log).lines().map_while(Result::ok) {
             if let Some(at) = line.find("listening on http://") {
                 let address = line[at + "listening on ".len()..].trim().to_owned();
                 let _ = tx.send(address);
@@ -223,4 +223,134 @@ fn openapi_prints_the_committed_document() {
     )
     .expect("openapi/openapi.json exists");
     assert_eq!(String::from_utf8_lossy(&output.stdout), committed);
+}
+
+fn run_with_stdin(dir: &Path, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = mailroom(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("password written");
+    child.wait_with_output().expect("finishes")
+}
+
+#[tokio::test]
+async fn create_manager_takes_the_password_from_stdin_and_the_manager_can_sign_in() {
+    let dir = tempfile::tempdir().expect("temp dir");
+
+    let output = run_with_stdin(
+        dir.path(),
+        &[
+            "create-manager",
+            "--email",
+            "mia@example.org",
+            "--full-name",
+            "Mia Manager",
+        ],
+        "correct horse battery\n",
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("created manager mia@example.org"));
+
+    let again = run_with_stdin(
+        dir.path(),
+        &["create-manager", "--email", "MIA@example.org"],
+        "another password 1\n",
+    );
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has an account"));
+
+    let app = start(dir.path());
+    let client = reqwest::Client::new();
+    let login: serde_json::Value = client
+        .post(format!("{}/api/v1/auth/login", app.address))
+        .json(&serde_json::json!({"email": "mia@example.org", "password": "correct horse battery"}))
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("JSON");
+    let token = login["access_token"].as_str().expect("signed in");
+    let me: serde_json::Value = client
+        .get(format!("{}/api/v1/me", app.address))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(me["role"], "manager");
+    assert_eq!(me["state"], "active");
+}
+
+#[test]
+fn create_manager_refuses_a_weak_password_naming_the_rule() {
+    let dir = tempfile::tempdir().expect("temp dir");
+
+    let output = run_with_stdin(
+        dir.path(),
+        &["create-manager", "--email", "mia@example.org"],
+        "short\n",
+    );
+
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("password: a password needs at least 10 characters"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn promote_and_demote_change_the_role_of_an_existing_account() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let created = run_with_stdin(
+        dir.path(),
+        &["create-manager", "--email", "mia@example.org"],
+        "correct horse battery\n",
+    );
+    assert!(created.status.success());
+
+    let demoted = mailroom(dir.path())
+        .args(["demote", "--email", "Mia@example.org"])
+        .output()
+        .expect("runs");
+    assert!(demoted.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&demoted.stdout),
+        "mia@example.org is now a user\n"
+    );
+    let promoted = mailroom(dir.path())
+        .args(["promote", "--email", "mia@example.org"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        String::from_utf8_lossy(&promoted.stdout),
+        "mia@example.org is now a manager\n"
+    );
+
+    let unknown = mailroom(dir.path())
+        .args(["promote", "--email", "nobody@example.org"])
+        .output()
+        .expect("runs");
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr)
+            .contains("no account has the address nobody@example.org")
+    );
 }

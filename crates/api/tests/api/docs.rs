@@ -71,3 +71,41 @@ async fn docs_redirects_to_swagger_ui_which_is_served_without_any_cdn() {
         "{initializer}"
     );
 }
+
+#[test]
+fn every_api_endpoint_is_documented_with_its_security_and_errors() {
+    let spec: serde_json::Value = serde_json::from_str(&openapi::document_json()).expect("JSON");
+    let scheme = &spec["components"]["securitySchemes"]["bearer"];
+    assert_eq!(scheme["type"], "http");
+    assert_eq!(scheme["scheme"], "bearer");
+
+    let public = [
+        "/api/v1/auth/register",
+        "/api/v1/auth/confirm",
+        "/api/v1/auth/resend-confirmation",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/logout",
+        "/api/v1/auth/password-reset",
+        "/api/v1/auth/password-reset/confirm",
+    ];
+    let paths = spec["paths"].as_object().expect("paths");
+    for (path, item) in paths.iter().filter(|(p, _)| p.starts_with("/api/v1/")) {
+        for (method, operation) in item.as_object().expect("operations") {
+            let secured = operation.get("security").is_some();
+            assert_eq!(
+                secured,
+                !public.contains(&path.as_str()),
+                "{method} {path}: security documented only where a token is needed"
+            );
+            let responses = operation["responses"].as_object().expect("responses");
+            let documents_an_error = responses.iter().any(|(status, r)| {
+                status.starts_with('4') && r["content"]["application/problem+json"].is_object()
+            }) || path == "/api/v1/auth/logout";
+            assert!(
+                documents_an_error,
+                "{method} {path} documents its problem responses"
+            );
+        }
+    }
+}

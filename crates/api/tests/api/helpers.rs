@@ -2,11 +2,13 @@ use std::path::{Path, PathBuf};
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
-use mailroom_api::cli::{Config, LogFormat};
+use mailroom_api::cli::{Config, Environment, LogFormat};
 use mailroom_api::config::Settings;
 use mailroom_api::db::{self, Backend, DatabaseUrl, DbPool};
 use mailroom_api::startup::Application;
 use tempfile::TempDir;
+
+use crate::smtp::SmtpServer;
 
 pub const TEST_JWT_SECRET: &str = "test-secret-test-secret-test-secret-0123";
 
@@ -90,6 +92,8 @@ impl Drop for TestDatabase {
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
+    pub pool: DbPool,
+    pub smtp: Option<SmtpServer>,
     _data_dir: TempDir,
     // Last: dropped after the pool's users are done with it.
     _db: TestDatabase,
@@ -108,6 +112,7 @@ pub fn test_config(data_dir: &Path, db: &TestDatabase, spa_dir: PathBuf) -> Conf
         public_base_url: Some("http://mailroom.test".into()),
         bind: "127.0.0.1:0".into(),
         spa_dir: Some(spa_dir),
+        environment: Environment::Development,
         log_format: LogFormat::Pretty,
     }
 }
@@ -128,6 +133,15 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
+/// An app whose mail goes to a real SMTP server on loopback, for the tests that read it.
+pub async fn spawn_app_with_smtp() -> TestApp {
+    let smtp = SmtpServer::start();
+    let url = smtp.url();
+    let mut app = spawn_app_with(|c| c.smtp_url = Some(url)).await;
+    app.smtp = Some(smtp);
+    app
+}
+
 /// Starts the application on a free port, letting the test adjust its settings first.
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
@@ -142,6 +156,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
     let settings = Settings::from_config(&config).expect("valid test settings");
     let app = Application::build(settings).await.expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let pool = app.pool().clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -150,6 +165,8 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
     TestApp {
         address,
         client,
+        pool,
+        smtp: None,
         _data_dir: data_dir,
         _db: db,
     }

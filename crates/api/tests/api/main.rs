@@ -2,10 +2,16 @@
 //! test. The backend comes from MAILROOM_TEST_DB (`sqlite`, the default, or `postgres`); `cargo xtask
 //! test` runs the suite on both.
 
+mod accounts;
+mod auth;
 mod binary;
 mod database;
 mod docs;
 mod errors;
 mod health;
 mod helpers;
+mod recovery;
+mod smtp;
 mod spa;
+mod tokens;
+mod users;

@@ -1,7 +1,15 @@
 //! The JSON shapes exchanged between the server and its clients (the SPA and integrations).
 
+mod account;
 mod health;
+mod page;
 mod problem;
 
+pub use account::{
+    Accepted, ApiToken, ChangePasswordRequest, CreatedApiToken, EmailRequest, LoginRequest,
+    NewApiTokenRequest, PasswordResetConfirm, RefreshRequest, RegisterRequest, TokenRequest,
+    TokenResponse, UpdateMeRequest, User,
+};
 pub use health::{Check, CheckStatus, Liveness, NotReady, Readiness, ReadinessChecks, ReadyStatus};
-pub use problem::{FieldError, PROBLEM_CONTENT_TYPE, Problem, ProblemKind};
+pub use page::{DEFAULT_PER_PAGE, MAX_PER_PAGE, Page, PageError, PageRequest};
+pub use problem::{FieldError, PROBLEM_CONTENT_TYPE, Problem, ProblemKind, types as problem_types};

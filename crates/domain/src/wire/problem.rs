@@ -137,7 +137,25 @@ impl ProblemKind {
     }
 }
 
+/// Type URIs more precise than a status, for clients to branch on.
+pub mod types {
+    pub const INVALID_CREDENTIALS: &str = "urn:mailroom:problem:invalid-credentials";
+    pub const ACCOUNT_UNCONFIRMED: &str = "urn:mailroom:problem:account-unconfirmed";
+    pub const ACCOUNT_BLOCKED: &str = "urn:mailroom:problem:account-blocked";
+    pub const SESSION_ENDED: &str = "urn:mailroom:problem:session-ended";
+    pub const TOKEN_UNKNOWN: &str = "urn:mailroom:problem:token-unknown";
+    pub const TOKEN_USED: &str = "urn:mailroom:problem:token-used";
+    pub const TOKEN_EXPIRED: &str = "urn:mailroom:problem:token-expired";
+    pub const REFRESH_TOKEN_REUSED: &str = "urn:mailroom:problem:refresh-token-reused";
+}
+
 impl Problem {
+    /// Narrows the type URI to one of [`types`], keeping the title and status.
+    pub fn with_type(mut self, type_uri: &str) -> Self {
+        self.kind = type_uri.to_owned();
+        self
+    }
+
     pub fn new(kind: ProblemKind, detail: impl Into<String>) -> Self {
         Self {
             kind: kind.type_uri().to_owned(),

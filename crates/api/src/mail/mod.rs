@@ -3,10 +3,20 @@
 
 use std::path::{Path, PathBuf};
 
-use lettre::message::{Mailbox, header::ContentType};
+pub mod templates;
+
+use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use mailroom_domain::EmailAddress;
 use secrecy::{ExposeSecret, SecretString};
+
+/// A message's content: a subject, a plain-text body and the same in HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
 
 #[derive(Debug, Clone)]
 pub enum MailTransport {
@@ -104,19 +114,19 @@ impl Mailer {
         }
     }
 
-    /// Sends a plain-text message to one recipient.
-    pub async fn send(
-        &self,
-        to: &EmailAddress,
-        subject: &str,
-        body: &str,
-    ) -> Result<(), MailError> {
+    /// Sends one message to one recipient, as plain text with an HTML alternative.
+    pub async fn send(&self, to: &EmailAddress, email: &Email) -> Result<(), MailError> {
+        let subject = email.subject.as_str();
         let message = Message::builder()
             .from(self.from.clone())
             .to(Mailbox::new(None, to.as_ref().parse()?))
             .subject(subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(body.to_owned())?;
+            // A fresh `<uuid@host>` id: threads, deduplication and bounce matching rely on it.
+            .message_id(None)
+            .multipart(MultiPart::alternative_plain_html(
+                email.text.clone(),
+                email.html.clone(),
+            ))?;
         match &self.transport {
             Transport::Smtp(smtp) => {
                 smtp.send(message).await?;
@@ -147,10 +157,12 @@ mod tests {
         .expect("valid");
         let mailer = Mailer::new(&settings).expect("outbox created");
         let to = EmailAddress::parse("ann@example.org").expect("valid");
-        mailer
-            .send(&to, "Welcome", "Hello Ann")
-            .await
-            .expect("written");
+        let email = Email {
+            subject: "Welcome".into(),
+            text: "Hello Ann".into(),
+            html: "<p>Hello Ann</p>".into(),
+        };
+        mailer.send(&to, &email).await.expect("written");
 
         let files: Vec<_> = std::fs::read_dir(&outbox)
             .expect("outbox exists")
@@ -162,6 +174,8 @@ mod tests {
         assert!(eml.contains("To: ann@example.org"), "{eml}");
         assert!(eml.contains("Subject: Welcome"), "{eml}");
         assert!(eml.contains("Hello Ann"), "{eml}");
+        assert!(eml.contains("Content-Type: text/html"), "{eml}");
+        assert!(eml.contains("Message-ID: <"), "{eml}");
     }
 
     #[test]

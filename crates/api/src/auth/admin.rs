@@ -1,0 +1,92 @@
+//! Operator actions from the command line: creating managers and changing roles. There is no way to
+//! become a manager through the API.
+
+use chrono::Utc;
+use diesel::Connection;
+use mailroom_domain::validation::{Validator, required_text};
+use mailroom_domain::wire::FieldError;
+use mailroom_domain::{EmailAddress, Password, Role};
+
+use super::signup::MAX_NAME_CHARS;
+use crate::db::queries::users;
+use crate::db::rows::{NewUser, UserRow};
+use crate::db::{DbError, DbPool, run};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    #[error("{}", describe(.0))]
+    Invalid(Vec<FieldError>),
+    #[error("{0} already has an account; use `mailroom promote --email {0}` to make it a manager")]
+    Exists(String),
+    #[error("no account has the address {0}")]
+    NoSuchUser(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("{0}")]
+    Hash(#[from] super::password::HashError),
+}
+
+impl From<diesel::result::Error> for AdminError {
+    fn from(e: diesel::result::Error) -> Self {
+        AdminError::Db(DbError::Query(e))
+    }
+}
+
+fn describe(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Creates an active manager account (no confirmation mail: the operator vouches for the address).
+pub async fn create_manager(
+    pool: &DbPool,
+    email: &str,
+    full_name: &str,
+    password: &str,
+) -> Result<UserRow, AdminError> {
+    let mut v = Validator::new();
+    let email = v.check("email", EmailAddress::parse(email));
+    let password = v.check("password", Password::parse(password));
+    let full_name = v.check("full_name", required_text(full_name, MAX_NAME_CHARS));
+    v.finish().map_err(AdminError::Invalid)?;
+    let (Some(email), Some(password), Some(full_name)) = (email, password, full_name) else {
+        return Err(AdminError::Invalid(Vec::new()));
+    };
+    let hash = super::password::hash(password).await?;
+    run(pool, move |conn| {
+        conn.transaction::<_, AdminError, _>(|conn| {
+            if users::find_by_email(conn, &email.normalized())?.is_some() {
+                return Err(AdminError::Exists(email.to_string()));
+            }
+            let now = Utc::now().naive_utc();
+            Ok(users::insert(
+                conn,
+                &NewUser {
+                    email: email.as_ref(),
+                    password_hash: &hash,
+                    full_name: &full_name,
+                    role: Role::Manager.as_str(),
+                    state: "active",
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?)
+        })
+    })
+    .await
+}
+
+/// Gives the account with this address a role; takes effect on its next request.
+pub async fn set_role(pool: &DbPool, email: &str, role: Role) -> Result<UserRow, AdminError> {
+    let normalized = email.trim().to_lowercase();
+    let email = email.trim().to_owned();
+    run(pool, move |conn| {
+        let user = users::find_by_email(conn, &normalized)?.ok_or(AdminError::NoSuchUser(email))?;
+        users::set_role(conn, user.id, role.as_str(), Utc::now().naive_utc())?;
+        Ok(users::find(conn, user.id)?.unwrap_or(user))
+    })
+    .await
+}

@@ -1,0 +1,167 @@
+//! Who is calling: `Authorization: Bearer <token>`, where the token is either an access token (JWT)
+//! or a personal API token (`mr_…`). Either way the account is read from the database on every
+//! request, so a block or a role change applies to the very next one.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::str::FromStr;
+
+use actix_web::dev::Payload;
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{FromRequest, HttpRequest, web};
+use chrono::{Duration, NaiveDateTime, Utc};
+use mailroom_domain::permissions::Actor;
+use mailroom_domain::{Role, UserState};
+
+use super::error::AuthError;
+use super::jwt::JwtKeys;
+use super::secret::{self, API_TOKEN_PREFIX};
+use crate::db::queries::{tokens, users};
+use crate::db::rows::UserRow;
+use crate::db::{self, DbPool};
+
+/// Writing `last_used_at` on every call would turn each read into a write; once a minute is plenty.
+const LAST_USED_GRANULARITY: Duration = Duration::minutes(1);
+
+/// The signed-in account, as the database has it now.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: UserRow,
+    pub role: Role,
+}
+
+impl CurrentUser {
+    pub fn id(&self) -> i64 {
+        self.user.id
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor {
+            id: self.user.id,
+            role: self.role,
+        }
+    }
+}
+
+enum Credential {
+    Jwt(String),
+    ApiToken(String),
+}
+
+fn credential(req: &HttpRequest) -> Result<Credential, AuthError> {
+    let header = req.headers().get(AUTHORIZATION).ok_or_else(|| {
+        AuthError::Unauthenticated(
+            "sign in first: this needs an Authorization: Bearer header".into(),
+        )
+    })?;
+    let value = header.to_str().map_err(|_| {
+        AuthError::Unauthenticated("the Authorization header is not readable text".into())
+    })?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(|| {
+        AuthError::Unauthenticated("the Authorization header must be `Bearer <token>`".into())
+    })?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(AuthError::Unauthenticated(
+            "the Authorization header must be `Bearer <token>`".into(),
+        ));
+    }
+    let token = token.trim().to_owned();
+    Ok(if token.starts_with(API_TOKEN_PREFIX) {
+        Credential::ApiToken(token)
+    } else {
+        Credential::Jwt(token)
+    })
+}
+
+/// Only active accounts act; the state is checked on every request.
+fn admit(user: UserRow) -> Result<CurrentUser, AuthError> {
+    match UserState::from_str(&user.state) {
+        Ok(UserState::Active) => {}
+        Ok(UserState::Blocked) => return Err(AuthError::Blocked),
+        Ok(UserState::Unconfirmed) => return Err(AuthError::Unconfirmed),
+        Err(e) => return Err(AuthError::Internal(e.to_string())),
+    }
+    let role = Role::from_str(&user.role).map_err(|e| AuthError::Internal(e.to_string()))?;
+    Ok(CurrentUser { user, role })
+}
+
+async fn authenticate(
+    pool: DbPool,
+    keys: &JwtKeys,
+    credential: Credential,
+) -> Result<CurrentUser, AuthError> {
+    match credential {
+        Credential::Jwt(token) => {
+            let claims = keys.verify(&token).map_err(|e| {
+                let detail = match e.kind() {
+                    jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                        "the access token has expired; renew it at POST /api/v1/auth/refresh"
+                    }
+                    _ => "the access token is not valid",
+                };
+                AuthError::Unauthenticated(detail.into())
+            })?;
+            let id = claims.user_id().ok_or_else(|| {
+                AuthError::Unauthenticated("the access token is not valid".into())
+            })?;
+            let user = db::run(&pool, move |conn| {
+                Ok::<_, AuthError>(users::find(conn, id)?)
+            })
+            .await?
+            .ok_or_else(|| AuthError::Unauthenticated("the account no longer exists".into()))?;
+            let current = admit(user)?;
+            if current.user.session_version != claims.sv {
+                return Err(AuthError::SessionEnded);
+            }
+            Ok(current)
+        }
+        Credential::ApiToken(token) => {
+            let hash = secret::hash(&token);
+            let now = Utc::now().naive_utc();
+            let user = db::run(&pool, move |conn| {
+                let Some(row) = tokens::find_api_token(conn, &hash)? else {
+                    return Err(AuthError::Unauthenticated(
+                        "the API token is not valid (revoked or mistyped)".into(),
+                    ));
+                };
+                if row.expires_at.is_some_and(|at| at <= now) {
+                    return Err(AuthError::Unauthenticated(
+                        "the API token has expired".into(),
+                    ));
+                }
+                let user = users::find(conn, row.user_id)?.ok_or_else(|| {
+                    AuthError::Unauthenticated("the account no longer exists".into())
+                })?;
+                if stale(row.last_used_at, now) {
+                    tokens::touch_api_token(conn, row.id, now)?;
+                }
+                Ok(user)
+            })
+            .await?;
+            admit(user)
+        }
+    }
+}
+
+fn stale(last_used: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
+    last_used.is_none_or(|at| now - at >= LAST_USED_GRANULARITY)
+}
+
+impl FromRequest for CurrentUser {
+    type Error = AuthError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AuthError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let credential = credential(req);
+        let pool = req.app_data::<web::Data<DbPool>>().cloned();
+        let keys = req.app_data::<web::Data<JwtKeys>>().cloned();
+        Box::pin(async move {
+            let (Some(pool), Some(keys)) = (pool, keys) else {
+                return Err(AuthError::Internal(
+                    "authentication is not configured".into(),
+                ));
+            };
+            authenticate(pool.get_ref().clone(), &keys, credential?).await
+        })
+    }
+}

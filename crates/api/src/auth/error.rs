@@ -1,0 +1,171 @@
+//! Why authentication failed, each with its status and problem type.
+
+use std::time::Duration;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
+use actix_web::{HttpResponse, ResponseError};
+use mailroom_domain::wire::{FieldError, Problem, ProblemKind, problem_types};
+
+use crate::db::DbError;
+use crate::http::api_error::{internal_problem, validation_problem};
+use crate::http::problem::problem_response;
+
+/// What a single-use link's token turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkProblem {
+    Unknown,
+    Used,
+    Expired,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("the email address or the password is wrong")]
+    InvalidCredentials,
+    #[error("this account's email address is not confirmed yet")]
+    Unconfirmed,
+    #[error("this account is blocked")]
+    Blocked,
+    #[error("the session has ended; sign in again")]
+    SessionEnded,
+    #[error("{what} link problem: {problem:?}")]
+    Link {
+        what: &'static str,
+        problem: LinkProblem,
+    },
+    #[error("{0}")]
+    RefreshInvalid(String),
+    #[error("a refresh token was used twice")]
+    RefreshReused,
+    #[error("too many attempts")]
+    RateLimited(Duration),
+    #[error("{} invalid field(s)", .0.len())]
+    Validation(Vec<FieldError>),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<DbError> for AuthError {
+    fn from(e: DbError) -> Self {
+        AuthError::Internal(e.to_string())
+    }
+}
+
+impl From<diesel::result::Error> for AuthError {
+    fn from(e: diesel::result::Error) -> Self {
+        AuthError::Internal(e.to_string())
+    }
+}
+
+impl From<super::password::HashError> for AuthError {
+    fn from(e: super::password::HashError) -> Self {
+        AuthError::Internal(e.to_string())
+    }
+}
+
+impl AuthError {
+    fn problem(&self) -> Problem {
+        use AuthError::*;
+        match self {
+            Unauthenticated(detail) => Problem::new(ProblemKind::Unauthorized, detail),
+            InvalidCredentials => Problem::new(ProblemKind::Unauthorized, self.to_string())
+                .with_type(problem_types::INVALID_CREDENTIALS),
+            Unconfirmed => Problem::new(
+                ProblemKind::Forbidden,
+                "this account's email address is not confirmed yet: follow the link in the \
+                 confirmation mail, or ask for a new one",
+            )
+            .with_type(problem_types::ACCOUNT_UNCONFIRMED),
+            Blocked => Problem::new(
+                ProblemKind::Forbidden,
+                "this account is blocked by a manager; it cannot sign in or use the API",
+            )
+            .with_type(problem_types::ACCOUNT_BLOCKED),
+            SessionEnded => Problem::new(
+                ProblemKind::Unauthorized,
+                "the session has ended because the password changed; sign in again",
+            )
+            .with_type(problem_types::SESSION_ENDED),
+            Link { what, problem } => {
+                let (type_uri, detail) = match problem {
+                    LinkProblem::Unknown => (
+                        problem_types::TOKEN_UNKNOWN,
+                        format!("this {what} link is not valid; check that it was copied whole"),
+                    ),
+                    LinkProblem::Used => (
+                        problem_types::TOKEN_USED,
+                        format!("this {what} link was already used"),
+                    ),
+                    LinkProblem::Expired => (
+                        problem_types::TOKEN_EXPIRED,
+                        format!("this {what} link has expired; ask for a new one"),
+                    ),
+                };
+                Problem::new(ProblemKind::BadRequest, detail).with_type(type_uri)
+            }
+            RefreshInvalid(detail) => Problem::new(ProblemKind::Unauthorized, detail),
+            RefreshReused => Problem::new(
+                ProblemKind::Unauthorized,
+                "this refresh token was already used, so it may have been stolen: every session \
+                 started from the same sign-in has been ended; sign in again",
+            )
+            .with_type(problem_types::REFRESH_TOKEN_REUSED),
+            RateLimited(wait) => Problem::new(
+                ProblemKind::TooManyRequests,
+                format!(
+                    "too many attempts; try again in {} seconds",
+                    retry_after_secs(*wait)
+                ),
+            ),
+            Validation(errors) => validation_problem(errors.clone()),
+            Internal(cause) => internal_problem(cause),
+        }
+    }
+}
+
+fn retry_after_secs(wait: Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
+}
+
+impl ResponseError for AuthError {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.problem_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = problem_response(&self.problem());
+        let headers = response.headers_mut();
+        match self {
+            AuthError::RateLimited(wait) => {
+                if let Ok(value) = retry_after_secs(*wait).to_string().parse() {
+                    headers.insert(RETRY_AFTER, value);
+                }
+            }
+            AuthError::Unauthenticated(_) | AuthError::SessionEnded => {
+                if let Ok(value) = "Bearer realm=\"mailroom\"".parse() {
+                    headers.insert(WWW_AUTHENTICATE, value);
+                }
+            }
+            _ => {}
+        }
+        response
+    }
+}
+
+impl AuthError {
+    fn problem_status(&self) -> u16 {
+        use AuthError::*;
+        match self {
+            Unauthenticated(_) | InvalidCredentials | SessionEnded | RefreshInvalid(_)
+            | RefreshReused => 401,
+            Unconfirmed | Blocked => 403,
+            Link { .. } => 400,
+            RateLimited(_) => 429,
+            Validation(_) => 422,
+            Internal(_) => 500,
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! Single-use links sent by mail: confirming an address (24 hours) and resetting a password (1 hour).
+
+use chrono::{Duration, NaiveDateTime};
+
+use super::error::{AuthError, LinkProblem};
+use super::secret;
+use crate::db::DbConnection;
+use crate::db::queries::tokens;
+use crate::db::rows::{NewOneTimeToken, OneTimeTokenRow};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    ConfirmEmail,
+    ResetPassword,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Purpose::ConfirmEmail => "confirm_email",
+            Purpose::ResetPassword => "reset_password",
+        }
+    }
+
+    fn lifetime(self) -> Duration {
+        match self {
+            Purpose::ConfirmEmail => Duration::hours(24),
+            Purpose::ResetPassword => Duration::hours(1),
+        }
+    }
+
+    /// How the link is named in messages: "this confirmation link has expired".
+    fn label(self) -> &'static str {
+        match self {
+            Purpose::ConfirmEmail => "confirmation",
+            Purpose::ResetPassword => "password reset",
+        }
+    }
+
+    /// The web app's page the link opens.
+    pub fn path(self) -> &'static str {
+        match self {
+            Purpose::ConfirmEmail => "/confirm",
+            Purpose::ResetPassword => "/reset-password",
+        }
+    }
+}
+
+/// Creates a link token for `user_id`; returns the token to put in the link.
+pub fn create(
+    conn: &mut DbConnection,
+    user_id: i64,
+    purpose: Purpose,
+    now: NaiveDateTime,
+) -> Result<String, AuthError> {
+    let secret = secret::generate("");
+    tokens::insert_one_time(
+        conn,
+        &NewOneTimeToken {
+            user_id,
+            purpose: purpose.as_str(),
+            token_hash: &secret.hash,
+            expires_at: now + purpose.lifetime(),
+            created_at: now,
+        },
+    )?;
+    Ok(secret.plain)
+}
+
+/// Uses a link token once: unknown, used and expired tokens each get their own answer.
+pub fn consume(
+    conn: &mut DbConnection,
+    purpose: Purpose,
+    token: &str,
+    now: NaiveDateTime,
+) -> Result<OneTimeTokenRow, AuthError> {
+    let refuse = |problem| AuthError::Link {
+        what: purpose.label(),
+        problem,
+    };
+    let row = tokens::find_one_time(conn, purpose.as_str(), &secret::hash(token.trim()))?
+        .ok_or_else(|| refuse(LinkProblem::Unknown))?;
+    if row.used_at.is_some() {
+        return Err(refuse(LinkProblem::Used));
+    }
+    if row.expires_at <= now {
+        return Err(refuse(LinkProblem::Expired));
+    }
+    if tokens::use_one_time(conn, row.id, now)? == 0 {
+        return Err(refuse(LinkProblem::Used));
+    }
+    Ok(row)
+}

@@ -1,0 +1,105 @@
+//! Forgotten and changed passwords. Either way every existing session ends.
+
+use chrono::Utc;
+use diesel::Connection;
+use mailroom_domain::validation::Validator;
+use mailroom_domain::{EmailAddress, Password};
+
+use super::error::AuthError;
+use super::links::{self, Purpose};
+use super::signup::{link, send_later};
+use crate::config::PublicBaseUrl;
+use crate::db::queries::{tokens, users};
+use crate::db::{DbPool, run};
+use crate::mail::{Mailer, templates};
+
+/// Mails a reset link when the address has an account that is not blocked; says nothing either way.
+pub async fn request_reset(
+    pool: &DbPool,
+    mailer: &Mailer,
+    base_url: &PublicBaseUrl,
+    email: EmailAddress,
+) -> Result<(), AuthError> {
+    let normalized = email.normalized();
+    let found = run(pool, move |conn| {
+        conn.transaction::<_, AuthError, _>(|conn| {
+            let Some(user) = users::find_by_email(conn, &normalized)? else {
+                return Ok(None);
+            };
+            if user.state == "blocked" {
+                return Ok(None);
+            }
+            let token = links::create(
+                conn,
+                user.id,
+                Purpose::ResetPassword,
+                Utc::now().naive_utc(),
+            )?;
+            Ok(Some((user.full_name, token)))
+        })
+    })
+    .await?;
+    if let Some((full_name, token)) = found {
+        let message =
+            templates::password_reset(&full_name, &link(base_url, Purpose::ResetPassword, &token));
+        send_later(mailer, email, message);
+    }
+    Ok(())
+}
+
+fn parse_new_password(raw: &str) -> Result<Password, AuthError> {
+    let mut v = Validator::new();
+    let password = v.check("new_password", Password::parse(raw));
+    v.finish().map_err(AuthError::Validation)?;
+    password.ok_or_else(|| AuthError::Internal("validated password missing".into()))
+}
+
+/// Sets the password from a reset link and ends every session of the account. Following the link
+/// also proves the address, so an unconfirmed account becomes active.
+pub async fn reset(pool: &DbPool, token: String, new_password: &str) -> Result<(), AuthError> {
+    let password = parse_new_password(new_password)?;
+    let hash = super::password::hash(password).await?;
+    run(pool, move |conn| {
+        conn.transaction::<_, AuthError, _>(|conn| {
+            let now = Utc::now().naive_utc();
+            let link = links::consume(conn, Purpose::ResetPassword, &token, now)?;
+            users::set_password(conn, link.user_id, &hash, now)?;
+            tokens::revoke_all_refresh(conn, link.user_id, now)?;
+            tokens::use_all_one_time(conn, link.user_id, "reset_password", now)?;
+            if users::find(conn, link.user_id)?.is_some_and(|u| u.state == "unconfirmed") {
+                users::set_state(conn, link.user_id, "active", now)?;
+            }
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// Checks the current password, sets the new one and ends every session; the caller starts a new
+/// one for the person who made the change.
+pub async fn change(
+    pool: &DbPool,
+    user_id: i64,
+    stored_hash: String,
+    current: String,
+    new_password: &str,
+) -> Result<(), AuthError> {
+    let mut v = Validator::new();
+    let password = v.check("new_password", Password::parse(new_password));
+    if !super::password::verify(current, Some(stored_hash)).await {
+        v.add("current_password", "is not your current password");
+    }
+    v.finish().map_err(AuthError::Validation)?;
+    let password =
+        password.ok_or_else(|| AuthError::Internal("validated password missing".into()))?;
+    let hash = super::password::hash(password).await?;
+    run(pool, move |conn| {
+        conn.transaction::<_, AuthError, _>(|conn| {
+            let now = Utc::now().naive_utc();
+            users::set_password(conn, user_id, &hash, now)?;
+            tokens::revoke_all_refresh(conn, user_id, now)?;
+            Ok(())
+        })
+    })
+    .await
+}

@@ -1,0 +1,158 @@
+//! Sign-in sessions: an access token plus a refresh token that rotates on every use.
+
+use std::time::Duration;
+
+use actix_web::web;
+use chrono::{NaiveDateTime, Utc};
+use diesel::Connection;
+use mailroom_domain::wire::TokenResponse;
+
+use super::error::AuthError;
+use super::jwt::{ACCESS_TOKEN_TTL, JwtKeys};
+use super::secret;
+use crate::db::queries::{tokens, users};
+use crate::db::rows::{NewRefreshToken, UserRow};
+use crate::db::{DbConnection, DbPool, run};
+
+pub const REFRESH_TOKEN_TTL: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+
+/// Starts a session for `user`: a new refresh-token family, or the next token of `family`.
+pub fn issue(
+    conn: &mut DbConnection,
+    keys: &JwtKeys,
+    user: &UserRow,
+    family: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<TokenResponse, AuthError> {
+    let access_token = keys
+        .issue(user.id, user.session_version, now.and_utc())
+        .map_err(|e| AuthError::Internal(e.to_string()))?;
+    let refresh = secret::generate("");
+    let new_family;
+    let family = match family {
+        Some(family) => family,
+        None => {
+            new_family = secret::generate("").plain;
+            &new_family
+        }
+    };
+    let ttl = chrono::Duration::from_std(REFRESH_TOKEN_TTL).unwrap_or(chrono::Duration::days(30));
+    tokens::insert_refresh(
+        conn,
+        &NewRefreshToken {
+            user_id: user.id,
+            family,
+            token_hash: &refresh.hash,
+            expires_at: now + ttl,
+            created_at: now,
+        },
+    )?;
+    Ok(TokenResponse {
+        access_token,
+        token_type: "Bearer".into(),
+        expires_in: ACCESS_TOKEN_TTL.as_secs(),
+        refresh_token: refresh.plain,
+        refresh_expires_in: REFRESH_TOKEN_TTL.as_secs(),
+    })
+}
+
+enum Exchange {
+    Renewed(TokenResponse),
+    Reused,
+    Refused(AuthError),
+}
+
+/// Exchanges a refresh token for a new session. A token that was already exchanged means two
+/// parties hold it: the whole family is revoked and both must sign in again.
+pub async fn refresh(
+    pool: &DbPool,
+    keys: web::Data<JwtKeys>,
+    token: String,
+) -> Result<TokenResponse, AuthError> {
+    let hash = secret::hash(&token);
+    let outcome = run(pool, move |conn| {
+        conn.transaction::<_, AuthError, _>(|conn| {
+            let now = Utc::now().naive_utc();
+            let Some(row) = tokens::find_refresh(conn, &hash)? else {
+                return Ok(Exchange::Refused(AuthError::RefreshInvalid(
+                    "the refresh token is not valid; sign in again".into(),
+                )));
+            };
+            if row.revoked_at.is_some() {
+                return Ok(Exchange::Refused(AuthError::RefreshInvalid(
+                    "this session has ended (signed out, or the password changed); sign in again"
+                        .into(),
+                )));
+            }
+            if row.rotated_at.is_some() || tokens::rotate_refresh(conn, row.id, now)? == 0 {
+                tokens::revoke_family(conn, &row.family, now)?;
+                return Ok(Exchange::Reused);
+            }
+            if row.expires_at <= now {
+                return Ok(Exchange::Refused(AuthError::RefreshInvalid(
+                    "the refresh token has expired; sign in again".into(),
+                )));
+            }
+            let user = users::find(conn, row.user_id)?
+                .ok_or_else(|| AuthError::RefreshInvalid("the account no longer exists".into()))?;
+            match user.state.as_str() {
+                "active" => {}
+                "blocked" => {
+                    tokens::revoke_family(conn, &row.family, now)?;
+                    return Ok(Exchange::Refused(AuthError::Blocked));
+                }
+                _ => return Ok(Exchange::Refused(AuthError::Unconfirmed)),
+            }
+            issue(conn, &keys, &user, Some(&row.family), now).map(Exchange::Renewed)
+        })
+    })
+    .await?;
+    match outcome {
+        Exchange::Renewed(session) => Ok(session),
+        Exchange::Reused => Err(AuthError::RefreshReused),
+        Exchange::Refused(error) => Err(error),
+    }
+}
+
+/// Ends the session the refresh token belongs to. Unknown tokens are ignored: signing out twice
+/// is not an error.
+pub async fn logout(pool: &DbPool, token: String) -> Result<(), AuthError> {
+    let hash = secret::hash(&token);
+    run(pool, move |conn| {
+        if let Some(row) = tokens::find_refresh(conn, &hash)? {
+            tokens::revoke_family(conn, &row.family, Utc::now().naive_utc())?;
+        }
+        Ok::<_, AuthError>(())
+    })
+    .await
+}
+
+/// Signs in with an address and a password. Whether the address exists or not, the password is
+/// checked against a hash, so both failures take the same time; the account's state is revealed only
+/// to someone who knows its password.
+pub async fn login(
+    pool: &DbPool,
+    keys: web::Data<JwtKeys>,
+    email: &str,
+    password: String,
+) -> Result<TokenResponse, AuthError> {
+    let normalized = email.trim().to_lowercase();
+    let user = run(pool, move |conn| {
+        Ok::<_, AuthError>(users::find_by_email(conn, &normalized)?)
+    })
+    .await?;
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let matches = super::password::verify(password, stored).await;
+    let Some(user) = user.filter(|_| matches) else {
+        return Err(AuthError::InvalidCredentials);
+    };
+    match user.state.as_str() {
+        "active" => {}
+        "blocked" => return Err(AuthError::Blocked),
+        _ => return Err(AuthError::Unconfirmed),
+    }
+    run(pool, move |conn| {
+        issue(conn, &keys, &user, None, Utc::now().naive_utc())
+    })
+    .await
+}

@@ -1,0 +1,150 @@
+//! Registration and address confirmation.
+//!
+//! Registering an address that already has an account answers exactly like a new registration and
+//! mails that address instead, so the API never tells whether an address is registered.
+
+use chrono::Utc;
+use diesel::Connection;
+use mailroom_domain::validation::{Validator, required_text};
+use mailroom_domain::wire::RegisterRequest;
+use mailroom_domain::{EmailAddress, Password};
+
+use super::error::AuthError;
+use super::links::{self, Purpose};
+use crate::config::PublicBaseUrl;
+use crate::db::queries::users;
+use crate::db::rows::NewUser;
+use crate::db::{DbPool, run};
+use crate::mail::{Mailer, templates};
+
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Mail is sent after the answer: its latency must neither slow the request nor reveal which branch
+/// was taken. A failure is logged; the person can ask for the link again.
+pub fn send_later(mailer: &Mailer, to: EmailAddress, email: crate::mail::Email) {
+    let mailer = mailer.clone();
+    tokio::spawn(async move {
+        if let Err(error) = mailer.send(&to, &email).await {
+            tracing::error!(%to, subject = %email.subject, %error, "mail not sent");
+        }
+    });
+}
+
+pub fn link(base_url: &PublicBaseUrl, purpose: Purpose, token: &str) -> String {
+    base_url.join(&format!("{}?token={token}", purpose.path()))
+}
+
+enum Registered {
+    New { token: String },
+    Existing { full_name: String },
+}
+
+pub async fn register(
+    pool: &DbPool,
+    mailer: &Mailer,
+    base_url: &PublicBaseUrl,
+    request: RegisterRequest,
+) -> Result<(), AuthError> {
+    let mut v = Validator::new();
+    let email = v.check("email", EmailAddress::parse(&request.email));
+    let password = v.check("password", Password::parse(&request.password));
+    let full_name = v.check(
+        "full_name",
+        required_text(&request.full_name, MAX_NAME_CHARS),
+    );
+    v.finish().map_err(AuthError::Validation)?;
+    let (Some(email), Some(password), Some(full_name)) = (email, password, full_name) else {
+        return Err(AuthError::Internal("validated fields missing".into()));
+    };
+
+    // Hashed in both branches, so an existing address answers no faster than a new one.
+    let password_hash = super::password::hash(password).await?;
+    let address = email.clone();
+    let outcome = run(pool, move |conn| {
+        conn.transaction::<_, AuthError, _>(|conn| {
+            if let Some(existing) = users::find_by_email(conn, &address.normalized())? {
+                return Ok(Registered::Existing {
+                    full_name: existing.full_name,
+                });
+            }
+            let now = Utc::now().naive_utc();
+            let user = users::insert(
+                conn,
+                &NewUser {
+                    email: address.as_ref(),
+                    password_hash: &password_hash,
+                    full_name: &full_name,
+                    role: "user",
+                    state: "unconfirmed",
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+            let token = links::create(conn, user.id, Purpose::ConfirmEmail, now)?;
+            Ok(Registered::New { token })
+        })
+    })
+    .await?;
+
+    let email_message = match outcome {
+        Registered::New { token } => templates::confirm_address(
+            &request.full_name,
+            &link(base_url, Purpose::ConfirmEmail, &token),
+        ),
+        Registered::Existing { full_name } => templates::already_registered(
+            &full_name,
+            &base_url.join("/login"),
+            &base_url.join("/forgot-password"),
+        ),
+    };
+    send_later(mailer, email, email_message);
+    Ok(())
+}
+
+/// Activates the account the confirmation link belongs to. A blocked account stays blocked.
+pub async fn confirm(pool: &DbPool, token: String) -> Result<(), AuthError> {
+    run(pool, move |conn| {
+        conn.transaction::<_, AuthError, _>(|conn| {
+            let now = Utc::now().naive_utc();
+            let link = links::consume(conn, Purpose::ConfirmEmail, &token, now)?;
+            if let Some(user) = users::find(conn, link.user_id)?
+                && user.state == "unconfirmed"
+            {
+                users::set_state(conn, user.id, "active", now)?;
+            }
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// Sends a new confirmation link when the address belongs to an unconfirmed account; says nothing
+/// either way.
+pub async fn resend(
+    pool: &DbPool,
+    mailer: &Mailer,
+    base_url: &PublicBaseUrl,
+    email: EmailAddress,
+) -> Result<(), AuthError> {
+    let normalized = email.normalized();
+    let found = run(pool, move |conn| {
+        conn.transaction::<_, AuthError, _>(|conn| {
+            let Some(user) = users::find_by_email(conn, &normalized)? else {
+                return Ok(None);
+            };
+            if user.state != "unconfirmed" {
+                return Ok(None);
+            }
+            let token =
+                links::create(conn, user.id, Purpose::ConfirmEmail, Utc::now().naive_utc())?;
+            Ok(Some((user.full_name, token)))
+        })
+    })
+    .await?;
+    if let Some((full_name, token)) = found {
+        let message =
+            templates::confirm_address(&full_name, &link(base_url, Purpose::ConfirmEmail, &token));
+        send_later(mailer, email, message);
+    }
+    Ok(())
+}

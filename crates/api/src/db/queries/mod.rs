@@ -1,0 +1,29 @@
+//! Every SQL statement the application runs, grouped by table. Handlers never build queries.
+
+pub mod tokens;
+pub mod users;
+
+diesel::define_sql_function! {
+    /// SQL `lower()`, for the case-insensitive unique indexes on email columns.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A `LIKE` pattern matching `text` anywhere, with its wildcards escaped (escape character `\`).
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::contains_pattern;
+
+    #[test]
+    fn like_wildcards_in_a_search_are_taken_literally() {
+        assert_eq!(contains_pattern("Ann_50%"), "%ann\\_50\\%%");
+    }
+}

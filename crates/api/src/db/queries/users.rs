@@ -1,0 +1,110 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{contains_pattern, lower};
+use crate::db::DbConnection;
+use crate::db::rows::{NewUser, UserRow};
+use crate::db::schema::users;
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<UserRow>> {
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// `normalized_email` is already lower-cased; the index is on `lower(email)`.
+pub fn find_by_email(
+    conn: &mut DbConnection,
+    normalized_email: &str,
+) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(lower(users::email).eq(normalized_email))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut DbConnection, user: &NewUser<'_>) -> QueryResult<UserRow> {
+    diesel::insert_into(users::table)
+        .values(user)
+        .get_result(conn)
+}
+
+pub fn set_state(
+    conn: &mut DbConnection,
+    id: i64,
+    state: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((users::state.eq(state), users::updated_at.eq(now)))
+        .execute(conn)
+}
+
+pub fn set_role(
+    conn: &mut DbConnection,
+    id: i64,
+    role: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((users::role.eq(role), users::updated_at.eq(now)))
+        .execute(conn)
+}
+
+pub fn set_full_name(
+    conn: &mut DbConnection,
+    id: i64,
+    full_name: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((users::full_name.eq(full_name), users::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// Sets a new password hash and ends every session: access tokens carry the session version.
+pub fn set_password(
+    conn: &mut DbConnection,
+    id: i64,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(password_hash),
+            users::session_version.eq(users::session_version + 1),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+/// A page of accounts, oldest first, optionally only those whose address contains `search`.
+pub fn list(
+    conn: &mut DbConnection,
+    search: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<UserRow>, i64)> {
+    let filtered = || {
+        let mut query = users::table.into_boxed();
+        if let Some(text) = search {
+            query = query.filter(
+                lower(users::email)
+                    .like(contains_pattern(text))
+                    .escape('\\'),
+            );
+        }
+        query
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order((users::created_at.asc(), users::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select(UserRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}

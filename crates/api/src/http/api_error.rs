@@ -1,0 +1,93 @@
+//! The errors of the resource endpoints (accounts, tokens, users), each with its status.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use mailroom_domain::permissions::Refusal;
+use mailroom_domain::wire::{FieldError, Problem, ProblemKind};
+
+use super::problem::problem_response;
+use crate::db::DbError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{} invalid field(s)", .0.len())]
+    Validation(Vec<FieldError>),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Forbidden(#[from] Refusal),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+impl From<crate::auth::password::HashError> for ApiError {
+    fn from(e: crate::auth::password::HashError) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+/// The 422 answer listing each invalid field.
+pub fn validation_problem(errors: Vec<FieldError>) -> Problem {
+    let detail = match errors.as_slice() {
+        [one] => format!("{}: {}", one.field, one.message),
+        many => format!("{} fields are invalid", many.len()),
+    };
+    Problem::new(ProblemKind::Validation, detail).with_errors(errors)
+}
+
+/// A 500 that shows nothing internal; the cause goes to the log with the request's id.
+pub fn internal_problem(cause: &str) -> Problem {
+    tracing::error!(cause, "request failed");
+    Problem::new(
+        ProblemKind::Internal,
+        "an unexpected error occurred; the X-Request-Id header identifies it in the server's log",
+    )
+}
+
+impl ApiError {
+    fn problem(&self) -> Problem {
+        match self {
+            ApiError::Validation(errors) => validation_problem(errors.clone()),
+            ApiError::BadRequest(detail) => Problem::new(ProblemKind::BadRequest, detail),
+            ApiError::NotFound(detail) => Problem::new(ProblemKind::NotFound, detail),
+            ApiError::Forbidden(refusal) => {
+                Problem::new(ProblemKind::Forbidden, refusal.to_string())
+            }
+            ApiError::Conflict(detail) => Problem::new(ProblemKind::Conflict, detail),
+            ApiError::Internal(cause) => internal_problem(cause),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        problem_response(&self.problem())
+    }
+}

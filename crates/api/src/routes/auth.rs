@@ -1,0 +1,293 @@
+//! `/api/v1/auth/*`: sign-up, confirmation, sign-in, session renewal, sign-out, password reset.
+
+use actix_web::cookie::time::Duration as CookieDuration;
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use mailroom_domain::EmailAddress;
+use mailroom_domain::validation::Validator;
+use mailroom_domain::wire::{
+    Accepted, EmailRequest, LoginRequest, PasswordResetConfirm, Problem, RefreshRequest,
+    RegisterRequest, TokenRequest, TokenResponse,
+};
+
+use crate::auth::rate_limit::Action;
+use crate::auth::sessions::REFRESH_TOKEN_TTL;
+use crate::auth::{AuthError, AuthRateLimits, JwtKeys, recovery, sessions, signup};
+use crate::config::PublicBaseUrl;
+use crate::db::DbPool;
+use crate::mail::Mailer;
+
+pub const REFRESH_COOKIE: &str = "mailroom_refresh";
+/// The cookie goes only to the endpoints that use it.
+const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
+
+fn client_ip(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|addr| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn limit(
+    limits: &AuthRateLimits,
+    action: Action,
+    req: &HttpRequest,
+    email: &str,
+) -> Result<(), AuthError> {
+    limits
+        .check(action, &client_ip(req), email)
+        .map_err(AuthError::RateLimited)
+}
+
+fn parse_email(raw: &str) -> Result<EmailAddress, AuthError> {
+    let mut v = Validator::new();
+    let email = v.check("email", EmailAddress::parse(raw));
+    v.finish().map_err(AuthError::Validation)?;
+    email.ok_or_else(|| AuthError::Internal("validated email missing".into()))
+}
+
+fn refresh_cookie(
+    base_url: &PublicBaseUrl,
+    value: String,
+    max_age: CookieDuration,
+) -> Cookie<'static> {
+    Cookie::build(REFRESH_COOKIE, value)
+        .path(REFRESH_COOKIE_PATH)
+        .http_only(true)
+        .secure(base_url.is_https())
+        .same_site(SameSite::Strict)
+        .max_age(max_age)
+        .finish()
+}
+
+/// A session in the body, and its refresh token in an HttpOnly cookie for browsers.
+pub fn session_response(base_url: &PublicBaseUrl, session: TokenResponse) -> HttpResponse {
+    let max_age = CookieDuration::seconds(REFRESH_TOKEN_TTL.as_secs() as i64);
+    HttpResponse::Ok()
+        .cookie(refresh_cookie(
+            base_url,
+            session.refresh_token.clone(),
+            max_age,
+        ))
+        .insert_header(("Cache-Control", "no-store"))
+        .json(session)
+}
+
+fn accepted(message: &str) -> HttpResponse {
+    HttpResponse::Accepted().json(Accepted {
+        message: message.into(),
+    })
+}
+
+/// The refresh token from the body, else from the cookie.
+fn refresh_token(req: &HttpRequest, body: Option<web::Json<RefreshRequest>>) -> Option<String> {
+    body.and_then(|b| b.into_inner().refresh_token)
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()))
+}
+
+/// Create an account; a confirmation link is mailed to the address.
+///
+/// Answers the same for an address that already has an account (which gets a mail saying so), so
+/// the API does not reveal who is registered.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RegisterRequest,
+    responses(
+        (status = ACCEPTED, description = "Registration taken; a mail is on its way", body = Accepted),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid email, password or name", body = Problem, content_type = "application/problem+json"),
+        (status = TOO_MANY_REQUESTS, description = "Too many attempts (see Retry-After)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/register")]
+pub async fn register(
+    req: HttpRequest,
+    body: web::Json<RegisterRequest>,
+    pool: web::Data<DbPool>,
+    mailer: web::Data<Mailer>,
+    base_url: web::Data<PublicBaseUrl>,
+    limits: web::Data<AuthRateLimits>,
+) -> Result<HttpResponse, AuthError> {
+    limit(&limits, Action::Mail, &req, &body.email)?;
+    signup::register(&pool, &mailer, &base_url, body.into_inner()).await?;
+    Ok(accepted(
+        "Check your inbox: a link to confirm the address is on its way.",
+    ))
+}
+
+/// Confirm an address with the token from the confirmation link; the account becomes active.
+#[utoipa::path(
+    tag = "auth",
+    request_body = TokenRequest,
+    responses(
+        (status = OK, description = "The address is confirmed; the account can sign in", body = Accepted),
+        (status = BAD_REQUEST, description = "The token is unknown, used or expired (see `type`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/confirm")]
+pub async fn confirm(
+    body: web::Json<TokenRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AuthError> {
+    signup::confirm(&pool, body.into_inner().token).await?;
+    Ok(HttpResponse::Ok().json(Accepted {
+        message: "Your address is confirmed. You can sign in now.".into(),
+    }))
+}
+
+/// Mail a new confirmation link to an address whose account is not confirmed yet.
+#[utoipa::path(
+    tag = "auth",
+    request_body = EmailRequest,
+    responses(
+        (status = ACCEPTED, description = "If the address has an unconfirmed account, a link is on its way", body = Accepted),
+        (status = UNPROCESSABLE_ENTITY, description = "Not an email address", body = Problem, content_type = "application/problem+json"),
+        (status = TOO_MANY_REQUESTS, description = "Too many attempts (see Retry-After)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/resend-confirmation")]
+pub async fn resend_confirmation(
+    req: HttpRequest,
+    body: web::Json<EmailRequest>,
+    pool: web::Data<DbPool>,
+    mailer: web::Data<Mailer>,
+    base_url: web::Data<PublicBaseUrl>,
+    limits: web::Data<AuthRateLimits>,
+) -> Result<HttpResponse, AuthError> {
+    limit(&limits, Action::Mail, &req, &body.email)?;
+    let email = parse_email(&body.email)?;
+    signup::resend(&pool, &mailer, &base_url, email).await?;
+    Ok(accepted(
+        "If this address has an account waiting for confirmation, a new link is on its way.",
+    ))
+}
+
+/// Sign in. The access token goes in `Authorization: Bearer …`; the refresh token renews it.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = OK, description = "Signed in; the refresh token is also set as an HttpOnly cookie", body = TokenResponse),
+        (status = UNAUTHORIZED, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "The account is not confirmed yet, or blocked (see `type`)", body = Problem, content_type = "application/problem+json"),
+        (status = TOO_MANY_REQUESTS, description = "Too many attempts (see Retry-After)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    req: HttpRequest,
+    body: web::Json<LoginRequest>,
+    pool: web::Data<DbPool>,
+    keys: web::Data<JwtKeys>,
+    base_url: web::Data<PublicBaseUrl>,
+    limits: web::Data<AuthRateLimits>,
+) -> Result<HttpResponse, AuthError> {
+    let LoginRequest { email, password } = body.into_inner();
+    limit(&limits, Action::Login, &req, &email)?;
+    let session = sessions::login(&pool, keys, &email, password).await?;
+    Ok(session_response(&base_url, session))
+}
+
+/// Exchange a refresh token (body or cookie) for a new session. Each refresh token works once;
+/// presenting a used one ends every session of that sign-in.
+#[utoipa::path(
+    tag = "auth",
+    request_body(content = Option<RefreshRequest>, description = "Optional for browsers, which send the cookie"),
+    responses(
+        (status = OK, description = "A new session; the old refresh token no longer works", body = TokenResponse),
+        (status = UNAUTHORIZED, description = "Missing, unknown, expired, revoked or reused token (see `type`)", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "The account is blocked", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    req: HttpRequest,
+    body: Option<web::Json<RefreshRequest>>,
+    pool: web::Data<DbPool>,
+    keys: web::Data<JwtKeys>,
+    base_url: web::Data<PublicBaseUrl>,
+) -> Result<HttpResponse, AuthError> {
+    let token = refresh_token(&req, body).ok_or_else(|| {
+        AuthError::RefreshInvalid("no refresh token: send it in the body or the cookie".into())
+    })?;
+    let session = sessions::refresh(&pool, keys, token).await?;
+    Ok(session_response(&base_url, session))
+}
+
+/// Sign out: the refresh token (body or cookie) and every token renewed from it stop working.
+#[utoipa::path(
+    tag = "auth",
+    request_body(content = Option<RefreshRequest>, description = "Optional for browsers, which send the cookie"),
+    responses((status = NO_CONTENT, description = "Signed out (also when the token was unknown)"))
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    req: HttpRequest,
+    body: Option<web::Json<RefreshRequest>>,
+    pool: web::Data<DbPool>,
+    base_url: web::Data<PublicBaseUrl>,
+) -> Result<HttpResponse, AuthError> {
+    if let Some(token) = refresh_token(&req, body) {
+        sessions::logout(&pool, token).await?;
+    }
+    Ok(HttpResponse::NoContent()
+        .cookie(refresh_cookie(
+            &base_url,
+            String::new(),
+            CookieDuration::ZERO,
+        ))
+        .finish())
+}
+
+/// Mail a single-use password reset link (valid one hour) if the address has an account.
+#[utoipa::path(
+    tag = "auth",
+    request_body = EmailRequest,
+    responses(
+        (status = ACCEPTED, description = "If the address has an account, a link is on its way", body = Accepted),
+        (status = UNPROCESSABLE_ENTITY, description = "Not an email address", body = Problem, content_type = "application/problem+json"),
+        (status = TOO_MANY_REQUESTS, description = "Too many attempts (see Retry-After)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/password-reset")]
+pub async fn password_reset(
+    req: HttpRequest,
+    body: web::Json<EmailRequest>,
+    pool: web::Data<DbPool>,
+    mailer: web::Data<Mailer>,
+    base_url: web::Data<PublicBaseUrl>,
+    limits: web::Data<AuthRateLimits>,
+) -> Result<HttpResponse, AuthError> {
+    limit(&limits, Action::Mail, &req, &body.email)?;
+    let email = parse_email(&body.email)?;
+    recovery::request_reset(&pool, &mailer, &base_url, email).await?;
+    Ok(accepted(
+        "If this address has an account, a link to choose a new password is on its way.",
+    ))
+}
+
+/// Set a new password with the token from the reset link; every session of the account ends.
+#[utoipa::path(
+    tag = "auth",
+    request_body = PasswordResetConfirm,
+    responses(
+        (status = OK, description = "The password is changed; sign in with it", body = Accepted),
+        (status = BAD_REQUEST, description = "The token is unknown, used or expired (see `type`)", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "The new password does not meet the policy", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/password-reset/confirm")]
+pub async fn password_reset_confirm(
+    body: web::Json<PasswordResetConfirm>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AuthError> {
+    let PasswordResetConfirm {
+        token,
+        new_password,
+    } = body.into_inner();
+    recovery::reset(&pool, token, &new_password).await?;
+    Ok(HttpResponse::Ok().json(Accepted {
+        message:
+            "Your password is changed and every session has ended. Sign in with the new password."
+                .into(),
+    }))
+}

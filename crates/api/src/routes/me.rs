@@ -1,0 +1,241 @@
+//! `/api/v1/me`: the signed-in account, its password and its personal API tokens.
+
+use std::str::FromStr;
+
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::Utc;
+use mailroom_domain::validation::{Validator, required_text};
+use mailroom_domain::wire::{
+    ApiToken, ChangePasswordRequest, CreatedApiToken, NewApiTokenRequest, Problem, TokenResponse,
+    UpdateMeRequest, User,
+};
+use mailroom_domain::{Role, UserState};
+
+use super::auth::session_response;
+use crate::auth::secret::{self, API_TOKEN_PREFIX};
+use crate::auth::signup::MAX_NAME_CHARS;
+use crate::auth::{AuthError, CurrentUser, JwtKeys, recovery, sessions};
+use crate::config::PublicBaseUrl;
+use crate::db::queries::{tokens, users};
+use crate::db::rows::{ApiTokenRow, NewApiToken, UserRow};
+use crate::db::{DbPool, run};
+use crate::http::api_error::ApiError;
+
+/// How many characters of a token are shown in lists.
+const SHOWN_PREFIX_CHARS: usize = 10;
+const MAX_TOKEN_NAME_CHARS: usize = 100;
+
+pub fn user_json(row: UserRow) -> Result<User, ApiError> {
+    Ok(User {
+        role: Role::from_str(&row.role).map_err(|e| ApiError::Internal(e.to_string()))?,
+        state: UserState::from_str(&row.state).map_err(|e| ApiError::Internal(e.to_string()))?,
+        id: row.id,
+        email: row.email,
+        full_name: row.full_name,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+    })
+}
+
+fn token_json(row: ApiTokenRow) -> ApiToken {
+    ApiToken {
+        id: row.id,
+        name: row.name,
+        prefix: row.prefix,
+        created_at: row.created_at.and_utc(),
+        expires_at: row.expires_at.map(|at| at.and_utc()),
+        last_used_at: row.last_used_at.map(|at| at.and_utc()),
+    }
+}
+
+/// The signed-in account.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = OK, body = User),
+        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "The account is blocked", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me")]
+pub async fn get_me(current: CurrentUser) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(user_json(current.user)?))
+}
+
+/// Change the account's full name.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    request_body = UpdateMeRequest,
+    responses(
+        (status = OK, body = User),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid name", body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/me")]
+pub async fn update_me(
+    current: CurrentUser,
+    body: web::Json<UpdateMeRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let mut v = Validator::new();
+    let full_name = body
+        .full_name
+        .as_deref()
+        .and_then(|name| v.check("full_name", required_text(name, MAX_NAME_CHARS)));
+    v.finish().map_err(ApiError::Validation)?;
+    let id = current.id();
+    let row = run(&pool, move |conn| {
+        if let Some(name) = &full_name {
+            users::set_full_name(conn, id, name, Utc::now().naive_utc())?;
+        }
+        users::find(conn, id)?
+            .ok_or_else(|| ApiError::NotFound("the account no longer exists".into()))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(user_json(row)?))
+}
+
+/// Change the password. Every session ends, and a new one starts for this client.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = OK, description = "Changed; a fresh session for this client", body = TokenResponse),
+        (status = UNPROCESSABLE_ENTITY, description = "Wrong current password or a new one that breaks the policy", body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/password")]
+pub async fn change_password(
+    current: CurrentUser,
+    body: web::Json<ChangePasswordRequest>,
+    pool: web::Data<DbPool>,
+    keys: web::Data<JwtKeys>,
+    base_url: web::Data<PublicBaseUrl>,
+) -> Result<HttpResponse, AuthError> {
+    let ChangePasswordRequest {
+        current_password,
+        new_password,
+    } = body.into_inner();
+    let id = current.id();
+    recovery::change(
+        &pool,
+        id,
+        current.user.password_hash,
+        current_password,
+        &new_password,
+    )
+    .await?;
+    let session = run(&pool, move |conn| {
+        let user = users::find(conn, id)?.ok_or(AuthError::SessionEnded)?;
+        sessions::issue(conn, &keys, &user, None, Utc::now().naive_utc())
+    })
+    .await?;
+    Ok(session_response(&base_url, session))
+}
+
+/// The account's personal API tokens, newest first (never their secrets).
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    responses(
+        (status = OK, body = Vec<ApiToken>),
+        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me/tokens")]
+pub async fn list_tokens(
+    current: CurrentUser,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let id = current.id();
+    let rows = run(&pool, move |conn| {
+        Ok::<_, ApiError>(tokens::list_api_tokens(conn, id)?)
+    })
+    .await?;
+    let items: Vec<ApiToken> = rows.into_iter().map(token_json).collect();
+    Ok(HttpResponse::Ok().json(items))
+}
+
+/// Create a personal API token for an integration. The token is in this answer only.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    request_body = NewApiTokenRequest,
+    responses(
+        (status = CREATED, body = CreatedApiToken),
+        (status = UNPROCESSABLE_ENTITY, description = "Missing name or an expiry in the past", body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/tokens")]
+pub async fn create_token(
+    current: CurrentUser,
+    body: web::Json<NewApiTokenRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let now = Utc::now();
+    let mut v = Validator::new();
+    let name = v.check("name", required_text(&body.name, MAX_TOKEN_NAME_CHARS));
+    if body.expires_at.is_some_and(|at| at <= now) {
+        v.add("expires_at", "must be in the future");
+    }
+    v.finish().map_err(ApiError::Validation)?;
+    let name = name.ok_or_else(|| ApiError::Internal("validated name missing".into()))?;
+    let expires_at = body.expires_at.map(|at| at.naive_utc());
+    let secret = secret::generate(API_TOKEN_PREFIX);
+    let prefix: String = secret.plain.chars().take(SHOWN_PREFIX_CHARS).collect();
+    let user_id = current.id();
+    let hash = secret.hash;
+    let row = run(&pool, move |conn| {
+        Ok::<_, ApiError>(tokens::insert_api_token(
+            conn,
+            &NewApiToken {
+                user_id,
+                name: &name,
+                token_hash: &hash,
+                prefix: &prefix,
+                expires_at,
+                created_at: now.naive_utc(),
+            },
+        )?)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(CreatedApiToken {
+        token: secret.plain,
+        info: token_json(row),
+    }))
+}
+
+/// Revoke one of the account's API tokens; it stops working at once.
+#[utoipa::path(
+    tag = "me",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The token's id")),
+    responses(
+        (status = NO_CONTENT, description = "Revoked"),
+        (status = NOT_FOUND, description = "No such token of this account", body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/me/tokens/{id}")]
+pub async fn delete_token(
+    current: CurrentUser,
+    path: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let user_id = current.id();
+    let deleted = run(&pool, move |conn| {
+        Ok::<_, ApiError>(tokens::delete_api_token(conn, user_id, id)?)
+    })
+    .await?;
+    if deleted == 0 {
+        return Err(ApiError::NotFound(format!("no API token {id}")));
+    }
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,169 @@
+//! `/api/v1/users`: managers find accounts and block or unblock them.
+
+use std::str::FromStr;
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::Utc;
+use mailroom_domain::Role;
+use mailroom_domain::validation::Validator;
+use mailroom_domain::wire::{Page, PageRequest, Problem, User};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::me::user_json;
+use crate::auth::CurrentUser;
+use crate::db::queries::users;
+use crate::db::{DbPool, run};
+use crate::http::api_error::ApiError;
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserListQuery {
+    /// 1-based page number (default 1).
+    pub page: Option<u32>,
+    /// Items per page, 1 to 200 (default 20).
+    pub per_page: Option<u32>,
+    /// Only accounts whose address contains this text (any case).
+    pub q: Option<String>,
+}
+
+/// Every account, oldest first. Managers only.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(UserListQuery),
+    responses(
+        (status = OK, body = Page<User>),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid page or per_page", body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users")]
+pub async fn list_users(
+    current: CurrentUser,
+    query: web::Query<UserListQuery>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    current.actor().may_oversee_users()?;
+    let mut v = Validator::new();
+    let page = v.check("per_page", PageRequest::parse(query.page, query.per_page));
+    v.finish().map_err(ApiError::Validation)?;
+    let page = page.ok_or_else(|| ApiError::Internal("validated page missing".into()))?;
+    let search = query
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(str::to_owned);
+    let (rows, total) = run(&pool, move |conn| {
+        Ok::<_, ApiError>(users::list(
+            conn,
+            search.as_deref(),
+            page.offset() as i64,
+            i64::from(page.per_page),
+        )?)
+    })
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(user_json)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(HttpResponse::Ok().json(Page {
+        items,
+        total: total as u64,
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// One account. Managers only.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The account's id")),
+    responses(
+        (status = OK, body = User),
+        (status = NOT_FOUND, description = "No such account", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users/{id}")]
+pub async fn get_user(
+    current: CurrentUser,
+    path: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    current.actor().may_oversee_users()?;
+    let id = path.into_inner();
+    let row = run(&pool, move |conn| Ok::<_, ApiError>(users::find(conn, id)?)).await?;
+    let row = row.ok_or_else(|| ApiError::NotFound(format!("no user {id}")))?;
+    Ok(HttpResponse::Ok().json(user_json(row)?))
+}
+
+async fn set_blocked(
+    current: CurrentUser,
+    id: i64,
+    pool: &DbPool,
+    blocked: bool,
+) -> Result<HttpResponse, ApiError> {
+    current.actor().may_oversee_users()?;
+    let actor = current.actor();
+    let row = run(pool, move |conn| {
+        let user =
+            users::find(conn, id)?.ok_or_else(|| ApiError::NotFound(format!("no user {id}")))?;
+        let role = Role::from_str(&user.role).map_err(|e| ApiError::Internal(e.to_string()))?;
+        actor.may_block(user.id, role)?;
+        let state = if blocked { "blocked" } else { "active" };
+        users::set_state(conn, id, state, Utc::now().naive_utc())?;
+        users::find(conn, id)?.ok_or_else(|| ApiError::NotFound(format!("no user {id}")))
+    })
+    .await?;
+    tracing::info!(
+        manager = actor.id,
+        user = id,
+        blocked,
+        "account state changed"
+    );
+    Ok(HttpResponse::Ok().json(user_json(row)?))
+}
+
+/// Block an account: its sessions, refresh tokens and API tokens stop working on their next use.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The account's id")),
+    responses(
+        (status = OK, description = "Blocked", body = User),
+        (status = NOT_FOUND, description = "No such account", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "Not a manager, or the account is a manager or yourself", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users/{id}/block")]
+pub async fn block_user(
+    current: CurrentUser,
+    path: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    set_blocked(current, path.into_inner(), &pool, true).await
+}
+
+/// Unblock an account; it can sign in again.
+#[utoipa::path(
+    tag = "users",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The account's id")),
+    responses(
+        (status = OK, description = "Active again", body = User),
+        (status = NOT_FOUND, description = "No such account", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "Not a manager, or the account is a manager or yourself", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users/{id}/unblock")]
+pub async fn unblock_user(
+    current: CurrentUser,
+    path: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    set_blocked(current, path.into_inner(), &pool, false).await
+}

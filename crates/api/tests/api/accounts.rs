@@ -1,0 +1,113 @@
+//! Helpers for tests that sign people up and in.
+
+use reqwest::Response;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+use crate::smtp::SmtpServer;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A signed-in person: their access token and refresh token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub access: String,
+    pub refresh: String,
+}
+
+impl TestApp {
+    pub fn mail(&self) -> &SmtpServer {
+        self.smtp
+            .as_ref()
+            .expect("this test needs spawn_app_with_smtp()")
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn get_as(&self, path: &str, token: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn post_as(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn register(&self, email: &str, password: &str) -> Response {
+        self.post_json(
+            "/api/v1/auth/register",
+            &json!({"email": email, "password": password, "full_name": "Ann Lee"}),
+        )
+        .await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post_json(
+            "/api/v1/auth/login",
+            &json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Signs in and returns the session, failing the test if sign-in fails.
+    pub async fn session(&self, email: &str, password: &str) -> Session {
+        let response = self.login(email, password).await;
+        assert_eq!(response.status().as_u16(), 200, "sign-in of {email} works");
+        let body: Value = response.json().await.expect("JSON");
+        Session {
+            access: body["access_token"]
+                .as_str()
+                .expect("access token")
+                .to_owned(),
+            refresh: body["refresh_token"]
+                .as_str()
+                .expect("refresh token")
+                .to_owned(),
+        }
+    }
+
+    /// Registers `email`, follows the confirmation link from the mail, signs in.
+    pub async fn confirmed_user(&self, email: &str) -> Session {
+        assert_eq!(self.register(email, PASSWORD).await.status().as_u16(), 202);
+        let mail = self.mail().nth(email, 1).await;
+        let token = mail.token_for("/confirm").expect("a confirmation link");
+        let confirmed = self
+            .post_json("/api/v1/auth/confirm", &json!({"token": token}))
+            .await;
+        assert_eq!(confirmed.status().as_u16(), 200);
+        self.session(email, PASSWORD).await
+    }
+
+    /// A manager created the way an operator does (`mailroom create-manager`), signed in.
+    pub async fn manager(&self, email: &str) -> Session {
+        mailroom_api::auth::admin::create_manager(&self.pool, email, "Mia Manager", PASSWORD)
+            .await
+            .expect("manager created");
+        self.session(email, PASSWORD).await
+    }
+
+    pub async fn refresh_with(&self, refresh_token: &str) -> Response {
+        self.post_json(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": refresh_token}),
+        )
+        .await
+    }
+}

@@ -1,0 +1,372 @@
+use serde_json::{Value, json};
+
+use crate::accounts::PASSWORD;
+use crate::helpers::{problem, spawn_app, spawn_app_with_smtp};
+
+#[tokio::test]
+async fn sign_up_confirm_sign_in_refresh_and_sign_out_work_end_to_end() {
+    let app = spawn_app_with_smtp().await;
+
+    let registered = app.register("ann@example.org", PASSWORD).await;
+    assert_eq!(registered.status().as_u16(), 202);
+
+    let mail = app.mail().nth("ann@example.org", 1).await;
+    assert_eq!(mail.subject, "Confirm your address for Mailroom");
+    assert_eq!(mail.from, "Mailroom <mailroom@example.org>");
+    assert!(mail.message_id.is_some(), "the mail has a Message-ID");
+    assert!(
+        mail.html
+            .contains("href=\"http://mailroom.test/confirm?token="),
+        "{}",
+        mail.html
+    );
+    let token = mail
+        .token_for("/confirm")
+        .expect("a link to the web app's confirm page");
+
+    // Not yet confirmed: signing in is refused with its own message.
+    let early = app.login("ann@example.org", PASSWORD).await;
+    let body = problem(early, 403).await;
+    assert_eq!(body["type"], "urn:mailroom:problem:account-unconfirmed");
+
+    let confirmed = app
+        .post_json("/api/v1/auth/confirm", &json!({"token": token}))
+        .await;
+    assert_eq!(confirmed.status().as_u16(), 200);
+
+    let login = app.login("Ann@Example.org", PASSWORD).await;
+    assert_eq!(login.status().as_u16(), 200);
+    let cookie = login
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .expect("a refresh cookie")
+        .to_owned();
+    assert!(cookie.starts_with("mailroom_refresh="), "{cookie}");
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/api/v1/auth"] {
+        assert!(cookie.contains(attribute), "{attribute} in {cookie}");
+    }
+    assert!(
+        !cookie.contains("Secure"),
+        "no Secure flag over plain http: {cookie}"
+    );
+    let session: Value = login.json().await.expect("JSON");
+    assert_eq!(session["token_type"], "Bearer");
+    assert_eq!(session["expires_in"], 900);
+    let access = session["access_token"].as_str().expect("access token");
+    let refresh = session["refresh_token"].as_str().expect("refresh token");
+
+    let me: Value = app
+        .get_as("/api/v1/me", access)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(me["email"], "ann@example.org");
+    assert_eq!(me["role"], "user");
+    assert_eq!(me["state"], "active");
+
+    let renewed = app.refresh_with(refresh).await;
+    assert_eq!(renewed.status().as_u16(), 200);
+    let renewed: Value = renewed.json().await.expect("JSON");
+    let new_refresh = renewed["refresh_token"].as_str().expect("rotated");
+    assert_ne!(new_refresh, refresh, "refresh tokens rotate");
+    let new_access = renewed["access_token"].as_str().expect("access");
+    assert_eq!(
+        app.get_as("/api/v1/me", new_access).await.status().as_u16(),
+        200
+    );
+
+    let logout = app
+        .post_json(
+            "/api/v1/auth/logout",
+            &json!({"refresh_token": new_refresh}),
+        )
+        .await;
+    assert_eq!(logout.status().as_u16(), 204);
+    let after = app.refresh_with(new_refresh).await;
+    problem(after, 401).await;
+}
+
+#[tokio::test]
+async fn the_refresh_cookie_alone_renews_a_browser_session() {
+    let app = spawn_app_with_smtp().await;
+    let session = app.confirmed_user("ann@example.org").await;
+
+    let renewed = app
+        .client
+        .post(app.url("/api/v1/auth/refresh"))
+        .header("cookie", format!("mailroom_refresh={}", session.refresh))
+        .send()
+        .await
+        .expect("sent");
+
+    assert_eq!(renewed.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn reusing_a_rotated_refresh_token_ends_every_session_of_that_sign_in() {
+    let app = spawn_app_with_smtp().await;
+    let session = app.confirmed_user("ann@example.org").await;
+    let renewed: Value = app
+        .refresh_with(&session.refresh)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let current = renewed["refresh_token"]
+        .as_str()
+        .expect("rotated")
+        .to_owned();
+
+    // A thief replays the old token.
+    let replay = app.refresh_with(&session.refresh).await;
+    let body = problem(replay, 401).await;
+    assert_eq!(body["type"], "urn:mailroom:problem:refresh-token-reused");
+
+    // The legitimate holder's current token was revoked with the family.
+    let legit = app.refresh_with(&current).await;
+    problem(legit, 401).await;
+    // Another sign-in is a separate family and keeps working.
+    let other = app.session("ann@example.org", PASSWORD).await;
+    assert_eq!(
+        app.refresh_with(&other.refresh).await.status().as_u16(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn registering_an_existing_address_answers_the_same_and_mails_a_notice_instead() {
+    let app = spawn_app_with_smtp().await;
+    app.confirmed_user("ann@example.org").await;
+
+    let again = app
+        .register("ANN@example.org", "another password 123")
+        .await;
+
+    assert_eq!(again.status().as_u16(), 202);
+    let body: Value = again.json().await.expect("JSON");
+    assert_eq!(
+        body["message"],
+        "Check your inbox: a link to confirm the address is on its way."
+    );
+    let notice = app.mail().nth("ann@example.org", 2).await;
+    assert_eq!(notice.subject, "You already have a Mailroom account");
+    assert!(notice.token_for("/confirm").is_none());
+    // The original password still works: nothing about the account changed.
+    app.session("ann@example.org", PASSWORD).await;
+}
+
+#[tokio::test]
+async fn registering_with_invalid_fields_lists_each_one_and_creates_nothing() {
+    let app = spawn_app_with_smtp().await;
+
+    let response = app
+        .post_json(
+            "/api/v1/auth/register",
+            &json!({"email": "not-an-address", "password": "short", "full_name": " "}),
+        )
+        .await;
+
+    let body = problem(response, 422).await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .expect("field errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["email", "password", "full_name"]);
+    assert_eq!(
+        body["errors"][1]["message"],
+        "a password needs at least 10 characters"
+    );
+    let too_long = app.register("bob@example.org", &"x".repeat(129)).await;
+    let body = problem(too_long, 422).await;
+    assert_eq!(body["errors"][0]["field"], "password");
+
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(app.mail().all().is_empty(), "no mail was sent");
+    let login = app.login("bob@example.org", &"x".repeat(129)).await;
+    problem(login, 401).await;
+}
+
+#[tokio::test]
+async fn a_confirmation_link_works_once_and_unknown_or_expired_ones_are_refused_clearly() {
+    let app = spawn_app_with_smtp().await;
+    app.register("ann@example.org", PASSWORD).await;
+    let token = app
+        .mail()
+        .nth("ann@example.org", 1)
+        .await
+        .token_for("/confirm")
+        .expect("link");
+    let confirm = |token: String| {
+        let app = &app;
+        async move {
+            app.post_json("/api/v1/auth/confirm", &json!({"token": token}))
+                .await
+        }
+    };
+
+    assert_eq!(confirm(token.clone()).await.status().as_u16(), 200);
+    let used = problem(confirm(token).await, 400).await;
+    assert_eq!(used["type"], "urn:mailroom:problem:token-used");
+    let unknown = problem(confirm("nonsense".into()).await, 400).await;
+    assert_eq!(unknown["type"], "urn:mailroom:problem:token-unknown");
+
+    // An expired link: register someone else and age their token past 24 hours.
+    app.register("bob@example.org", PASSWORD).await;
+    let token = app
+        .mail()
+        .nth("bob@example.org", 1)
+        .await
+        .token_for("/confirm")
+        .expect("link");
+    {
+        use diesel::prelude::*;
+        use mailroom_api::db::schema::one_time_tokens;
+        let mut conn = app.pool.get().expect("connection");
+        diesel::update(one_time_tokens::table)
+            .set(
+                one_time_tokens::expires_at
+                    .eq(chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1)),
+            )
+            .execute(&mut *conn)
+            .expect("aged");
+    }
+    let expired = problem(confirm(token).await, 400).await;
+    assert_eq!(expired["type"], "urn:mailroom:problem:token-expired");
+    assert!(
+        expired["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("expired")),
+        "{expired}"
+    );
+}
+
+#[tokio::test]
+async fn a_new_confirmation_link_can_be_requested_and_works() {
+    let app = spawn_app_with_smtp().await;
+    app.register("ann@example.org", PASSWORD).await;
+    app.mail().wait_for("ann@example.org", 1).await;
+
+    let resend = app
+        .post_json(
+            "/api/v1/auth/resend-confirmation",
+            &json!({"email": "ann@example.org"}),
+        )
+        .await;
+    assert_eq!(resend.status().as_u16(), 202);
+    let token = app
+        .mail()
+        .nth("ann@example.org", 2)
+        .await
+        .token_for("/confirm")
+        .expect("new link");
+
+    let confirmed = app
+        .post_json("/api/v1/auth/confirm", &json!({"token": token}))
+        .await;
+    assert_eq!(confirmed.status().as_u16(), 200);
+    app.session("ann@example.org", PASSWORD).await;
+
+    // For unknown or already confirmed addresses the answer is the same and nothing is sent.
+    for email in ["nobody@example.org", "ann@example.org"] {
+        let resend = app
+            .post_json("/api/v1/auth/resend-confirmation", &json!({"email": email}))
+            .await;
+        assert_eq!(resend.status().as_u16(), 202);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.mail().all().len(), 2);
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_address_get_the_same_answer() {
+    let app = spawn_app_with_smtp().await;
+    app.confirmed_user("ann@example.org").await;
+
+    let wrong = problem(app.login("ann@example.org", "wrong password!").await, 401).await;
+    let unknown = problem(app.login("nobody@example.org", PASSWORD).await, 401).await;
+
+    assert_eq!(wrong, unknown);
+    assert_eq!(wrong["type"], "urn:mailroom:problem:invalid-credentials");
+}
+
+#[tokio::test]
+async fn protected_endpoints_want_a_valid_bearer_token() {
+    let app = spawn_app().await;
+
+    let none = app.get("/api/v1/me").await;
+    assert_eq!(
+        none.headers().get("www-authenticate").map(|v| v.as_bytes()),
+        Some(&b"Bearer realm=\"mailroom\""[..])
+    );
+    problem(none, 401).await;
+    let garbage = app.get_as("/api/v1/me", "not.a.jwt").await;
+    let body = problem(garbage, 401).await;
+    assert_eq!(body["detail"], "the access token is not valid");
+    let unknown_api_token = app.get_as("/api/v1/me", "mr_unknown").await;
+    problem(unknown_api_token, 401).await;
+    let basic = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .basic_auth("ann", Some("pw"))
+        .send()
+        .await
+        .expect("sent");
+    problem(basic, 401).await;
+}
+
+#[tokio::test]
+async fn sign_in_attempts_are_limited_per_address_with_retry_after() {
+    let app = spawn_app().await;
+
+    for _ in 0..5 {
+        let response = app.login("ann@example.org", "wrong password!").await;
+        assert_eq!(response.status().as_u16(), 401);
+    }
+    let limited = app.login("ann@example.org", "wrong password!").await;
+
+    let retry_after: u64 = limited
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("a Retry-After in seconds");
+    assert!((1..=60).contains(&retry_after), "{retry_after}");
+    let body = problem(limited, 429).await;
+    assert_eq!(body["type"], "urn:mailroom:problem:too-many-requests");
+    // Another address is not affected.
+    assert_eq!(
+        app.login("bob@example.org", "wrong password!")
+            .await
+            .status()
+            .as_u16(),
+        401
+    );
+}
+
+#[tokio::test]
+async fn registrations_and_reset_requests_are_limited_per_address() {
+    let app = spawn_app_with_smtp().await;
+
+    for _ in 0..3 {
+        let response = app
+            .post_json(
+                "/api/v1/auth/password-reset",
+                &json!({"email": "ann@example.org"}),
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 202);
+    }
+    let limited = app
+        .post_json(
+            "/api/v1/auth/password-reset",
+            &json!({"email": "ann@example.org"}),
+        )
+        .await;
+    problem(limited, 429).await;
+    let register = app.register("ann@example.org", PASSWORD).await;
+    problem(register, 429).await;
+}

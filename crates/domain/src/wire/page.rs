@@ -1,0 +1,78 @@
+//! One page of a list, and the query that asks for it.
+
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_PER_PAGE: u32 = 20;
+pub const MAX_PER_PAGE: u32 = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// How many items match, over all pages.
+    pub total: u64,
+    /// 1-based.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// `?page=&per_page=`, checked: pages count from 1, at most 200 items per page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PageError {
+    #[error("page counts from 1")]
+    Page,
+    #[error("per_page must be between 1 and {MAX_PER_PAGE}")]
+    PerPage,
+}
+
+impl PageRequest {
+    pub fn parse(page: Option<u32>, per_page: Option<u32>) -> Result<Self, PageError> {
+        let page = page.unwrap_or(1);
+        let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
+        if page == 0 {
+            return Err(PageError::Page);
+        }
+        if per_page == 0 || per_page > MAX_PER_PAGE {
+            return Err(PageError::PerPage);
+        }
+        Ok(Self { page, per_page })
+    }
+
+    pub fn offset(self) -> u64 {
+        u64::from(self.page - 1) * u64::from(self.per_page)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_first_page_of_twenty() {
+        let page = PageRequest::parse(None, None).expect("valid");
+        assert_eq!((page.page, page.per_page, page.offset()), (1, 20, 0));
+    }
+
+    #[test]
+    fn the_offset_skips_the_earlier_pages() {
+        assert_eq!(
+            PageRequest::parse(Some(3), Some(50))
+                .expect("valid")
+                .offset(),
+            100
+        );
+    }
+
+    #[test]
+    fn page_zero_and_oversized_pages_are_refused() {
+        assert_eq!(PageRequest::parse(Some(0), None), Err(PageError::Page));
+        assert_eq!(PageRequest::parse(None, Some(201)), Err(PageError::PerPage));
+        assert_eq!(PageRequest::parse(None, Some(0)), Err(PageError::PerPage));
+    }
+}
