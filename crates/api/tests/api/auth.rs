@@ -370,3 +370,50 @@ async fn registrations_and_reset_requests_are_limited_per_address() {
     let register = app.register("ann@example.org", PASSWORD).await;
     problem(register, 429).await;
 }
+
+#[tokio::test]
+async fn behind_https_the_refresh_cookie_is_secure() {
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.public_base_url = Some("https://mailroom.example.org".into());
+    })
+    .await;
+    app.manager("mia@example.org").await;
+
+    let login = app.login("mia@example.org", PASSWORD).await;
+
+    let cookie = login
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn signing_out_clears_the_cookie_and_ends_the_session_it_names() {
+    let app = spawn_app().await;
+    let session = app.manager("mia@example.org").await;
+
+    let logout = app
+        .client
+        .post(app.url("/api/v1/auth/logout"))
+        .header("cookie", format!("mailroom_refresh={}", session.refresh))
+        .send()
+        .await
+        .expect("sent");
+
+    assert_eq!(logout.status().as_u16(), 204);
+    let cookie = logout
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        cookie.starts_with("mailroom_refresh=;") && cookie.contains("Max-Age=0"),
+        "{cookie}"
+    );
+    problem(app.refresh_with(&session.refresh).await, 401).await;
+    let again = app.post_json("/api/v1/auth/logout", &json!({})).await;
+    assert_eq!(again.status().as_u16(), 204, "signing out twice is fine");
+}
