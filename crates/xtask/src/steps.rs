@@ -33,6 +33,76 @@ pub fn cmd(program: &str, args: &[&str], path_env: &str) -> Result<(), String> {
     cmd_env(program, args, path_env, &[])
 }
 
+/// Totals of the `test result:` lines cargo test prints, across every test binary and run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TestCounts {
+    pub passed: u64,
+    pub failed: u64,
+    pub ignored: u64,
+}
+
+impl TestCounts {
+    fn add_line(&mut self, line: &str) {
+        let Some(rest) = line.trim().strip_prefix("test result: ") else {
+            return;
+        };
+        for part in rest.split(';') {
+            let mut words = part.split_whitespace().rev();
+            let (Some(label), Some(number)) = (words.next(), words.next()) else {
+                continue;
+            };
+            let Ok(n) = number.parse::<u64>() else {
+                continue;
+            };
+            match label {
+                "passed" => self.passed += n,
+                "failed" => self.failed += n,
+                "ignored" => self.ignored += n,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Runs `cargo test`, echoing its output and counting its results.
+fn cargo_test(
+    args: &[&str],
+    path_env: &str,
+    env: &[(&str, &str)],
+    counts: &mut TestCounts,
+) -> Result<(), String> {
+    use std::io::{BufRead, BufReader};
+    let line = format!("cargo {}", args.join(" "));
+    println!(
+        "  $ {}{line}",
+        env.iter()
+            .map(|(k, v)| format!("{k}={v} "))
+            .collect::<String>()
+    );
+    let mut child = Command::new("cargo")
+        .args(args)
+        .envs(env.iter().copied())
+        .env("PATH", path_env)
+        .current_dir(repo_root())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start cargo: {e}"))?;
+    if let Some(stdout) = child.stdout.take() {
+        for output in BufReader::new(stdout).lines().map_while(Result::ok) {
+            println!("{output}");
+            counts.add_line(&output);
+        }
+    }
+    let status = child
+        .wait()
+        .map_err(|e| format!("cargo did not finish: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{line}` failed ({status})"))
+    }
+}
+
 fn cmd_env(
     program: &str,
     args: &[&str],
@@ -257,6 +327,7 @@ pub fn test() -> Result<(), String> {
         tools::ensure_smtp_server(&tools.path_env)
     })?;
     let smtp_python = smtp_python.to_string_lossy().into_owned();
+    let mut counts = TestCounts::default();
     // Tests needing Redis live in modules named `redis`.
     let redis_filter: &[&str] = if no_redis {
         &["--", "--skip", "redis::"]
@@ -269,14 +340,14 @@ pub fn test() -> Result<(), String> {
         || {
             let mut args = vec!["test", "--locked"];
             args.extend_from_slice(redis_filter);
-            cmd_env(
-                "cargo",
+            cargo_test(
                 &args,
                 &tools.path_env,
                 &[
                     ("MAILROOM_TEST_DB", "sqlite"),
                     ("MAILROOM_TEST_SMTP_PYTHON", &smtp_python),
                 ],
+                &mut counts,
             )
         },
     )?;
@@ -291,14 +362,14 @@ pub fn test() -> Result<(), String> {
                 "api",
             ];
             args.extend_from_slice(redis_filter);
-            cmd_env(
-                "cargo",
+            cargo_test(
                 &args,
                 &tools.path_env,
                 &[
                     ("MAILROOM_TEST_DB", "postgres"),
                     ("MAILROOM_TEST_SMTP_PYTHON", &smtp_python),
                 ],
+                &mut counts,
             )
         })?;
     }
@@ -313,12 +384,32 @@ pub fn test() -> Result<(), String> {
             skipped.join(" and ")
         );
     }
+    if counts.passed == 0 {
+        return Err("no test ran".into());
+    }
+    println!("tests: {} passed, {} failed", counts.passed, counts.failed);
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use super::host_port;
+    use super::{TestCounts, host_port};
+
+    #[test]
+    fn test_counts_add_up_cargo_test_result_lines() {
+        let mut counts = TestCounts::default();
+        counts.add_line("test result: ok. 33 passed; 0 failed; 2 ignored; 0 measured; 0 filtered out; finished in 0.10s");
+        counts.add_line("running 5 tests");
+        counts.add_line("test result: FAILED. 4 passed; 1 failed; 0 ignored; 0 measured; 3 filtered out; finished in 1.00s");
+        assert_eq!(
+            counts,
+            TestCounts {
+                passed: 37,
+                failed: 1,
+                ignored: 2
+            }
+        );
+    }
 
     #[test]
     fn host_port_reads_the_authority_of_a_service_url() {
