@@ -4,6 +4,7 @@ use chrono::{Duration, NaiveDateTime};
 
 use super::error::{AuthError, LinkProblem};
 use super::secret;
+use crate::config::PublicBaseUrl;
 use crate::db::DbConnection;
 use crate::db::queries::tokens;
 use crate::db::rows::{NewOneTimeToken, OneTimeTokenRow};
@@ -44,6 +45,11 @@ impl Purpose {
             Purpose::ResetPassword => "/reset-password",
         }
     }
+}
+
+/// The web app's address that receives `token`, e.g. `https://…/confirm?token=…`.
+pub fn url(base_url: &PublicBaseUrl, purpose: Purpose, token: &str) -> String {
+    base_url.join(&format!("{}?token={token}", purpose.path()))
 }
 
 /// Creates a link token for `user_id`; returns the token to put in the link.

@@ -7,7 +7,6 @@ use mailroom_domain::{EmailAddress, Password};
 
 use super::error::AuthError;
 use super::links::{self, Purpose};
-use super::signup::{link, send_later};
 use crate::config::PublicBaseUrl;
 use crate::db::queries::{tokens, users};
 use crate::db::{DbPool, run};
@@ -40,9 +39,11 @@ pub async fn request_reset(
     })
     .await?;
     if let Some((full_name, token)) = found {
-        let message =
-            templates::password_reset(&full_name, &link(base_url, Purpose::ResetPassword, &token));
-        send_later(mailer, email, message);
+        let message = templates::password_reset(
+            &full_name,
+            &links::url(base_url, Purpose::ResetPassword, &token),
+        );
+        mailer.send_in_background(email, message);
     }
     Ok(())
 }

@@ -28,20 +28,14 @@ pub fn issue(
         .issue(user.id, user.session_version, now.and_utc())
         .map_err(|e| AuthError::Internal(e.to_string()))?;
     let refresh = secret::generate("");
-    let new_family;
-    let family = match family {
-        Some(family) => family,
-        None => {
-            new_family = secret::generate("").plain;
-            &new_family
-        }
-    };
+    // A new sign-in starts a family; a renewal continues its token's family.
+    let family = family.map_or_else(|| secret::generate("").plain, str::to_owned);
     let ttl = chrono::Duration::from_std(REFRESH_TOKEN_TTL).unwrap_or(chrono::Duration::days(30));
     tokens::insert_refresh(
         conn,
         &NewRefreshToken {
             user_id: user.id,
-            family,
+            family: &family,
             token_hash: &refresh.hash,
             expires_at: now + ttl,
             created_at: now,

@@ -19,21 +19,6 @@ use crate::mail::{Mailer, templates};
 
 pub const MAX_NAME_CHARS: usize = 200;
 
-/// Mail is sent after the answer: its latency must neither slow the request nor reveal which branch
-/// was taken. A failure is logged; the person can ask for the link again.
-pub fn send_later(mailer: &Mailer, to: EmailAddress, email: crate::mail::Email) {
-    let mailer = mailer.clone();
-    tokio::spawn(async move {
-        if let Err(error) = mailer.send(&to, &email).await {
-            tracing::error!(%to, subject = %email.subject, %error, "mail not sent");
-        }
-    });
-}
-
-pub fn link(base_url: &PublicBaseUrl, purpose: Purpose, token: &str) -> String {
-    base_url.join(&format!("{}?token={token}", purpose.path()))
-}
-
 enum Registered {
     New { token: String },
     Existing { full_name: String },
@@ -89,7 +74,7 @@ pub async fn register(
     let email_message = match outcome {
         Registered::New { token } => templates::confirm_address(
             &request.full_name,
-            &link(base_url, Purpose::ConfirmEmail, &token),
+            &links::url(base_url, Purpose::ConfirmEmail, &token),
         ),
         Registered::Existing { full_name } => templates::already_registered(
             &full_name,
@@ -97,7 +82,7 @@ pub async fn register(
             &base_url.join("/forgot-password"),
         ),
     };
-    send_later(mailer, email, email_message);
+    mailer.send_in_background(email, email_message);
     Ok(())
 }
 
@@ -142,9 +127,11 @@ pub async fn resend(
     })
     .await?;
     if let Some((full_name, token)) = found {
-        let message =
-            templates::confirm_address(&full_name, &link(base_url, Purpose::ConfirmEmail, &token));
-        send_later(mailer, email, message);
+        let message = templates::confirm_address(
+            &full_name,
+            &links::url(base_url, Purpose::ConfirmEmail, &token),
+        );
+        mailer.send_in_background(email, message);
     }
     Ok(())
 }
