@@ -1,13 +1,15 @@
 //! Single-use links sent by mail: confirming an address (24 hours) and resetting a password (1 hour).
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::{Duration, NaiveDateTime, Utc};
+use diesel::Connection;
+use mailroom_domain::EmailAddress;
 
 use super::error::{AuthError, LinkProblem};
 use super::secret;
 use crate::config::PublicBaseUrl;
-use crate::db::DbConnection;
-use crate::db::queries::tokens;
-use crate::db::rows::{NewOneTimeToken, OneTimeTokenRow};
+use crate::db::queries::{tokens, users};
+use crate::db::rows::{NewOneTimeToken, OneTimeTokenRow, UserRow};
+use crate::db::{DbConnection, DbPool, run};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -96,4 +98,30 @@ pub fn consume(
         return Err(refuse(LinkProblem::Used));
     }
     Ok(row)
+}
+
+/// When the account with this address passes `eligible`, creates a link for it and returns the
+/// account's name with the link's address; otherwise nothing, so callers answer the same either way.
+pub async fn issue_for_address(
+    pool: &DbPool,
+    base_url: &PublicBaseUrl,
+    email: &EmailAddress,
+    purpose: Purpose,
+    eligible: fn(&UserRow) -> bool,
+) -> Result<Option<(String, String)>, AuthError> {
+    let normalized = email.normalized();
+    let found = run(pool, move |conn| {
+        conn.transaction::<_, AuthError, _>(|conn| {
+            let Some(user) = users::find_by_email(conn, &normalized)? else {
+                return Ok(None);
+            };
+            if !eligible(&user) {
+                return Ok(None);
+            }
+            let token = create(conn, user.id, purpose, Utc::now().naive_utc())?;
+            Ok(Some((user.full_name, token)))
+        })
+    })
+    .await?;
+    Ok(found.map(|(name, token)| (name, url(base_url, purpose, &token))))
 }

@@ -9,6 +9,7 @@ use super::error::AuthError;
 use super::links::{self, Purpose};
 use crate::config::PublicBaseUrl;
 use crate::db::queries::{tokens, users};
+use crate::db::rows::UserRow;
 use crate::db::{DbPool, run};
 use crate::mail::{Mailer, templates};
 
@@ -19,31 +20,12 @@ pub async fn request_reset(
     base_url: &PublicBaseUrl,
     email: EmailAddress,
 ) -> Result<(), AuthError> {
-    let normalized = email.normalized();
-    let found = run(pool, move |conn| {
-        conn.transaction::<_, AuthError, _>(|conn| {
-            let Some(user) = users::find_by_email(conn, &normalized)? else {
-                return Ok(None);
-            };
-            if user.state == "blocked" {
-                return Ok(None);
-            }
-            let token = links::create(
-                conn,
-                user.id,
-                Purpose::ResetPassword,
-                Utc::now().naive_utc(),
-            )?;
-            Ok(Some((user.full_name, token)))
-        })
-    })
-    .await?;
-    if let Some((full_name, token)) = found {
-        let message = templates::password_reset(
-            &full_name,
-            &links::url(base_url, Purpose::ResetPassword, &token),
-        );
-        mailer.send_in_background(email, message);
+    let not_blocked = |user: &UserRow| user.state != "blocked";
+    let found =
+        links::issue_for_address(pool, base_url, &email, Purpose::ResetPassword, not_blocked)
+            .await?;
+    if let Some((full_name, link)) = found {
+        mailer.send_in_background(email, templates::password_reset(&full_name, &link));
     }
     Ok(())
 }

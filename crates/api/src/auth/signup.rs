@@ -13,7 +13,7 @@ use super::error::AuthError;
 use super::links::{self, Purpose};
 use crate::config::PublicBaseUrl;
 use crate::db::queries::users;
-use crate::db::rows::NewUser;
+use crate::db::rows::{NewUser, UserRow};
 use crate::db::{DbPool, run};
 use crate::mail::{Mailer, templates};
 
@@ -111,27 +111,12 @@ pub async fn resend(
     base_url: &PublicBaseUrl,
     email: EmailAddress,
 ) -> Result<(), AuthError> {
-    let normalized = email.normalized();
-    let found = run(pool, move |conn| {
-        conn.transaction::<_, AuthError, _>(|conn| {
-            let Some(user) = users::find_by_email(conn, &normalized)? else {
-                return Ok(None);
-            };
-            if user.state != "unconfirmed" {
-                return Ok(None);
-            }
-            let token =
-                links::create(conn, user.id, Purpose::ConfirmEmail, Utc::now().naive_utc())?;
-            Ok(Some((user.full_name, token)))
-        })
-    })
-    .await?;
-    if let Some((full_name, token)) = found {
-        let message = templates::confirm_address(
-            &full_name,
-            &links::url(base_url, Purpose::ConfirmEmail, &token),
-        );
-        mailer.send_in_background(email, message);
+    let unconfirmed = |user: &UserRow| user.state == "unconfirmed";
+    let found =
+        links::issue_for_address(pool, base_url, &email, Purpose::ConfirmEmail, unconfirmed)
+            .await?;
+    if let Some((full_name, link)) = found {
+        mailer.send_in_background(email, templates::confirm_address(&full_name, &link));
     }
     Ok(())
 }
