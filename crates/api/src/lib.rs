@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod cache;
 pub mod cli;
+pub mod clients;
 pub mod config;
 pub mod db;
 pub mod http;

@@ -127,6 +127,9 @@ fn serve(
             .into_utoipa_app()
             .openapi(openapi::ApiDoc::openapi())
             .app_data(problem::json_config())
+            .app_data(web::PayloadConfig::new(
+                crate::routes::clients::MAX_IMPORT_BYTES,
+            ))
             .app_data(problem::path_config())
             .app_data(problem::query_config())
             .app_data(pool.clone())

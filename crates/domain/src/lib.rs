@@ -4,7 +4,9 @@
 //! crate, so a rule or a JSON shape defined here cannot drift between them.
 
 pub mod account;
+pub mod client;
 pub mod email;
+pub mod listing;
 pub mod mailing;
 pub mod password;
 pub mod permissions;

@@ -56,6 +56,16 @@ pub fn required_text(raw: &str, max_chars: usize) -> Result<String, TextError> {
     }
 }
 
+/// Text that may be left empty: trimmed and bounded.
+pub fn optional_text(raw: &str, max_chars: usize) -> Result<String, TextError> {
+    let trimmed = raw.trim();
+    if trimmed.chars().count() > max_chars {
+        Err(TextError::TooLong(max_chars))
+    } else {
+        Ok(trimmed.to_owned())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TextError {
     #[error("must not be blank")]

@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use mailroom_domain::permissions::Refusal;
+use mailroom_domain::permissions::{Refusal, RowRefusal};
 use mailroom_domain::wire::{FieldError, Problem, ProblemKind};
 
 use super::problem::problem_response;
@@ -16,12 +16,33 @@ pub enum ApiError {
     BadRequest(String),
     #[error("{0}")]
     NotFound(String),
-    #[error(transparent)]
-    Forbidden(#[from] Refusal),
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("{0}")]
     Internal(String),
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        ApiError::Forbidden(refusal.to_string())
+    }
+}
+
+impl ApiError {
+    /// The answer when `actor` may not touch `what` (e.g. "client 7"): 404 when they may not know
+    /// it exists, 403 when they see it but may not change it.
+    pub fn for_row(refusal: RowRefusal, what: &str) -> Self {
+        match refusal {
+            RowRefusal::Hidden => ApiError::NotFound(format!("no {what}")),
+            RowRefusal::ReadOnly => ApiError::Forbidden(format!(
+                "{what} belongs to someone else: managers see it but cannot change it"
+            )),
+        }
+    }
 }
 
 impl From<DbError> for ApiError {
@@ -70,6 +91,9 @@ impl ApiError {
                 Problem::new(ProblemKind::Forbidden, refusal.to_string())
             }
             ApiError::Conflict(detail) => Problem::new(ProblemKind::Conflict, detail),
+            ApiError::UnsupportedMediaType(detail) => {
+                Problem::new(ProblemKind::UnsupportedMediaType, detail)
+            }
             ApiError::Internal(cause) => internal_problem(cause),
         }
     }
@@ -83,6 +107,7 @@ impl ResponseError for ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -20,6 +20,7 @@ use utoipa_actix_web::AppExt;
         (name = "auth", description = "Sign-up, confirmation, sign-in, sessions and password reset"),
         (name = "me", description = "The signed-in account, its password and its API tokens"),
         (name = "users", description = "Managers: find accounts, block and unblock them"),
+        (name = "clients", description = "The people mailings go to, with CSV import and export"),
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&BearerAuth),

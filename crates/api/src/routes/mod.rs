@@ -4,6 +4,7 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod auth;
+pub mod clients;
 pub mod health;
 pub mod me;
 pub mod users;
@@ -30,6 +31,15 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
             .service(users::list_users)
             .service(users::get_user)
             .service(users::block_user)
-            .service(users::unblock_user),
+            .service(users::unblock_user)
+            // export and import before {id}, which would otherwise match their names.
+            .service(clients::export_clients)
+            .service(clients::import_clients)
+            .service(clients::list_clients)
+            .service(clients::create_client)
+            .service(clients::get_client)
+            .service(clients::replace_client)
+            .service(clients::update_client)
+            .service(clients::delete_client),
     );
 }

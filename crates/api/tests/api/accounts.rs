@@ -8,9 +8,10 @@ use crate::smtp::SmtpServer;
 
 pub const PASSWORD: &str = "correct horse battery";
 
-/// A signed-in person: their access token and refresh token.
+/// A signed-in person: their account id, access token and refresh token.
 #[derive(Debug, Clone)]
 pub struct Session {
+    pub id: i64,
     pub access: String,
     pub refresh: String,
 }
@@ -71,11 +72,19 @@ impl TestApp {
         let response = self.login(email, password).await;
         assert_eq!(response.status().as_u16(), 200, "sign-in of {email} works");
         let body: Value = response.json().await.expect("JSON");
+        let access = body["access_token"]
+            .as_str()
+            .expect("access token")
+            .to_owned();
+        let me: Value = self
+            .get_as("/api/v1/me", &access)
+            .await
+            .json()
+            .await
+            .expect("JSON");
         Session {
-            access: body["access_token"]
-                .as_str()
-                .expect("access token")
-                .to_owned(),
+            id: me["id"].as_i64().expect("an id"),
+            access,
             refresh: body["refresh_token"]
                 .as_str()
                 .expect("refresh token")
@@ -109,5 +118,19 @@ impl TestApp {
             &json!({"refresh_token": refresh_token}),
         )
         .await
+    }
+}
+
+impl TestApp {
+    /// A plain, active user without going through mail (the operator commands create it), for
+    /// tests about data rather than sign-up.
+    pub async fn user(&self, email: &str) -> Session {
+        mailroom_api::auth::admin::create_manager(&self.pool, email, "Test User", PASSWORD)
+            .await
+            .expect("account created");
+        mailroom_api::auth::admin::set_role(&self.pool, email, mailroom_domain::Role::User)
+            .await
+            .expect("demoted to user");
+        self.session(email, PASSWORD).await
     }
 }

@@ -5,6 +5,7 @@
 mod accounts;
 mod auth;
 mod binary;
+mod clients;
 mod database;
 mod docs;
 mod errors;

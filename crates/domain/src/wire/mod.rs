@@ -1,6 +1,7 @@
 //! The JSON shapes exchanged between the server and its clients (the SPA and integrations).
 
 mod account;
+mod client;
 mod health;
 mod page;
 mod problem;
@@ -10,6 +11,7 @@ pub use account::{
     NewApiTokenRequest, PasswordResetConfirm, RefreshRequest, RegisterRequest, TokenRequest,
     TokenResponse, UpdateMeRequest, User,
 };
+pub use client::{Client, ClientPatch, ClientRequest, ImportReport, RejectedRow};
 pub use health::{Check, CheckStatus, Liveness, NotReady, Readiness, ReadinessChecks, ReadyStatus};
 pub use page::{DEFAULT_PER_PAGE, MAX_PER_PAGE, Page, PageError, PageRequest};
 pub use problem::{FieldError, PROBLEM_CONTENT_TYPE, Problem, ProblemKind, types as problem_types};

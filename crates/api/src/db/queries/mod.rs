@@ -1,7 +1,11 @@
 //! Every SQL statement the application runs, grouped by table. Handlers never build queries.
 
+pub mod clients;
 pub mod tokens;
 pub mod users;
+
+/// The backend type of the multi-connection, for boxed queries.
+pub type Backend = <crate::db::DbConnection as diesel::Connection>::Backend;
 
 diesel::define_sql_function! {
     /// SQL `lower()`, for the case-insensitive unique indexes on email columns.

@@ -1,0 +1,280 @@
+//! CSV import: `email,full_name,comment`. Good rows are applied even when others are bad; every bad
+//! row is reported with its line and the reason.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use diesel::Connection;
+use mailroom_domain::client::ClientFields;
+use mailroom_domain::wire::{ImportReport, RejectedRow};
+
+use crate::db::queries::clients;
+use crate::db::rows::NewClient;
+use crate::db::{DbConnection, DbError};
+
+/// Rows written per transaction: big enough to be fast, small enough to keep locks short.
+const BATCH: usize = 500;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("the file is empty; its first line must be the header email,full_name,comment")]
+    Empty,
+    #[error("the header must name the columns email, full_name and comment (found: {0})")]
+    Header(String),
+    #[error("the file is not readable CSV: {0}")]
+    Csv(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for ImportError {
+    fn from(e: diesel::result::Error) -> Self {
+        ImportError::Db(DbError::Query(e))
+    }
+}
+
+struct Row {
+    client: ClientFields,
+}
+
+struct Columns {
+    email: usize,
+    full_name: Option<usize>,
+    comment: Option<usize>,
+    count: usize,
+}
+
+fn columns(header: &csv::ByteRecord) -> Result<Columns, ImportError> {
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().to_lowercase())
+        .collect();
+    let position = |name: &str| names.iter().position(|n| n == name);
+    let known = names
+        .iter()
+        .all(|n| ["email", "full_name", "comment"].contains(&n.as_str()));
+    match position("email") {
+        Some(email) if known => Ok(Columns {
+            email,
+            full_name: position("full_name"),
+            comment: position("comment"),
+            count: names.len(),
+        }),
+        _ => Err(ImportError::Header(names.join(","))),
+    }
+}
+
+/// Reads the file, keeping valid rows and the reasons for the others. Within the file an address
+/// counts once: a later row with the same address is rejected as a duplicate.
+fn parse(body: &[u8]) -> Result<(Vec<Row>, Vec<RejectedRow>), ImportError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(body);
+    let header = reader
+        .byte_headers()
+        .map_err(|e| ImportError::Csv(e.to_string()))?
+        .clone();
+    if header.is_empty() || header.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+        return Err(ImportError::Empty);
+    }
+    let columns = columns(&header)?;
+    let mut rows = Vec::new();
+    let mut rejected = Vec::new();
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut record = csv::ByteRecord::new();
+    // Lines are counted from byte offsets: the reader's own count skips blank lines.
+    let mut counted = (0_usize, 1_u64);
+    let mut line_at = |byte: u64| {
+        let byte = usize::try_from(byte).unwrap_or(body.len()).min(body.len());
+        let (from, line) = counted;
+        let more = body[from.min(byte)..byte]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
+        counted = (byte, line + more);
+        line + more
+    };
+    loop {
+        let line = line_at(reader.position().byte());
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                rejected.push(RejectedRow {
+                    line,
+                    reason: format!("unreadable CSV: {e}"),
+                });
+                continue;
+            }
+        }
+        // A record's position is where reading began, before any blank lines it skipped.
+        let start = record.position().map_or(0, csv::Position::byte);
+        let skipped = body
+            .iter()
+            .skip(usize::try_from(start).unwrap_or(body.len()))
+            .take_while(|b| **b == b'\n' || **b == b'\r')
+            .count() as u64;
+        let line = if record.position().is_some() {
+            line_at(start + skipped)
+        } else {
+            line
+        };
+        if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) {
+            continue; // a blank line
+        }
+        if record.len() != columns.count {
+            rejected.push(RejectedRow {
+                line,
+                reason: format!("expected {} fields, found {}", columns.count, record.len()),
+            });
+            continue;
+        }
+        let field = |index: Option<usize>| -> Result<&str, String> {
+            match index.and_then(|i| record.get(i)) {
+                Some(bytes) => {
+                    std::str::from_utf8(bytes).map_err(|_| "the row is not valid UTF-8".to_owned())
+                }
+                None => Ok(""),
+            }
+        };
+        let parsed = field(Some(columns.email)).and_then(|email| {
+            let full_name = field(columns.full_name)?;
+            let comment = field(columns.comment)?;
+            ClientFields::parse(email, full_name, comment).map_err(|errors| {
+                errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+        });
+        match parsed {
+            Err(reason) => rejected.push(RejectedRow { line, reason }),
+            Ok(client) => {
+                let key = client.email.normalized();
+                if let Some(first) = seen.get(&key) {
+                    rejected.push(RejectedRow {
+                        line,
+                        reason: format!("{} already appears on line {first}", client.email),
+                    });
+                } else {
+                    seen.insert(key, line);
+                    rows.push(Row { client });
+                }
+            }
+        }
+    }
+    Ok((rows, rejected))
+}
+
+/// Imports `body` into `owner_id`'s clients: new addresses are added, known ones get the row's
+/// name and comment.
+pub fn import(
+    conn: &mut DbConnection,
+    owner_id: i64,
+    body: &[u8],
+) -> Result<ImportReport, ImportError> {
+    let (rows, rejected) = parse(body)?;
+    let mut report = ImportReport {
+        created: 0,
+        updated: 0,
+        rejected,
+    };
+    for batch in rows.chunks(BATCH) {
+        let (created, updated) =
+            conn.transaction::<_, ImportError, _>(|conn| apply(conn, owner_id, batch))?;
+        report.created += created;
+        report.updated += updated;
+    }
+    report.rejected.sort_by_key(|r| r.line);
+    Ok(report)
+}
+
+fn apply(conn: &mut DbConnection, owner_id: i64, batch: &[Row]) -> Result<(u64, u64), ImportError> {
+    let now = Utc::now().naive_utc();
+    let emails: Vec<String> = batch.iter().map(|r| r.client.email.normalized()).collect();
+    let existing: HashMap<String, i64> = clients::ids_by_email(conn, owner_id, &emails)?
+        .into_iter()
+        .collect();
+    let mut fresh = Vec::new();
+    let mut updated = 0;
+    for (row, email) in batch.iter().zip(&emails) {
+        match existing.get(email) {
+            Some(&id) => {
+                clients::update_details(conn, id, &row.client.full_name, &row.client.comment, now)?;
+                updated += 1;
+            }
+            None => fresh.push(NewClient {
+                owner_id,
+                email: row.client.email.as_ref(),
+                full_name: &row.client.full_name,
+                comment: &row.client.comment,
+                created_at: now,
+                updated_at: now,
+            }),
+        }
+    }
+    let created = clients::insert_many(conn, &fresh)? as u64;
+    Ok((created, updated))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(rejected: &[RejectedRow]) -> Vec<u64> {
+        rejected.iter().map(|r| r.line).collect()
+    }
+
+    #[test]
+    fn quoted_fields_crlf_and_a_bom_are_read() {
+        let body = "\u{feff}email,full_name,comment\r\nann@example.org,\"Lee, Ann\",\"said \"\"hi\"\"\"\r\nbob@example.org,Bob,\r\n";
+        let (rows, rejected) = parse(body.as_bytes()).expect("parsed");
+        assert!(rejected.is_empty(), "{rejected:?}");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].client.full_name, "Lee, Ann");
+        assert_eq!(rows[0].client.comment, "said \"hi\"");
+    }
+
+    #[test]
+    fn bad_rows_are_reported_with_their_line_and_reason_and_the_rest_kept() {
+        let body = "email,full_name,comment\nann@example.org,Ann,\nnot-an-email,X,\nbob@example.org,Bob\n\nANN@example.org,Ann again,\ncid@example.org,Cid,ok\n";
+        let (rows, rejected) = parse(body.as_bytes()).expect("parsed");
+        assert_eq!(
+            rows.iter()
+                .map(|r| r.client.email.as_ref())
+                .collect::<Vec<_>>(),
+            ["ann@example.org", "cid@example.org"]
+        );
+        assert_eq!(lines(&rejected), [3, 4, 6]);
+        assert_eq!(
+            rejected[0].reason,
+            "email: 'not-an-email' is not a valid email address"
+        );
+        assert_eq!(rejected[1].reason, "expected 3 fields, found 2");
+        assert_eq!(
+            rejected[2].reason,
+            "ANN@example.org already appears on line 2"
+        );
+    }
+
+    #[test]
+    fn columns_may_come_in_any_order_and_only_email_is_required() {
+        let (rows, _) = parse(b"comment,email\nvip,ann@example.org\n").expect("parsed");
+        assert_eq!(rows[0].client.comment, "vip");
+        assert_eq!(rows[0].client.full_name, "");
+    }
+
+    #[test]
+    fn a_wrong_header_or_an_empty_file_is_refused_whole() {
+        assert!(matches!(parse(b""), Err(ImportError::Empty)));
+        let err = parse(b"mail,name\nann@example.org,Ann\n")
+            .err()
+            .expect("refused");
+        assert_eq!(
+            err.to_string(),
+            "the header must name the columns email, full_name and comment (found: mail,name)"
+        );
+    }
+}

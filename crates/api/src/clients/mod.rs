@@ -1,0 +1,4 @@
+//! Clients in bulk: CSV import and export.
+
+pub mod export;
+pub mod import;

@@ -1,0 +1,536 @@
+use serde_json::{Value, json};
+
+use crate::accounts::Session;
+use crate::helpers::{TestApp, problem, spawn_app};
+
+async fn create(app: &TestApp, who: &Session, email: &str, name: &str) -> Value {
+    let response = app
+        .post_as(
+            "/api/v1/clients",
+            &who.access,
+            &json!({"email": email, "full_name": name, "comment": ""}),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 201, "client {email} created");
+    response.json().await.expect("JSON")
+}
+
+async fn list(app: &TestApp, who: &Session, query: &str) -> Value {
+    let response = app
+        .get_as(&format!("/api/v1/clients{query}"), &who.access)
+        .await;
+    assert_eq!(response.status().as_u16(), 200);
+    response.json().await.expect("JSON")
+}
+
+fn emails(page: &Value) -> Vec<String> {
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|c| c["email"].as_str().map(str::to_owned))
+        .collect()
+}
+
+async fn send(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    who: &Session,
+    body: Option<Value>,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .request(method, app.url(path))
+        .bearer_auth(&who.access);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    request.send().await.expect("sent")
+}
+
+async fn import(app: &TestApp, who: &Session, csv: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/clients/import"))
+        .bearer_auth(&who.access)
+        .header("content-type", "text/csv")
+        .body(csv.to_owned())
+        .send()
+        .await
+        .expect("sent")
+}
+
+#[tokio::test]
+async fn a_client_is_created_read_replaced_patched_and_deleted() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+
+    let created = app
+        .post_as(
+            "/api/v1/clients",
+            &ann.access,
+            &json!({"email": "bob@example.org", "full_name": " Bob Stone ", "comment": "fair"}),
+        )
+        .await;
+    assert_eq!(created.status().as_u16(), 201);
+    let location = created
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .expect("Location")
+        .to_owned();
+    let client: Value = created.json().await.expect("JSON");
+    assert_eq!(location, format!("/api/v1/clients/{}", client["id"]));
+    assert_eq!(client["full_name"], "Bob Stone");
+    assert_eq!(client["owner_id"], ann.id);
+
+    let fetched: Value = app
+        .get_as(&location, &ann.access)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(fetched, client);
+
+    let replaced: Value = send(
+        &app,
+        reqwest::Method::PUT,
+        &location,
+        &ann,
+        Some(json!({"email": "robert@example.org"})),
+    )
+    .await
+    .json()
+    .await
+    .expect("JSON");
+    assert_eq!(
+        (
+            replaced["email"].as_str(),
+            replaced["full_name"].as_str(),
+            replaced["comment"].as_str()
+        ),
+        (Some("robert@example.org"), Some(""), Some(""))
+    );
+
+    let patched: Value = send(
+        &app,
+        reqwest::Method::PATCH,
+        &location,
+        &ann,
+        Some(json!({"comment": "vip"})),
+    )
+    .await
+    .json()
+    .await
+    .expect("JSON");
+    assert_eq!(
+        (patched["email"].as_str(), patched["comment"].as_str()),
+        (Some("robert@example.org"), Some("vip"))
+    );
+
+    let deleted = send(&app, reqwest::Method::DELETE, &location, &ann, None).await;
+    assert_eq!(deleted.status().as_u16(), 204);
+    problem(app.get_as(&location, &ann.access).await, 404).await;
+}
+
+#[tokio::test]
+async fn invalid_fields_are_a_422_per_field_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+
+    let bad = app
+        .post_as(
+            "/api/v1/clients",
+            &ann.access,
+            &json!({"email": "nope", "full_name": "x".repeat(201)}),
+        )
+        .await;
+    let body = problem(bad, 422).await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["email", "full_name"]);
+    let missing = app
+        .post_as(
+            "/api/v1/clients",
+            &ann.access,
+            &json!({"full_name": "No Address"}),
+        )
+        .await;
+    problem(missing, 422).await;
+    assert_eq!(list(&app, &ann, "").await["total"], 0);
+
+    let client = create(&app, &ann, "bob@example.org", "Bob").await;
+    let path = format!("/api/v1/clients/{}", client["id"]);
+    let bad_put = send(
+        &app,
+        reqwest::Method::PUT,
+        &path,
+        &ann,
+        Some(json!({"email": "still nope"})),
+    )
+    .await;
+    problem(bad_put, 422).await;
+    let bad_patch = send(
+        &app,
+        reqwest::Method::PATCH,
+        &path,
+        &ann,
+        Some(json!({"full_name": "x".repeat(201)})),
+    )
+    .await;
+    problem(bad_patch, 422).await;
+    let unchanged: Value = app
+        .get_as(&path, &ann.access)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(unchanged, client);
+}
+
+#[tokio::test]
+async fn an_address_is_kept_once_per_owner_whatever_its_case() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    let cid = app.user("cid@example.org").await;
+    create(&app, &ann, "bob@example.org", "Bob").await;
+    let other = create(&app, &ann, "rob@example.org", "Rob").await;
+
+    let duplicate = app
+        .post_as(
+            "/api/v1/clients",
+            &ann.access,
+            &json!({"email": "BOB@example.org"}),
+        )
+        .await;
+    let body = problem(duplicate, 409).await;
+    assert_eq!(
+        body["detail"],
+        "you already have a client with the address BOB@example.org"
+    );
+    let renamed = send(
+        &app,
+        reqwest::Method::PATCH,
+        &format!("/api/v1/clients/{}", other["id"]),
+        &ann,
+        Some(json!({"email": "Bob@Example.org"})),
+    )
+    .await;
+    problem(renamed, 409).await;
+    // Another owner may keep the same address.
+    create(&app, &cid, "bob@example.org", "Bob").await;
+}
+
+#[tokio::test]
+async fn another_users_clients_are_invisible_and_untouchable() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    let eve = app.user("eve@example.org").await;
+    let client = create(&app, &ann, "bob@example.org", "Bob").await;
+    let path = format!("/api/v1/clients/{}", client["id"]);
+
+    assert_eq!(list(&app, &eve, "").await["total"], 0);
+    assert_eq!(
+        list(&app, &eve, &format!("?owner_id={}", ann.id)).await["total"],
+        0,
+        "owner_id is ignored for users"
+    );
+    let body = problem(app.get_as(&path, &eve.access).await, 404).await;
+    assert_eq!(body["detail"], format!("no client {}", client["id"]));
+    problem(
+        send(
+            &app,
+            reqwest::Method::PUT,
+            &path,
+            &eve,
+            Some(json!({"email": "x@example.org"})),
+        )
+        .await,
+        404,
+    )
+    .await;
+    problem(
+        send(
+            &app,
+            reqwest::Method::PATCH,
+            &path,
+            &eve,
+            Some(json!({"comment": "mine"})),
+        )
+        .await,
+        404,
+    )
+    .await;
+    problem(
+        send(&app, reqwest::Method::DELETE, &path, &eve, None).await,
+        404,
+    )
+    .await;
+    let export = app
+        .get_as("/api/v1/clients/export", &eve.access)
+        .await
+        .text()
+        .await
+        .expect("CSV");
+    assert_eq!(export, "email,full_name,comment\n");
+
+    let unchanged: Value = app
+        .get_as(&path, &ann.access)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(unchanged, client);
+}
+
+#[tokio::test]
+async fn a_manager_sees_every_client_but_changes_only_their_own() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    let cid = app.user("cid@example.org").await;
+    let mia = app.manager("mia@example.org").await;
+    let anns = create(&app, &ann, "bob@example.org", "Bob").await;
+    create(&app, &cid, "dan@example.org", "Dan").await;
+    create(&app, &mia, "max@example.org", "Max").await;
+
+    let all = list(&app, &mia, "?sort=email").await;
+    assert_eq!(
+        emails(&all),
+        ["bob@example.org", "dan@example.org", "max@example.org"]
+    );
+    let only_ann = list(&app, &mia, &format!("?owner_id={}", ann.id)).await;
+    assert_eq!(emails(&only_ann), ["bob@example.org"]);
+    assert_eq!(only_ann["items"][0]["owner_id"], ann.id);
+
+    let path = format!("/api/v1/clients/{}", anns["id"]);
+    assert_eq!(app.get_as(&path, &mia.access).await.status().as_u16(), 200);
+    let body = problem(
+        send(
+            &app,
+            reqwest::Method::PATCH,
+            &path,
+            &mia,
+            Some(json!({"comment": "x"})),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert!(
+        body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("cannot change")),
+        "{body}"
+    );
+    problem(
+        send(
+            &app,
+            reqwest::Method::PUT,
+            &path,
+            &mia,
+            Some(json!({"email": "x@example.org"})),
+        )
+        .await,
+        403,
+    )
+    .await;
+    problem(
+        send(&app, reqwest::Method::DELETE, &path, &mia, None).await,
+        403,
+    )
+    .await;
+    let unchanged: Value = app
+        .get_as(&path, &ann.access)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(unchanged, anns);
+}
+
+#[tokio::test]
+async fn lists_page_sort_and_search() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    for (email, name) in [
+        ("cat@example.org", "Zoe Cat"),
+        ("Abe@example.org", "Abe Lincoln"),
+        ("bob@example.org", "Bob Stone_50%"),
+    ] {
+        create(&app, &ann, email, name).await;
+    }
+
+    let newest_first = list(&app, &ann, "").await;
+    assert_eq!(
+        emails(&newest_first),
+        ["bob@example.org", "Abe@example.org", "cat@example.org"]
+    );
+    let by_email = list(&app, &ann, "?sort=email&per_page=2").await;
+    assert_eq!(emails(&by_email), ["Abe@example.org", "bob@example.org"]);
+    assert_eq!(
+        (by_email["total"].as_u64(), by_email["per_page"].as_u64()),
+        (Some(3), Some(2))
+    );
+    let page_two = list(&app, &ann, "?sort=email&per_page=2&page=2").await;
+    assert_eq!(emails(&page_two), ["cat@example.org"]);
+    let by_name_desc = list(&app, &ann, "?sort=-full_name").await;
+    assert_eq!(
+        emails(&by_name_desc),
+        ["cat@example.org", "bob@example.org", "Abe@example.org"]
+    );
+    let found = list(&app, &ann, "?q=LINCOLN").await;
+    assert_eq!(emails(&found), ["Abe@example.org"]);
+    let literal = list(&app, &ann, "?q=_50%25").await;
+    assert_eq!(emails(&literal), ["bob@example.org"]);
+    let none = list(&app, &ann, "?q=%25%25").await;
+    assert_eq!(none["total"], 0);
+
+    let bad_sort = problem(
+        app.get_as("/api/v1/clients?sort=password", &ann.access)
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(bad_sort["errors"][0]["field"], "sort");
+    problem(
+        app.get_as("/api/v1/clients?per_page=201", &ann.access)
+            .await,
+        422,
+    )
+    .await;
+    problem(app.get_as("/api/v1/clients?page=0", &ann.access).await, 422).await;
+    problem(
+        app.get_as("/api/v1/clients?page=abc", &ann.access).await,
+        400,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_csv_import_applies_good_rows_and_reports_each_bad_one() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    create(&app, &ann, "known@example.org", "Old Name").await;
+
+    let csv = "\u{feff}email,full_name,comment\r\n\
+               new@example.org,\"Stone, Bob\",\"said \"\"hi\"\"\"\r\n\
+               KNOWN@example.org,New Name,updated\r\n\
+               broken,Nobody,\r\n\
+               new@example.org,Twice,\r\n\
+               short@example.org\r\n";
+    let response = import(&app, &ann, csv).await;
+
+    assert_eq!(response.status().as_u16(), 200);
+    let report: Value = response.json().await.expect("JSON");
+    assert_eq!(
+        (report["created"].as_u64(), report["updated"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let rejected: Vec<(u64, String)> = report["rejected"]
+        .as_array()
+        .expect("rejected")
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap_or(0),
+                r["reason"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rejected,
+        [
+            (4, "email: 'broken' is not a valid email address".to_owned()),
+            (5, "new@example.org already appears on line 2".to_owned()),
+            (6, "expected 3 fields, found 1".to_owned()),
+        ]
+    );
+    let all = list(&app, &ann, "?sort=email").await;
+    assert_eq!(emails(&all), ["known@example.org", "new@example.org"]);
+    assert_eq!(all["items"][0]["full_name"], "New Name");
+    assert_eq!(all["items"][1]["full_name"], "Stone, Bob");
+    assert_eq!(all["items"][1]["comment"], "said \"hi\"");
+}
+
+#[tokio::test]
+async fn an_import_that_is_not_csv_or_has_no_header_changes_nothing() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+
+    let json_body = app
+        .post_as(
+            "/api/v1/clients/import",
+            &ann.access,
+            &json!({"email": "a@b.io"}),
+        )
+        .await;
+    problem(json_body, 415).await;
+    let headerless = import(&app, &ann, "ann@example.org,Ann,\n").await;
+    let body = problem(headerless, 400).await;
+    assert!(
+        body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("header")),
+        "{body}"
+    );
+    let empty = import(&app, &ann, "").await;
+    problem(empty, 400).await;
+    assert_eq!(list(&app, &ann, "").await["total"], 0);
+}
+
+#[tokio::test]
+async fn an_export_imports_back_to_the_same_clients() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    let cid = app.user("cid@example.org").await;
+    for (email, name) in [
+        ("a@example.org", "Quote \"Q\""),
+        ("b@example.org", "Comma, Name"),
+        ("c@example.org", "Line\nBreak"),
+    ] {
+        create(&app, &ann, email, name).await;
+    }
+
+    let export = app.get_as("/api/v1/clients/export", &ann.access).await;
+    assert_eq!(export.status().as_u16(), 200);
+    assert!(
+        export
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/csv"))
+    );
+    let csv = export.text().await.expect("CSV");
+    assert!(csv.starts_with("email,full_name,comment\n"));
+
+    let report: Value = import(&app, &cid, &csv).await.json().await.expect("JSON");
+    assert_eq!(
+        (
+            report["created"].as_u64(),
+            report["rejected"].as_array().map(Vec::len)
+        ),
+        (Some(3), Some(0))
+    );
+    let strip = |page: Value| -> Vec<(String, String, String)> {
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|c| {
+                (
+                    c["email"].as_str().unwrap_or("").to_owned(),
+                    c["full_name"].as_str().unwrap_or("").to_owned(),
+                    c["comment"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        strip(list(&app, &cid, "?sort=email").await),
+        strip(list(&app, &ann, "?sort=email").await)
+    );
+}
