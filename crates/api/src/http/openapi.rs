@@ -21,6 +21,7 @@ use utoipa_actix_web::AppExt;
         (name = "me", description = "The signed-in account, its password and its API tokens"),
         (name = "users", description = "Managers: find accounts, block and unblock them"),
         (name = "clients", description = "The people mailings go to, with CSV import and export"),
+        (name = "messages", description = "What mailings send, with {{full_name}} and {{email}} placeholders"),
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&BearerAuth),

@@ -13,6 +13,7 @@ use mailroom_domain::wire::{
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
 use crate::clients::{export, import};
 use crate::db::queries::clients::{self, ClientFilter};
@@ -235,32 +236,26 @@ pub async fn import_clients(
     Ok(HttpResponse::Ok().json(report))
 }
 
-async fn load(pool: &DbPool, id: i64) -> Result<ClientRow, ApiError> {
-    run(pool, move |conn| {
-        Ok::<_, ApiError>(clients::find(conn, id)?)
-    })
-    .await?
-    .ok_or_else(|| ApiError::NotFound(format!("no client {id}")))
-}
-
-/// The row, if the signed-in user may read it (404 otherwise: its existence is not revealed).
 async fn readable(current: &CurrentUser, pool: &DbPool, id: i64) -> Result<ClientRow, ApiError> {
-    let row = load(pool, id).await?;
-    current
-        .actor()
-        .may_read(row.owner_id)
-        .map_err(|r| ApiError::for_row(r, &format!("client {id}")))?;
-    Ok(row)
+    owned::load(
+        pool,
+        current,
+        format!("client {id}"),
+        Intent::Read,
+        move |conn| clients::find(conn, id),
+    )
+    .await
 }
 
-/// The row, if the signed-in user may change it.
 async fn changeable(current: &CurrentUser, pool: &DbPool, id: i64) -> Result<ClientRow, ApiError> {
-    let row = load(pool, id).await?;
-    current
-        .actor()
-        .may_change(row.owner_id)
-        .map_err(|r| ApiError::for_row(r, &format!("client {id}")))?;
-    Ok(row)
+    owned::load(
+        pool,
+        current,
+        format!("client {id}"),
+        Intent::Change,
+        move |conn| clients::find(conn, id),
+    )
+    .await
 }
 
 /// One client.

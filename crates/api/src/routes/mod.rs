@@ -7,6 +7,8 @@ pub mod auth;
 pub mod clients;
 pub mod health;
 pub mod me;
+pub mod messages;
+mod owned;
 pub mod users;
 
 /// Registers every documented route; `startup` serves them and `http::openapi` documents them, so
@@ -40,6 +42,12 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
             .service(clients::get_client)
             .service(clients::replace_client)
             .service(clients::update_client)
-            .service(clients::delete_client),
+            .service(clients::delete_client)
+            .service(messages::list_messages)
+            .service(messages::create_message)
+            .service(messages::get_message)
+            .service(messages::replace_message)
+            .service(messages::update_message)
+            .service(messages::delete_message),
     );
 }

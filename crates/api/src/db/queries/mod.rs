@@ -1,6 +1,7 @@
 //! Every SQL statement the application runs, grouped by table. Handlers never build queries.
 
 pub mod clients;
+pub mod messages;
 pub mod tokens;
 pub mod users;
 
