@@ -18,5 +18,5 @@ pub mod wire;
 
 pub use account::{Role, UserState};
 pub use email::{EmailAddress, EmailError};
-pub use mailing::MailingStatus;
+pub use mailing::{AttemptStatus, MailingStatus};
 pub use password::{Password, PasswordError};

@@ -1,7 +1,14 @@
 //! A mailing's life: created, running once something was sent, completed once its end time passed.
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::listing::{Sort, SortField};
+use crate::validation::Validator;
+use crate::wire::FieldError;
+
+/// How many clients one mailing may have.
+pub const MAX_CLIENTS: usize = 200_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -34,6 +41,107 @@ impl MailingStatus {
         }
     }
 }
+
+/// A mailing's schedule and recipients, checked: it ends after it starts, it has clients, each once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailingFields {
+    pub message_id: i64,
+    pub client_ids: Vec<i64>,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+}
+
+impl MailingFields {
+    pub fn parse(
+        message_id: i64,
+        client_ids: &[i64],
+        starts_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+    ) -> Result<Self, Vec<FieldError>> {
+        let mut v = Validator::new();
+        if ends_at <= starts_at {
+            v.add("ends_at", "must be after starts_at");
+        }
+        let mut ids = client_ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            v.add("client_ids", "a mailing needs at least one client");
+        } else if ids.len() > MAX_CLIENTS {
+            v.add(
+                "client_ids",
+                format!("a mailing may have at most {MAX_CLIENTS} clients"),
+            );
+        }
+        v.finish()?;
+        Ok(Self {
+            message_id,
+            client_ids: ids,
+            starts_at: starts_at.naive_utc(),
+            ends_at: ends_at.naive_utc(),
+        })
+    }
+}
+
+/// Why a change to a mailing is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditRefusal {
+    #[error("the mailing is completed: only its end time can change, and only to a later time")]
+    Completed,
+}
+
+/// A completed mailing is history: the one change allowed is a later end time, which reopens it.
+pub fn check_edit(
+    status: MailingStatus,
+    current: &MailingFields,
+    wanted: &MailingFields,
+) -> Result<(), EditRefusal> {
+    if status != MailingStatus::Completed {
+        return Ok(());
+    }
+    let only_extends = wanted.message_id == current.message_id
+        && wanted.client_ids == current.client_ids
+        && wanted.starts_at == current.starts_at
+        && wanted.ends_at > current.ends_at;
+    if only_extends {
+        Ok(())
+    } else {
+        Err(EditRefusal::Completed)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailingSort {
+    CreatedAt,
+    StartsAt,
+    EndsAt,
+}
+
+impl SortField for MailingSort {
+    const FIELDS: &'static [(&'static str, Self)] = &[
+        ("created_at", MailingSort::CreatedAt),
+        ("starts_at", MailingSort::StartsAt),
+        ("ends_at", MailingSort::EndsAt),
+    ];
+    const DEFAULT: Sort<Self> = Sort {
+        field: MailingSort::CreatedAt,
+        descending: true,
+    };
+}
+
+/// The outcome of one delivery attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptStatus {
+    Success,
+    Failure,
+}
+
+crate::text_enum!(AttemptStatus {
+    Success => "success",
+    Failure => "failure",
+});
 
 #[cfg(test)]
 mod tests {
@@ -72,6 +180,57 @@ mod tests {
         assert_eq!(
             MailingStatus::at(at(19), at(18), false),
             MailingStatus::Completed
+        );
+    }
+
+    fn utc(hour: u32) -> DateTime<Utc> {
+        at(hour).and_utc()
+    }
+
+    #[test]
+    fn a_mailing_must_end_after_it_starts_and_have_clients() {
+        let errors = MailingFields::parse(1, &[], utc(10), utc(10)).expect_err("invalid");
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["ends_at", "client_ids"]);
+    }
+
+    #[test]
+    fn client_ids_are_kept_once_each() {
+        let fields = MailingFields::parse(1, &[3, 1, 3], utc(9), utc(18)).expect("valid");
+        assert_eq!(fields.client_ids, [1, 3]);
+    }
+
+    #[test]
+    fn a_completed_mailing_may_only_have_its_end_extended() {
+        let current = MailingFields::parse(1, &[1, 2], utc(9), utc(12)).expect("valid");
+        let later = MailingFields {
+            ends_at: at(20),
+            ..current.clone()
+        };
+        assert_eq!(
+            check_edit(MailingStatus::Completed, &current, &later),
+            Ok(())
+        );
+        let earlier = MailingFields {
+            ends_at: at(11),
+            ..current.clone()
+        };
+        assert_eq!(
+            check_edit(MailingStatus::Completed, &current, &earlier),
+            Err(EditRefusal::Completed)
+        );
+        let other_clients = MailingFields {
+            client_ids: vec![1],
+            ends_at: at(20),
+            ..current.clone()
+        };
+        assert_eq!(
+            check_edit(MailingStatus::Completed, &current, &other_clients),
+            Err(EditRefusal::Completed)
+        );
+        assert_eq!(
+            check_edit(MailingStatus::Running, &current, &other_clients),
+            Ok(())
         );
     }
 

@@ -58,6 +58,11 @@ impl Actor {
         }
     }
 
+    /// Disabling or enabling anyone's mailing.
+    pub fn may_disable_mailings(self) -> Result<(), Refusal> {
+        self.may_oversee_users()
+    }
+
     /// Listing and reading other people's accounts.
     pub fn may_oversee_users(self) -> Result<(), Refusal> {
         if self.role.is_manager() {

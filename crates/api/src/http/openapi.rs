@@ -22,6 +22,8 @@ use utoipa_actix_web::AppExt;
         (name = "users", description = "Managers: find accounts, block and unblock them"),
         (name = "clients", description = "The people mailings go to, with CSV import and export"),
         (name = "messages", description = "What mailings send, with {{full_name}} and {{email}} placeholders"),
+        (name = "mailings", description = "A message sent to clients between a start and an end time"),
+        (name = "attempts", description = "Every delivery attempt with the mail server's answer"),
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&BearerAuth),

@@ -3,9 +3,11 @@
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+pub mod attempts;
 pub mod auth;
 pub mod clients;
 pub mod health;
+pub mod mailings;
 pub mod me;
 pub mod messages;
 mod owned;
@@ -48,6 +50,16 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
             .service(messages::get_message)
             .service(messages::replace_message)
             .service(messages::update_message)
-            .service(messages::delete_message),
+            .service(messages::delete_message)
+            .service(mailings::list_mailings)
+            .service(mailings::create_mailing)
+            .service(mailings::get_mailing)
+            .service(mailings::replace_mailing)
+            .service(mailings::update_mailing)
+            .service(mailings::delete_mailing)
+            .service(mailings::disable_mailing)
+            .service(mailings::enable_mailing)
+            .service(attempts::mailing_attempts)
+            .service(attempts::list_attempts),
     );
 }

@@ -11,6 +11,7 @@ mod docs;
 mod errors;
 mod health;
 mod helpers;
+mod mailings;
 mod messages;
 mod recovery;
 mod smtp;

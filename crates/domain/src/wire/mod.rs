@@ -3,6 +3,7 @@
 mod account;
 mod client;
 mod health;
+mod mailing;
 mod message;
 mod page;
 mod problem;
@@ -14,6 +15,7 @@ pub use account::{
 };
 pub use client::{Client, ClientPatch, ClientRequest, ImportReport, RejectedRow};
 pub use health::{Check, CheckStatus, Liveness, NotReady, Readiness, ReadinessChecks, ReadyStatus};
+pub use mailing::{Attempt, Mailing, MailingPatch, MailingRequest};
 pub use message::{Message, MessagePatch, MessageRequest};
 pub use page::{DEFAULT_PER_PAGE, MAX_PER_PAGE, Page, PageError, PageRequest};
 pub use problem::{FieldError, PROBLEM_CONTENT_TYPE, Problem, ProblemKind, types as problem_types};

@@ -1,6 +1,8 @@
 //! Every SQL statement the application runs, grouped by table. Handlers never build queries.
 
+pub mod attempts;
 pub mod clients;
+pub mod mailings;
 pub mod messages;
 pub mod tokens;
 pub mod users;

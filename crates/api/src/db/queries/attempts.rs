@@ -1,0 +1,57 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::Backend;
+use crate::db::DbConnection;
+use crate::db::rows::AttemptRow;
+use crate::db::schema::{attempts, mailings};
+
+#[derive(Debug, Clone, Default)]
+pub struct AttemptFilter {
+    /// Only attempts of mailings this owner has (None: everyone's, for managers).
+    pub owner_id: Option<i64>,
+    pub mailing_id: Option<i64>,
+    pub status: Option<&'static str>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+}
+
+fn filtered(filter: &AttemptFilter) -> attempts::BoxedQuery<'static, Backend> {
+    let mut query = attempts::table.into_boxed();
+    if let Some(owner_id) = filter.owner_id {
+        let owned = mailings::table
+            .filter(mailings::owner_id.eq(owner_id))
+            .select(mailings::id);
+        query = query.filter(attempts::mailing_id.eq_any(owned));
+    }
+    if let Some(mailing_id) = filter.mailing_id {
+        query = query.filter(attempts::mailing_id.eq(mailing_id));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(attempts::status.eq(status));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(attempts::attempted_at.ge(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(attempts::attempted_at.lt(to));
+    }
+    query
+}
+
+/// Newest first.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &AttemptFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<AttemptRow>, i64)> {
+    let total = filtered(filter).count().get_result(conn)?;
+    let rows = filtered(filter)
+        .order((attempts::attempted_at.desc(), attempts::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(AttemptRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}

@@ -1,0 +1,218 @@
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use mailroom_domain::listing::Sort;
+use mailroom_domain::mailing::MailingSort;
+
+use super::{Backend, contains_pattern, lower};
+use crate::db::DbConnection;
+use crate::db::rows::{MailingClientRow, MailingRow, NewMailing};
+use crate::db::schema::{attempts, clients, mailing_clients, mailings, messages};
+
+/// Rows per statement: SQLite allows 32,766 bound parameters.
+const CHUNK: usize = 10_000;
+
+#[derive(Debug, Clone, Default)]
+pub struct MailingFilter {
+    pub owner_id: Option<i64>,
+    /// Searched in the subject of the mailing's message.
+    pub search: Option<String>,
+}
+
+fn filtered(filter: &MailingFilter) -> mailings::BoxedQuery<'static, Backend> {
+    let mut query = mailings::table.into_boxed();
+    if let Some(owner_id) = filter.owner_id {
+        query = query.filter(mailings::owner_id.eq(owner_id));
+    }
+    if let Some(text) = &filter.search {
+        let matching = messages::table
+            .filter(
+                lower(messages::subject)
+                    .like(contains_pattern(text))
+                    .escape('\\'),
+            )
+            .select(messages::id);
+        query = query.filter(mailings::message_id.eq_any(matching));
+    }
+    query
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &MailingFilter,
+    sort: Sort<MailingSort>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<MailingRow>, i64)> {
+    let total = filtered(filter).count().get_result(conn)?;
+    let query = filtered(filter);
+    let query = match (sort.field, sort.descending) {
+        (MailingSort::CreatedAt, false) => {
+            query.order((mailings::created_at.asc(), mailings::id.asc()))
+        }
+        (MailingSort::CreatedAt, true) => {
+            query.order((mailings::created_at.desc(), mailings::id.desc()))
+        }
+        (MailingSort::StartsAt, false) => {
+            query.order((mailings::starts_at.asc(), mailings::id.asc()))
+        }
+        (MailingSort::StartsAt, true) => {
+            query.order((mailings::starts_at.desc(), mailings::id.desc()))
+        }
+        (MailingSort::EndsAt, false) => query.order((mailings::ends_at.asc(), mailings::id.asc())),
+        (MailingSort::EndsAt, true) => query.order((mailings::ends_at.desc(), mailings::id.desc())),
+    };
+    let rows = query
+        .offset(offset)
+        .limit(limit)
+        .select(MailingRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<MailingRow>> {
+    mailings::table
+        .find(id)
+        .select(MailingRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut DbConnection, mailing: &NewMailing<'_>) -> QueryResult<MailingRow> {
+    diesel::insert_into(mailings::table)
+        .values(mailing)
+        .get_result(conn)
+}
+
+pub fn update(
+    conn: &mut DbConnection,
+    id: i64,
+    message_id: i64,
+    starts_at: NaiveDateTime,
+    ends_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(mailings::table.find(id))
+        .set((
+            mailings::message_id.eq(message_id),
+            mailings::starts_at.eq(starts_at),
+            mailings::ends_at.eq(ends_at),
+            mailings::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+pub fn set_disabled(
+    conn: &mut DbConnection,
+    id: i64,
+    disabled: bool,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(mailings::table.find(id))
+        .set((
+            mailings::disabled.eq(disabled),
+            mailings::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
+    diesel::delete(mailings::table.find(id)).execute(conn)
+}
+
+/// Replaces the mailing's clients with `client_ids`.
+pub fn set_clients(
+    conn: &mut DbConnection,
+    mailing_id: i64,
+    client_ids: &[i64],
+) -> QueryResult<()> {
+    diesel::delete(mailing_clients::table.filter(mailing_clients::mailing_id.eq(mailing_id)))
+        .execute(conn)?;
+    for chunk in client_ids.chunks(CHUNK / 2) {
+        let rows: Vec<MailingClientRow> = chunk
+            .iter()
+            .map(|&client_id| MailingClientRow {
+                mailing_id,
+                client_id,
+            })
+            .collect();
+        match conn {
+            DbConnection::Postgres(pg) => diesel::insert_into(mailing_clients::table)
+                .values(&rows)
+                .execute(pg),
+            DbConnection::Sqlite(sqlite) => diesel::insert_into(mailing_clients::table)
+                .values(&rows)
+                .execute(sqlite),
+        }?;
+    }
+    Ok(())
+}
+
+/// Of `client_ids`, those that are not clients of `owner_id`.
+pub fn foreign_clients(
+    conn: &mut DbConnection,
+    owner_id: i64,
+    client_ids: &[i64],
+) -> QueryResult<Vec<i64>> {
+    let mut owned = Vec::with_capacity(client_ids.len());
+    for chunk in client_ids.chunks(CHUNK) {
+        owned.extend(
+            clients::table
+                .filter(clients::owner_id.eq(owner_id))
+                .filter(clients::id.eq_any(chunk))
+                .select(clients::id)
+                .load::<i64>(conn)?,
+        );
+    }
+    owned.sort_unstable();
+    Ok(client_ids
+        .iter()
+        .copied()
+        .filter(|id| owned.binary_search(id).is_err())
+        .collect())
+}
+
+/// Each mailing's client ids, in id order.
+pub fn client_ids(
+    conn: &mut DbConnection,
+    mailing_ids: &[i64],
+) -> QueryResult<HashMap<i64, Vec<i64>>> {
+    let rows: Vec<(i64, i64)> = mailing_clients::table
+        .filter(mailing_clients::mailing_id.eq_any(mailing_ids))
+        .order((
+            mailing_clients::mailing_id.asc(),
+            mailing_clients::client_id.asc(),
+        ))
+        .select((mailing_clients::mailing_id, mailing_clients::client_id))
+        .load(conn)?;
+    let mut map: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (mailing_id, client_id) in rows {
+        map.entry(mailing_id).or_default().push(client_id);
+    }
+    Ok(map)
+}
+
+/// Per mailing: (successful, failed) attempts.
+pub fn attempt_counts(
+    conn: &mut DbConnection,
+    mailing_ids: &[i64],
+) -> QueryResult<HashMap<i64, (u64, u64)>> {
+    let rows: Vec<(i64, String, i64)> = attempts::table
+        .filter(attempts::mailing_id.eq_any(mailing_ids))
+        .group_by((attempts::mailing_id, attempts::status))
+        .select((attempts::mailing_id, attempts::status, count_star()))
+        .load(conn)?;
+    let mut map: HashMap<i64, (u64, u64)> = HashMap::new();
+    for (mailing_id, status, count) in rows {
+        let entry = map.entry(mailing_id).or_default();
+        let count = u64::try_from(count).unwrap_or_default();
+        if status == "success" {
+            entry.0 += count;
+        } else {
+            entry.1 += count;
+        }
+    }
+    Ok(map)
+}

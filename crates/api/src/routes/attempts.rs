@@ -1,0 +1,150 @@
+//! Delivery attempts, read-only: every try with the mail server's answer.
+
+use std::str::FromStr;
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use mailroom_domain::AttemptStatus;
+use mailroom_domain::validation::Validator;
+use mailroom_domain::wire::{Attempt, Page, PageRequest, Problem};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::owned::{self, Intent};
+use crate::auth::CurrentUser;
+use crate::db::queries::attempts::{self, AttemptFilter};
+use crate::db::queries::mailings;
+use crate::db::rows::AttemptRow;
+use crate::db::{DbPool, run};
+use crate::http::api_error::ApiError;
+
+fn attempt_json(row: AttemptRow) -> Result<Attempt, ApiError> {
+    Ok(Attempt {
+        status: AttemptStatus::from_str(&row.status)
+            .map_err(|e| ApiError::Internal(e.to_string()))?,
+        id: row.id,
+        mailing_id: row.mailing_id,
+        client_email: row.client_email,
+        attempted_at: row.attempted_at.and_utc(),
+        server_response: row.server_response,
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AttemptListQuery {
+    /// 1-based page number (default 1).
+    pub page: Option<u32>,
+    /// Items per page, 1 to 200 (default 20).
+    pub per_page: Option<u32>,
+    /// `success` or `failure`.
+    pub status: Option<String>,
+    /// Only attempts at or after this time.
+    pub from: Option<DateTime<Utc>>,
+    /// Only attempts before this time.
+    pub to: Option<DateTime<Utc>>,
+    /// Only this mailing's attempts.
+    pub mailing_id: Option<i64>,
+    /// Managers: only attempts of this owner's mailings.
+    pub owner_id: Option<i64>,
+}
+
+async fn page_of(
+    pool: &DbPool,
+    mut filter: AttemptFilter,
+    query: &AttemptListQuery,
+) -> Result<Page<Attempt>, ApiError> {
+    let mut v = Validator::new();
+    let page = v.check("per_page", PageRequest::parse(query.page, query.per_page));
+    if let Some(raw) = &query.status {
+        filter.status = v
+            .check("status", AttemptStatus::from_str(raw))
+            .map(AttemptStatus::as_str);
+    }
+    if let (Some(from), Some(to)) = (query.from, query.to)
+        && to <= from
+    {
+        v.add("to", "must be after from");
+    }
+    v.finish().map_err(ApiError::Validation)?;
+    let page = page.ok_or_else(|| ApiError::Internal("validated page missing".into()))?;
+    filter.from = query.from.map(|t| t.naive_utc());
+    filter.to = query.to.map(|t| t.naive_utc());
+    let (rows, total) = run(pool, move |conn| {
+        Ok::<_, ApiError>(attempts::list(
+            conn,
+            &filter,
+            page.offset() as i64,
+            i64::from(page.per_page),
+        )?)
+    })
+    .await?;
+    Ok(Page {
+        items: rows
+            .into_iter()
+            .map(attempt_json)
+            .collect::<Result<_, _>>()?,
+        total: total as u64,
+        page: page.page,
+        per_page: page.per_page,
+    })
+}
+
+/// One mailing's attempts, newest first.
+#[utoipa::path(
+    tag = "attempts",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The mailing's id"), AttemptListQuery),
+    responses(
+        (status = OK, body = Page<Attempt>),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid filter or page", body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "No such mailing of yours", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/mailings/{id}/attempts")]
+pub async fn mailing_attempts(
+    current: CurrentUser,
+    path: web::Path<i64>,
+    query: web::Query<AttemptListQuery>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    owned::load(
+        &pool,
+        &current,
+        format!("mailing {id}"),
+        Intent::Read,
+        move |conn| mailings::find(conn, id),
+    )
+    .await?;
+    let filter = AttemptFilter {
+        mailing_id: Some(id),
+        ..AttemptFilter::default()
+    };
+    Ok(HttpResponse::Ok().json(page_of(&pool, filter, &query).await?))
+}
+
+/// Attempts across the signed-in user's mailings (managers: everyone's), newest first.
+#[utoipa::path(
+    tag = "attempts",
+    security(("bearer" = [])),
+    params(AttemptListQuery),
+    responses(
+        (status = OK, body = Page<Attempt>),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid filter or page", body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/attempts")]
+pub async fn list_attempts(
+    current: CurrentUser,
+    query: web::Query<AttemptListQuery>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let filter = AttemptFilter {
+        owner_id: current.actor().list_scope(query.owner_id),
+        mailing_id: query.mailing_id,
+        ..AttemptFilter::default()
+    };
+    Ok(HttpResponse::Ok().json(page_of(&pool, filter, &query).await?))
+}

@@ -1,0 +1,476 @@
+//! `/api/v1/mailings`: a message sent to clients between a start and an end time.
+
+use std::collections::HashMap;
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
+use chrono::{NaiveDateTime, Utc};
+use diesel::Connection;
+use mailroom_domain::MailingStatus;
+use mailroom_domain::listing::Sort;
+use mailroom_domain::mailing::{MailingFields, MailingSort, check_edit};
+use mailroom_domain::validation::Validator;
+use mailroom_domain::wire::{
+    FieldError, Mailing, MailingPatch, MailingRequest, Page, PageRequest, Problem,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::owned::{self, Intent};
+use crate::auth::CurrentUser;
+use crate::db::queries::mailings::{self, MailingFilter};
+use crate::db::queries::messages;
+use crate::db::rows::{MailingRow, NewMailing};
+use crate::db::{DbConnection, DbPool, run};
+use crate::http::api_error::ApiError;
+
+/// What a mailing answer needs beyond its row.
+struct Extras {
+    client_ids: HashMap<i64, Vec<i64>>,
+    counts: HashMap<i64, (u64, u64)>,
+}
+
+fn extras(conn: &mut DbConnection, rows: &[MailingRow]) -> Result<Extras, ApiError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    Ok(Extras {
+        client_ids: mailings::client_ids(conn, &ids)?,
+        counts: mailings::attempt_counts(conn, &ids)?,
+    })
+}
+
+fn status(row: &MailingRow, counts: (u64, u64), now: NaiveDateTime) -> MailingStatus {
+    MailingStatus::at(now, row.ends_at, counts.0 + counts.1 > 0)
+}
+
+fn mailing_json(row: MailingRow, extras: &mut Extras, now: NaiveDateTime) -> Mailing {
+    let client_ids = extras.client_ids.remove(&row.id).unwrap_or_default();
+    let counts = extras.counts.get(&row.id).copied().unwrap_or_default();
+    Mailing {
+        status: status(&row, counts, now),
+        id: row.id,
+        message_id: row.message_id,
+        client_count: client_ids.len() as u64,
+        client_ids,
+        starts_at: row.starts_at.and_utc(),
+        ends_at: row.ends_at.and_utc(),
+        disabled: row.disabled,
+        owner_id: row.owner_id,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+        success_count: counts.0,
+        failure_count: counts.1,
+    }
+}
+
+/// One mailing as answered, read in one go.
+async fn answer(pool: &DbPool, id: i64) -> Result<Mailing, ApiError> {
+    run(pool, move |conn| {
+        let row = mailings::find(conn, id)?
+            .ok_or_else(|| ApiError::NotFound(format!("no mailing {id}")))?;
+        let mut extras = extras(conn, std::slice::from_ref(&row))?;
+        Ok(mailing_json(row, &mut extras, Utc::now().naive_utc()))
+    })
+    .await
+}
+
+/// The message and every client must be the owner's; the answer names those that are not.
+fn check_ownership(
+    conn: &mut DbConnection,
+    owner_id: i64,
+    fields: &MailingFields,
+) -> Result<(), ApiError> {
+    let mut errors = Vec::new();
+    let message_owned =
+        messages::find(conn, fields.message_id)?.is_some_and(|m| m.owner_id == owner_id);
+    if !message_owned {
+        errors.push(FieldError {
+            field: "message_id".into(),
+            message: format!("message {} is not one of your messages", fields.message_id),
+        });
+    }
+    let foreign = mailings::foreign_clients(conn, owner_id, &fields.client_ids)?;
+    if !foreign.is_empty() {
+        let shown: Vec<String> = foreign.iter().take(20).map(i64::to_string).collect();
+        let more = if foreign.len() > 20 {
+            format!(" and {} more", foreign.len() - 20)
+        } else {
+            String::new()
+        };
+        errors.push(FieldError {
+            field: "client_ids".into(),
+            message: format!("not your clients: {}{more}", shown.join(", ")),
+        });
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Validation(errors))
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MailingListQuery {
+    /// 1-based page number (default 1).
+    pub page: Option<u32>,
+    /// Items per page, 1 to 200 (default 20).
+    pub per_page: Option<u32>,
+    /// created_at, starts_at or ends_at; a leading - sorts descending (default -created_at).
+    pub sort: Option<String>,
+    /// Only mailings whose message subject contains this text (any case).
+    pub q: Option<String>,
+    /// Managers: only this owner's mailings.
+    pub owner_id: Option<i64>,
+}
+
+/// The mailings of the signed-in user (managers: everyone's, or one owner's).
+#[utoipa::path(
+    tag = "mailings",
+    security(("bearer" = [])),
+    params(MailingListQuery),
+    responses(
+        (status = OK, body = Page<Mailing>),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid page, per_page or sort", body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/mailings")]
+pub async fn list_mailings(
+    current: CurrentUser,
+    query: web::Query<MailingListQuery>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let mut v = Validator::new();
+    let page = v.check("per_page", PageRequest::parse(query.page, query.per_page));
+    let sort = v.check("sort", Sort::<MailingSort>::parse(query.sort.as_deref()));
+    v.finish().map_err(ApiError::Validation)?;
+    let (Some(page), Some(sort)) = (page, sort) else {
+        return Err(ApiError::Internal("validated query missing".into()));
+    };
+    let filter = MailingFilter {
+        owner_id: current.actor().list_scope(query.owner_id),
+        search: query
+            .q
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(str::to_owned),
+    };
+    let answer = run(&pool, move |conn| {
+        let (rows, total) = mailings::list(
+            conn,
+            &filter,
+            sort,
+            page.offset() as i64,
+            i64::from(page.per_page),
+        )?;
+        let mut extras = extras(conn, &rows)?;
+        let now = Utc::now().naive_utc();
+        Ok::<_, ApiError>(Page {
+            items: rows
+                .into_iter()
+                .map(|row| mailing_json(row, &mut extras, now))
+                .collect(),
+            total: total as u64,
+            page: page.page,
+            per_page: page.per_page,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(answer))
+}
+
+/// Create a mailing of one of your messages to some of your clients.
+#[utoipa::path(
+    tag = "mailings",
+    security(("bearer" = [])),
+    request_body = MailingRequest,
+    responses(
+        (status = CREATED, body = Mailing, headers(("Location" = String, description = "The new mailing's address"))),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid times, no clients, or a message or clients that are not yours (named)", body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/mailings")]
+pub async fn create_mailing(
+    current: CurrentUser,
+    body: web::Json<MailingRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let fields = MailingFields::parse(
+        body.message_id,
+        &body.client_ids,
+        body.starts_at,
+        body.ends_at,
+    )
+    .map_err(ApiError::Validation)?;
+    let owner_id = current.id();
+    let id = run(&pool, move |conn| {
+        conn.transaction::<_, ApiError, _>(|conn| {
+            check_ownership(conn, owner_id, &fields)?;
+            let now = Utc::now().naive_utc();
+            let row = mailings::insert(
+                conn,
+                &NewMailing {
+                    owner_id,
+                    message_id: fields.message_id,
+                    starts_at: fields.starts_at,
+                    ends_at: fields.ends_at,
+                    status: MailingStatus::Created.as_str(),
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+            mailings::set_clients(conn, row.id, &fields.client_ids)?;
+            Ok(row.id)
+        })
+    })
+    .await?;
+    let mailing = answer(&pool, id).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/mailings/{id}")))
+        .json(mailing))
+}
+
+async fn load(
+    current: &CurrentUser,
+    pool: &DbPool,
+    id: i64,
+    intent: Intent,
+) -> Result<MailingRow, ApiError> {
+    owned::load(
+        pool,
+        current,
+        format!("mailing {id}"),
+        intent,
+        move |conn| mailings::find(conn, id),
+    )
+    .await
+}
+
+/// One mailing, with its status as it is now.
+#[utoipa::path(
+    tag = "mailings",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The mailing's id")),
+    responses(
+        (status = OK, body = Mailing),
+        (status = NOT_FOUND, description = "No such mailing of yours", body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/mailings/{id}")]
+pub async fn get_mailing(
+    current: CurrentUser,
+    path: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let row = load(&current, &pool, path.into_inner(), Intent::Read).await?;
+    Ok(HttpResponse::Ok().json(answer(&pool, row.id).await?))
+}
+
+/// Applies `wanted` to the mailing if its state allows.
+async fn change(
+    pool: &DbPool,
+    row: MailingRow,
+    wanted: impl FnOnce(&MailingFields) -> Result<MailingFields, ApiError> + Send + 'static,
+) -> Result<Mailing, ApiError> {
+    let id = row.id;
+    let owner_id = row.owner_id;
+    run(pool, move |conn| {
+        conn.transaction::<_, ApiError, _>(|conn| {
+            let mut extras = extras(conn, std::slice::from_ref(&row))?;
+            let counts = extras.counts.get(&id).copied().unwrap_or_default();
+            let now = Utc::now().naive_utc();
+            let current = MailingFields {
+                message_id: row.message_id,
+                client_ids: extras.client_ids.remove(&id).unwrap_or_default(),
+                starts_at: row.starts_at,
+                ends_at: row.ends_at,
+            };
+            let wanted = wanted(&current)?;
+            check_edit(status(&row, counts, now), &current, &wanted)
+                .map_err(|e| ApiError::Conflict(e.to_string()))?;
+            check_ownership(conn, owner_id, &wanted)?;
+            mailings::update(
+                conn,
+                id,
+                wanted.message_id,
+                wanted.starts_at,
+                wanted.ends_at,
+                now,
+            )?;
+            if wanted.client_ids != current.client_ids {
+                mailings::set_clients(conn, id, &wanted.client_ids)?;
+            }
+            Ok(())
+        })
+    })
+    .await?;
+    answer(pool, id).await
+}
+
+/// Replace a mailing. A completed mailing only accepts a later end time.
+#[utoipa::path(
+    tag = "mailings",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The mailing's id")),
+    request_body = MailingRequest,
+    responses(
+        (status = OK, body = Mailing),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields, or a message or clients that are not yours", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "The mailing is completed: only a later end time is accepted", body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "No such mailing of yours", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "A manager changing someone else's mailing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/mailings/{id}")]
+pub async fn replace_mailing(
+    current: CurrentUser,
+    path: web::Path<i64>,
+    body: web::Json<MailingRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let row = load(&current, &pool, path.into_inner(), Intent::Change).await?;
+    let body = body.into_inner();
+    let mailing = change(&pool, row, move |_| {
+        MailingFields::parse(
+            body.message_id,
+            &body.client_ids,
+            body.starts_at,
+            body.ends_at,
+        )
+        .map_err(ApiError::Validation)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(mailing))
+}
+
+/// Change some fields of a mailing. A completed mailing only accepts a later end time.
+#[utoipa::path(
+    tag = "mailings",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The mailing's id")),
+    request_body = MailingPatch,
+    responses(
+        (status = OK, body = Mailing),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid fields, or a message or clients that are not yours", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "The mailing is completed: only a later end time is accepted", body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "No such mailing of yours", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "A manager changing someone else's mailing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/mailings/{id}")]
+pub async fn update_mailing(
+    current: CurrentUser,
+    path: web::Path<i64>,
+    body: web::Json<MailingPatch>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let row = load(&current, &pool, path.into_inner(), Intent::Change).await?;
+    let patch = body.into_inner();
+    let mailing = change(&pool, row, move |current| {
+        MailingFields::parse(
+            patch.message_id.unwrap_or(current.message_id),
+            patch.client_ids.as_deref().unwrap_or(&current.client_ids),
+            patch.starts_at.unwrap_or(current.starts_at.and_utc()),
+            patch.ends_at.unwrap_or(current.ends_at.and_utc()),
+        )
+        .map_err(ApiError::Validation)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(mailing))
+}
+
+/// Delete a mailing with its attempts.
+#[utoipa::path(
+    tag = "mailings",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The mailing's id")),
+    responses(
+        (status = NO_CONTENT, description = "Deleted"),
+        (status = NOT_FOUND, description = "No such mailing of yours", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "A manager deleting someone else's mailing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/mailings/{id}")]
+pub async fn delete_mailing(
+    current: CurrentUser,
+    path: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let row = load(&current, &pool, path.into_inner(), Intent::Change).await?;
+    let id = row.id;
+    run(&pool, move |conn| {
+        Ok::<_, ApiError>(mailings::delete(conn, id)?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn set_disabled(
+    current: CurrentUser,
+    id: i64,
+    pool: &DbPool,
+    disabled: bool,
+) -> Result<HttpResponse, ApiError> {
+    current.actor().may_disable_mailings()?;
+    let row = load(&current, pool, id, Intent::Read).await?;
+    let manager = current.id();
+    run(pool, move |conn| {
+        Ok::<_, ApiError>(mailings::set_disabled(
+            conn,
+            row.id,
+            disabled,
+            Utc::now().naive_utc(),
+        )?)
+    })
+    .await?;
+    tracing::info!(
+        manager,
+        mailing = id,
+        disabled,
+        "mailing disabled flag changed"
+    );
+    Ok(HttpResponse::Ok().json(answer(pool, id).await?))
+}
+
+/// Managers: stop a mailing from sending (anyone's).
+#[utoipa::path(
+    tag = "mailings",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The mailing's id")),
+    responses(
+        (status = OK, description = "Disabled", body = Mailing),
+        (status = NOT_FOUND, description = "No such mailing", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/mailings/{id}/disable")]
+pub async fn disable_mailing(
+    current: CurrentUser,
+    path: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    set_disabled(current, path.into_inner(), &pool, true).await
+}
+
+/// Managers: let a disabled mailing send again.
+#[utoipa::path(
+    tag = "mailings",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The mailing's id")),
+    responses(
+        (status = OK, description = "Enabled", body = Mailing),
+        (status = NOT_FOUND, description = "No such mailing", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "Not a manager", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/mailings/{id}/enable")]
+pub async fn enable_mailing(
+    current: CurrentUser,
+    path: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    set_disabled(current, path.into_inner(), &pool, false).await
+}

@@ -1,0 +1,69 @@
+//! Mailings and delivery attempts on the wire.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{AttemptStatus, MailingStatus};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Mailing {
+    pub id: i64,
+    pub message_id: i64,
+    pub client_ids: Vec<i64>,
+    /// When the first send happens.
+    pub starts_at: DateTime<Utc>,
+    /// After this nothing more is sent and the mailing is completed.
+    pub ends_at: DateTime<Utc>,
+    /// As it is at the moment of reading.
+    pub status: MailingStatus,
+    /// Set by a manager: a disabled mailing does not send.
+    pub disabled: bool,
+    pub owner_id: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub client_count: u64,
+    pub success_count: u64,
+    pub failure_count: u64,
+}
+
+/// A whole mailing, to create or replace one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "message_id": 1, "client_ids": [1, 2, 3],
+    "starts_at": "2026-12-01T09:00:00Z", "ends_at": "2026-12-08T09:00:00Z"
+})))]
+pub struct MailingRequest {
+    pub message_id: i64,
+    pub client_ids: Vec<i64>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+}
+
+/// Some fields of a mailing; those left out keep their value.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MailingPatch {
+    #[serde(default)]
+    pub message_id: Option<i64>,
+    #[serde(default)]
+    pub client_ids: Option<Vec<i64>>,
+    #[serde(default)]
+    pub starts_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+/// One try to deliver a mailing's message to one client, with the mail server's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attempt {
+    pub id: i64,
+    pub mailing_id: i64,
+    pub client_email: String,
+    pub attempted_at: DateTime<Utc>,
+    pub status: AttemptStatus,
+    /// The SMTP reply (code and text) or the connection error.
+    pub server_response: String,
+}
