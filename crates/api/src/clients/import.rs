@@ -14,6 +14,8 @@ use crate::db::{DbConnection, DbError};
 
 /// Rows written per transaction: big enough to be fast, small enough to keep locks short.
 const BATCH: usize = 500;
+/// Imports that add this many rows refresh the planner's statistics.
+const STATISTICS_AFTER: u64 = 1_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -188,6 +190,9 @@ pub fn import(
         report.updated += updated;
     }
     report.rejected.sort_by_key(|r| r.line);
+    if report.created >= STATISTICS_AFTER {
+        clients::refresh_statistics(conn)?;
+    }
     Ok(report)
 }
 

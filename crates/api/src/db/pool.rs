@@ -135,7 +135,11 @@ impl ManageConnection for DbConnectionManager {
         .map_err(r2d2::Error::ConnectionError)?;
         match &mut conn {
             // Timestamps are stored without a zone and are always UTC, database defaults included.
-            DbConnection::Postgres(pg) => pg.batch_execute("SET TIME ZONE 'UTC'"),
+            // Custom plans always: diesel caches prepared statements, and a generic plan chosen
+            // while a table was small (a seq scan) would stay once it holds 100,000 rows.
+            DbConnection::Postgres(pg) => {
+                pg.batch_execute("SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan")
+            }
             DbConnection::Sqlite(sqlite) => sqlite.batch_execute(&format!(
                 "PRAGMA journal_mode = WAL; \
                  PRAGMA synchronous = NORMAL; \

@@ -1,0 +1,250 @@
+//! List speed over a large data set: seeds N clients for one user through the CSV import (one
+//! upload), then times list requests end to end over HTTP — first and deep pages, every sort, and
+//! searches — and prints p50 / p99 / max per scenario.
+//!
+//!     cargo bench -p mailroom-api --bench lists                      # SQLite, 100,000 clients
+//!     cargo bench -p mailroom-api --bench lists -- --postgres        # PostgreSQL (MAILROOM_TEST_POSTGRES_URL)
+//!     cargo bench -p mailroom-api --bench lists -- --clients 20000 --requests 30
+
+use std::time::{Duration, Instant};
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use mailroom_api::auth::admin;
+use mailroom_api::cli::{Config, Environment, LogFormat};
+use mailroom_api::config::Settings;
+use mailroom_api::startup::Application;
+use mailroom_domain::Role;
+use serde_json::Value;
+
+const PASSWORD: &str = "benchmark password";
+const FIRST: [&str; 8] = ["Ann", "Bob", "Cid", "Dora", "Eve", "Finn", "Gail", "Hugo"];
+const LAST: [&str; 8] = [
+    "Lee", "Stone", "Marsh", "Kowalski", "Ivanova", "Novak", "Garcia", "Smith",
+];
+
+struct Args {
+    postgres: bool,
+    clients: usize,
+    requests: usize,
+}
+
+fn args() -> Args {
+    let mut args = Args {
+        postgres: false,
+        clients: 100_000,
+        requests: 50,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--postgres" => args.postgres = true,
+            "--clients" => {
+                args.clients = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(args.clients)
+            }
+            "--requests" => {
+                args.requests = it
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(args.requests)
+            }
+            _ => {} // cargo bench passes --bench
+        }
+    }
+    args
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let args = args();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let admin_url = std::env::var("MAILROOM_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let pg_name = format!("mailroom_bench_{}", std::process::id());
+    let database_url = if args.postgres {
+        let mut admin = PgConnection::establish(&admin_url).expect("PostgreSQL for --postgres");
+        admin
+            .batch_execute(&format!("CREATE DATABASE {pg_name}"))
+            .expect("bench database");
+        let (base, _) = admin_url.rsplit_once('/').expect("URL with a database");
+        format!("{base}/{pg_name}")
+    } else {
+        format!("sqlite://{}", dir.path().join("bench.db").display())
+    };
+
+    let config = Config {
+        data_dir: dir.path().to_owned(),
+        database_url: Some(database_url),
+        database_pool_size: 8,
+        redis_url: None,
+        smtp_url: None,
+        mail_from: "Mailroom <bench@example.org>".into(),
+        jwt_secret: Some("bench-secret-bench-secret-bench-secret-00".into()),
+        public_base_url: Some("http://bench.test".into()),
+        bind: "127.0.0.1:0".into(),
+        spa_dir: Some(dir.path().join("no-spa")),
+        environment: Environment::Development,
+        log_format: LogFormat::Pretty,
+    };
+    let app = Application::build(Settings::from_config(&config).expect("settings"))
+        .await
+        .expect("app");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let pool = app.pool().clone();
+    tokio::spawn(app.run_until_stopped());
+
+    admin::create_manager(&pool, "bench@example.org", "Bench", PASSWORD)
+        .await
+        .expect("account");
+    admin::set_role(&pool, "bench@example.org", Role::User)
+        .await
+        .expect("user");
+    let http = reqwest::Client::new();
+    let login: Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": "bench@example.org", "password": PASSWORD}))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("JSON");
+    let token = login["access_token"].as_str().expect("token").to_owned();
+
+    let mut csv = String::from("email,full_name,comment\n");
+    for i in 0..args.clients {
+        let name = format!(
+            "{} {}",
+            FIRST[i % FIRST.len()],
+            LAST[(i / FIRST.len()) % LAST.len()]
+        );
+        csv.push_str(&format!(
+            "client{i:07}@example.org,{name} {i},note {}\n",
+            i % 97
+        ));
+    }
+    let started = Instant::now();
+    let report: Value = http
+        .post(format!("{base}/api/v1/clients/import"))
+        .bearer_auth(&token)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .expect("import")
+        .json()
+        .await
+        .expect("JSON");
+    let import_time = started.elapsed();
+    assert_eq!(
+        report["created"].as_u64(),
+        Some(args.clients as u64),
+        "{report}"
+    );
+
+    let per_page = 20;
+    let last_page = args.clients.div_ceil(per_page);
+    let deep = last_page.saturating_sub(1).max(1);
+    let scenarios: Vec<(String, String)> = vec![
+        ("first page, newest first".into(), "".into()),
+        (
+            format!("page {deep} (deep), newest first"),
+            format!("?page={deep}"),
+        ),
+        ("first page, sort=email".into(), "?sort=email".into()),
+        (
+            format!("page {deep}, sort=email"),
+            format!("?sort=email&page={deep}"),
+        ),
+        (
+            format!("page {}, sort=-full_name", last_page / 2),
+            format!("?sort=-full_name&page={}", last_page / 2),
+        ),
+        (
+            "first page, sort=updated_at".into(),
+            "?sort=updated_at".into(),
+        ),
+        (
+            "search q=kowalski (1 in 8 match)".into(),
+            "?q=kowalski".into(),
+        ),
+        (
+            "search q=client0099 (100 match)".into(),
+            "?q=client0099".into(),
+        ),
+        ("search q=nobody (no match)".into(), "?q=nobody".into()),
+    ];
+
+    println!(
+        "\nlists benchmark: {} on {}, {} clients of one user, {} sequential requests per scenario",
+        if args.postgres {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
+        std::env::consts::ARCH,
+        args.clients,
+        args.requests
+    );
+    println!(
+        "CSV import of {} rows in one upload: {:.2} s\n",
+        args.clients,
+        import_time.as_secs_f64()
+    );
+    println!(
+        "{:<40} {:>9} {:>9} {:>9}",
+        "GET /api/v1/clients…", "p50 ms", "p99 ms", "max ms"
+    );
+    let mut worst_p99 = Duration::ZERO;
+    for (name, query) in &scenarios {
+        let url = format!("{base}/api/v1/clients{query}");
+        // One warm-up request, not counted.
+        http.get(&url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("warm-up");
+        let mut times = Vec::with_capacity(args.requests);
+        for _ in 0..args.requests {
+            let started = Instant::now();
+            let response = http
+                .get(&url)
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(response.status().as_u16(), 200, "{url}");
+            let _ = response.bytes().await.expect("body");
+            times.push(started.elapsed());
+        }
+        times.sort();
+        let p99 = percentile(&times, 0.99);
+        worst_p99 = worst_p99.max(p99);
+        println!(
+            "{name:<40} {:>9.1} {:>9.1} {:>9.1}",
+            ms(percentile(&times, 0.5)),
+            ms(p99),
+            ms(times[times.len() - 1])
+        );
+    }
+    println!("\nworst p99: {:.1} ms (goal: under 50 ms)", ms(worst_p99));
+
+    drop(pool);
+    if args.postgres
+        && let Ok(mut admin) = PgConnection::establish(&admin_url)
+    {
+        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)"));
+    }
+}

@@ -1,0 +1,1 @@
+DROP INDEX clients_search_trgm_idx;

@@ -1,0 +1,12 @@
+DROP INDEX clients_owner_email_lower_id_idx;
+DROP INDEX mailings_ends_at_idx;
+DROP INDEX mailings_starts_at_idx;
+DROP INDEX mailings_owner_ends_at_idx;
+DROP INDEX messages_subject_idx;
+DROP INDEX messages_updated_at_idx;
+DROP INDEX messages_created_at_idx;
+DROP INDEX messages_owner_updated_at_idx;
+DROP INDEX clients_updated_at_idx;
+DROP INDEX clients_full_name_idx;
+DROP INDEX clients_email_lower_idx;
+DROP INDEX clients_owner_updated_at_idx;
