@@ -4,9 +4,9 @@ use mailroom_domain::client::ClientSort;
 use mailroom_domain::listing::Sort;
 
 use super::{Backend, contains_pattern, lower};
-use crate::db::DbConnection;
 use crate::db::rows::{ClientRow, NewClient};
 use crate::db::schema::clients;
+use crate::db::{Backend as DbBackend, DbConnection};
 
 /// Which clients a list shows: one owner's (or everyone's, for managers), optionally searched.
 #[derive(Debug, Clone, Default)]
@@ -15,20 +15,52 @@ pub struct ClientFilter {
     pub search: Option<String>,
 }
 
-fn filtered(filter: &ClientFilter) -> clients::BoxedQuery<'static, Backend> {
+fn filtered(filter: &ClientFilter, backend: DbBackend) -> clients::BoxedQuery<'static, Backend> {
     let mut query = clients::table.into_boxed();
     if let Some(owner_id) = filter.owner_id {
         query = query.filter(clients::owner_id.eq(owner_id));
     }
     if let Some(text) = &filter.search {
-        // One expression for address and name: one LIKE per row, and on PostgreSQL the exact
-        // expression of the trigram index (migrations/postgres/…_client_search).
-        let searched = lower(clients::email)
-            .concat(" ")
-            .concat(lower(clients::full_name));
-        query = query.filter(searched.like(contains_pattern(text)).escape('\\'));
+        let pattern = contains_pattern(text);
+        // One expression for address and name: one LIKE per row.
+        query = match backend {
+            // The exact expression of the trigram index (migrations/postgres/…_client_search).
+            DbBackend::Postgres => query.filter(
+                lower(clients::email)
+                    .concat(" ")
+                    .concat(lower(clients::full_name))
+                    .like(pattern)
+                    .escape('\\'),
+            ),
+            // SQLite's LIKE already ignores case, exactly as far as its lower() does (ASCII).
+            DbBackend::Sqlite => query.filter(
+                clients::email
+                    .concat(" ")
+                    .concat(clients::full_name)
+                    .like(pattern)
+                    .escape('\\'),
+            ),
+        };
     }
     query
+}
+
+/// Orders by the sort, with the id breaking ties so pages never overlap or skip rows.
+fn ordered(
+    query: clients::BoxedQuery<'static, Backend>,
+    sort: Sort<ClientSort>,
+) -> clients::BoxedQuery<'static, Backend> {
+    use ClientSort::*;
+    match (sort.field, sort.descending) {
+        (CreatedAt, false) => query.order((clients::created_at.asc(), clients::id.asc())),
+        (CreatedAt, true) => query.order((clients::created_at.desc(), clients::id.desc())),
+        (UpdatedAt, false) => query.order((clients::updated_at.asc(), clients::id.asc())),
+        (UpdatedAt, true) => query.order((clients::updated_at.desc(), clients::id.desc())),
+        (Email, false) => query.order((clients::email_lower.asc(), clients::id.asc())),
+        (Email, true) => query.order((clients::email_lower.desc(), clients::id.desc())),
+        (FullName, false) => query.order((clients::full_name.asc(), clients::id.asc())),
+        (FullName, true) => query.order((clients::full_name.desc(), clients::id.desc())),
+    }
 }
 
 pub fn list(
@@ -38,33 +70,16 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<ClientRow>, i64)> {
-    let query = filtered(filter);
-    // The id breaks ties, so pages never overlap or skip rows that share a sort value.
-    let query = match (sort.field, sort.descending) {
-        (ClientSort::CreatedAt, false) => {
-            query.order((clients::created_at.asc(), clients::id.asc()))
-        }
-        (ClientSort::CreatedAt, true) => {
-            query.order((clients::created_at.desc(), clients::id.desc()))
-        }
-        (ClientSort::UpdatedAt, false) => {
-            query.order((clients::updated_at.asc(), clients::id.asc()))
-        }
-        (ClientSort::UpdatedAt, true) => {
-            query.order((clients::updated_at.desc(), clients::id.desc()))
-        }
-        (ClientSort::Email, false) => query.order((lower(clients::email).asc(), clients::id.asc())),
-        (ClientSort::Email, true) => {
-            query.order((lower(clients::email).desc(), clients::id.desc()))
-        }
-        (ClientSort::FullName, false) => query.order((clients::full_name.asc(), clients::id.asc())),
-        (ClientSort::FullName, true) => {
-            query.order((clients::full_name.desc(), clients::id.desc()))
-        }
-    };
-    let rows: Vec<ClientRow> = query
+    // Deep pages skip ids only (the sort's index covers them), then read the page's rows: the
+    // skipped rows themselves are never fetched.
+    let backend = conn.backend();
+    let page_ids: Vec<i64> = ordered(filtered(filter, backend), sort)
         .offset(offset)
         .limit(limit)
+        .select(clients::id)
+        .load(conn)?;
+    let rows: Vec<ClientRow> = ordered(clients::table.into_boxed(), sort)
+        .filter(clients::id.eq_any(page_ids))
         .select(ClientRow::as_select())
         .load(conn)?;
     let total = total(conn, filter, offset, limit, rows.len())?;
@@ -83,7 +98,7 @@ fn total(
     if offset == 0 && found < limit {
         Ok(found)
     } else {
-        filtered(filter).count().get_result(conn)
+        filtered(filter, conn.backend()).count().get_result(conn)
     }
 }
 
@@ -96,9 +111,11 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<ClientRow>> 
 }
 
 pub fn insert(conn: &mut DbConnection, client: &NewClient<'_>) -> QueryResult<ClientRow> {
-    diesel::insert_into(clients::table)
+    let id: i64 = diesel::insert_into(clients::table)
         .values(client)
-        .get_result(conn)
+        .returning(clients::id)
+        .get_result(conn)?;
+    find(conn, id)?.ok_or(diesel::result::Error::NotFound)
 }
 
 pub fn update(
@@ -187,7 +204,8 @@ pub fn after(
 pub fn refresh_statistics(conn: &mut DbConnection) -> QueryResult<()> {
     use diesel::connection::SimpleConnection;
     match conn {
-        DbConnection::Postgres(pg) => pg.batch_execute("ANALYZE clients"),
+        // VACUUM also sets the visibility map, so deep pages read ids from the index alone.
+        DbConnection::Postgres(pg) => pg.batch_execute("VACUUM (ANALYZE) clients"),
         DbConnection::Sqlite(sqlite) => sqlite.batch_execute("PRAGMA optimize"),
     }
 }
