@@ -32,6 +32,24 @@ crate::text_enum!(UserState {
     Blocked => "blocked",
 });
 
+/// How managers' list of accounts is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserSort {
+    CreatedAt,
+    Email,
+}
+
+impl crate::listing::SortField for UserSort {
+    const FIELDS: &'static [(&'static str, Self)] = &[
+        ("created_at", UserSort::CreatedAt),
+        ("email", UserSort::Email),
+    ];
+    const DEFAULT: crate::listing::Sort<Self> = crate::listing::Sort {
+        field: UserSort::CreatedAt,
+        descending: false,
+    };
+}
+
 impl Role {
     pub fn is_manager(self) -> bool {
         self == Role::Manager

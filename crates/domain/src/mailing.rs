@@ -129,6 +129,19 @@ impl SortField for MailingSort {
     };
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptSort {
+    AttemptedAt,
+}
+
+impl SortField for AttemptSort {
+    const FIELDS: &'static [(&'static str, Self)] = &[("attempted_at", AttemptSort::AttemptedAt)];
+    const DEFAULT: Sort<Self> = Sort {
+        field: AttemptSort::AttemptedAt,
+        descending: true,
+    };
+}
+
 /// The outcome of one delivery attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

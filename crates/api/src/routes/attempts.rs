@@ -5,6 +5,8 @@ use std::str::FromStr;
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use mailroom_domain::AttemptStatus;
+use mailroom_domain::listing::Sort;
+use mailroom_domain::mailing::AttemptSort;
 use mailroom_domain::validation::Validator;
 use mailroom_domain::wire::{Attempt, Page, PageRequest, Problem};
 use serde::Deserialize;
@@ -39,6 +41,10 @@ pub struct AttemptListQuery {
     pub per_page: Option<u32>,
     /// `success` or `failure`.
     pub status: Option<String>,
+    /// `attempted_at` or `-attempted_at` (default: newest first).
+    pub sort: Option<String>,
+    /// Only attempts whose client address contains this text (any case).
+    pub q: Option<String>,
     /// Only attempts at or after this time.
     pub from: Option<DateTime<Utc>>,
     /// Only attempts before this time.
@@ -56,6 +62,7 @@ async fn page_of(
 ) -> Result<Page<Attempt>, ApiError> {
     let mut v = Validator::new();
     let page = v.check("per_page", PageRequest::parse(query.page, query.per_page));
+    let sort = v.check("sort", Sort::<AttemptSort>::parse(query.sort.as_deref()));
     if let Some(raw) = &query.status {
         filter.status = v
             .check("status", AttemptStatus::from_str(raw))
@@ -67,13 +74,22 @@ async fn page_of(
         v.add("to", "must be after from");
     }
     v.finish().map_err(ApiError::Validation)?;
-    let page = page.ok_or_else(|| ApiError::Internal("validated page missing".into()))?;
+    let (Some(page), Some(sort)) = (page, sort) else {
+        return Err(ApiError::Internal("validated query missing".into()));
+    };
+    filter.search = query
+        .q
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(str::to_owned);
     filter.from = query.from.map(|t| t.naive_utc());
     filter.to = query.to.map(|t| t.naive_utc());
     let (rows, total) = run(pool, move |conn| {
         Ok::<_, ApiError>(attempts::list(
             conn,
             &filter,
+            sort,
             page.offset() as i64,
             i64::from(page.per_page),
         )?)
@@ -90,7 +106,7 @@ async fn page_of(
     })
 }
 
-/// One mailing's attempts, newest first.
+/// One mailing's attempts, newest first unless sorted otherwise.
 #[utoipa::path(
     tag = "attempts",
     security(("bearer" = [])),
@@ -124,7 +140,8 @@ pub async fn mailing_attempts(
     Ok(HttpResponse::Ok().json(page_of(&pool, filter, &query).await?))
 }
 
-/// Attempts across the signed-in user's mailings (managers: everyone's), newest first.
+/// Attempts across the signed-in user's mailings (managers: everyone's), newest first unless sorted
+/// otherwise.
 #[utoipa::path(
     tag = "attempts",
     security(("bearer" = [])),

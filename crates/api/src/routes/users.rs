@@ -5,6 +5,8 @@ use std::str::FromStr;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use mailroom_domain::Role;
+use mailroom_domain::account::UserSort;
+use mailroom_domain::listing::Sort;
 use mailroom_domain::validation::Validator;
 use mailroom_domain::wire::{Page, PageRequest, Problem, User};
 use serde::Deserialize;
@@ -25,9 +27,11 @@ pub struct UserListQuery {
     pub per_page: Option<u32>,
     /// Only accounts whose address contains this text (any case).
     pub q: Option<String>,
+    /// `created_at` or `email`; a leading - sorts descending (default: oldest first).
+    pub sort: Option<String>,
 }
 
-/// Every account, oldest first. Managers only.
+/// Every account, oldest first unless sorted otherwise. Managers only.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
@@ -48,8 +52,11 @@ pub async fn list_users(
     current.actor().may_oversee_users()?;
     let mut v = Validator::new();
     let page = v.check("per_page", PageRequest::parse(query.page, query.per_page));
+    let sort = v.check("sort", Sort::<UserSort>::parse(query.sort.as_deref()));
     v.finish().map_err(ApiError::Validation)?;
-    let page = page.ok_or_else(|| ApiError::Internal("validated page missing".into()))?;
+    let (Some(page), Some(sort)) = (page, sort) else {
+        return Err(ApiError::Internal("validated query missing".into()));
+    };
     let search = query
         .q
         .as_deref()
@@ -60,6 +67,7 @@ pub async fn list_users(
         Ok::<_, ApiError>(users::list(
             conn,
             search.as_deref(),
+            sort,
             page.offset() as i64,
             i64::from(page.per_page),
         )?)

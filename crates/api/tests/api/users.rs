@@ -54,6 +54,21 @@ async fn a_manager_pages_through_users_and_searches_by_address() {
         .expect("JSON");
     assert_eq!(second["items"][0]["email"], "bob@example.org");
 
+    let by_email_desc: Value = app
+        .get_as("/api/v1/users?sort=-email", &manager.access)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(by_email_desc["items"][0]["email"], "mia@example.org");
+    assert_eq!(by_email_desc["items"][2]["email"], "ann@example.org");
+    problem(
+        app.get_as("/api/v1/users?sort=password_hash", &manager.access)
+            .await,
+        422,
+    )
+    .await;
+
     let found: Value = app
         .get_as("/api/v1/users?q=BOB", &manager.access)
         .await

@@ -1,7 +1,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::Backend;
+use mailroom_domain::listing::Sort;
+use mailroom_domain::mailing::AttemptSort;
+
+use super::{Backend, contains_pattern, lower};
 use crate::db::DbConnection;
 use crate::db::rows::AttemptRow;
 use crate::db::schema::{attempts, mailings};
@@ -14,6 +17,8 @@ pub struct AttemptFilter {
     pub status: Option<&'static str>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
+    /// Only attempts whose client address contains this text (any case).
+    pub search: Option<String>,
 }
 
 fn filtered(filter: &AttemptFilter) -> attempts::BoxedQuery<'static, Backend> {
@@ -36,19 +41,33 @@ fn filtered(filter: &AttemptFilter) -> attempts::BoxedQuery<'static, Backend> {
     if let Some(to) = filter.to {
         query = query.filter(attempts::attempted_at.lt(to));
     }
+    if let Some(text) = &filter.search {
+        query = query.filter(
+            lower(attempts::client_email)
+                .like(contains_pattern(text))
+                .escape('\\'),
+        );
+    }
     query
 }
 
-/// Newest first.
 pub fn list(
     conn: &mut DbConnection,
     filter: &AttemptFilter,
+    sort: Sort<AttemptSort>,
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<AttemptRow>, i64)> {
     let total = filtered(filter).count().get_result(conn)?;
-    let rows = filtered(filter)
-        .order((attempts::attempted_at.desc(), attempts::id.desc()))
+    let query = match (sort.field, sort.descending) {
+        (AttemptSort::AttemptedAt, true) => {
+            filtered(filter).order((attempts::attempted_at.desc(), attempts::id.desc()))
+        }
+        (AttemptSort::AttemptedAt, false) => {
+            filtered(filter).order((attempts::attempted_at.asc(), attempts::id.asc()))
+        }
+    };
+    let rows = query
         .offset(offset)
         .limit(limit)
         .select(AttemptRow::as_select())

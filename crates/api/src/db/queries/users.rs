@@ -1,5 +1,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use mailroom_domain::account::UserSort;
+use mailroom_domain::listing::Sort;
 
 use super::{contains_pattern, lower};
 use crate::db::DbConnection;
@@ -81,10 +83,11 @@ pub fn set_password(
         .execute(conn)
 }
 
-/// A page of accounts, oldest first, optionally only those whose address contains `search`.
+/// A page of accounts, optionally only those whose address contains `search`.
 pub fn list(
     conn: &mut DbConnection,
     search: Option<&str>,
+    sort: Sort<UserSort>,
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<UserRow>, i64)> {
@@ -100,8 +103,17 @@ pub fn list(
         query
     };
     let total = filtered().count().get_result(conn)?;
-    let rows = filtered()
-        .order((users::created_at.asc(), users::id.asc()))
+    let ordered = match (sort.field, sort.descending) {
+        (UserSort::CreatedAt, false) => {
+            filtered().order((users::created_at.asc(), users::id.asc()))
+        }
+        (UserSort::CreatedAt, true) => {
+            filtered().order((users::created_at.desc(), users::id.desc()))
+        }
+        (UserSort::Email, false) => filtered().order((lower(users::email).asc(), users::id.asc())),
+        (UserSort::Email, true) => filtered().order((lower(users::email).desc(), users::id.desc())),
+    };
+    let rows = ordered
         .offset(offset)
         .limit(limit)
         .select(UserRow::as_select())
