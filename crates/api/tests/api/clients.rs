@@ -534,3 +534,50 @@ async fn an_export_imports_back_to_the_same_clients() {
         strip(list(&app, &ann, "?sort=email").await)
     );
 }
+
+#[tokio::test]
+async fn a_blocked_user_is_refused_on_every_resource_at_once() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    let mia = app.manager("mia@example.org").await;
+    let client = create(&app, &ann, "bob@example.org", "Bob").await;
+
+    let blocked = app
+        .post_as(
+            &format!("/api/v1/users/{}/block", ann.id),
+            &mia.access,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(blocked.status().as_u16(), 200);
+
+    for path in [
+        "/api/v1/clients".to_owned(),
+        format!("/api/v1/clients/{}", client["id"]),
+        "/api/v1/clients/export".to_owned(),
+        "/api/v1/messages".to_owned(),
+        "/api/v1/mailings".to_owned(),
+        "/api/v1/attempts".to_owned(),
+    ] {
+        let body = problem(app.get_as(&path, &ann.access).await, 403).await;
+        assert_eq!(
+            body["type"], "urn:mailroom:problem:account-blocked",
+            "{path}"
+        );
+    }
+    let create = app
+        .post_as(
+            "/api/v1/clients",
+            &ann.access,
+            &json!({"email": "new@example.org"}),
+        )
+        .await;
+    problem(create, 403).await;
+    let clients: Value = app
+        .get_as(&format!("/api/v1/clients?owner_id={}", ann.id), &mia.access)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(clients["total"], 1, "nothing was written");
+}
