@@ -24,6 +24,8 @@ pub enum EmailError {
     TooLong,
     #[error("'{0}' is not a valid email address")]
     Invalid(String),
+    #[error("'{0}' has characters outside ASCII; write the domain in its ASCII (xn--) form")]
+    NotAscii(String),
 }
 
 impl EmailAddress {
@@ -34,6 +36,11 @@ impl EmailAddress {
         }
         if trimmed.chars().count() > MAX_LEN {
             return Err(EmailError::TooLong);
+        }
+        // Addresses compare case-insensitively in Rust and in both databases; only ASCII folds
+        // the same way everywhere (SQLite's lower() knows nothing else).
+        if !trimmed.is_ascii() {
+            return Err(EmailError::NotAscii(trimmed.to_owned()));
         }
         // A bare address with a dotted domain: display names ("Ann <a@b.c>") and dotless hosts
         // ("a@localhost") are valid RFC 5322 but never what someone means in a recipient list.
@@ -117,6 +124,12 @@ mod tests {
                 "{bad} should be invalid"
             );
         }
+    }
+
+    #[test]
+    fn an_address_outside_ascii_is_refused_with_a_way_out() {
+        let err = EmailAddress::parse("ünal@example.org").expect_err("not ASCII");
+        assert!(err.to_string().contains("ASCII (xn--) form"), "{err}");
     }
 
     #[test]

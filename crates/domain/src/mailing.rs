@@ -1,6 +1,6 @@
 //! A mailing's life: created, running once something was sent, completed once its end time passed.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::listing::{Sort, SortField};
@@ -58,6 +58,9 @@ impl MailingFields {
         starts_at: DateTime<Utc>,
         ends_at: DateTime<Utc>,
     ) -> Result<Self, Vec<FieldError>> {
+        // The databases keep microseconds: compare what will be stored.
+        let starts_at = starts_at.trunc_subsecs(6);
+        let ends_at = ends_at.trunc_subsecs(6);
         let mut v = Validator::new();
         if ends_at <= starts_at {
             v.add("ends_at", "must be after starts_at");
@@ -205,6 +208,13 @@ mod tests {
         let errors = MailingFields::parse(1, &[], utc(10), utc(10)).expect_err("invalid");
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["ends_at", "client_ids"]);
+    }
+
+    #[test]
+    fn times_equal_to_the_microsecond_are_not_an_interval() {
+        let start = utc(10);
+        let end = start + chrono::Duration::nanoseconds(100);
+        assert!(MailingFields::parse(1, &[1], start, end).is_err());
     }
 
     #[test]

@@ -47,7 +47,9 @@ impl Validator {
 /// Text a person types as a name or a label: trimmed, not blank, bounded.
 pub fn required_text(raw: &str, max_chars: usize) -> Result<String, TextError> {
     let trimmed = raw.trim();
-    if trimmed.is_empty() {
+    if trimmed.contains('\0') {
+        Err(TextError::Nul)
+    } else if trimmed.is_empty() {
         Err(TextError::Blank)
     } else if trimmed.chars().count() > max_chars {
         Err(TextError::TooLong(max_chars))
@@ -59,7 +61,9 @@ pub fn required_text(raw: &str, max_chars: usize) -> Result<String, TextError> {
 /// Text that may be left empty: trimmed and bounded.
 pub fn optional_text(raw: &str, max_chars: usize) -> Result<String, TextError> {
     let trimmed = raw.trim();
-    if trimmed.chars().count() > max_chars {
+    if trimmed.contains('\0') {
+        Err(TextError::Nul)
+    } else if trimmed.chars().count() > max_chars {
         Err(TextError::TooLong(max_chars))
     } else {
         Ok(trimmed.to_owned())
@@ -72,6 +76,9 @@ pub enum TextError {
     Blank,
     #[error("may have at most {0} characters")]
     TooLong(usize),
+    /// PostgreSQL cannot store it, and no person means to type it.
+    #[error("must not contain a NUL character")]
+    Nul,
 }
 
 #[cfg(test)]
@@ -89,6 +96,12 @@ mod tests {
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["email", "full_name"]);
         assert_eq!(errors[1].message, "must not be blank");
+    }
+
+    #[test]
+    fn a_nul_character_is_refused_in_any_text() {
+        assert_eq!(required_text("a\0b", 10), Err(TextError::Nul));
+        assert_eq!(optional_text("a\0b", 10), Err(TextError::Nul));
     }
 
     #[test]

@@ -62,7 +62,7 @@ pub async fn create_manager(
                 return Err(AdminError::Exists(email.to_string()));
             }
             let now = Utc::now().naive_utc();
-            Ok(users::insert(
+            let user = users::insert(
                 conn,
                 &NewUser {
                     email: email.as_ref(),
@@ -73,7 +73,9 @@ pub async fn create_manager(
                     created_at: now,
                     updated_at: now,
                 },
-            )?)
+            )?;
+            users::confirm(conn, user.id, now)?;
+            Ok(users::find(conn, user.id)?.unwrap_or(user))
         })
     })
     .await

@@ -37,8 +37,8 @@ fn parse_new_password(raw: &str) -> Result<Password, AuthError> {
     password.ok_or_else(|| AuthError::Internal("validated password missing".into()))
 }
 
-/// Sets the password from a reset link and ends every session of the account. Following the link
-/// also proves the address, so an unconfirmed account becomes active.
+/// Sets the password from a reset link, ends every session and revokes every API token of the
+/// account. Following the link also proves the address, so an unconfirmed account becomes active.
 pub async fn reset(pool: &DbPool, token: String, new_password: &str) -> Result<(), AuthError> {
     let password = parse_new_password(new_password)?;
     let hash = super::password::hash(password).await?;
@@ -48,10 +48,10 @@ pub async fn reset(pool: &DbPool, token: String, new_password: &str) -> Result<(
             let link = links::consume(conn, Purpose::ResetPassword, &token, now)?;
             users::set_password(conn, link.user_id, &hash, now)?;
             tokens::revoke_all_refresh(conn, link.user_id, now)?;
+            // A reset follows a lost or stolen password: tokens made with it go too.
+            tokens::delete_all_api_tokens(conn, link.user_id)?;
             tokens::use_all_one_time(conn, link.user_id, "reset_password", now)?;
-            if users::find(conn, link.user_id)?.is_some_and(|u| u.state == "unconfirmed") {
-                users::set_state(conn, link.user_id, "active", now)?;
-            }
+            users::confirm(conn, link.user_id, now)?;
             Ok(())
         })
     })

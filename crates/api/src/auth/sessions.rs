@@ -131,6 +131,11 @@ pub async fn login(
     password: String,
 ) -> Result<TokenResponse, AuthError> {
     let normalized = email.trim().to_lowercase();
+    if normalized.contains('\0') {
+        // No stored address has one; still spend the time a real check takes.
+        super::password::verify(password, None).await;
+        return Err(AuthError::InvalidCredentials);
+    }
     let user = run(pool, move |conn| {
         Ok::<_, AuthError>(users::find_by_email(conn, &normalized)?)
     })

@@ -53,7 +53,7 @@ pub async fn register(
                 });
             }
             let now = Utc::now().naive_utc();
-            let user = users::insert(
+            let inserted = users::insert(
                 conn,
                 &NewUser {
                     email: address.as_ref(),
@@ -64,7 +64,20 @@ pub async fn register(
                     created_at: now,
                     updated_at: now,
                 },
-            )?;
+            );
+            let user = match inserted {
+                Ok(user) => user,
+                // Registered at the same moment by another request: answer as for an existing one.
+                Err(diesel::result::Error::DatabaseError(
+                    diesel::result::DatabaseErrorKind::UniqueViolation,
+                    _,
+                )) => {
+                    return Ok(Registered::Existing {
+                        full_name: String::new(),
+                    });
+                }
+                Err(e) => return Err(e.into()),
+            };
             let token = links::create(conn, user.id, Purpose::ConfirmEmail, now)?;
             Ok(Registered::New { token })
         })
@@ -92,11 +105,7 @@ pub async fn confirm(pool: &DbPool, token: String) -> Result<(), AuthError> {
         conn.transaction::<_, AuthError, _>(|conn| {
             let now = Utc::now().naive_utc();
             let link = links::consume(conn, Purpose::ConfirmEmail, &token, now)?;
-            if let Some(user) = users::find(conn, link.user_id)?
-                && user.state == "unconfirmed"
-            {
-                users::set_state(conn, user.id, "active", now)?;
-            }
+            users::confirm(conn, link.user_id, now)?;
             Ok(())
         })
     })

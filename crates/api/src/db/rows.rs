@@ -20,6 +20,7 @@ pub struct UserRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub session_version: i64,
+    pub confirmed_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]

@@ -12,6 +12,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         session_version -> BigInt,
+        confirmed_at -> Nullable<Timestamp>,
     }
 }
 

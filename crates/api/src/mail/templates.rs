@@ -81,7 +81,8 @@ pub fn password_reset(full_name: &str, link: &str) -> Email {
         full_name,
         &[
             "Someone asked to reset the password of this account. The link works once, for one \
-             hour; choosing a new password signs out every session.",
+             hour; choosing a new password signs out every session and revokes the account's API \
+             tokens.",
             "If it was not you, ignore this mail: the password stays as it is.",
         ],
         Some(("Choose a new password", link)),

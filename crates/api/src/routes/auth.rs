@@ -27,7 +27,7 @@ fn client_ip(req: &HttpRequest) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-fn limit(
+pub fn limit(
     limits: &AuthRateLimits,
     action: Action,
     req: &HttpRequest,
@@ -265,7 +265,8 @@ pub async fn password_reset(
     ))
 }
 
-/// Set a new password with the token from the reset link; every session of the account ends.
+/// Set a new password with the token from the reset link; every session and API token of the
+/// account ends.
 #[utoipa::path(
     tag = "auth",
     request_body = PasswordResetConfirm,

@@ -2,7 +2,7 @@
 
 use std::str::FromStr;
 
-use actix_web::{HttpResponse, delete, get, patch, post, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::Utc;
 use mailroom_domain::validation::{Validator, required_text};
 use mailroom_domain::wire::{
@@ -12,9 +12,10 @@ use mailroom_domain::wire::{
 use mailroom_domain::{Role, UserState};
 
 use super::auth::session_response;
+use crate::auth::rate_limit::Action;
 use crate::auth::secret::{self, API_TOKEN_PREFIX};
 use crate::auth::signup::MAX_NAME_CHARS;
-use crate::auth::{AuthError, CurrentUser, JwtKeys, recovery, sessions};
+use crate::auth::{AuthError, AuthRateLimits, CurrentUser, JwtKeys, recovery, sessions};
 use crate::config::PublicBaseUrl;
 use crate::db::queries::{tokens, users};
 use crate::db::rows::{ApiTokenRow, NewApiToken, UserRow};
@@ -106,17 +107,22 @@ pub async fn update_me(
     responses(
         (status = OK, description = "Changed; a fresh session for this client", body = TokenResponse),
         (status = UNPROCESSABLE_ENTITY, description = "Wrong current password or a new one that breaks the policy", body = Problem, content_type = "application/problem+json"),
+        (status = TOO_MANY_REQUESTS, description = "Too many attempts (see Retry-After)", body = Problem, content_type = "application/problem+json"),
         (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/me/password")]
 pub async fn change_password(
+    req: HttpRequest,
     current: CurrentUser,
     body: web::Json<ChangePasswordRequest>,
     pool: web::Data<DbPool>,
     keys: web::Data<JwtKeys>,
     base_url: web::Data<PublicBaseUrl>,
+    limits: web::Data<AuthRateLimits>,
 ) -> Result<HttpResponse, AuthError> {
+    // Each try checks the current password: a stolen token must not allow guessing it freely.
+    super::auth::limit(&limits, Action::Login, &req, &current.user.email)?;
     let ChangePasswordRequest {
         current_password,
         new_password,

@@ -122,8 +122,12 @@ async fn set_blocked(
             users::find(conn, id)?.ok_or_else(|| ApiError::NotFound(format!("no user {id}")))?;
         let role = Role::from_str(&user.role).map_err(|e| ApiError::Internal(e.to_string()))?;
         actor.may_block(user.id, role)?;
-        let state = if blocked { "blocked" } else { "active" };
-        users::set_state(conn, id, state, Utc::now().naive_utc())?;
+        let now = Utc::now().naive_utc();
+        if blocked {
+            users::set_state(conn, id, "blocked", now)?;
+        } else {
+            users::unblock(conn, id, now)?;
+        }
         users::find(conn, id)?.ok_or_else(|| ApiError::NotFound(format!("no user {id}")))
     })
     .await?;
@@ -156,7 +160,7 @@ pub async fn block_user(
     set_blocked(current, path.into_inner(), &pool, true).await
 }
 
-/// Unblock an account; it can sign in again.
+/// Unblock an account: it is again active, or unconfirmed if its address was never proven.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),

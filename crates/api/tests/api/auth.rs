@@ -291,6 +291,8 @@ async fn a_wrong_password_and_an_unknown_address_get_the_same_answer() {
 
     assert_eq!(wrong, unknown);
     assert_eq!(wrong["type"], "urn:mailroom:problem:invalid-credentials");
+    let nul = problem(app.login("ann\u{0}@example.org", PASSWORD).await, 401).await;
+    assert_eq!(nul, wrong);
 }
 
 #[tokio::test]

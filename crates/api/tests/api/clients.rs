@@ -386,6 +386,11 @@ async fn lists_page_sort_and_search() {
     assert_eq!(emails(&found), ["Abe@example.org"]);
     let literal = list(&app, &ann, "?q=_50%25").await;
     assert_eq!(emails(&literal), ["bob@example.org"]);
+    let nul = list(&app, &ann, "?q=%00").await;
+    assert_eq!(
+        nul["total"], 3,
+        "a NUL in a search matches like an empty search"
+    );
     let none = list(&app, &ann, "?q=%25%25").await;
     assert_eq!(none["total"], 0);
 

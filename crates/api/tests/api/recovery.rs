@@ -9,6 +9,17 @@ const NEW_PASSWORD: &str = "a brand new passphrase";
 async fn a_password_reset_link_sets_the_password_and_ends_every_session() {
     let app = spawn_app_with_smtp().await;
     let old = app.confirmed_user("ann@example.org").await;
+    let api_token: Value = app
+        .post_as(
+            "/api/v1/me/tokens",
+            &old.access,
+            &json!({"name": "made with a stolen password?"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let api_token = api_token["token"].as_str().expect("token").to_owned();
 
     let asked = app
         .post_json(
@@ -42,6 +53,7 @@ async fn a_password_reset_link_sets_the_password_and_ends_every_session() {
     let body = problem(app.get_as("/api/v1/me", &old.access).await, 401).await;
     assert_eq!(body["type"], "urn:mailroom:problem:session-ended");
     problem(app.refresh_with(&old.refresh).await, 401).await;
+    problem(app.get_as("/api/v1/me", &api_token).await, 401).await;
     // Only the new password signs in, and the link worked once.
     problem(app.login("ann@example.org", PASSWORD).await, 401).await;
     app.session("ann@example.org", NEW_PASSWORD).await;

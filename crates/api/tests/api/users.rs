@@ -221,3 +221,44 @@ async fn a_role_change_takes_effect_on_the_next_request_without_a_new_token() {
         200
     );
 }
+
+#[tokio::test]
+async fn unblocking_an_account_that_never_confirmed_leaves_it_unconfirmed() {
+    let app = spawn_app_with_smtp().await;
+    let mia = app.manager("mia@example.org").await;
+    assert_eq!(
+        app.register("ann@example.org", PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        202
+    );
+    let users: Value = app
+        .get_as("/api/v1/users?q=ann", &mia.access)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let id = users["items"][0]["id"].as_i64().expect("listed");
+
+    app.post_as(
+        &format!("/api/v1/users/{id}/block"),
+        &mia.access,
+        &json!({}),
+    )
+    .await;
+    let unblocked: Value = app
+        .post_as(
+            &format!("/api/v1/users/{id}/unblock"),
+            &mia.access,
+            &json!({}),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+
+    assert_eq!(unblocked["state"], "unconfirmed");
+    let body = problem(app.login("ann@example.org", PASSWORD).await, 403).await;
+    assert_eq!(body["type"], "urn:mailroom:problem:account-unconfirmed");
+}

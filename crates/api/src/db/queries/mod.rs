@@ -17,7 +17,9 @@ diesel::define_sql_function! {
 
 /// A `LIKE` pattern matching `text` anywhere, with its wildcards escaped (escape character `\`).
 pub fn contains_pattern(text: &str) -> String {
+    // A NUL can match nothing, and PostgreSQL refuses it in a parameter.
     let escaped = text
+        .replace('\0', "")
         .to_lowercase()
         .replace('\\', "\\\\")
         .replace('%', "\\%")

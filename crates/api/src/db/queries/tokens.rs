@@ -156,3 +156,8 @@ pub fn touch_api_token(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> 
         .set(api_tokens::last_used_at.eq(now))
         .execute(conn)
 }
+
+/// Revokes every API token of the user (a password reset after a compromise).
+pub fn delete_all_api_tokens(conn: &mut DbConnection, user_id: i64) -> QueryResult<usize> {
+    diesel::delete(api_tokens::table.filter(api_tokens::user_id.eq(user_id))).execute(conn)
+}

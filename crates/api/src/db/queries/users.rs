@@ -29,9 +29,11 @@ pub fn find_by_email(
 }
 
 pub fn insert(conn: &mut DbConnection, user: &NewUser<'_>) -> QueryResult<UserRow> {
-    diesel::insert_into(users::table)
+    let id: i64 = diesel::insert_into(users::table)
         .values(user)
-        .get_result(conn)
+        .returning(users::id)
+        .get_result(conn)?;
+    find(conn, id)?.ok_or(diesel::result::Error::NotFound)
 }
 
 pub fn set_state(
@@ -41,6 +43,28 @@ pub fn set_state(
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
+        .set((users::state.eq(state), users::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// The address is proven: an unconfirmed account becomes active (a blocked one stays blocked).
+pub fn confirm(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(users::table.find(id).filter(users::confirmed_at.is_null()))
+        .set(users::confirmed_at.eq(now))
+        .execute(conn)?;
+    diesel::update(users::table.find(id).filter(users::state.eq("unconfirmed")))
+        .set((users::state.eq("active"), users::updated_at.eq(now)))
+        .execute(conn)
+}
+
+/// Lifts a block: the account is again what it was, active if its address was proven.
+pub fn unblock(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    let confirmed = users::table
+        .find(id)
+        .select(users::confirmed_at.is_not_null())
+        .first::<bool>(conn)?;
+    let state = if confirmed { "active" } else { "unconfirmed" };
+    diesel::update(users::table.find(id).filter(users::state.eq("blocked")))
         .set((users::state.eq(state), users::updated_at.eq(now)))
         .execute(conn)
 }
