@@ -7,15 +7,12 @@ use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::{NaiveDateTime, Utc};
 use diesel::Connection;
 use mailroom_domain::MailingStatus;
-use mailroom_domain::listing::Sort;
 use mailroom_domain::mailing::{MailingFields, MailingSort, check_edit};
-use mailroom_domain::validation::Validator;
-use mailroom_domain::wire::{
-    FieldError, Mailing, MailingPatch, MailingRequest, Page, PageRequest, Problem,
-};
+use mailroom_domain::wire::{FieldError, Mailing, MailingPatch, MailingRequest, Page, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::listing::ListRequest;
 use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
 use crate::db::queries::mailings::{self, MailingFilter};
@@ -140,44 +137,29 @@ pub async fn list_mailings(
     query: web::Query<MailingListQuery>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut v = Validator::new();
-    let page = v.check("per_page", PageRequest::parse(query.page, query.per_page));
-    let sort = v.check("sort", Sort::<MailingSort>::parse(query.sort.as_deref()));
-    v.finish().map_err(ApiError::Validation)?;
-    let (Some(page), Some(sort)) = (page, sort) else {
-        return Err(ApiError::Internal("validated query missing".into()));
-    };
+    let list = ListRequest::<MailingSort>::parse(
+        query.page,
+        query.per_page,
+        query.sort.as_deref(),
+        query.q.as_deref(),
+    )?;
     let filter = MailingFilter {
         owner_id: current.actor().list_scope(query.owner_id),
-        search: query
-            .q
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-            .map(str::to_owned),
+        search: list.search.clone(),
     };
-    let answer = run(&pool, move |conn| {
-        let (rows, total) = mailings::list(
-            conn,
-            &filter,
-            sort,
-            page.offset() as i64,
-            i64::from(page.per_page),
-        )?;
+    let (sort, offset, limit) = (list.sort, list.offset(), list.limit());
+    let (items, total) = run(&pool, move |conn| {
+        let (rows, total) = mailings::list(conn, &filter, sort, offset, limit)?;
         let mut extras = extras(conn, &rows)?;
         let now = Utc::now().naive_utc();
-        Ok::<_, ApiError>(Page {
-            items: rows
-                .into_iter()
-                .map(|row| mailing_json(row, &mut extras, now))
-                .collect(),
-            total: total as u64,
-            page: page.page,
-            per_page: page.per_page,
-        })
+        let items: Vec<Mailing> = rows
+            .into_iter()
+            .map(|row| mailing_json(row, &mut extras, now))
+            .collect();
+        Ok::<_, ApiError>((items, total))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(answer))
+    Ok(HttpResponse::Ok().json(list.page_of(items, total)))
 }
 
 /// Create a mailing of one of your messages to some of your clients.

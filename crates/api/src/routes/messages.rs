@@ -4,13 +4,12 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::Utc;
 use diesel::Connection;
-use mailroom_domain::listing::Sort;
 use mailroom_domain::message::{MessageFields, MessageSort};
-use mailroom_domain::validation::Validator;
-use mailroom_domain::wire::{Message, MessagePatch, MessageRequest, Page, PageRequest, Problem};
+use mailroom_domain::wire::{Message, MessagePatch, MessageRequest, Page, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::listing::ListRequest;
 use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
 use crate::db::queries::messages::{self, MessageFilter};
@@ -61,38 +60,22 @@ pub async fn list_messages(
     query: web::Query<MessageListQuery>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    let mut v = Validator::new();
-    let page = v.check("per_page", PageRequest::parse(query.page, query.per_page));
-    let sort = v.check("sort", Sort::<MessageSort>::parse(query.sort.as_deref()));
-    v.finish().map_err(ApiError::Validation)?;
-    let (Some(page), Some(sort)) = (page, sort) else {
-        return Err(ApiError::Internal("validated query missing".into()));
-    };
+    let list = ListRequest::<MessageSort>::parse(
+        query.page,
+        query.per_page,
+        query.sort.as_deref(),
+        query.q.as_deref(),
+    )?;
     let filter = MessageFilter {
         owner_id: current.actor().list_scope(query.owner_id),
-        search: query
-            .q
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-            .map(str::to_owned),
+        search: list.search.clone(),
     };
+    let (sort, offset, limit) = (list.sort, list.offset(), list.limit());
     let (rows, total) = run(&pool, move |conn| {
-        Ok::<_, ApiError>(messages::list(
-            conn,
-            &filter,
-            sort,
-            page.offset() as i64,
-            i64::from(page.per_page),
-        )?)
+        Ok::<_, ApiError>(messages::list(conn, &filter, sort, offset, limit)?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Page {
-        items: rows.into_iter().map(message_json).collect(),
-        total: total as u64,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(HttpResponse::Ok().json(list.page_of(rows.into_iter().map(message_json).collect(), total)))
 }
 
 /// Write a message.

@@ -7,6 +7,7 @@ pub mod attempts;
 pub mod auth;
 pub mod clients;
 pub mod health;
+mod listing;
 pub mod mailings;
 pub mod me;
 pub mod messages;

@@ -6,12 +6,11 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::Utc;
 use mailroom_domain::Role;
 use mailroom_domain::account::UserSort;
-use mailroom_domain::listing::Sort;
-use mailroom_domain::validation::Validator;
-use mailroom_domain::wire::{Page, PageRequest, Problem, User};
+use mailroom_domain::wire::{Page, Problem, User};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::listing::ListRequest;
 use super::me::user_json;
 use crate::auth::CurrentUser;
 use crate::db::queries::users;
@@ -50,39 +49,23 @@ pub async fn list_users(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     current.actor().may_oversee_users()?;
-    let mut v = Validator::new();
-    let page = v.check("per_page", PageRequest::parse(query.page, query.per_page));
-    let sort = v.check("sort", Sort::<UserSort>::parse(query.sort.as_deref()));
-    v.finish().map_err(ApiError::Validation)?;
-    let (Some(page), Some(sort)) = (page, sort) else {
-        return Err(ApiError::Internal("validated query missing".into()));
-    };
-    let search = query
-        .q
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-        .map(str::to_owned);
+    let list = ListRequest::<UserSort>::parse(
+        query.page,
+        query.per_page,
+        query.sort.as_deref(),
+        query.q.as_deref(),
+    )?;
+    let (search, sort, offset, limit) =
+        (list.search.clone(), list.sort, list.offset(), list.limit());
     let (rows, total) = run(&pool, move |conn| {
-        Ok::<_, ApiError>(users::list(
-            conn,
-            search.as_deref(),
-            sort,
-            page.offset() as i64,
-            i64::from(page.per_page),
-        )?)
+        Ok::<_, ApiError>(users::list(conn, search.as_deref(), sort, offset, limit)?)
     })
     .await?;
     let items = rows
         .into_iter()
         .map(user_json)
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(HttpResponse::Ok().json(Page {
-        items,
-        total: total as u64,
-        page: page.page,
-        per_page: page.per_page,
-    }))
+    Ok(HttpResponse::Ok().json(list.page_of(items, total)))
 }
 
 /// One account. Managers only.

@@ -1,0 +1,57 @@
+//! The one way lists read `page`, `per_page`, `sort` and `q`, and answer a page.
+
+use mailroom_domain::listing::{Sort, SortField};
+use mailroom_domain::validation::Validator;
+use mailroom_domain::wire::{Page, PageRequest};
+
+use crate::http::api_error::ApiError;
+
+/// A list request, checked: every invalid parameter is reported at once.
+pub struct ListRequest<S> {
+    pub page: PageRequest,
+    pub sort: Sort<S>,
+    /// The search text, trimmed; none when blank.
+    pub search: Option<String>,
+}
+
+impl<S: SortField> ListRequest<S> {
+    pub fn parse(
+        page: Option<u32>,
+        per_page: Option<u32>,
+        sort: Option<&str>,
+        q: Option<&str>,
+    ) -> Result<Self, ApiError> {
+        let mut v = Validator::new();
+        let page = v.check("per_page", PageRequest::parse(page, per_page));
+        let sort = v.check("sort", Sort::<S>::parse(sort));
+        v.finish().map_err(ApiError::Validation)?;
+        let (Some(page), Some(sort)) = (page, sort) else {
+            return Err(ApiError::Internal(
+                "validated list parameters missing".into(),
+            ));
+        };
+        let search = q
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(str::to_owned);
+        Ok(Self { page, sort, search })
+    }
+
+    pub fn offset(&self) -> i64 {
+        i64::try_from(self.page.offset()).unwrap_or(i64::MAX)
+    }
+
+    pub fn limit(&self) -> i64 {
+        i64::from(self.page.per_page)
+    }
+
+    /// The answer: these items, out of `total`.
+    pub fn page_of<T>(&self, items: Vec<T>, total: i64) -> Page<T> {
+        Page {
+            items,
+            total: u64::try_from(total).unwrap_or_default(),
+            page: self.page.page,
+            per_page: self.page.per_page,
+        }
+    }
+}
