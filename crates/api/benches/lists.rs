@@ -97,6 +97,12 @@ async fn main() {
         spa_dir: Some(dir.path().join("no-spa")),
         environment: Environment::Development,
         log_format: LogFormat::Pretty,
+        sending: mailroom_api::cli::SendingConfig {
+            no_worker: true,
+            ..<mailroom_api::cli::Cli as clap::Parser>::parse_from(["mailroom"])
+                .config
+                .sending
+        },
     };
     let app = Application::build(Settings::from_config(&config).expect("settings"))
         .await

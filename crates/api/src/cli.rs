@@ -48,6 +48,18 @@ pub enum Command {
         #[arg(long)]
         email: String,
     },
+    /// Send a mailing now: queue a run and send it from this process, with a progress bar and a
+    /// summary at the end.
+    Send {
+        /// The mailing's id.
+        mailing_id: i64,
+        /// Only queue the run; a running `serve` or `worker` sends it.
+        #[arg(long)]
+        no_wait: bool,
+    },
+    /// Run a sending worker and the scheduler without the web server. Any number of workers may
+    /// share a PostgreSQL database; stops cleanly on SIGTERM or Ctrl-C.
+    Worker,
     /// Print the OpenAPI document of the REST API (JSON).
     Openapi {
         /// Write it to this file instead of standard output.
@@ -116,10 +128,69 @@ pub struct Config {
     #[arg(long = "env", env = "MAILROOM_ENV", value_enum, default_value_t = Environment::Development, global = true)]
     pub environment: Environment,
 
+    #[command(flatten)]
+    pub sending: SendingConfig,
+
     /// Log format: human-readable lines, or one JSON object per line for log collectors.
     /// The level is set with RUST_LOG (default: info).
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty, global = true)]
     pub log_format: LogFormat,
+}
+
+/// How mailings are sent.
+#[derive(Debug, Clone, Args)]
+pub struct SendingConfig {
+    /// SMTP connections kept open at most, per process.
+    #[arg(long, env = "SMTP_POOL_SIZE", default_value_t = 8, global = true)]
+    pub smtp_pool_size: u32,
+
+    /// Messages per second at most, per process (0: no limit).
+    #[arg(long, env = "SEND_RATE", default_value_t = 0, global = true)]
+    pub send_rate: u32,
+
+    /// Messages sent at once to one recipient domain at most, per process.
+    #[arg(long, env = "SEND_PER_DOMAIN", default_value_t = 20, global = true)]
+    pub send_per_domain: usize,
+
+    /// Deliveries in flight at once per worker (sent, reply not yet recorded). Also the most
+    /// messages that can be sent twice if the worker is killed.
+    #[arg(long, env = "SEND_CONCURRENCY", default_value_t = 200, global = true)]
+    pub send_concurrency: usize,
+
+    /// Deliveries a worker claims per query.
+    #[arg(long, env = "SEND_BATCH", default_value_t = 500, global = true)]
+    pub send_batch: usize,
+
+    /// Tries per delivery in all, before a temporary failure becomes final.
+    #[arg(long, env = "SEND_MAX_ATTEMPTS", default_value_t = 5, global = true)]
+    pub send_max_attempts: u32,
+
+    /// First wait before a retry, in seconds; it doubles with each try (with jitter).
+    #[arg(
+        long,
+        env = "SEND_RETRY_BASE_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub send_retry_base_secs: u64,
+
+    /// Longest wait before a retry, in seconds.
+    #[arg(
+        long,
+        env = "SEND_RETRY_MAX_SECS",
+        default_value_t = 3600,
+        global = true
+    )]
+    pub send_retry_max_secs: u64,
+
+    /// How long a worker holds the deliveries it claimed; a dead worker's deliveries are taken
+    /// over after this many seconds.
+    #[arg(long, env = "SEND_LEASE_SECS", default_value_t = 60, global = true)]
+    pub send_lease_secs: u64,
+
+    /// `serve` only answers requests: sending is left to `mailroom worker` processes.
+    #[arg(long, env = "NO_WORKER", global = true)]
+    pub no_worker: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

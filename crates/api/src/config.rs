@@ -10,6 +10,7 @@ use secrecy::{ExposeSecret, SecretString};
 use crate::cli::{Config, Environment};
 use crate::db::{Backend, DatabaseUrl};
 use crate::mail::{MailSettings, MailTransport};
+use crate::sending::{SendingSettings, WorkerSettings};
 
 /// Short secrets can be brute-forced offline from a single token.
 const MIN_JWT_SECRET_LEN: usize = 32;
@@ -24,6 +25,7 @@ pub struct Settings {
     pub public_base_url: PublicBaseUrl,
     pub bind: String,
     pub spa_dir: PathBuf,
+    pub sending: SendingSettings,
 }
 
 /// The address people reach Mailroom at, without a trailing slash.
@@ -79,6 +81,8 @@ pub enum ConfigError {
     },
     #[error(transparent)]
     Mail(#[from] crate::mail::MailConfigError),
+    #[error("{0}")]
+    Sending(&'static str),
     #[error("MAILROOM_ENV=production needs {0} to be set explicitly")]
     ProductionNeeds(&'static str),
 }
@@ -137,8 +141,41 @@ impl Settings {
             public_base_url,
             bind: config.bind.clone(),
             spa_dir,
+            sending: sending_settings(config)?,
         })
     }
+}
+
+fn sending_settings(config: &Config) -> Result<SendingSettings, ConfigError> {
+    let s = &config.sending;
+    if s.send_retry_base_secs == 0 || s.send_retry_max_secs < s.send_retry_base_secs {
+        return Err(ConfigError::Sending(
+            "SEND_RETRY_BASE_SECS must be at least 1 and at most SEND_RETRY_MAX_SECS",
+        ));
+    }
+    if s.send_lease_secs < 5 {
+        return Err(ConfigError::Sending(
+            "SEND_LEASE_SECS must be at least 5: a shorter lease lets workers take each other's mail",
+        ));
+    }
+    Ok(SendingSettings {
+        connections: s.smtp_pool_size.max(1),
+        rate: std::num::NonZeroU32::new(s.send_rate),
+        per_domain: s.send_per_domain.max(1),
+        worker: WorkerSettings {
+            concurrency: s.send_concurrency.max(1),
+            batch: s.send_batch.max(1),
+            retry: mailroom_domain::delivery::RetryPolicy {
+                max_attempts: s.send_max_attempts.max(1),
+                base_delay: std::time::Duration::from_secs(s.send_retry_base_secs),
+                max_delay: std::time::Duration::from_secs(s.send_retry_max_secs),
+            },
+            lease: std::time::Duration::from_secs(s.send_lease_secs),
+            ..WorkerSettings::default()
+        },
+        in_process: !s.no_worker,
+        ..SendingSettings::default()
+    })
 }
 
 fn is_redis_url(url: &str) -> bool {

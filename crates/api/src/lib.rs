@@ -9,5 +9,6 @@ pub mod db;
 pub mod http;
 pub mod mail;
 pub mod routes;
+pub mod sending;
 pub mod startup;
 pub mod telemetry;

@@ -1,4 +1,7 @@
 use std::process::ExitCode;
+use std::sync::Arc;
+
+mod send;
 
 use clap::Parser;
 use std::io::IsTerminal;
@@ -7,11 +10,12 @@ use mailroom_api::auth::admin;
 use mailroom_api::cli::{Cli, Command};
 use mailroom_api::config::Settings;
 use mailroom_api::http::openapi;
+use mailroom_api::sending::{self, Background, Clock, SystemClock};
 use mailroom_api::startup::{self, Application};
 use mailroom_api::telemetry;
 use mailroom_domain::Role;
 
-#[actix_web::main]
+#[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     telemetry::init(cli.config.log_format);
@@ -55,6 +59,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let pool = startup::open_database(&settings).await?;
             let user = admin::set_role(&pool, &email, Role::User).await?;
             println!("{} is now a user", user.email);
+        }
+        Command::Send {
+            mailing_id,
+            no_wait,
+        } => send::send(&settings, mailing_id, no_wait).await?,
+        Command::Worker => {
+            let pool = startup::open_database(&settings).await?;
+            let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+            let worker = sending::build_worker(&settings, pool.clone(), clock.clone())?;
+            tracing::info!("worker started");
+            let background = Background::spawn(worker, pool, clock, settings.sending.tick);
+            send::stopped().await;
+            tracing::info!("stopping: finishing the deliveries in flight");
+            background.shutdown().await;
+            tracing::info!("worker stopped");
         }
         Command::Serve | Command::Openapi { .. } => {
             let app = Application::build(settings).await?;

@@ -1,6 +1,7 @@
 //! Builds the application from settings, for `main` and for the tests alike.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{Compress, NormalizePath, TrailingSlash, from_fn};
@@ -17,6 +18,9 @@ use crate::db::{self, DbPool};
 use crate::http::{fallback, openapi, problem, request_id, spa};
 use crate::mail::{MailConfigError, Mailer};
 use crate::routes;
+use crate::routes::runs::SendQueue;
+use crate::sending::unsubscribe::UnsubscribeKeys;
+use crate::sending::{self, Background, Clock, SystemClock, Worker};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -40,11 +44,20 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: DbPool,
+    background: Option<(Worker, Arc<dyn Clock>, std::time::Duration)>,
 }
 
 impl Application {
     /// Connects, migrates and binds; the server starts answering once `run_until_stopped` is awaited.
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// As `build`, with the time the sending engine and the API see (tests move it by hand).
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StartupError> {
         let pool = open_database(&settings).await?;
         let redis = settings
             .redis_url()
@@ -57,8 +70,30 @@ impl Application {
             source,
         })?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
-        let server = serve(listener, &settings, pool.clone(), redis, mailer)?;
-        Ok(Self { port, server, pool })
+        let worker = sending::build_worker(&settings, pool.clone(), clock.clone())?;
+        let queue = SendQueue(settings.sending.in_process.then(|| worker.clone()));
+        let server = serve(
+            listener,
+            &settings,
+            Services {
+                pool: pool.clone(),
+                redis,
+                mailer,
+                clock: clock.clone(),
+                queue,
+            },
+        )?;
+        let background =
+            settings
+                .sending
+                .in_process
+                .then_some((worker, clock, settings.sending.tick));
+        Ok(Self {
+            port,
+            server,
+            pool,
+            background,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -69,9 +104,18 @@ impl Application {
         &self.pool
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes the requests in flight and returns.
+    /// Serves (and sends, unless told not to) until SIGINT or SIGTERM, then finishes the requests
+    /// and the deliveries in flight and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let background = self
+            .background
+            .map(|(worker, clock, tick)| Background::spawn(worker, self.pool.clone(), clock, tick));
+        let served = self.server.await;
+        if let Some(background) = background {
+            tracing::info!("stopping the sender: finishing the deliveries in flight");
+            background.shutdown().await;
+        }
+        served
     }
 }
 
@@ -96,13 +140,27 @@ pub async fn open_database(settings: &Settings) -> Result<DbPool, StartupError> 
     .map_err(|e| StartupError::Migrations(e.to_string()))?
 }
 
-fn serve(
-    listener: TcpListener,
-    settings: &Settings,
+/// What the handlers share.
+struct Services {
     pool: DbPool,
     redis: Option<Redis>,
     mailer: Mailer,
+    clock: Arc<dyn Clock>,
+    queue: SendQueue,
+}
+
+fn serve(
+    listener: TcpListener,
+    settings: &Settings,
+    services: Services,
 ) -> Result<Server, StartupError> {
+    let Services {
+        pool,
+        redis,
+        mailer,
+        clock,
+        queue,
+    } = services;
     let address = listener
         .local_addr()
         .map(|a| a.to_string())
@@ -113,6 +171,9 @@ fn serve(
     let base_url = web::Data::new(settings.public_base_url.clone());
     let jwt_keys = web::Data::new(JwtKeys::new(&settings.jwt_secret));
     let rate_limits = web::Data::new(AuthRateLimits::default());
+    let clock: web::Data<dyn Clock> = web::Data::from(clock);
+    let queue = web::Data::new(queue);
+    let unsubscribe_keys = web::Data::new(UnsubscribeKeys::new(&settings.jwt_secret));
     let pruned = rate_limits.clone();
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -138,6 +199,9 @@ fn serve(
             .app_data(base_url.clone())
             .app_data(jwt_keys.clone())
             .app_data(rate_limits.clone())
+            .app_data(clock.clone())
+            .app_data(queue.clone())
+            .app_data(unsubscribe_keys.clone())
             .configure(routes::configure)
             .split_for_parts();
         let known_routes = web::Data::new(fallback::KnownRoutes::from_openapi(&api));

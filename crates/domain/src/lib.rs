@@ -5,12 +5,14 @@
 
 pub mod account;
 pub mod client;
+pub mod delivery;
 pub mod email;
 pub mod listing;
 pub mod mailing;
 pub mod message;
 pub mod password;
 pub mod permissions;
+pub mod schedule;
 pub mod template;
 pub mod text_enum;
 pub mod validation;
@@ -20,3 +22,4 @@ pub use account::{Role, UserState};
 pub use email::{EmailAddress, EmailError};
 pub use mailing::{AttemptStatus, MailingStatus};
 pub use password::{Password, PasswordError};
+pub use schedule::Schedule;

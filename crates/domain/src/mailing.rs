@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::Schedule;
 use crate::listing::{Sort, SortField};
 use crate::validation::Validator;
 use crate::wire::FieldError;
@@ -49,6 +50,7 @@ pub struct MailingFields {
     pub client_ids: Vec<i64>,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
+    pub schedule: Schedule,
 }
 
 impl MailingFields {
@@ -57,6 +59,7 @@ impl MailingFields {
         client_ids: &[i64],
         starts_at: DateTime<Utc>,
         ends_at: DateTime<Utc>,
+        schedule: Schedule,
     ) -> Result<Self, Vec<FieldError>> {
         // The databases keep microseconds: compare what will be stored.
         let starts_at = starts_at.trunc_subsecs(6);
@@ -82,6 +85,7 @@ impl MailingFields {
             client_ids: ids,
             starts_at: starts_at.naive_utc(),
             ends_at: ends_at.naive_utc(),
+            schedule,
         })
     }
 }
@@ -105,6 +109,7 @@ pub fn check_edit(
     let only_extends = wanted.message_id == current.message_id
         && wanted.client_ids == current.client_ids
         && wanted.starts_at == current.starts_at
+        && wanted.schedule == current.schedule
         && wanted.ends_at > current.ends_at;
     if only_extends {
         Ok(())
@@ -205,7 +210,8 @@ mod tests {
 
     #[test]
     fn a_mailing_must_end_after_it_starts_and_have_clients() {
-        let errors = MailingFields::parse(1, &[], utc(10), utc(10)).expect_err("invalid");
+        let errors =
+            MailingFields::parse(1, &[], utc(10), utc(10), Schedule::Once).expect_err("invalid");
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["ends_at", "client_ids"]);
     }
@@ -214,18 +220,20 @@ mod tests {
     fn times_equal_to_the_microsecond_are_not_an_interval() {
         let start = utc(10);
         let end = start + chrono::Duration::nanoseconds(100);
-        assert!(MailingFields::parse(1, &[1], start, end).is_err());
+        assert!(MailingFields::parse(1, &[1], start, end, Schedule::Once).is_err());
     }
 
     #[test]
     fn client_ids_are_kept_once_each() {
-        let fields = MailingFields::parse(1, &[3, 1, 3], utc(9), utc(18)).expect("valid");
+        let fields =
+            MailingFields::parse(1, &[3, 1, 3], utc(9), utc(18), Schedule::Once).expect("valid");
         assert_eq!(fields.client_ids, [1, 3]);
     }
 
     #[test]
     fn a_completed_mailing_may_only_have_its_end_extended() {
-        let current = MailingFields::parse(1, &[1, 2], utc(9), utc(12)).expect("valid");
+        let current =
+            MailingFields::parse(1, &[1, 2], utc(9), utc(12), Schedule::Once).expect("valid");
         let later = MailingFields {
             ends_at: at(20),
             ..current.clone()

@@ -1,12 +1,12 @@
-//! Placeholders in a message's subject and body: `{{full_name}}` and `{{email}}`, filled in for each
-//! client when the mailing is sent.
+//! Placeholders in a message's subject and body: `{{full_name}}`, `{{email}}` and
+//! `{{unsubscribe_url}}`, filled in for each client when the mailing is sent.
 
-pub const PLACEHOLDERS: &[&str] = &["full_name", "email"];
+pub const PLACEHOLDERS: &[&str] = &["full_name", "email", "unsubscribe_url"];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {
     #[error(
-        "unknown placeholder {{{{{0}}}}}; the known ones are {{{{full_name}}}} and {{{{email}}}}"
+        "unknown placeholder {{{{{0}}}}}; the known ones are {{{{full_name}}}}, {{{{email}}}} and {{{{unsubscribe_url}}}}"
     )]
     Unknown(String),
     #[error("a placeholder is opened with {{{{ but never closed with }}}}")]
@@ -68,7 +68,7 @@ mod tests {
         assert_eq!(err, TemplateError::Unknown("first_name".into()));
         assert_eq!(
             err.to_string(),
-            "unknown placeholder {{first_name}}; the known ones are {{full_name}} and {{email}}"
+            "unknown placeholder {{first_name}}; the known ones are {{full_name}}, {{email}} and {{unsubscribe_url}}"
         );
         assert_eq!(
             placeholders("Hello {{full_name"),

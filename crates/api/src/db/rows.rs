@@ -4,8 +4,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::schema::{
-    api_tokens, attempts, clients, mailing_clients, mailings, messages, one_time_tokens,
-    refresh_tokens, users,
+    api_tokens, attempts, clients, deliveries, mailing_clients, mailings, messages,
+    one_time_tokens, refresh_tokens, runs, users,
 };
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
@@ -45,6 +45,7 @@ pub struct ClientRow {
     pub comment: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub unsubscribed_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -91,6 +92,8 @@ pub struct MailingRow {
     pub disabled: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub schedule: String,
+    pub next_run_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -103,6 +106,8 @@ pub struct NewMailing<'a> {
     pub status: &'a str,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub schedule: &'a str,
+    pub next_run_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable, Selectable, Insertable)]
@@ -122,6 +127,7 @@ pub struct AttemptRow {
     pub attempted_at: NaiveDateTime,
     pub status: String,
     pub server_response: String,
+    pub run_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -133,6 +139,7 @@ pub struct NewAttempt<'a> {
     pub attempted_at: NaiveDateTime,
     pub status: &'a str,
     pub server_response: &'a str,
+    pub run_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
@@ -202,4 +209,39 @@ pub struct NewApiToken<'a> {
     pub prefix: &'a str,
     pub expires_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = runs)]
+pub struct RunRow {
+    pub id: i64,
+    pub mailing_id: i64,
+    pub trigger: String,
+    pub scheduled_for: Option<NaiveDateTime>,
+    pub total: i64,
+    pub skipped: i64,
+    pub created_at: NaiveDateTime,
+    pub started_at: Option<NaiveDateTime>,
+    pub finished_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = runs)]
+pub struct NewRun<'a> {
+    pub mailing_id: i64,
+    pub trigger: &'a str,
+    pub scheduled_for: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A delivery as a worker claims it: everything needed to send, nothing more.
+#[derive(Debug, Clone, PartialEq, Queryable, QueryableByName, Selectable)]
+#[diesel(table_name = deliveries)]
+pub struct ClaimedDelivery {
+    pub id: i64,
+    pub run_id: i64,
+    pub client_id: Option<i64>,
+    pub email: String,
+    pub full_name: String,
+    pub attempts: i32,
 }

@@ -29,6 +29,7 @@ fn attempt_json(row: AttemptRow) -> Result<Attempt, ApiError> {
         client_email: row.client_email,
         attempted_at: row.attempted_at.and_utc(),
         server_response: row.server_response,
+        run_id: row.run_id,
     })
 }
 

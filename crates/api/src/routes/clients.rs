@@ -30,6 +30,7 @@ fn client_json(row: ClientRow) -> Client {
         owner_id: row.owner_id,
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
+        unsubscribed_at: row.unsubscribed_at.map(|t| t.and_utc()),
     }
 }
 

@@ -4,27 +4,35 @@ use std::collections::HashMap;
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::Connection;
-use mailroom_domain::MailingStatus;
+use std::str::FromStr;
+
 use mailroom_domain::mailing::{MailingFields, MailingSort, check_edit};
 use mailroom_domain::wire::{FieldError, Mailing, MailingPatch, MailingRequest, Page, Problem};
+use mailroom_domain::{MailingStatus, Schedule};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::listing::ListRequest;
 use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
-use crate::db::queries::mailings::{self, MailingFilter};
+use crate::db::queries::deliveries::{self, Scope};
+use crate::db::queries::mailings::{self, MailingFilter, MailingUpdate};
 use crate::db::queries::messages;
+use crate::db::queries::runs;
 use crate::db::rows::{MailingRow, NewMailing};
 use crate::db::{DbConnection, DbPool, run};
 use crate::http::api_error::ApiError;
+use crate::sending::Clock;
 
 /// What a mailing answer needs beyond its row.
 struct Extras {
     client_ids: HashMap<i64, Vec<i64>>,
     counts: HashMap<i64, (u64, u64)>,
+    /// Mailings with at least one run: they are running (until their end), even before the
+    /// first attempt is recorded.
+    sent: Vec<i64>,
 }
 
 fn extras(conn: &mut DbConnection, rows: &[MailingRow]) -> Result<Extras, ApiError> {
@@ -32,18 +40,24 @@ fn extras(conn: &mut DbConnection, rows: &[MailingRow]) -> Result<Extras, ApiErr
     Ok(Extras {
         client_ids: mailings::client_ids(conn, &ids)?,
         counts: mailings::attempt_counts(conn, &ids)?,
+        sent: runs::any(conn, &ids)?,
     })
 }
 
-fn status(row: &MailingRow, counts: (u64, u64), now: NaiveDateTime) -> MailingStatus {
-    MailingStatus::at(now, row.ends_at, counts.0 + counts.1 > 0)
+fn status(row: &MailingRow, extras: &Extras, now: NaiveDateTime) -> MailingStatus {
+    let counts = extras.counts.get(&row.id).copied().unwrap_or_default();
+    let sent = counts.0 + counts.1 > 0 || extras.sent.contains(&row.id);
+    MailingStatus::at(now, row.ends_at, sent)
 }
 
 fn mailing_json(row: MailingRow, extras: &mut Extras, now: NaiveDateTime) -> Mailing {
+    let status = status(&row, extras, now);
     let client_ids = extras.client_ids.remove(&row.id).unwrap_or_default();
     let counts = extras.counts.get(&row.id).copied().unwrap_or_default();
     Mailing {
-        status: status(&row, counts, now),
+        status,
+        schedule: Schedule::from_str(&row.schedule).unwrap_or_default(),
+        next_run_at: row.next_run_at.map(|t| t.and_utc()),
         id: row.id,
         message_id: row.message_id,
         client_count: client_ids.len() as u64,
@@ -60,12 +74,12 @@ fn mailing_json(row: MailingRow, extras: &mut Extras, now: NaiveDateTime) -> Mai
 }
 
 /// One mailing as answered, read in one go.
-async fn answer(pool: &DbPool, id: i64) -> Result<Mailing, ApiError> {
+async fn answer(pool: &DbPool, id: i64, now: NaiveDateTime) -> Result<Mailing, ApiError> {
     run(pool, move |conn| {
         let row = mailings::find(conn, id)?
             .ok_or_else(|| ApiError::NotFound(format!("no mailing {id}")))?;
         let mut extras = extras(conn, std::slice::from_ref(&row))?;
-        Ok(mailing_json(row, &mut extras, Utc::now().naive_utc()))
+        Ok(mailing_json(row, &mut extras, now))
     })
     .await
 }
@@ -136,7 +150,9 @@ pub async fn list_mailings(
     current: CurrentUser,
     query: web::Query<MailingListQuery>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = clock.now();
     let list = ListRequest::<MailingSort>::parse(
         query.page,
         query.per_page,
@@ -151,7 +167,6 @@ pub async fn list_mailings(
     let (items, total) = run(&pool, move |conn| {
         let (rows, total) = mailings::list(conn, &filter, sort, offset, limit)?;
         let mut extras = extras(conn, &rows)?;
-        let now = Utc::now().naive_utc();
         let items: Vec<Mailing> = rows
             .into_iter()
             .map(|row| mailing_json(row, &mut extras, now))
@@ -178,19 +193,21 @@ pub async fn create_mailing(
     current: CurrentUser,
     body: web::Json<MailingRequest>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = clock.now();
     let fields = MailingFields::parse(
         body.message_id,
         &body.client_ids,
         body.starts_at,
         body.ends_at,
+        body.schedule,
     )
     .map_err(ApiError::Validation)?;
     let owner_id = current.id();
     let id = run(&pool, move |conn| {
         conn.transaction::<_, ApiError, _>(|conn| {
             check_ownership(conn, owner_id, &fields)?;
-            let now = Utc::now().naive_utc();
             let row = mailings::insert(
                 conn,
                 &NewMailing {
@@ -201,6 +218,8 @@ pub async fn create_mailing(
                     status: MailingStatus::Created.as_str(),
                     created_at: now,
                     updated_at: now,
+                    schedule: fields.schedule.as_str(),
+                    next_run_at: Some(fields.starts_at),
                 },
             )?;
             mailings::set_clients(conn, row.id, &fields.client_ids)?;
@@ -208,7 +227,7 @@ pub async fn create_mailing(
         })
     })
     .await?;
-    let mailing = answer(&pool, id).await?;
+    let mailing = answer(&pool, id, now).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/mailings/{id}")))
         .json(mailing))
@@ -246,15 +265,18 @@ pub async fn get_mailing(
     current: CurrentUser,
     path: web::Path<i64>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = clock.now();
     let row = load(&current, &pool, path.into_inner(), Intent::Read).await?;
-    Ok(HttpResponse::Ok().json(answer(&pool, row.id).await?))
+    Ok(HttpResponse::Ok().json(answer(&pool, row.id, now).await?))
 }
 
 /// Applies `wanted` to the mailing if its state allows.
 async fn change(
     pool: &DbPool,
     row: MailingRow,
+    now: NaiveDateTime,
     wanted: impl FnOnce(&MailingFields) -> Result<MailingFields, ApiError> + Send + 'static,
 ) -> Result<Mailing, ApiError> {
     let id = row.id;
@@ -262,24 +284,43 @@ async fn change(
     run(pool, move |conn| {
         conn.transaction::<_, ApiError, _>(|conn| {
             let mut extras = extras(conn, std::slice::from_ref(&row))?;
-            let counts = extras.counts.get(&id).copied().unwrap_or_default();
-            let now = Utc::now().naive_utc();
+            let status = status(&row, &extras, now);
             let current = MailingFields {
                 message_id: row.message_id,
                 client_ids: extras.client_ids.remove(&id).unwrap_or_default(),
                 starts_at: row.starts_at,
                 ends_at: row.ends_at,
+                schedule: Schedule::from_str(&row.schedule).unwrap_or_default(),
             };
             let wanted = wanted(&current)?;
-            check_edit(status(&row, counts, now), &current, &wanted)
-                .map_err(|e| ApiError::Conflict(e.to_string()))?;
+            check_edit(status, &current, &wanted).map_err(|e| ApiError::Conflict(e.to_string()))?;
             check_ownership(conn, owner_id, &wanted)?;
+            // The schedule goes on after the last slot already sent, in its new shape.
+            let timing_kept = wanted.schedule == current.schedule
+                && wanted.starts_at == current.starts_at
+                && wanted.ends_at == current.ends_at;
+            let next_run_at = if timing_kept {
+                row.next_run_at
+            } else {
+                match runs::last_slot(conn, id)? {
+                    Some(last) => {
+                        wanted
+                            .schedule
+                            .next_after(wanted.starts_at, wanted.ends_at, last)
+                    }
+                    None => Some(wanted.starts_at),
+                }
+            };
             mailings::update(
                 conn,
                 id,
-                wanted.message_id,
-                wanted.starts_at,
-                wanted.ends_at,
+                MailingUpdate {
+                    message_id: wanted.message_id,
+                    starts_at: wanted.starts_at,
+                    ends_at: wanted.ends_at,
+                    schedule: wanted.schedule.as_str(),
+                    next_run_at,
+                },
                 now,
             )?;
             if wanted.client_ids != current.client_ids {
@@ -289,7 +330,7 @@ async fn change(
         })
     })
     .await?;
-    answer(pool, id).await
+    answer(pool, id, now).await
 }
 
 /// Replace a mailing. A completed mailing only accepts a later end time.
@@ -312,15 +353,18 @@ pub async fn replace_mailing(
     path: web::Path<i64>,
     body: web::Json<MailingRequest>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = clock.now();
     let row = load(&current, &pool, path.into_inner(), Intent::Change).await?;
     let body = body.into_inner();
-    let mailing = change(&pool, row, move |_| {
+    let mailing = change(&pool, row, now, move |_| {
         MailingFields::parse(
             body.message_id,
             &body.client_ids,
             body.starts_at,
             body.ends_at,
+            body.schedule,
         )
         .map_err(ApiError::Validation)
     })
@@ -348,15 +392,18 @@ pub async fn update_mailing(
     path: web::Path<i64>,
     body: web::Json<MailingPatch>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = clock.now();
     let row = load(&current, &pool, path.into_inner(), Intent::Change).await?;
     let patch = body.into_inner();
-    let mailing = change(&pool, row, move |current| {
+    let mailing = change(&pool, row, now, move |current| {
         MailingFields::parse(
             patch.message_id.unwrap_or(current.message_id),
             patch.client_ids.as_deref().unwrap_or(&current.client_ids),
             patch.starts_at.unwrap_or(current.starts_at.and_utc()),
             patch.ends_at.unwrap_or(current.ends_at.and_utc()),
+            patch.schedule.unwrap_or(current.schedule),
         )
         .map_err(ApiError::Validation)
     })
@@ -394,18 +441,20 @@ async fn set_disabled(
     current: CurrentUser,
     id: i64,
     pool: &DbPool,
+    now: NaiveDateTime,
     disabled: bool,
 ) -> Result<HttpResponse, ApiError> {
     current.actor().may_disable_mailings()?;
     let row = load(&current, pool, id, Intent::Read).await?;
     let manager = current.id();
     run(pool, move |conn| {
-        Ok::<_, ApiError>(mailings::set_disabled(
-            conn,
-            row.id,
-            disabled,
-            Utc::now().naive_utc(),
-        )?)
+        mailings::set_disabled(conn, row.id, disabled, now)?;
+        if disabled {
+            // Its mail stops now: what is queued is cancelled, not left to a worker's check.
+            let touched = deliveries::cancel(conn, Scope::Mailing(row.id), now)?;
+            runs::finish_done(conn, &touched, now)?;
+        }
+        Ok::<_, ApiError>(())
     })
     .await?;
     tracing::info!(
@@ -414,7 +463,7 @@ async fn set_disabled(
         disabled,
         "mailing disabled flag changed"
     );
-    Ok(HttpResponse::Ok().json(answer(pool, id).await?))
+    Ok(HttpResponse::Ok().json(answer(pool, id, now).await?))
 }
 
 /// Managers: stop a mailing from sending (anyone's).
@@ -433,8 +482,10 @@ pub async fn disable_mailing(
     current: CurrentUser,
     path: web::Path<i64>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
-    set_disabled(current, path.into_inner(), &pool, true).await
+    let now = clock.now();
+    set_disabled(current, path.into_inner(), &pool, now, true).await
 }
 
 /// Managers: let a disabled mailing send again.
@@ -453,6 +504,8 @@ pub async fn enable_mailing(
     current: CurrentUser,
     path: web::Path<i64>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
-    set_disabled(current, path.into_inner(), &pool, false).await
+    let now = clock.now();
+    set_disabled(current, path.into_inner(), &pool, now, false).await
 }

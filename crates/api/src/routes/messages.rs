@@ -1,4 +1,5 @@
-//! `/api/v1/messages`: what mailings send. Subject and body may use `{{full_name}}` and `{{email}}`.
+//! `/api/v1/messages`: what mailings send. Subject and body may use `{{full_name}}`, `{{email}}` and
+//! `{{unsubscribe_url}}`.
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};

@@ -13,6 +13,8 @@ use utoipa::IntoParams;
 use super::listing::ListRequest;
 use super::me::user_json;
 use crate::auth::CurrentUser;
+use crate::db::queries::deliveries::{self, Scope};
+use crate::db::queries::runs;
 use crate::db::queries::users;
 use crate::db::{DbPool, run};
 use crate::http::api_error::ApiError;
@@ -108,6 +110,9 @@ async fn set_blocked(
         let now = Utc::now().naive_utc();
         if blocked {
             users::set_state(conn, id, "blocked", now)?;
+            // Their mail stops now: what is queued is cancelled, not left to a worker's check.
+            let touched = deliveries::cancel(conn, Scope::Owner(id), now)?;
+            runs::finish_done(conn, &touched, now)?;
         } else {
             users::unblock(conn, id, now)?;
         }

@@ -72,6 +72,8 @@ fn insert_mailing(
             status: "created",
             created_at: now(),
             updated_at: now(),
+            schedule: "once",
+            next_run_at: None,
         })
         .returning(mailings::id)
         .get_result(conn)
@@ -85,6 +87,7 @@ fn insert_attempt(conn: &mut DbConnection, mailing_id: i64, client_id: i64, emai
             client_email: email,
             attempted_at: now(),
             status: "success",
+            run_id: None,
             server_response: "250 2.0.0 Ok: queued as 4F2A",
         })
         .returning(attempts::id)

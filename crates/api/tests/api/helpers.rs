@@ -2,9 +2,12 @@ use std::path::{Path, PathBuf};
 
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
-use mailroom_api::cli::{Config, Environment, LogFormat};
+use std::sync::Arc;
+
+use mailroom_api::cli::{Config, Environment, LogFormat, SendingConfig};
 use mailroom_api::config::Settings;
 use mailroom_api::db::{self, Backend, DatabaseUrl, DbPool};
+use mailroom_api::sending::{self, Clock, ManualClock, SystemClock, Worker};
 use mailroom_api::startup::Application;
 use tempfile::TempDir;
 
@@ -94,6 +97,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub pool: DbPool,
     pub smtp: Option<SmtpServer>,
+    pub settings: Settings,
+    /// The clock the app's sending engine reads; only a sending app's moves by hand.
+    pub clock: Arc<ManualClock>,
     _data_dir: TempDir,
     // Last: dropped after the pool's users are done with it.
     _db: TestDatabase,
@@ -114,6 +120,18 @@ pub fn test_config(data_dir: &Path, db: &TestDatabase, spa_dir: PathBuf) -> Conf
         spa_dir: Some(spa_dir),
         environment: Environment::Development,
         log_format: LogFormat::Pretty,
+        sending: SendingConfig {
+            smtp_pool_size: 4,
+            send_rate: 0,
+            send_per_domain: 20,
+            send_concurrency: 50,
+            send_batch: 100,
+            send_max_attempts: 3,
+            send_retry_base_secs: 60,
+            send_retry_max_secs: 3600,
+            send_lease_secs: 60,
+            no_worker: false,
+        },
     }
 }
 
@@ -144,6 +162,32 @@ pub async fn spawn_app_with_smtp() -> TestApp {
 
 /// Starts the application on a free port, letting the test adjust its settings first.
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
+    start(customize, false).await
+}
+
+/// An app for the sending tests: mail to a real SMTP server on loopback, no worker of its own
+/// (the test runs workers when it wants, with `drain`), and a clock the test moves.
+pub async fn spawn_sending_app() -> TestApp {
+    spawn_sending_app_with(|_| {}).await
+}
+
+pub async fn spawn_sending_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
+    let smtp = SmtpServer::start();
+    let url = smtp.url();
+    let mut app = start(
+        |c| {
+            c.smtp_url = Some(url);
+            c.sending.no_worker = true;
+            customize(c);
+        },
+        true,
+    )
+    .await;
+    app.smtp = Some(smtp);
+    app
+}
+
+async fn start(customize: impl FnOnce(&mut Config), manual_clock: bool) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         mailroom_api::telemetry::init(LogFormat::Pretty);
     }
@@ -154,7 +198,15 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = test_config(data_dir.path(), &db, spa_dir);
     customize(&mut config);
     let settings = Settings::from_config(&config).expect("valid test settings");
-    let app = Application::build(settings).await.expect("the app starts");
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now().naive_utc()));
+    let app_clock: Arc<dyn Clock> = if manual_clock {
+        clock.clone()
+    } else {
+        Arc::new(SystemClock)
+    };
+    let app = Application::build_with_clock(settings.clone(), app_clock)
+        .await
+        .expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let pool = app.pool().clone();
     tokio::spawn(app.run_until_stopped());
@@ -167,12 +219,34 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
         client,
         pool,
         smtp: None,
+        settings,
+        clock,
         _data_dir: data_dir,
         _db: db,
     }
 }
 
 impl TestApp {
+    /// A worker like the app's own, on the app's database and clock.
+    pub fn worker(&self) -> Worker {
+        sending::build_worker(&self.settings, self.pool.clone(), self.clock.clone())
+            .expect("a worker for the test app")
+    }
+
+    /// Sends everything due at the clock's time, and returns when nothing is left to send now.
+    pub async fn drain(&self) {
+        self.worker()
+            .drain(None, tokio_util::sync::CancellationToken::new())
+            .await;
+    }
+
+    /// One scheduler tick at the clock's time.
+    pub async fn tick(&self) -> sending::scheduler::Tick {
+        sending::scheduler::tick(&self.pool, self.clock.now())
+            .await
+            .expect("the scheduler ticks")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

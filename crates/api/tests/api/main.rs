@@ -14,6 +14,7 @@ mod helpers;
 mod mailings;
 mod messages;
 mod recovery;
+mod sending;
 mod smtp;
 mod spa;
 mod tokens;

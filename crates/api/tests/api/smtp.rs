@@ -24,6 +24,8 @@ pub struct ReceivedMail {
     pub html: String,
     pub message_id: Option<String>,
     pub from: String,
+    pub list_unsubscribe: Option<String>,
+    pub list_unsubscribe_post: Option<String>,
 }
 
 impl ReceivedMail {
@@ -54,9 +56,12 @@ impl SmtpServer {
         // aiosmtpd creates the Maildir only when the folder does not exist yet.
         let maildir = dir.path().join("maildir");
         let port = free_port();
+        // The handler's rules live beside this file (smtp_rules.py).
+        let rules = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api");
         let mut child = Command::new(&python)
+            .env("PYTHONPATH", rules)
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .args(["-c", "smtp_rules.Rules"])
             .arg(&maildir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -152,6 +157,8 @@ fn parse(raw: &[u8]) -> Option<ReceivedMail> {
         subject: header("Subject"),
         from: header("From"),
         message_id: mail.headers.get_first_value("Message-ID"),
+        list_unsubscribe: mail.headers.get_first_value("List-Unsubscribe"),
+        list_unsubscribe_post: mail.headers.get_first_value("List-Unsubscribe-Post"),
         text,
         html,
     })

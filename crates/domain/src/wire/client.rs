@@ -13,6 +13,8 @@ pub struct Client {
     pub owner_id: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Set when the client followed an unsubscribe link: no mailing sends to them any more.
+    pub unsubscribed_at: Option<DateTime<Utc>>,
 }
 
 /// A whole client, to create one or replace one (`PUT`).

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{AttemptStatus, MailingStatus};
+use crate::{AttemptStatus, MailingStatus, Schedule};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -15,6 +15,10 @@ pub struct Mailing {
     pub starts_at: DateTime<Utc>,
     /// After this nothing more is sent and the mailing is completed.
     pub ends_at: DateTime<Utc>,
+    /// Sends once at `starts_at`, or again every day, week or month until `ends_at`.
+    pub schedule: Schedule,
+    /// When it will send by itself next, if ever.
+    pub next_run_at: Option<DateTime<Utc>>,
     /// As it is at the moment of reading.
     pub status: MailingStatus,
     /// Set by a manager: a disabled mailing does not send.
@@ -32,13 +36,16 @@ pub struct Mailing {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "message_id": 1, "client_ids": [1, 2, 3],
-    "starts_at": "2026-12-01T09:00:00Z", "ends_at": "2026-12-08T09:00:00Z"
+    "starts_at": "2026-12-01T09:00:00Z", "ends_at": "2026-12-08T09:00:00Z", "schedule": "daily"
 })))]
 pub struct MailingRequest {
     pub message_id: i64,
     pub client_ids: Vec<i64>,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
+    /// once (the default), daily, weekly or monthly.
+    #[serde(default)]
+    pub schedule: Schedule,
 }
 
 /// Some fields of a mailing; those left out keep their value.
@@ -53,6 +60,8 @@ pub struct MailingPatch {
     pub starts_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub ends_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub schedule: Option<Schedule>,
 }
 
 /// One try to deliver a mailing's message to one client, with the mail server's answer.
@@ -66,4 +75,6 @@ pub struct Attempt {
     pub status: AttemptStatus,
     /// The SMTP reply (code and text) or the connection error.
     pub server_response: String,
+    /// The run this attempt belongs to (none for attempts recorded before runs existed).
+    pub run_id: Option<i64>,
 }

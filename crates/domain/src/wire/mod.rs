@@ -7,6 +7,7 @@ mod mailing;
 mod message;
 mod page;
 mod problem;
+mod run;
 
 pub use account::{
     Accepted, ApiToken, ChangePasswordRequest, CreatedApiToken, EmailRequest, LoginRequest,
@@ -19,3 +20,4 @@ pub use mailing::{Attempt, Mailing, MailingPatch, MailingRequest};
 pub use message::{Message, MessagePatch, MessageRequest};
 pub use page::{DEFAULT_PER_PAGE, MAX_PER_PAGE, Page, PageError, PageRequest};
 pub use problem::{FieldError, PROBLEM_CONTENT_TYPE, Problem, ProblemKind, types as problem_types};
+pub use run::{Run, Unsubscribed};

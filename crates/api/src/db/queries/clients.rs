@@ -209,3 +209,45 @@ pub fn refresh_statistics(conn: &mut DbConnection) -> QueryResult<()> {
         DbConnection::Sqlite(sqlite) => sqlite.batch_execute("PRAGMA optimize"),
     }
 }
+
+/// Marks the client unsubscribed (once: the first time is kept) and cancels its deliveries not yet
+/// in a worker's hands; the client's address, or `None` when there is no such client.
+pub fn unsubscribe(
+    conn: &mut DbConnection,
+    id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Option<String>> {
+    use crate::db::schema::deliveries;
+    let Some(email) = clients::table
+        .find(id)
+        .select(clients::email)
+        .first::<String>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    diesel::update(
+        clients::table
+            .find(id)
+            .filter(clients::unsubscribed_at.is_null()),
+    )
+    .set(clients::unsubscribed_at.eq(now))
+    .execute(conn)?;
+    diesel::update(
+        deliveries::table
+            .filter(deliveries::client_id.eq(id))
+            .filter(deliveries::state.eq("pending"))
+            .filter(
+                deliveries::lease
+                    .is_null()
+                    .or(deliveries::next_attempt_at.le(now)),
+            ),
+    )
+    .set((
+        deliveries::state.eq("cancelled"),
+        deliveries::lease.eq(None::<i64>),
+        deliveries::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(Some(email))
+}

@@ -86,22 +86,63 @@ pub fn insert(conn: &mut DbConnection, mailing: &NewMailing<'_>) -> QueryResult<
         .get_result(conn)
 }
 
+/// A mailing's editable fields as stored.
+#[derive(Debug, Clone, Copy)]
+pub struct MailingUpdate<'a> {
+    pub message_id: i64,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub schedule: &'a str,
+    pub next_run_at: Option<NaiveDateTime>,
+}
+
 pub fn update(
     conn: &mut DbConnection,
     id: i64,
-    message_id: i64,
-    starts_at: NaiveDateTime,
-    ends_at: NaiveDateTime,
+    fields: MailingUpdate<'_>,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(mailings::table.find(id))
         .set((
-            mailings::message_id.eq(message_id),
-            mailings::starts_at.eq(starts_at),
-            mailings::ends_at.eq(ends_at),
+            mailings::message_id.eq(fields.message_id),
+            mailings::starts_at.eq(fields.starts_at),
+            mailings::ends_at.eq(fields.ends_at),
+            mailings::schedule.eq(fields.schedule),
+            mailings::next_run_at.eq(fields.next_run_at),
             mailings::updated_at.eq(now),
         ))
         .execute(conn)
+}
+
+/// Mailings whose next scheduled send is due at `now`, oldest first.
+pub fn due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<MailingRow>> {
+    mailings::table
+        .filter(mailings::next_run_at.le(now))
+        .order((mailings::next_run_at.asc(), mailings::id.asc()))
+        .limit(limit)
+        .select(MailingRow::as_select())
+        .load(conn)
+}
+
+/// Moves the schedule on from `slot` to `next`, if no other process did first: the caller that
+/// gets 1 back owns the slot.
+pub fn advance_schedule(
+    conn: &mut DbConnection,
+    id: i64,
+    slot: NaiveDateTime,
+    next: Option<NaiveDateTime>,
+) -> QueryResult<usize> {
+    diesel::update(
+        mailings::table
+            .find(id)
+            .filter(mailings::next_run_at.eq(slot)),
+    )
+    .set(mailings::next_run_at.eq(next))
+    .execute(conn)
 }
 
 pub fn set_disabled(

@@ -2,8 +2,10 @@
 
 pub mod attempts;
 pub mod clients;
+pub mod deliveries;
 pub mod mailings;
 pub mod messages;
+pub mod runs;
 pub mod tokens;
 pub mod users;
 

@@ -1,0 +1,226 @@
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Timestamp};
+
+use crate::db::DbConnection;
+use crate::db::rows::{NewRun, RunRow};
+use crate::db::schema::{clients, deliveries, mailing_clients, mailings, messages, runs, users};
+
+/// Deliveries of one run by state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunCounts {
+    pub pending: u64,
+    pub sent: u64,
+    pub failed: u64,
+    pub cancelled: u64,
+}
+
+/// Creates a run of `mailing_id` and queues one delivery per client that has not unsubscribed,
+/// in one statement, however many clients there are.
+pub fn create(conn: &mut DbConnection, run: &NewRun<'_>) -> QueryResult<RunRow> {
+    let run_id: i64 = diesel::insert_into(runs::table)
+        .values(run)
+        .returning(runs::id)
+        .get_result(conn)?;
+    let now = run.created_at;
+    let queued = mailing_clients::table
+        .inner_join(clients::table)
+        .filter(mailing_clients::mailing_id.eq(run.mailing_id))
+        .filter(clients::unsubscribed_at.is_null())
+        .select((
+            run_id.into_sql::<BigInt>(),
+            clients::id.nullable(),
+            clients::email,
+            clients::full_name,
+            now.into_sql::<Timestamp>(),
+            now.into_sql::<Timestamp>(),
+        ));
+    let total = diesel::insert_into(deliveries::table)
+        .values(queued)
+        .into_columns((
+            deliveries::run_id,
+            deliveries::client_id,
+            deliveries::email,
+            deliveries::full_name,
+            deliveries::next_attempt_at,
+            deliveries::updated_at,
+        ))
+        .execute(conn)? as i64;
+    let clients: i64 = mailing_clients::table
+        .filter(mailing_clients::mailing_id.eq(run.mailing_id))
+        .select(count_star())
+        .get_result(conn)?;
+    // A run with nothing to send is over as soon as it starts.
+    let finished = (total == 0).then_some(now);
+    diesel::update(runs::table.find(run_id))
+        .set((
+            runs::total.eq(total),
+            runs::skipped.eq(clients - total),
+            runs::started_at.eq(finished),
+            runs::finished_at.eq(finished),
+        ))
+        .execute(conn)?;
+    find(conn, run_id).map(|r| r.expect("the run was just created"))
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<RunRow>> {
+    runs::table
+        .find(id)
+        .select(RunRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The mailing's runs, newest first.
+pub fn list(
+    conn: &mut DbConnection,
+    mailing_id: i64,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<RunRow>, i64)> {
+    let total = runs::table
+        .filter(runs::mailing_id.eq(mailing_id))
+        .count()
+        .get_result(conn)?;
+    let rows = runs::table
+        .filter(runs::mailing_id.eq(mailing_id))
+        .order((runs::created_at.desc(), runs::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(RunRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// A run of the mailing that is still sending, if any.
+pub fn unfinished(conn: &mut DbConnection, mailing_id: i64) -> QueryResult<Option<i64>> {
+    runs::table
+        .filter(runs::mailing_id.eq(mailing_id))
+        .filter(runs::finished_at.is_null())
+        .select(runs::id)
+        .first(conn)
+        .optional()
+}
+
+/// Whether the mailing was ever sent (a run exists).
+pub fn any(conn: &mut DbConnection, mailing_ids: &[i64]) -> QueryResult<Vec<i64>> {
+    runs::table
+        .filter(runs::mailing_id.eq_any(mailing_ids))
+        .select(runs::mailing_id)
+        .distinct()
+        .load(conn)
+}
+
+/// The latest schedule slot a run was made for.
+pub fn last_slot(conn: &mut DbConnection, mailing_id: i64) -> QueryResult<Option<NaiveDateTime>> {
+    runs::table
+        .filter(runs::mailing_id.eq(mailing_id))
+        .select(diesel::dsl::max(runs::scheduled_for))
+        .first(conn)
+}
+
+pub fn counts(conn: &mut DbConnection, run_ids: &[i64]) -> QueryResult<HashMap<i64, RunCounts>> {
+    let rows: Vec<(i64, String, i64)> = deliveries::table
+        .filter(deliveries::run_id.eq_any(run_ids))
+        .group_by((deliveries::run_id, deliveries::state))
+        .select((deliveries::run_id, deliveries::state, count_star()))
+        .load(conn)?;
+    let mut map: HashMap<i64, RunCounts> = HashMap::new();
+    for (run_id, state, count) in rows {
+        let entry = map.entry(run_id).or_default();
+        let count = u64::try_from(count).unwrap_or_default();
+        match state.as_str() {
+            "pending" => entry.pending += count,
+            "sent" => entry.sent += count,
+            "failed" => entry.failed += count,
+            _ => entry.cancelled += count,
+        }
+    }
+    Ok(map)
+}
+
+/// Marks runs as started at their first claim.
+pub fn mark_started(
+    conn: &mut DbConnection,
+    run_ids: &[i64],
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        runs::table
+            .filter(runs::id.eq_any(run_ids))
+            .filter(runs::started_at.is_null()),
+    )
+    .set(runs::started_at.eq(now))
+    .execute(conn)
+}
+
+/// Marks runs as finished once none of their deliveries is pending.
+pub fn finish_done(
+    conn: &mut DbConnection,
+    run_ids: &[i64],
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    if run_ids.is_empty() {
+        return Ok(0);
+    }
+    let busy: Vec<i64> = deliveries::table
+        .filter(deliveries::run_id.eq_any(run_ids))
+        .filter(deliveries::state.eq("pending"))
+        .select(deliveries::run_id)
+        .distinct()
+        .load(conn)?;
+    let done: Vec<i64> = run_ids
+        .iter()
+        .copied()
+        .filter(|id| !busy.contains(id))
+        .collect();
+    if done.is_empty() {
+        return Ok(0);
+    }
+    diesel::update(
+        runs::table
+            .filter(runs::id.eq_any(&done))
+            .filter(runs::finished_at.is_null()),
+    )
+    .set(runs::finished_at.eq(now))
+    .execute(conn)
+}
+
+/// What a worker needs to compose a run's mail: the message, the owner (for Reply-To).
+#[derive(Debug, Clone, Queryable)]
+pub struct RunContent {
+    pub run_id: i64,
+    pub mailing_id: i64,
+    pub owner_id: i64,
+    pub subject: String,
+    pub body: String,
+    pub owner_email: String,
+    pub owner_name: String,
+    pub owner_state: String,
+    pub disabled: bool,
+    pub ends_at: NaiveDateTime,
+}
+
+pub fn contents(conn: &mut DbConnection, run_ids: &[i64]) -> QueryResult<Vec<RunContent>> {
+    runs::table
+        .inner_join(mailings::table)
+        .inner_join(messages::table.on(messages::id.eq(mailings::message_id)))
+        .inner_join(users::table.on(users::id.eq(mailings::owner_id)))
+        .filter(runs::id.eq_any(run_ids))
+        .select((
+            runs::id,
+            mailings::id,
+            mailings::owner_id,
+            messages::subject,
+            messages::body,
+            users::email,
+            users::full_name,
+            users::state,
+            mailings::disabled,
+            mailings::ends_at,
+        ))
+        .load(conn)
+}

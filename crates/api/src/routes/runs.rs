@@ -1,0 +1,211 @@
+//! `/api/v1/mailings/{id}/send` and `/runs`: sending a mailing now, and how its runs went.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
+use mailroom_domain::delivery::RunTrigger;
+use mailroom_domain::wire::{FieldError, Page, PageError, PageRequest, Problem, Run};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::owned::{self, Intent};
+use crate::auth::CurrentUser;
+use crate::db::queries::mailings;
+use crate::db::queries::runs::{self, RunCounts};
+use crate::db::rows::{MailingRow, RunRow};
+use crate::db::{DbPool, run};
+use crate::http::api_error::ApiError;
+use crate::sending::Clock;
+use crate::sending::start::{self, StartError};
+
+/// The in-process worker, woken when a run is queued so that it starts at once.
+#[derive(Clone, Default)]
+pub struct SendQueue(pub Option<crate::sending::Worker>);
+
+fn run_json(row: RunRow, counts: RunCounts) -> Result<Run, ApiError> {
+    Ok(Run {
+        id: row.id,
+        mailing_id: row.mailing_id,
+        trigger: RunTrigger::from_str(&row.trigger)
+            .map_err(|e| ApiError::Internal(e.to_string()))?,
+        total: u64::try_from(row.total).unwrap_or_default(),
+        sent: counts.sent,
+        failed: counts.failed,
+        cancelled: counts.cancelled,
+        pending: counts.pending,
+        skipped: u64::try_from(row.skipped).unwrap_or_default(),
+        created_at: row.created_at.and_utc(),
+        started_at: row.started_at.map(|t| t.and_utc()),
+        finished_at: row.finished_at.map(|t| t.and_utc()),
+    })
+}
+
+fn answers(rows: Vec<RunRow>, mut counts: HashMap<i64, RunCounts>) -> Result<Vec<Run>, ApiError> {
+    rows.into_iter()
+        .map(|row| {
+            let c = counts.remove(&row.id).unwrap_or_default();
+            run_json(row, c)
+        })
+        .collect()
+}
+
+async fn load(
+    current: &CurrentUser,
+    pool: &DbPool,
+    id: i64,
+    intent: Intent,
+) -> Result<MailingRow, ApiError> {
+    owned::load(
+        pool,
+        current,
+        format!("mailing {id}"),
+        intent,
+        move |conn| mailings::find(conn, id),
+    )
+    .await
+}
+
+impl From<StartError> for ApiError {
+    fn from(error: StartError) -> Self {
+        match error {
+            StartError::NoMailing(id) => ApiError::NotFound(format!("no mailing {id}")),
+            StartError::Refused(refusal) => ApiError::Conflict(refusal.to_string()),
+            StartError::Busy(_) => ApiError::Conflict(error.to_string()),
+            StartError::Db(e) => e.into(),
+        }
+    }
+}
+
+/// Send a mailing now: queue one delivery per client (unsubscribed clients are left out).
+#[utoipa::path(
+    tag = "sending",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The mailing's id")),
+    responses(
+        (status = ACCEPTED, description = "Queued; follow the run at its Location", body = Run, headers(("Location" = String, description = "The run's address"))),
+        (status = CONFLICT, description = "The mailing ended, is disabled, its owner is blocked, or a run of it is still sending", body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "No such mailing of yours", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "A manager sending someone else's mailing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/mailings/{id}/send")]
+pub async fn send_mailing(
+    current: CurrentUser,
+    path: web::Path<i64>,
+    pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
+    queue: web::Data<SendQueue>,
+) -> Result<HttpResponse, ApiError> {
+    let mailing = load(&current, &pool, path.into_inner(), Intent::Change).await?;
+    let now = clock.now();
+    let (row, counts) = run(&pool, move |conn| {
+        let row = start::start_now(conn, mailing.id, now)?;
+        let counts = runs::counts(conn, &[row.id])?;
+        Ok::<_, ApiError>((row, counts))
+    })
+    .await?;
+    if let Some(worker) = &queue.0 {
+        worker.wake();
+    }
+    tracing::info!(
+        mailing = row.mailing_id,
+        run = row.id,
+        deliveries = row.total,
+        "run queued"
+    );
+    let location = format!("/api/v1/mailings/{}/runs/{}", row.mailing_id, row.id);
+    let run = answers(vec![row], counts)?.remove(0);
+    Ok(HttpResponse::Accepted()
+        .insert_header((header::LOCATION, location))
+        .json(run))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RunListQuery {
+    /// 1-based page number (default 1).
+    pub page: Option<u32>,
+    /// Items per page, 1 to 200 (default 20).
+    pub per_page: Option<u32>,
+}
+
+/// A mailing's runs, newest first, each with its figures.
+#[utoipa::path(
+    tag = "sending",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The mailing's id"), RunListQuery),
+    responses(
+        (status = OK, body = Page<Run>),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid page or per_page", body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "No such mailing of yours", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/mailings/{id}/runs")]
+pub async fn list_runs(
+    current: CurrentUser,
+    path: web::Path<i64>,
+    query: web::Query<RunListQuery>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let page = PageRequest::parse(query.page, query.per_page).map_err(|e| {
+        let field = match e {
+            PageError::Page => "page",
+            PageError::PerPage => "per_page",
+        };
+        ApiError::Validation(vec![FieldError {
+            field: field.into(),
+            message: e.to_string(),
+        }])
+    })?;
+    let mailing = load(&current, &pool, path.into_inner(), Intent::Read).await?;
+    let offset = i64::try_from(page.offset()).unwrap_or(i64::MAX);
+    let limit = i64::from(page.per_page);
+    let (rows, counts, total) = run(&pool, move |conn| {
+        let (rows, total) = runs::list(conn, mailing.id, offset, limit)?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let counts = runs::counts(conn, &ids)?;
+        Ok::<_, ApiError>((rows, counts, total))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Page {
+        items: answers(rows, counts)?,
+        total: u64::try_from(total).unwrap_or_default(),
+        page: page.page,
+        per_page: page.per_page,
+    }))
+}
+
+/// One run of a mailing: total, sent, failed, cancelled and pending deliveries, started and
+/// finished times.
+#[utoipa::path(
+    tag = "sending",
+    security(("bearer" = [])),
+    params(
+        ("id" = i64, Path, description = "The mailing's id"),
+        ("run_id" = i64, Path, description = "The run's id"),
+    ),
+    responses(
+        (status = OK, body = Run),
+        (status = NOT_FOUND, description = "No such mailing of yours, or no such run of it", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/mailings/{id}/runs/{run_id}")]
+pub async fn get_run(
+    current: CurrentUser,
+    path: web::Path<(i64, i64)>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, run_id) = path.into_inner();
+    let mailing = load(&current, &pool, id, Intent::Read).await?;
+    let (row, counts) = run(&pool, move |conn| {
+        let row = runs::find(conn, run_id)?
+            .filter(|r| r.mailing_id == mailing.id)
+            .ok_or_else(|| ApiError::NotFound(format!("no run {run_id} of mailing {id}")))?;
+        let counts = runs::counts(conn, &[row.id])?;
+        Ok::<_, ApiError>((row, counts))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(answers(vec![row], counts)?.remove(0)))
+}

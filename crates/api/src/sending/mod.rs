@@ -1,0 +1,125 @@
+//! The sending engine: runs queue deliveries, workers claim and send them, the scheduler starts
+//! runs on time. Shared by `mailroom serve` (a worker in-process), `mailroom worker` and
+//! `mailroom send`.
+
+pub mod clock;
+pub mod compose;
+pub mod courier;
+pub mod scheduler;
+pub mod start;
+pub mod throttle;
+pub mod unsubscribe;
+pub mod worker;
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use worker::{Worker, WorkerSettings, WorkerStats};
+
+use crate::config::Settings;
+use crate::db::DbPool;
+use crate::mail::MailConfigError;
+
+#[derive(Debug, Clone)]
+pub struct SendingSettings {
+    /// SMTP connections kept open at most (`SMTP_POOL_SIZE`).
+    pub connections: u32,
+    /// Messages per second at most, across all domains (`SEND_RATE`; none: as fast as possible).
+    pub rate: Option<NonZeroU32>,
+    /// Messages in flight at once to one recipient domain (`SEND_PER_DOMAIN`).
+    pub per_domain: usize,
+    pub worker: WorkerSettings,
+    /// How often the scheduler looks for due mailings.
+    pub tick: Duration,
+    /// Whether `serve` runs a worker and the scheduler in-process.
+    pub in_process: bool,
+}
+
+impl Default for SendingSettings {
+    fn default() -> Self {
+        Self {
+            connections: 8,
+            rate: None,
+            per_domain: 20,
+            worker: WorkerSettings::default(),
+            tick: Duration::from_secs(1),
+            in_process: true,
+        }
+    }
+}
+
+/// A worker for these settings, with the system clock unless a test brings its own.
+pub fn build_worker(
+    settings: &Settings,
+    pool: DbPool,
+    clock: Arc<dyn Clock>,
+) -> Result<Worker, MailConfigError> {
+    let sending = &settings.sending;
+    let courier = courier::Courier::new(&settings.mail, sending.connections)?;
+    let composer = compose::Composer::new(
+        settings.mail.from.clone(),
+        settings.public_base_url.clone(),
+        unsubscribe::UnsubscribeKeys::new(&settings.jwt_secret),
+    );
+    let throttle = Arc::new(throttle::Throttle::new(sending.rate, sending.per_domain));
+    Ok(Worker::new(
+        pool,
+        courier,
+        composer,
+        throttle,
+        clock,
+        sending.worker.clone(),
+    ))
+}
+
+/// A worker and the scheduler running in the background until `shutdown`.
+pub struct Background {
+    stop: CancellationToken,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Background {
+    pub fn spawn(worker: Worker, pool: DbPool, clock: Arc<dyn Clock>, tick: Duration) -> Self {
+        let stop = CancellationToken::new();
+        let scheduler = {
+            let stop = stop.clone();
+            let worker = worker.clone();
+            tokio::spawn(async move {
+                let mut every = tokio::time::interval(tick);
+                every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tokio::select! {
+                        _ = every.tick() => {}
+                        () = stop.cancelled() => break,
+                    }
+                    match scheduler::tick(&pool, clock.now()).await {
+                        Ok(tick) if !tick.started.is_empty() => worker.wake(),
+                        Ok(_) => {}
+                        Err(error) => tracing::error!(%error, "scheduler tick failed"),
+                    }
+                }
+            })
+        };
+        let sender = {
+            let stop = stop.clone();
+            tokio::spawn(async move { worker.run(stop).await })
+        };
+        Self {
+            stop,
+            tasks: vec![scheduler, sender],
+        }
+    }
+
+    /// Stops claiming, finishes what is in flight, records it, and returns.
+    pub async fn shutdown(self) {
+        self.stop.cancel();
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}

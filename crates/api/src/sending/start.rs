@@ -1,0 +1,106 @@
+//! Starting a run, the same for the API, the command line and the scheduler.
+
+use std::str::FromStr;
+
+use chrono::NaiveDateTime;
+use diesel::Connection;
+use mailroom_domain::delivery::{RunTrigger, SendRefusal, may_send};
+use mailroom_domain::{Schedule, UserState};
+
+use crate::db::queries::{mailings, runs, users};
+use crate::db::rows::{MailingRow, NewRun, RunRow};
+use crate::db::{DbConnection, DbError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("no mailing {0}")]
+    NoMailing(i64),
+    #[error(transparent)]
+    Refused(#[from] SendRefusal),
+    #[error("run {0} of this mailing is still sending; wait for it to finish")]
+    Busy(i64),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for StartError {
+    fn from(e: diesel::result::Error) -> Self {
+        StartError::Db(e.into())
+    }
+}
+
+/// Why `mailing` may not send at `now`, if it may not.
+pub fn check(
+    conn: &mut DbConnection,
+    mailing: &MailingRow,
+    now: NaiveDateTime,
+) -> Result<(), StartError> {
+    let owner_blocked = users::find(conn, mailing.owner_id)?
+        .is_some_and(|u| u.state == UserState::Blocked.as_str());
+    may_send(now, mailing.ends_at, mailing.disabled, owner_blocked)?;
+    Ok(())
+}
+
+/// Queues a run of the mailing now (on demand): refused when it may not send or a run of it is
+/// still going.
+pub fn start_now(
+    conn: &mut DbConnection,
+    mailing_id: i64,
+    now: NaiveDateTime,
+) -> Result<RunRow, StartError> {
+    conn.transaction(|conn| {
+        let mailing = mailings::find(conn, mailing_id)?.ok_or(StartError::NoMailing(mailing_id))?;
+        check(conn, &mailing, now)?;
+        if let Some(busy) = runs::unfinished(conn, mailing_id)? {
+            return Err(StartError::Busy(busy));
+        }
+        Ok(runs::create(
+            conn,
+            &NewRun {
+                mailing_id,
+                trigger: RunTrigger::Manual.as_str(),
+                scheduled_for: None,
+                created_at: now,
+            },
+        )?)
+    })
+}
+
+/// Takes the mailing's due schedule slot and queues its run. The slot is taken even when the
+/// mailing may not send then (it is skipped, not postponed); slots missed while no scheduler ran
+/// collapse into one run. `Ok(None)`: another process took the slot, or nothing was queued.
+pub fn start_scheduled(
+    conn: &mut DbConnection,
+    mailing: &MailingRow,
+    now: NaiveDateTime,
+) -> Result<Option<RunRow>, StartError> {
+    let Some(slot) = mailing.next_run_at else {
+        return Ok(None);
+    };
+    conn.transaction(|conn| {
+        let schedule = Schedule::from_str(&mailing.schedule).unwrap_or_default();
+        let next = schedule.next_after(mailing.starts_at, mailing.ends_at, slot.max(now));
+        if mailings::advance_schedule(conn, mailing.id, slot, next)? == 0 {
+            return Ok(None);
+        }
+        if let Err(refusal) = check(conn, mailing, now) {
+            tracing::info!(mailing = mailing.id, %slot, reason = %refusal, "scheduled send skipped");
+            return Ok(None);
+        }
+        if let Some(busy) = runs::unfinished(conn, mailing.id)? {
+            tracing::warn!(mailing = mailing.id, %slot, run = busy, "scheduled send skipped: the previous run is still sending");
+            return Ok(None);
+        }
+        let run = runs::create(
+            conn,
+            &NewRun {
+                mailing_id: mailing.id,
+                trigger: RunTrigger::Schedule.as_str(),
+                scheduled_for: Some(slot),
+                created_at: now,
+            },
+        )?;
+        tracing::info!(mailing = mailing.id, run = run.id, %slot, deliveries = run.total, "scheduled run queued");
+        Ok(Some(run))
+    })
+}
