@@ -71,7 +71,8 @@ mod tests {
                 ("subject", "must not be blank"),
                 (
                     "body",
-                    "unknown placeholder {{name}}; the known ones are {{full_name}} and {{email}}"
+                    "unknown placeholder {{name}}; the known ones are {{full_name}}, {{email}} and \
+                     {{unsubscribe_url}}"
                 ),
             ]
         );

@@ -4,6 +4,7 @@
 //!   embedded default (SQLite, in-process cache, mail to an outbox folder).
 //! - `test`: everything CI checks: formatting, lints, unit and integration tests on SQLite and
 //!   PostgreSQL, the OpenAPI drift check and the web app's release build.
+//! - `bench-send`: the sending benchmark against Postfix's smtp-sink.
 //! - `spa`, `openapi`, `setup`: the single steps.
 //!
 //! Plain `std` on purpose: it compiles in seconds on a fresh machine.
@@ -23,6 +24,10 @@ commands:
                   OpenAPI drift, web app release build)
   spa             build the web app into frontend/dist (release)
   openapi         regenerate openapi/openapi.json from the code
+  bench-send [-- ARGS]
+                  the sending benchmark: installs Postfix's smtp-sink, then runs
+                  `cargo bench -p mailroom-api --bench sending` (PostgreSQL at
+                  MAILROOM_TEST_POSTGRES_URL; ARGS: --clients N, --connections N, --concurrency N)
   setup           install the build and test tools (wasm32 target, trunk, wasm-bindgen, wasm-opt,
                   and aiosmtpd, the SMTP server the tests deliver to)
 ";
@@ -41,6 +46,7 @@ fn main() -> ExitCode {
         "test" => steps::test(),
         "spa" => tools::ensure().and_then(|tools| steps::build_spa(&tools)),
         "openapi" => steps::openapi(),
+        "bench-send" => steps::bench_send(rest),
         "setup" => tools::ensure().and_then(|t| tools::ensure_smtp_server(&t.path_env).map(|_| ())),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

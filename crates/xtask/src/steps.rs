@@ -200,6 +200,28 @@ pub fn openapi() -> Result<(), String> {
     })
 }
 
+/// The sending benchmark: Postfix's smtp-sink (unpacked once into the tool cache), then the
+/// benchmark itself with the release binary. Prints figures; never part of `test`.
+pub fn bench_send(args: &[String]) -> Result<(), String> {
+    let path_env = path_env();
+    let sink = step("benchmark SMTP server (smtp-sink)", || {
+        tools::ensure_smtp_sink(&path_env)
+    })?;
+    let sink = sink.to_string_lossy().into_owned();
+    let mut bench_args = vec![
+        "bench",
+        "--package",
+        "mailroom-api",
+        "--bench",
+        "sending",
+        "--",
+        "--sink",
+        &sink,
+    ];
+    bench_args.extend(args.iter().map(String::as_str).filter(|a| *a != "--"));
+    step("sending benchmark", || cmd("cargo", &bench_args, &path_env))
+}
+
 /// A service the tests need, found or not, with what to do about it.
 struct Service {
     name: &'static str,

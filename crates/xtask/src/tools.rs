@@ -203,3 +203,56 @@ pub fn ensure_smtp_server(path_env: &str) -> Result<PathBuf, String> {
     )?;
     Ok(python)
 }
+
+/// Postfix's `smtp-sink`, a fast real SMTP server for the sending benchmark, unpacked from Debian's
+/// postfix package without installing Postfix; returns the program's path.
+pub fn ensure_smtp_sink(path_env: &str) -> Result<PathBuf, String> {
+    let root = cache_dir().join("tools/postfix");
+    let sink = root.join("usr/sbin/smtp-sink");
+    if sink.is_file() {
+        println!("  smtp-sink (benchmark SMTP server): installed");
+        return Ok(sink);
+    }
+    let download = cache_dir().join("downloads");
+    std::fs::create_dir_all(&download)
+        .map_err(|e| format!("cannot create {}: {e}", download.display()))?;
+    let fetch = || {
+        Command::new("apt-get")
+            .args(["download", "postfix"])
+            .current_dir(&download)
+            .env("PATH", path_env)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+    };
+    if !fetch() {
+        // A fresh machine may not have the package lists yet.
+        cmd("apt-get", &["update", "-qq"], path_env)?;
+        if !fetch() {
+            return Err("`apt-get download postfix` failed".into());
+        }
+    }
+    let deb = std::fs::read_dir(&download)
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("postfix_") && n.ends_with(".deb"))
+        })
+        .ok_or("apt-get download left no postfix .deb")?;
+    cmd(
+        "dpkg",
+        &["-x", &deb.to_string_lossy(), &root.to_string_lossy()],
+        path_env,
+    )?;
+    if sink.is_file() {
+        Ok(sink)
+    } else {
+        Err(format!(
+            "{} is missing after unpacking postfix",
+            sink.display()
+        ))
+    }
+}

@@ -337,9 +337,8 @@ impl Worker {
         };
         let outcome = match self.composer.compose(&content, &delivery, client_id) {
             Ok(message) => {
-                let started = Instant::now();
-                let outcome = self.courier.deliver(message).await;
-                self.stats.observe(started.elapsed());
+                let (outcome, took) = self.courier.deliver(message).await;
+                self.stats.observe(took);
                 outcome
             }
             Err(reason) => TryOutcome::Unsendable(reason),

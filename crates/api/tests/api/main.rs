@@ -6,6 +6,7 @@ mod accounts;
 mod auth;
 mod binary;
 mod clients;
+mod crash;
 mod database;
 mod docs;
 mod errors;

@@ -1,0 +1,218 @@
+//! The sending benchmark: seeds N clients (default 100,000) in a fresh PostgreSQL database, runs
+//! `mailroom send` (the release binary) to Postfix's `smtp-sink` on loopback, and prints messages per
+//! second, the SMTP latency p50/p99 and the sending process's peak RSS. It prints figures and
+//! asserts nothing.
+//!
+//! `cargo xtask bench-send` installs the sink and runs it; by hand:
+//! `cargo bench -p mailroom-api --bench sending -- [--clients N] [--sink PATH/TO/smtp-sink]`.
+
+use std::io::{BufRead, BufReader};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Double, Nullable};
+
+const BIN: &str = env!("CARGO_BIN_EXE_mailroom");
+
+struct Options {
+    clients: u64,
+    sink: PathBuf,
+    connections: u32,
+    concurrency: u32,
+}
+
+fn options() -> Options {
+    let mut args = std::env::args().skip(1);
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let mut options = Options {
+        clients: 100_000,
+        sink: std::env::var_os("MAILROOM_SMTP_SINK")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| home.join(".cache/mailroom/tools/postfix/usr/sbin/smtp-sink")),
+        connections: 16,
+        concurrency: 400,
+    };
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().unwrap_or_default();
+        match arg.as_str() {
+            "--clients" => options.clients = value().parse().expect("--clients N"),
+            "--sink" => options.sink = PathBuf::from(value()),
+            "--connections" => options.connections = value().parse().expect("--connections N"),
+            "--concurrency" => options.concurrency = value().parse().expect("--concurrency N"),
+            // cargo bench passes --bench; anything else is ignored.
+            _ => {}
+        }
+    }
+    options
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// The peak resident set of a process, in kB, while it runs.
+fn peak_rss_kb(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+#[derive(QueryableByName)]
+struct RunTimes {
+    #[diesel(sql_type = BigInt)]
+    sent: i64,
+    #[diesel(sql_type = Nullable<Double>)]
+    seconds: Option<f64>,
+}
+
+fn main() {
+    let options = options();
+    if !options.sink.is_file() {
+        eprintln!(
+            "smtp-sink not found at {}: `cargo xtask bench-send` installs it (from Debian's postfix \
+             package) and runs this benchmark",
+            options.sink.display()
+        );
+        std::process::exit(2);
+    }
+    let admin_url = std::env::var("MAILROOM_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("mailroom_bench_send_{}", std::process::id());
+    let mut admin = PgConnection::establish(&admin_url).expect("PostgreSQL for the benchmark");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("bench database");
+    let (base, _) = admin_url.rsplit_once('/').expect("URL with a database");
+    let url = format!("{base}/{name}");
+    let result = std::panic::catch_unwind(|| bench(&options, &url));
+    let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    if result.is_err() {
+        std::process::exit(1);
+    }
+}
+
+fn bench(options: &Options, url: &str) {
+    let database = mailroom_api::db::DatabaseUrl::parse(url).expect("URL");
+    let pool = mailroom_api::db::connect(&database, 2).expect("connect");
+    mailroom_api::db::run_migrations(&mut pool.get().expect("connection")).expect("migrations");
+    let mut conn = PgConnection::establish(url).expect("connect");
+    let seeding = Instant::now();
+    conn.batch_execute(&format!(
+        "INSERT INTO users (id, email, password_hash, full_name, state)
+             VALUES (1, 'bench@example.org', 'x', 'Bench Owner', 'active');
+         INSERT INTO messages (id, owner_id, subject, body) VALUES
+             (1, 1, 'News for {{{{full_name}}}}',
+              'Dear {{{{full_name}}}},\n\n' || repeat('All the news that fits in a kilobyte. ', 22) ||
+              '\n\nUnsubscribe: {{{{unsubscribe_url}}}}\n');
+         INSERT INTO clients (owner_id, email, full_name)
+             SELECT 1, 'client' || i || '@d' || (i % 20) || '.example.net', 'Client ' || i
+             FROM generate_series(1, {n}) AS i;
+         INSERT INTO mailings (id, owner_id, message_id, starts_at, ends_at)
+             VALUES (1, 1, 1, now() - interval '1 hour', now() + interval '1 day');
+         INSERT INTO mailing_clients (mailing_id, client_id) SELECT 1, id FROM clients;
+         ANALYZE;",
+        n = options.clients
+    ))
+    .expect("seed");
+    println!(
+        "seeded {} clients in {:.1} s",
+        options.clients,
+        seeding.elapsed().as_secs_f64()
+    );
+
+    let port = free_port();
+    let lib_dir = options
+        .sink
+        .ancestors()
+        .nth(2)
+        .map(|usr| usr.join("lib/postfix"))
+        .unwrap_or_default();
+    let mut sink = Command::new(&options.sink)
+        .env("LD_LIBRARY_PATH", &lib_dir)
+        .args(["-u", "nobody", &format!("127.0.0.1:{port}"), "1024"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("smtp-sink starts");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "smtp-sink did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let started = Instant::now();
+    let mut sender = Command::new(BIN)
+        .args(["send", "1"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("DATA_DIR", dir.path())
+        .env("DATABASE_URL", url)
+        .env("DATABASE_POOL_SIZE", "4")
+        .env("SMTP_URL", format!("smtp://127.0.0.1:{port}"))
+        .env("SMTP_POOL_SIZE", options.connections.to_string())
+        .env("SEND_CONCURRENCY", options.concurrency.to_string())
+        .env("SEND_PER_DOMAIN", options.concurrency.to_string())
+        .env("JWT_SECRET", "bench-secret-bench-secret-bench-secret-00")
+        .env("PUBLIC_BASE_URL", "https://mailroom.example.org")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("mailroom send starts");
+    let pid = sender.id();
+    let watcher = std::thread::spawn(move || {
+        let mut peak = 0;
+        while let Some(kb) = peak_rss_kb(pid) {
+            peak = peak.max(kb);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        peak
+    });
+    let stdout = sender.stdout.take().expect("stdout");
+    let mut summary = String::new();
+    for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        println!("  mailroom send: {line}");
+        if line.starts_with("sent ") {
+            summary = line;
+        }
+    }
+    let status = sender.wait().expect("mailroom send exits");
+    let wall = started.elapsed().as_secs_f64();
+    let peak_kb = watcher.join().unwrap_or_default();
+    let _ = sink.kill();
+    let _ = sink.wait();
+    assert!(status.success(), "mailroom send failed: {status}");
+
+    let times: RunTimes = diesel::sql_query(
+        "SELECT (SELECT count(*) FROM deliveries WHERE state = 'sent') AS sent,
+                EXTRACT(EPOCH FROM (finished_at - started_at))::float8 AS seconds
+         FROM runs WHERE mailing_id = 1",
+    )
+    .get_result(&mut conn)
+    .expect("run figures");
+    let seconds = times.seconds.unwrap_or(f64::NAN);
+    println!();
+    println!("clients                 {}", options.clients);
+    println!("delivered (sent state)  {}", times.sent);
+    println!(
+        "sending time            {seconds:.2} s (first claim to last record), {wall:.2} s for the whole command"
+    );
+    println!(
+        "throughput              {:.0} messages/s sustained",
+        times.sent as f64 / seconds
+    );
+    println!("summary                 {summary}");
+    println!("peak RSS of the sender  {:.1} MB", peak_kb as f64 / 1024.0);
+}
