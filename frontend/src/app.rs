@@ -8,6 +8,7 @@ use crate::components::header::Header;
 use crate::components::server_status::ServerStatusLine;
 use crate::pages::home::Home;
 use crate::pages::not_found::NotFound;
+use crate::pages::unsubscribe::Unsubscribe;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -18,6 +19,7 @@ pub fn App() -> impl IntoView {
             <main id="content">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
+                    <Route path=path!("/u/:token") view=Unsubscribe />
                 </Routes>
             </main>
             <footer class="app-footer">

@@ -1,16 +1,17 @@
 //! `mailroom send <id>`: queue a run, send it from this process with a progress bar, and sum up.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use mailroom_api::config::Settings;
-use mailroom_api::db::queries::runs::{self, RunCounts};
+use mailroom_api::db::queries::runs;
 use mailroom_api::db::rows::RunRow;
 use mailroom_api::db::{DbError, DbPool, run};
 use mailroom_api::sending::start::{StartError, start_now};
-use mailroom_api::sending::{self, Clock, SystemClock};
+use mailroom_api::sending::{self, Clock, SystemClock, WorkerStats};
 use mailroom_api::startup;
 use tokio_util::sync::CancellationToken;
 
@@ -52,6 +53,7 @@ pub async fn send(settings: &Settings, mailing_id: i64, no_wait: bool) -> anyhow
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let started = Instant::now();
+    let stats = worker.stats();
     let mut interrupted = false;
     loop {
         tokio::select! {
@@ -62,24 +64,24 @@ pub async fn send(settings: &Settings, mailing_id: i64, no_wait: bool) -> anyhow
                 interrupted = true;
             }
         }
-        let counts = figures(&pool, queued.id).await?;
-        bar.set_position(counts.sent + counts.failed + counts.cancelled);
+        // This process's own progress: counting in the database on every tick would slow the
+        // sending it reports on.
+        bar.set_position(settled(&stats));
         if sender.is_finished() {
             break;
         }
     }
     sender.await.context("the sender stopped unexpectedly")?;
     let counts = figures(&pool, queued.id).await?;
-    bar.set_position(counts.sent + counts.failed + counts.cancelled);
+    bar.set_position(u64::try_from(counts.total - counts.pending()).unwrap_or_default());
     bar.finish();
     let elapsed = started.elapsed().as_secs_f64();
-    let stats = worker.stats();
     println!(
         "sent {}, failed {}, cancelled {}, pending {} in {elapsed:.1} s ({:.0} messages/s{})",
         counts.sent,
         counts.failed,
         counts.cancelled,
-        counts.pending,
+        counts.pending(),
         (counts.sent + counts.failed) as f64 / elapsed.max(0.001),
         match (stats.latency(0.5), stats.latency(0.99)) {
             (Some(p50), Some(p99)) => format!(
@@ -90,24 +92,27 @@ pub async fn send(settings: &Settings, mailing_id: i64, no_wait: bool) -> anyhow
             _ => String::new(),
         }
     );
-    if counts.pending > 0 {
+    if counts.pending() > 0 {
         println!(
             "{} deliveries wait for a retry; a running `mailroom serve` or `mailroom worker` sends them",
-            counts.pending
+            counts.pending()
         );
     }
     Ok(())
 }
 
-async fn figures(pool: &DbPool, run_id: i64) -> Result<RunCounts, DbError> {
+async fn figures(pool: &DbPool, run_id: i64) -> anyhow::Result<RunRow> {
     run(pool, move |conn| {
-        Ok::<_, DbError>(
-            runs::counts(conn, &[run_id])?
-                .remove(&run_id)
-                .unwrap_or_default(),
-        )
+        Ok::<_, DbError>(runs::find(conn, run_id)?)
     })
-    .await
+    .await?
+    .context("the run was deleted meanwhile (its mailing was deleted?)")
+}
+
+fn settled(stats: &WorkerStats) -> u64 {
+    stats.sent.load(Ordering::Relaxed)
+        + stats.failed.load(Ordering::Relaxed)
+        + stats.cancelled.load(Ordering::Relaxed)
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -7,8 +7,14 @@ use std::time::{Duration, Instant};
 
 use crate::tools::{self, Tools};
 
+/// The checkout being worked on. `cargo run` sets CARGO_MANIFEST_DIR when it starts xtask; that
+/// value, not the one compiled in, is right when several checkouts share one target folder (CI's
+/// clone and a working copy): cargo may reuse an xtask binary built in the other one.
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .ancestors()
         .nth(2)
         .map(Path::to_path_buf)

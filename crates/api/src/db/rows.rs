@@ -223,6 +223,15 @@ pub struct RunRow {
     pub created_at: NaiveDateTime,
     pub started_at: Option<NaiveDateTime>,
     pub finished_at: Option<NaiveDateTime>,
+    pub sent: i64,
+    pub failed: i64,
+    pub cancelled: i64,
+}
+
+impl RunRow {
+    pub fn pending(&self) -> i64 {
+        (self.total - self.sent - self.failed - self.cancelled).max(0)
+    }
 }
 
 #[derive(Debug, Clone, Insertable)]

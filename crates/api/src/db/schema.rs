@@ -89,6 +89,9 @@ diesel::table! {
         created_at -> Timestamp,
         started_at -> Nullable<Timestamp>,
         finished_at -> Nullable<Timestamp>,
+        sent -> BigInt,
+        failed -> BigInt,
+        cancelled -> BigInt,
     }
 }
 

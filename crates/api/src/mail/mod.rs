@@ -36,6 +36,8 @@ pub enum MailConfigError {
     From(String),
     #[error("SMTP_URL is not a valid SMTP address: {0}")]
     SmtpUrl(#[source] lettre::transport::smtp::Error),
+    #[error("{0}")]
+    SmtpEndpoint(String),
     #[error("cannot create the outbox folder {path}")]
     Outbox {
         path: PathBuf,

@@ -1,6 +1,5 @@
 //! `/api/v1/mailings/{id}/send` and `/runs`: sending a mailing now, and how its runs went.
 
-use std::collections::HashMap;
 use std::str::FromStr;
 
 use actix_web::http::header;
@@ -13,7 +12,7 @@ use utoipa::IntoParams;
 use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
 use crate::db::queries::mailings;
-use crate::db::queries::runs::{self, RunCounts};
+use crate::db::queries::runs;
 use crate::db::rows::{MailingRow, RunRow};
 use crate::db::{DbPool, run};
 use crate::http::api_error::ApiError;
@@ -24,31 +23,23 @@ use crate::sending::start::{self, StartError};
 #[derive(Clone, Default)]
 pub struct SendQueue(pub Option<crate::sending::Worker>);
 
-fn run_json(row: RunRow, counts: RunCounts) -> Result<Run, ApiError> {
+fn run_json(row: RunRow) -> Result<Run, ApiError> {
+    let count = |n: i64| u64::try_from(n).unwrap_or_default();
     Ok(Run {
         id: row.id,
         mailing_id: row.mailing_id,
         trigger: RunTrigger::from_str(&row.trigger)
             .map_err(|e| ApiError::Internal(e.to_string()))?,
-        total: u64::try_from(row.total).unwrap_or_default(),
-        sent: counts.sent,
-        failed: counts.failed,
-        cancelled: counts.cancelled,
-        pending: counts.pending,
-        skipped: u64::try_from(row.skipped).unwrap_or_default(),
+        total: count(row.total),
+        sent: count(row.sent),
+        failed: count(row.failed),
+        cancelled: count(row.cancelled),
+        pending: count(row.pending()),
+        skipped: count(row.skipped),
         created_at: row.created_at.and_utc(),
         started_at: row.started_at.map(|t| t.and_utc()),
         finished_at: row.finished_at.map(|t| t.and_utc()),
     })
-}
-
-fn answers(rows: Vec<RunRow>, mut counts: HashMap<i64, RunCounts>) -> Result<Vec<Run>, ApiError> {
-    rows.into_iter()
-        .map(|row| {
-            let c = counts.remove(&row.id).unwrap_or_default();
-            run_json(row, c)
-        })
-        .collect()
 }
 
 async fn load(
@@ -100,10 +91,8 @@ pub async fn send_mailing(
 ) -> Result<HttpResponse, ApiError> {
     let mailing = load(&current, &pool, path.into_inner(), Intent::Change).await?;
     let now = clock.now();
-    let (row, counts) = run(&pool, move |conn| {
-        let row = start::start_now(conn, mailing.id, now)?;
-        let counts = runs::counts(conn, &[row.id])?;
-        Ok::<_, ApiError>((row, counts))
+    let row = run(&pool, move |conn| {
+        Ok::<_, ApiError>(start::start_now(conn, mailing.id, now)?)
     })
     .await?;
     if let Some(worker) = &queue.0 {
@@ -116,7 +105,7 @@ pub async fn send_mailing(
         "run queued"
     );
     let location = format!("/api/v1/mailings/{}/runs/{}", row.mailing_id, row.id);
-    let run = answers(vec![row], counts)?.remove(0);
+    let run = run_json(row)?;
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, location))
         .json(run))
@@ -162,15 +151,12 @@ pub async fn list_runs(
     let mailing = load(&current, &pool, path.into_inner(), Intent::Read).await?;
     let offset = i64::try_from(page.offset()).unwrap_or(i64::MAX);
     let limit = i64::from(page.per_page);
-    let (rows, counts, total) = run(&pool, move |conn| {
-        let (rows, total) = runs::list(conn, mailing.id, offset, limit)?;
-        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-        let counts = runs::counts(conn, &ids)?;
-        Ok::<_, ApiError>((rows, counts, total))
+    let (rows, total) = run(&pool, move |conn| {
+        Ok::<_, ApiError>(runs::list(conn, mailing.id, offset, limit)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page {
-        items: answers(rows, counts)?,
+        items: rows.into_iter().map(run_json).collect::<Result<_, _>>()?,
         total: u64::try_from(total).unwrap_or_default(),
         page: page.page,
         per_page: page.per_page,
@@ -199,13 +185,11 @@ pub async fn get_run(
 ) -> Result<HttpResponse, ApiError> {
     let (id, run_id) = path.into_inner();
     let mailing = load(&current, &pool, id, Intent::Read).await?;
-    let (row, counts) = run(&pool, move |conn| {
-        let row = runs::find(conn, run_id)?
+    let row = run(&pool, move |conn| {
+        runs::find(conn, run_id)?
             .filter(|r| r.mailing_id == mailing.id)
-            .ok_or_else(|| ApiError::NotFound(format!("no run {run_id} of mailing {id}")))?;
-        let counts = runs::counts(conn, &[row.id])?;
-        Ok::<_, ApiError>((row, counts))
+            .ok_or_else(|| ApiError::NotFound(format!("no run {run_id} of mailing {id}")))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(answers(vec![row], counts)?.remove(0)))
+    Ok(HttpResponse::Ok().json(run_json(row)?))
 }

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod compose;
 pub mod courier;
 pub mod scheduler;
+pub mod smtp_pool;
 pub mod start;
 pub mod throttle;
 pub mod unsubscribe;

@@ -34,15 +34,16 @@ impl UnsubscribeKeys {
 
     pub fn token(&self, client_id: i64) -> String {
         let signature = self.mac(client_id).finalize().into_bytes();
+        // No dot: the web app's server treats a last path segment with a dot as a file name.
         format!(
-            "{client_id}.{}",
+            "{client_id}-{}",
             URL_SAFE_NO_PAD.encode(&signature[..SIGNATURE_BYTES])
         )
     }
 
     /// The client a token names, if its signature is right.
     pub fn verify(&self, token: &str) -> Option<i64> {
-        let (id, signature) = token.split_once('.')?;
+        let (id, signature) = token.split_once('-')?;
         let client_id: i64 = id.parse().ok()?;
         let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
         if signature.len() != SIGNATURE_BYTES {
@@ -67,7 +68,7 @@ mod tests {
     #[test]
     fn a_token_names_its_client_and_only_its_signer_accepts_it() {
         let token = keys("one secret of enough length.....").token(42);
-        assert!(token.starts_with("42."));
+        assert!(token.starts_with("42-"));
         assert_eq!(
             keys("one secret of enough length.....").verify(&token),
             Some(42)
@@ -82,10 +83,10 @@ mod tests {
     fn a_forged_or_truncated_token_is_refused() {
         let k = keys("one secret of enough length.....");
         let token = k.token(42);
-        let signature = token.split_once('.').expect("dot").1;
-        assert_eq!(k.verify(&format!("43.{signature}")), None);
+        let signature = token.split_once('-').expect("dash").1;
+        assert_eq!(k.verify(&format!("43-{signature}")), None);
         assert_eq!(k.verify(&token[..token.len() - 4]), None);
         assert_eq!(k.verify("42"), None);
-        assert_eq!(k.verify("x.y"), None);
+        assert_eq!(k.verify("x-y"), None);
     }
 }

@@ -167,6 +167,18 @@ async fn a_worker_killed_mid_run_loses_nothing_and_resends_at_most_what_was_in_f
         [CLIENTS, CLIENTS, 0, 0, 0].map(|n| Some(n as u64)),
         "the run's figures add up: {done}"
     );
+    // The figures kept with the writes agree with a count of the deliveries themselves.
+    let counted: Vec<(String, i64)> = {
+        use diesel::prelude::*;
+        use mailroom_api::db::schema::deliveries;
+        deliveries::table
+            .filter(deliveries::run_id.eq(run.1))
+            .group_by(deliveries::state)
+            .select((deliveries::state, diesel::dsl::count_star()))
+            .load(&mut *app.pool.get().expect("connection"))
+            .expect("counted")
+    };
+    assert_eq!(counted, vec![("sent".to_owned(), CLIENTS as i64)]);
     let attempts: Value = app
         .get_as(
             &format!("/api/v1/mailings/{mailing}/attempts?per_page=1"),

@@ -341,6 +341,15 @@ async fn an_unsubscribed_client_is_left_out_of_later_runs() {
         .strip_prefix("http://mailroom.test")
         .expect("a link to the app")
         .to_owned();
+    // A person opening the link gets the web app's page, which asks before it posts.
+    let page = app.get(&path).await;
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(
+        page.text()
+            .await
+            .expect("body")
+            .contains("<title>Mailroom</title>")
+    );
     // RFC 8058: the mail program posts the form body to the link.
     let response = app
         .client
@@ -373,7 +382,7 @@ async fn an_unsubscribed_client_is_left_out_of_later_runs() {
     assert_eq!(app.mail().wait_for("cy@example.net", 2).await.len(), 2);
     assert_eq!(app.mail().wait_for("bob@example.net", 1).await.len(), 1);
 
-    let forged = format!("/u/{bob}.AAAAAAAAAAAAAAAAAAAAAA");
+    let forged = format!("/u/{bob}-AAAAAAAAAAAAAAAAAAAAAA");
     let refused = app
         .client
         .post(app.url(&forged))

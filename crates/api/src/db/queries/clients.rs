@@ -217,7 +217,6 @@ pub fn unsubscribe(
     id: i64,
     now: NaiveDateTime,
 ) -> QueryResult<Option<String>> {
-    use crate::db::schema::deliveries;
     let Some(email) = clients::table
         .find(id)
         .select(clients::email)
@@ -233,21 +232,7 @@ pub fn unsubscribe(
     )
     .set(clients::unsubscribed_at.eq(now))
     .execute(conn)?;
-    diesel::update(
-        deliveries::table
-            .filter(deliveries::client_id.eq(id))
-            .filter(deliveries::state.eq("pending"))
-            .filter(
-                deliveries::lease
-                    .is_null()
-                    .or(deliveries::next_attempt_at.le(now)),
-            ),
-    )
-    .set((
-        deliveries::state.eq("cancelled"),
-        deliveries::lease.eq(None::<i64>),
-        deliveries::updated_at.eq(now),
-    ))
-    .execute(conn)?;
+    let touched = super::deliveries::cancel_for_client(conn, id, now)?;
+    super::runs::finish_done(conn, &touched, now)?;
     Ok(Some(email))
 }

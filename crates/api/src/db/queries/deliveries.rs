@@ -6,7 +6,10 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
 
+use std::collections::HashMap;
+
 use crate::db::DbConnection;
+use crate::db::queries::runs::{self as run_figures, Tally};
 use crate::db::rows::ClaimedDelivery;
 use crate::db::schema::{deliveries, mailings, runs};
 
@@ -81,7 +84,8 @@ SET state = v.state, attempts = d.attempts + v.tried, next_attempt_at = v.next_a
     updated_at = $6
 FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamp[], $5::int[])
      AS v(id, lease, state, next_at, tried)
-WHERE d.id = v.id AND d.lease = v.lease AND d.state = 'pending'";
+WHERE d.id = v.id AND d.lease = v.lease AND d.state = 'pending'
+RETURNING d.run_id, d.state";
 
 const ATTEMPT_SQLITE: &str = "\
 INSERT INTO attempts (mailing_id, run_id, client_id, client_email, attempted_at, status, server_response)
@@ -92,16 +96,28 @@ WHERE d.id = ?1";
 const OUTCOME_SQLITE: &str = "\
 UPDATE deliveries
 SET state = ?3, attempts = attempts + ?5, next_attempt_at = ?4, lease = NULL, updated_at = ?6
-WHERE id = ?1 AND lease = ?2 AND state = 'pending'";
+WHERE id = ?1 AND lease = ?2 AND state = 'pending'
+RETURNING run_id, state";
+
+/// A delivery row an outcome was applied to.
+#[derive(QueryableByName)]
+struct Applied {
+    #[diesel(sql_type = BigInt)]
+    run_id: i64,
+    #[diesel(sql_type = Text)]
+    state: String,
+}
 
 /// Records a batch of outcomes: every try becomes an attempt (even one whose lease was lost: the
-/// mail did go out), and each delivery still held by its claim moves to its new state.
-/// Attempts take the client from the delivery row, so a client deleted meanwhile is no error.
+/// mail did go out), each delivery still held by its claim moves to its new state, and the runs'
+/// figures follow. Attempts take the client from the delivery row, so a client deleted meanwhile
+/// is no error. Returns the runs touched.
 pub fn record(
     conn: &mut DbConnection,
     outcomes: &[Outcome],
     now: NaiveDateTime,
-) -> QueryResult<()> {
+) -> QueryResult<Vec<i64>> {
+    let mut tallies: HashMap<i64, Tally> = HashMap::new();
     let tried = |o: &Outcome| i32::from(o.attempt.is_some());
     match conn {
         DbConnection::Postgres(pg) => {
@@ -119,7 +135,7 @@ pub fn record(
                     )
                     .execute(pg)?;
             }
-            diesel::sql_query(OUTCOMES_POSTGRES)
+            let applied: Vec<Applied> = diesel::sql_query(OUTCOMES_POSTGRES)
                 .bind::<Array<BigInt>, _>(
                     outcomes.iter().map(|o| o.delivery_id).collect::<Vec<_>>(),
                 )
@@ -133,7 +149,10 @@ pub fn record(
                 )
                 .bind::<Array<Integer>, _>(outcomes.iter().map(tried).collect::<Vec<_>>())
                 .bind::<Timestamp, _>(now)
-                .execute(pg)?;
+                .load(pg)?;
+            for row in applied {
+                tallies.entry(row.run_id).or_default().count(&row.state);
+            }
         }
         DbConnection::Sqlite(sqlite) => {
             for o in outcomes {
@@ -145,18 +164,24 @@ pub fn record(
                         .bind::<Text, _>(response)
                         .execute(sqlite)?;
                 }
-                diesel::sql_query(OUTCOME_SQLITE)
+                let applied = diesel::sql_query(OUTCOME_SQLITE)
                     .bind::<BigInt, _>(o.delivery_id)
                     .bind::<BigInt, _>(o.lease)
                     .bind::<Text, _>(o.state)
                     .bind::<Timestamp, _>(o.next_attempt_at)
                     .bind::<Integer, _>(tried(o))
                     .bind::<Timestamp, _>(now)
-                    .execute(sqlite)?;
+                    .load::<Applied>(sqlite)?;
+                for row in applied {
+                    tallies.entry(row.run_id).or_default().count(&row.state);
+                }
             }
         }
     }
-    Ok(())
+    for (&run_id, &tally) in &tallies {
+        run_figures::add_to_figures(conn, run_id, tally)?;
+    }
+    Ok(tallies.into_keys().collect())
 }
 
 /// Extends a claim's lease on the deliveries still in hand.
@@ -218,24 +243,67 @@ pub fn cancel(conn: &mut DbConnection, scope: Scope, now: NaiveDateTime) -> Quer
         Scope::Ended => unfinished.filter(mailings::ends_at.le(now)),
     };
     let run_ids: Vec<i64> = unfinished.select(runs::id).load(conn)?;
-    if run_ids.is_empty() {
-        return Ok(run_ids);
+    for &run_id in &run_ids {
+        let cancelled = diesel::update(
+            deliveries::table
+                .filter(deliveries::run_id.eq(run_id))
+                .filter(deliveries::state.eq("pending"))
+                .filter(
+                    deliveries::lease
+                        .is_null()
+                        .or(deliveries::next_attempt_at.le(now)),
+                ),
+        )
+        .set((
+            deliveries::state.eq("cancelled"),
+            deliveries::lease.eq(None::<i64>),
+            deliveries::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        let tally = Tally {
+            cancelled: cancelled as i64,
+            ..Tally::default()
+        };
+        run_figures::add_to_figures(conn, run_id, tally)?;
     }
-    diesel::update(
-        deliveries::table
-            .filter(deliveries::run_id.eq_any(&run_ids))
-            .filter(deliveries::state.eq("pending"))
-            .filter(
-                deliveries::lease
-                    .is_null()
-                    .or(deliveries::next_attempt_at.le(now)),
-            ),
-    )
-    .set((
-        deliveries::state.eq("cancelled"),
-        deliveries::lease.eq(None::<i64>),
-        deliveries::updated_at.eq(now),
-    ))
-    .execute(conn)?;
+    Ok(run_ids)
+}
+
+/// Cancels the deliveries to one client that no live claim holds (the client unsubscribed).
+pub fn cancel_for_client(
+    conn: &mut DbConnection,
+    client_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<i64>> {
+    let waiting: Vec<(i64, i64)> = deliveries::table
+        .filter(deliveries::client_id.eq(client_id))
+        .filter(deliveries::state.eq("pending"))
+        .filter(
+            deliveries::lease
+                .is_null()
+                .or(deliveries::next_attempt_at.le(now)),
+        )
+        .select((deliveries::id, deliveries::run_id))
+        .load(conn)?;
+    let mut run_ids = Vec::new();
+    for (id, run_id) in waiting {
+        let cancelled = diesel::update(
+            deliveries::table
+                .find(id)
+                .filter(deliveries::state.eq("pending")),
+        )
+        .set((
+            deliveries::state.eq("cancelled"),
+            deliveries::lease.eq(None::<i64>),
+            deliveries::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        let tally = Tally {
+            cancelled: cancelled as i64,
+            ..Tally::default()
+        };
+        run_figures::add_to_figures(conn, run_id, tally)?;
+        run_ids.push(run_id);
+    }
     Ok(run_ids)
 }

@@ -1,5 +1,3 @@
-use std::collections::HashMap;
-
 use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
@@ -8,15 +6,6 @@ use diesel::sql_types::{BigInt, Timestamp};
 use crate::db::DbConnection;
 use crate::db::rows::{NewRun, RunRow};
 use crate::db::schema::{clients, deliveries, mailing_clients, mailings, messages, runs, users};
-
-/// Deliveries of one run by state.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RunCounts {
-    pub pending: u64,
-    pub sent: u64,
-    pub failed: u64,
-    pub cancelled: u64,
-}
 
 /// Creates a run of `mailing_id` and queues one delivery per client that has not unsubscribed,
 /// in one statement, however many clients there are.
@@ -122,24 +111,37 @@ pub fn last_slot(conn: &mut DbConnection, mailing_id: i64) -> QueryResult<Option
         .first(conn)
 }
 
-pub fn counts(conn: &mut DbConnection, run_ids: &[i64]) -> QueryResult<HashMap<i64, RunCounts>> {
-    let rows: Vec<(i64, String, i64)> = deliveries::table
-        .filter(deliveries::run_id.eq_any(run_ids))
-        .group_by((deliveries::run_id, deliveries::state))
-        .select((deliveries::run_id, deliveries::state, count_star()))
-        .load(conn)?;
-    let mut map: HashMap<i64, RunCounts> = HashMap::new();
-    for (run_id, state, count) in rows {
-        let entry = map.entry(run_id).or_default();
-        let count = u64::try_from(count).unwrap_or_default();
-        match state.as_str() {
-            "pending" => entry.pending += count,
-            "sent" => entry.sent += count,
-            "failed" => entry.failed += count,
-            _ => entry.cancelled += count,
+/// Moves a run's figures by what a batch of outcomes or a cancellation changed.
+pub fn add_to_figures(conn: &mut DbConnection, run_id: i64, tally: Tally) -> QueryResult<usize> {
+    if tally == Tally::default() {
+        return Ok(0);
+    }
+    diesel::update(runs::table.find(run_id))
+        .set((
+            runs::sent.eq(runs::sent + tally.sent),
+            runs::failed.eq(runs::failed + tally.failed),
+            runs::cancelled.eq(runs::cancelled + tally.cancelled),
+        ))
+        .execute(conn)
+}
+
+/// Deliveries that reached a final state, by state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub sent: i64,
+    pub failed: i64,
+    pub cancelled: i64,
+}
+
+impl Tally {
+    pub fn count(&mut self, state: &str) {
+        match state {
+            "sent" => self.sent += 1,
+            "failed" => self.failed += 1,
+            "cancelled" => self.cancelled += 1,
+            _ => {}
         }
     }
-    Ok(map)
 }
 
 /// Marks runs as started at their first claim.
@@ -166,17 +168,12 @@ pub fn finish_done(
     if run_ids.is_empty() {
         return Ok(0);
     }
-    let busy: Vec<i64> = deliveries::table
-        .filter(deliveries::run_id.eq_any(run_ids))
-        .filter(deliveries::state.eq("pending"))
-        .select(deliveries::run_id)
-        .distinct()
+    let done: Vec<i64> = runs::table
+        .filter(runs::id.eq_any(run_ids))
+        .filter(runs::finished_at.is_null())
+        .filter((runs::sent + runs::failed + runs::cancelled).ge(runs::total))
+        .select(runs::id)
         .load(conn)?;
-    let done: Vec<i64> = run_ids
-        .iter()
-        .copied()
-        .filter(|id| !busy.contains(id))
-        .collect();
     if done.is_empty() {
         return Ok(0);
     }

@@ -1,0 +1,208 @@
+//! Campaign mail's SMTP connections: lettre's protocol client (`AsyncSmtpConnection`) over
+//! connections this pool opens and keeps, at most `size` in use at once.
+//!
+//! Why not lettre's pooled `AsyncSmtpTransport`: lettre 0.11.23 leaves Nagle's algorithm on, and it
+//! writes a message's final `.` line separately from the body, so every message waits for the
+//! server's delayed ACK (40 ms on Linux): 25 messages per second per connection. lettre has merged
+//! the fix (TCP_NODELAY, lettre/lettre#1159) but not released it; here each plain or STARTTLS
+//! connection is opened with TCP_NODELAY and handed to lettre. Implicit TLS (`smtps://`) is opened
+//! by lettre itself and keeps the delay until a lettre release fixes it.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use lettre::address::Envelope;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
+use lettre::transport::smtp::extension::ClientId;
+use mailroom_domain::delivery::TryOutcome;
+use tokio::net::TcpStream;
+use tokio::sync::Semaphore;
+use tokio::time::{Instant, timeout};
+
+use crate::mail::MailConfigError;
+
+/// How long connecting, or one message's whole SMTP exchange, may take.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+/// Idle connections older than this are closed rather than reused: servers drop them anyway.
+const IDLE_LIMIT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Security {
+    Plain,
+    /// STARTTLS: `?tls=required` fails without it, `?tls=opportunistic` uses it when offered.
+    StartTls {
+        required: bool,
+    },
+    /// TLS from the first byte (`smtps://`).
+    Implicit,
+}
+
+/// Where to connect and how, read from `SMTP_URL` with lettre's URL conventions.
+#[derive(Debug, Clone)]
+pub struct SmtpEndpoint {
+    host: String,
+    port: u16,
+    security: Security,
+    credentials: Option<Credentials>,
+}
+
+impl SmtpEndpoint {
+    pub fn parse(raw: &str) -> Result<Self, MailConfigError> {
+        let invalid = |why: &str| MailConfigError::SmtpEndpoint(format!("{why} in SMTP_URL"));
+        let url = url::Url::parse(raw).map_err(|_| invalid("not a URL"))?;
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| invalid("no host"))?
+            .trim_matches(['[', ']'])
+            .to_owned();
+        let tls = url
+            .query_pairs()
+            .find(|(k, _)| k == "tls")
+            .map(|(_, v)| v.into_owned());
+        let (security, default_port) = match (url.scheme(), tls.as_deref()) {
+            ("smtp", None) => (Security::Plain, 25),
+            ("smtp", Some("required")) => (Security::StartTls { required: true }, 587),
+            ("smtp", Some("opportunistic")) => (Security::StartTls { required: false }, 587),
+            ("smtp", Some(_)) => return Err(invalid("tls= must be required or opportunistic")),
+            ("smtps", _) => (Security::Implicit, 465),
+            _ => return Err(invalid("a scheme other than smtp:// or smtps://")),
+        };
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        let credentials = (!url.username().is_empty()).then(|| {
+            Credentials::new(
+                decode(url.username()),
+                decode(url.password().unwrap_or_default()),
+            )
+        });
+        Ok(Self {
+            port: url.port().unwrap_or(default_port),
+            host,
+            security,
+            credentials,
+        })
+    }
+
+    async fn connect(&self) -> Result<AsyncSmtpConnection, String> {
+        let hello = ClientId::default();
+        let tls = || TlsParameters::new(self.host.clone()).map_err(|e| e.to_string());
+        let mut conn = match self.security {
+            Security::Implicit => AsyncSmtpConnection::connect_tokio1(
+                (self.host.as_str(), self.port),
+                Some(SMTP_TIMEOUT),
+                &hello,
+                Some(tls()?),
+                None,
+            )
+            .await
+            .map_err(|e| super::courier::describe(&e))?,
+            Security::Plain | Security::StartTls { .. } => {
+                let tcp = timeout(
+                    SMTP_TIMEOUT,
+                    TcpStream::connect((self.host.as_str(), self.port)),
+                )
+                .await
+                .map_err(|_| "timed out connecting".to_owned())?
+                .map_err(|e| e.to_string())?;
+                tcp.set_nodelay(true).map_err(|e| e.to_string())?;
+                AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &hello)
+                    .await
+                    .map_err(|e| super::courier::describe(&e))?
+            }
+        };
+        if let Security::StartTls { required } = self.security {
+            if conn.can_starttls() {
+                conn.starttls(tls()?, &hello)
+                    .await
+                    .map_err(|e| super::courier::describe(&e))?;
+            } else if required {
+                return Err("the server does not offer STARTTLS (tls=required)".into());
+            }
+        }
+        if let Some(credentials) = &self.credentials {
+            conn.auth(&[Mechanism::Plain, Mechanism::Login], credentials)
+                .await
+                .map_err(|e| super::courier::describe(&e))?;
+        }
+        Ok(conn)
+    }
+}
+
+pub struct SmtpPool {
+    endpoint: SmtpEndpoint,
+    idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
+    slots: Semaphore,
+}
+
+impl SmtpPool {
+    pub fn new(endpoint: SmtpEndpoint, size: u32) -> Self {
+        Self {
+            endpoint,
+            idle: Mutex::new(Vec::new()),
+            slots: Semaphore::new(size.max(1) as usize),
+        }
+    }
+
+    fn take_idle(&self) -> Option<AsyncSmtpConnection> {
+        let mut idle = self.idle.lock().expect("pool lock");
+        while let Some((conn, since)) = idle.pop() {
+            if since.elapsed() < IDLE_LIMIT {
+                return Some(conn);
+            }
+        }
+        None
+    }
+
+    fn give_back(&self, conn: AsyncSmtpConnection) {
+        if !conn.has_broken() {
+            self.idle
+                .lock()
+                .expect("pool lock")
+                .push((conn, Instant::now()));
+        }
+    }
+
+    /// Sends one message on a pooled connection; also returns how long the exchange took
+    /// (waiting for a free connection left out).
+    pub async fn send(&self, envelope: &Envelope, bytes: &[u8]) -> (TryOutcome, Duration) {
+        let _slot = self.slots.acquire().await.expect("never closed");
+        let started = Instant::now();
+        // A reused connection the server has meanwhile closed is no reason to fail a delivery:
+        // one more try on a fresh connection.
+        for fresh_only in [false, true] {
+            let reused = if fresh_only { None } else { self.take_idle() };
+            let was_reused = reused.is_some();
+            let mut conn = match reused {
+                Some(conn) => conn,
+                None => match self.endpoint.connect().await {
+                    Ok(conn) => conn,
+                    Err(e) => return (TryOutcome::Unreachable(e), started.elapsed()),
+                },
+            };
+            let result = timeout(SMTP_TIMEOUT, conn.send(envelope, bytes)).await;
+            let outcome = match result {
+                Err(_) => {
+                    return (
+                        TryOutcome::Unreachable("the server did not answer within 30 s".into()),
+                        started.elapsed(),
+                    );
+                }
+                Ok(result) => super::courier::outcome(result),
+            };
+            self.give_back(conn);
+            if was_reused && matches!(outcome, TryOutcome::Unreachable(_)) {
+                continue;
+            }
+            return (outcome, started.elapsed());
+        }
+        (
+            TryOutcome::Unreachable("the connection broke twice".into()),
+            started.elapsed(),
+        )
+    }
+}

@@ -1,0 +1,47 @@
+//! `/u/:token`: the page behind the unsubscribe link in every mailing. It asks first, so that a
+//! link scanner opening the page unsubscribes nobody; mail programs post to the link directly.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::unsubscribe::unsubscribe;
+
+#[component]
+pub fn Unsubscribe() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.with(|p| p.get("token").unwrap_or_default());
+    let action = Action::new_unsync(|token: &String| {
+        let token = token.clone();
+        async move { unsubscribe(&token).await }
+    });
+    let pending = action.pending();
+    view! {
+        <h1>"Unsubscribe"</h1>
+        {move || match action.value().get() {
+            Some(Ok(done)) => view! {
+                <p role="status">
+                    "Done: " <strong>{done.email}</strong>
+                    " will get no more mailings from this sender."
+                </p>
+            }
+            .into_any(),
+            Some(Err(error)) => view! {
+                <p role="alert" class="error">{error.to_string()}</p>
+            }
+            .into_any(),
+            None => view! {
+                <p>"Stop receiving mailings from this sender at this address?"</p>
+                <button
+                    type="button"
+                    disabled=move || pending.get()
+                    on:click=move |_| {
+                        action.dispatch(token());
+                    }
+                >
+                    {move || if pending.get() { "Unsubscribing…" } else { "Unsubscribe" }}
+                </button>
+            }
+            .into_any(),
+        }}
+    }
+}

@@ -1,0 +1,3 @@
+ALTER TABLE runs DROP COLUMN cancelled;
+ALTER TABLE runs DROP COLUMN failed;
+ALTER TABLE runs DROP COLUMN sent;
