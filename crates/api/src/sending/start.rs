@@ -48,7 +48,7 @@ pub fn start_now(
     mailing_id: i64,
     now: NaiveDateTime,
 ) -> Result<RunRow, StartError> {
-    conn.transaction(|conn| {
+    let run = conn.transaction::<_, StartError, _>(|conn| {
         let mailing = mailings::find(conn, mailing_id)?.ok_or(StartError::NoMailing(mailing_id))?;
         check(conn, &mailing, now)?;
         if let Some(busy) = runs::unfinished(conn, mailing_id)? {
@@ -63,7 +63,9 @@ pub fn start_now(
                 created_at: now,
             },
         )?)
-    })
+    })?;
+    runs::refresh_statistics(conn, run.total)?;
+    Ok(run)
 }
 
 /// Takes the mailing's due schedule slot and queues its run. The slot is taken even when the
@@ -77,7 +79,7 @@ pub fn start_scheduled(
     let Some(slot) = mailing.next_run_at else {
         return Ok(None);
     };
-    conn.transaction(|conn| {
+    let run = conn.transaction::<_, StartError, _>(|conn| {
         let schedule = Schedule::from_str(&mailing.schedule).unwrap_or_default();
         let next = schedule.next_after(mailing.starts_at, mailing.ends_at, slot.max(now));
         if mailings::advance_schedule(conn, mailing.id, slot, next)? == 0 {
@@ -102,5 +104,9 @@ pub fn start_scheduled(
         )?;
         tracing::info!(mailing = mailing.id, run = run.id, %slot, deliveries = run.total, "scheduled run queued");
         Ok(Some(run))
-    })
+    })?;
+    if let Some(run) = &run {
+        runs::refresh_statistics(conn, run.total)?;
+    }
+    Ok(run)
 }

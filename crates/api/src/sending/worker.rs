@@ -414,14 +414,21 @@ fn lease_of(held: &Arc<Mutex<HashMap<i64, i64>>>, id: i64) -> i64 {
         .unwrap_or_default()
 }
 
-/// Commits outcomes in groups; a permit is released only once its outcome is committed. A failed
-/// commit is retried (never dropped): the database may be restarting.
+/// Commits outcomes in groups; a permit is released only once its outcome is committed. On
+/// PostgreSQL two groups commit at once (one database backend alone cannot keep up); SQLite has one
+/// writer anyway. A failed commit is retried, never dropped: the database may be restarting.
 async fn record_loop(
     pool: DbPool,
     clock: Arc<dyn Clock>,
     mut inbox: mpsc::UnboundedReceiver<(Record, Option<OwnedSemaphorePermit>)>,
     held: Arc<Mutex<HashMap<i64, i64>>>,
 ) {
+    let parallel = match pool.get().map(|c| c.backend()) {
+        Ok(crate::db::Backend::Postgres) => 2,
+        _ => 1,
+    };
+    let committers = Arc::new(Semaphore::new(parallel));
+    let mut commits = tokio::task::JoinSet::new();
     while let Some(first) = inbox.recv().await {
         let mut batch = vec![first];
         let deadline = Instant::now() + GROUP_COMMIT_WAIT;
@@ -431,57 +438,76 @@ async fn record_loop(
                 _ => break,
             }
         }
-        let mut outcomes = Vec::new();
-        let mut releases: HashMap<i64, Vec<i64>> = HashMap::new();
-        let mut run_ids = Vec::new();
-        for (record, _) in &batch {
-            match record {
-                Record::Done(outcome, run_id) => {
-                    outcomes.push(outcome.clone());
-                    run_ids.push(*run_id);
-                }
-                Record::Release { id, lease } => releases.entry(*lease).or_default().push(*id),
-            }
-        }
-        run_ids.sort_unstable();
-        run_ids.dedup();
-        let mut wait = Duration::from_millis(100);
-        loop {
-            let now = clock.now();
-            let (outcomes, releases, run_ids) =
-                (outcomes.clone(), releases.clone(), run_ids.clone());
-            let result = run(&pool, move |conn| {
-                use diesel::Connection;
-                conn.transaction::<_, DbError, _>(|conn| {
-                    if !outcomes.is_empty() {
-                        deliveries::record(conn, &outcomes, now)?;
-                        runs::finish_done(conn, &run_ids, now)?;
-                    }
-                    for (lease, ids) in &releases {
-                        deliveries::release(conn, *lease, ids, now)?;
-                    }
-                    Ok(())
-                })
-            })
-            .await;
-            match result {
-                Ok(()) => break,
-                Err(error) => {
-                    tracing::error!(%error, "cannot record delivery outcomes; retrying");
-                    tokio::time::sleep(wait).await;
-                    wait = (wait * 2).min(Duration::from_secs(5));
-                }
-            }
-        }
-        let mut held = held.lock().expect("held lock");
-        for (record, _) in &batch {
-            match record {
-                Record::Done(outcome, _) => held.remove(&outcome.delivery_id),
-                Record::Release { id, .. } => held.remove(id),
-            };
-        }
-        // Dropping the batch releases its permits: the next deliveries may go.
+        let slot = committers
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("never closed");
+        let (pool, clock, held) = (pool.clone(), clock.clone(), held.clone());
+        commits.spawn(async move {
+            commit(&pool, clock.as_ref(), &held, batch).await;
+            drop(slot);
+        });
+        while commits.try_join_next().is_some() {}
     }
+    while commits.join_next().await.is_some() {}
+}
+
+async fn commit(
+    pool: &DbPool,
+    clock: &dyn Clock,
+    held: &Mutex<HashMap<i64, i64>>,
+    batch: Vec<(Record, Option<OwnedSemaphorePermit>)>,
+) {
+    let mut outcomes = Vec::new();
+    let mut releases: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut run_ids = Vec::new();
+    for (record, _) in &batch {
+        match record {
+            Record::Done(outcome, run_id) => {
+                outcomes.push(outcome.clone());
+                run_ids.push(*run_id);
+            }
+            Record::Release { id, lease } => releases.entry(*lease).or_default().push(*id),
+        }
+    }
+    run_ids.sort_unstable();
+    run_ids.dedup();
+    let mut wait = Duration::from_millis(100);
+    loop {
+        let now = clock.now();
+        let (outcomes, releases, run_ids) = (outcomes.clone(), releases.clone(), run_ids.clone());
+        let result = run(pool, move |conn| {
+            use diesel::Connection;
+            conn.transaction::<_, DbError, _>(|conn| {
+                if !outcomes.is_empty() {
+                    deliveries::record(conn, &outcomes, now)?;
+                    runs::finish_done(conn, &run_ids, now)?;
+                }
+                for (lease, ids) in &releases {
+                    deliveries::release(conn, *lease, ids, now)?;
+                }
+                Ok(())
+            })
+        })
+        .await;
+        match result {
+            Ok(()) => break,
+            Err(error) => {
+                tracing::error!(%error, "cannot record delivery outcomes; retrying");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+    let mut held = held.lock().expect("held lock");
+    for (record, _) in &batch {
+        match record {
+            Record::Done(outcome, _) => held.remove(&outcome.delivery_id),
+            Record::Release { id, .. } => held.remove(id),
+        };
+    }
+    // Dropping the batch releases its permits: the next deliveries may go.
 }
 
 /// Keeps the leases of deliveries still in hand from running out while they wait (a slow server,

@@ -178,10 +178,13 @@ pub fn record(
             }
         }
     }
-    for (&run_id, &tally) in &tallies {
-        run_figures::add_to_figures(conn, run_id, tally)?;
+    // In id order: two batches committing at once must lock the runs' rows in the same order.
+    let mut touched: Vec<(i64, Tally)> = tallies.into_iter().collect();
+    touched.sort_unstable_by_key(|(run_id, _)| *run_id);
+    for (run_id, tally) in &touched {
+        run_figures::add_to_figures(conn, *run_id, *tally)?;
     }
-    Ok(tallies.into_keys().collect())
+    Ok(touched.into_iter().map(|(run_id, _)| run_id).collect())
 }
 
 /// Extends a claim's lease on the deliveries still in hand.

@@ -221,3 +221,22 @@ pub fn contents(conn: &mut DbConnection, run_ids: &[i64]) -> QueryResult<Vec<Run
         ))
         .load(conn)
 }
+
+/// Runs at least this big refresh the planner's statistics once queued.
+const FRESH_STATISTICS_FROM: i64 = 1_000;
+
+/// After a big run is queued, tells PostgreSQL's planner how many deliveries wait: with the
+/// statistics of an emptier table it claims by sorting every due row (80 ms a claim at 100,000)
+/// instead of reading the due index in order (under 10 ms). Autovacuum would only catch up after
+/// the run. SQLite's planner needs no help.
+pub fn refresh_statistics(conn: &mut DbConnection, queued: i64) -> QueryResult<()> {
+    if queued < FRESH_STATISTICS_FROM {
+        return Ok(());
+    }
+    match conn {
+        DbConnection::Postgres(pg) => diesel::sql_query("ANALYZE deliveries")
+            .execute(pg)
+            .map(|_| ()),
+        DbConnection::Sqlite(_) => Ok(()),
+    }
+}
