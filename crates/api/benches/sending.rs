@@ -4,7 +4,8 @@
 //! asserts nothing.
 //!
 //! `cargo xtask bench-send` installs the sink and runs it; by hand:
-//! `cargo bench -p mailroom-api --bench sending -- [--clients N] [--sink PATH/TO/smtp-sink]`.
+//! `cargo bench -p mailroom-api --bench sending -- [--clients N] [--connections N] [--concurrency N]
+//! [--batch N] [--sink PATH/TO/smtp-sink]`.
 
 use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
@@ -23,6 +24,7 @@ struct Options {
     sink: PathBuf,
     connections: u32,
     concurrency: u32,
+    batch: u32,
 }
 
 fn options() -> Options {
@@ -37,6 +39,7 @@ fn options() -> Options {
             .unwrap_or_else(|| home.join(".cache/mailroom/tools/postfix/usr/sbin/smtp-sink")),
         connections: 16,
         concurrency: 400,
+        batch: 500,
     };
     while let Some(arg) = args.next() {
         let mut value = || args.next().unwrap_or_default();
@@ -45,6 +48,7 @@ fn options() -> Options {
             "--sink" => options.sink = PathBuf::from(value()),
             "--connections" => options.connections = value().parse().expect("--connections N"),
             "--concurrency" => options.concurrency = value().parse().expect("--concurrency N"),
+            "--batch" => options.batch = value().parse().expect("--batch N"),
             // cargo bench passes --bench; anything else is ignored.
             _ => {}
         }
@@ -175,6 +179,7 @@ fn bench(options: &Options, url: &str) {
         .env("SMTP_POOL_SIZE", options.connections.to_string())
         .env("SEND_CONCURRENCY", options.concurrency.to_string())
         .env("SEND_PER_DOMAIN", options.concurrency.to_string())
+        .env("SEND_BATCH", options.batch.to_string())
         .env("JWT_SECRET", "bench-secret-bench-secret-bench-secret-00")
         .env("PUBLIC_BASE_URL", "https://mailroom.example.org")
         .env("RUST_LOG", "warn")
