@@ -270,11 +270,15 @@ impl Worker {
             only_run,
         };
         let claimed = run(&self.pool, move |conn| {
-            let claimed = deliveries::claim(conn, claim)?;
-            if !claimed.is_empty() {
-                runs::mark_started(conn, &distinct_runs(&claimed), now)?;
-            }
-            Ok::<_, DbError>(claimed)
+            use diesel::Connection;
+            conn.transaction::<_, DbError, _>(|conn| {
+                crate::db::use_generic_plans(conn)?;
+                let claimed = deliveries::claim(conn, claim)?;
+                if !claimed.is_empty() {
+                    runs::mark_started(conn, &distinct_runs(&claimed), now)?;
+                }
+                Ok(claimed)
+            })
         })
         .await?;
         let mut held = held.lock().expect("held lock");
@@ -480,6 +484,7 @@ async fn commit(
         let result = run(pool, move |conn| {
             use diesel::Connection;
             conn.transaction::<_, DbError, _>(|conn| {
+                crate::db::use_generic_plans(conn)?;
                 if !outcomes.is_empty() {
                     deliveries::record(conn, &outcomes, now)?;
                     runs::finish_done(conn, &run_ids, now)?;

@@ -41,6 +41,19 @@ pub struct Claim {
 }
 
 pub fn claim(conn: &mut DbConnection, claim: Claim) -> QueryResult<Vec<ClaimedDelivery>> {
+    // Look before writing: an idle worker polls often, and on SQLite even an UPDATE that changes
+    // nothing takes the database's one write lock from the people using the app.
+    let mut due = deliveries::table
+        .filter(deliveries::state.eq("pending"))
+        .filter(deliveries::next_attempt_at.le(claim.now))
+        .select(deliveries::id)
+        .into_boxed();
+    if let Some(run_id) = claim.only_run {
+        due = due.filter(deliveries::run_id.eq(run_id));
+    }
+    if due.first::<i64>(conn).optional()?.is_none() {
+        return Ok(Vec::new());
+    }
     macro_rules! claim_with {
         ($conn:expr, $sql:expr) => {
             diesel::sql_query($sql)
