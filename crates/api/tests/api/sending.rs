@@ -683,8 +683,10 @@ async fn two_workers_never_deliver_the_same_delivery_twice() {
     let total = recipients.len();
     recipients.dedup();
     assert_eq!((total, recipients.len()), (120, 120), "each client once");
-    let both_worked = [one.stats(), two.stats()]
+    // Between them the two workers sent each delivery once (how they split it is up to timing).
+    let sent: u64 = [one.stats(), two.stats()]
         .iter()
-        .all(|s| s.sent.load(std::sync::atomic::Ordering::Relaxed) > 0);
-    assert!(both_worked, "the two workers shared the run");
+        .map(|s| s.sent.load(std::sync::atomic::Ordering::Relaxed))
+        .sum();
+    assert_eq!(sent, 120);
 }
