@@ -124,6 +124,15 @@ fn figures(run: &Value) -> [u64; 5] {
     ["total", "sent", "failed", "cancelled", "pending"].map(|k| run[k].as_u64().unwrap_or(999))
 }
 
+/// The JSON body of a GET as `who`.
+async fn read(app: &TestApp, who: &Session, path: &str) -> Value {
+    app.get_as(path, &who.access)
+        .await
+        .json()
+        .await
+        .expect("JSON")
+}
+
 impl TestApp {
     fn clock_now(&self) -> NaiveDateTime {
         use mailroom_api::sending::Clock;
@@ -197,12 +206,7 @@ async fn a_run_delivers_every_client_exactly_once_with_a_personal_message() {
             "{attempt}"
         );
     }
-    let mailing: Value = app
-        .get_as(&format!("/api/v1/mailings/{id}"), &ann.access)
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let mailing: Value = read(&app, &ann, &format!("/api/v1/mailings/{id}")).await;
     assert_eq!(mailing["status"], "running");
     assert_eq!(mailing["success_count"], 3);
 }
@@ -365,12 +369,7 @@ async fn an_unsubscribed_client_is_left_out_of_later_runs() {
     let again = app.client.post(app.url(&path)).send().await.expect("sent");
     assert_eq!(again.status().as_u16(), 200, "a second click is harmless");
 
-    let client: Value = app
-        .get_as(&format!("/api/v1/clients/{bob}"), &ann.access)
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let client: Value = read(&app, &ann, &format!("/api/v1/clients/{bob}")).await;
     assert!(client["unsubscribed_at"].is_string());
 
     let second = send(&app, &ann, id).await;
@@ -450,20 +449,10 @@ async fn sending_is_refused_with_a_reason_and_nothing_is_queued() {
         "{body}"
     );
 
-    let runs: Value = app
-        .get_as(&format!("/api/v1/mailings/{open}/runs"), &ann.access)
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let runs: Value = read(&app, &ann, &format!("/api/v1/mailings/{open}/runs")).await;
     assert_eq!(runs["total"], 1, "only the first run was queued");
     assert_eq!(runs["items"][0]["id"], first["id"]);
-    let ended_runs: Value = app
-        .get_as(&format!("/api/v1/mailings/{ended}/runs"), &ann.access)
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let ended_runs: Value = read(&app, &ann, &format!("/api/v1/mailings/{ended}/runs")).await;
     assert_eq!(ended_runs["total"], 0);
     problem(
         app.get_as(&format!("/api/v1/mailings/{open}/runs"), &eve.access)
@@ -583,12 +572,7 @@ async fn the_scheduler_sends_on_time_repeats_daily_and_stops_at_the_end() {
     assert!(app.tick().await.started.is_empty(), "nothing after the end");
 
     assert_eq!(app.mail().wait_for("bob@example.net", 3).await.len(), 3);
-    let runs: Value = app
-        .get_as(&format!("/api/v1/mailings/{id}/runs"), &ann.access)
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let runs: Value = read(&app, &ann, &format!("/api/v1/mailings/{id}/runs")).await;
     assert_eq!(runs["total"], 3);
     assert!(
         runs["items"]
@@ -597,12 +581,7 @@ async fn the_scheduler_sends_on_time_repeats_daily_and_stops_at_the_end() {
             .iter()
             .all(|r| r["trigger"] == "schedule")
     );
-    let mailing: Value = app
-        .get_as(&format!("/api/v1/mailings/{id}"), &ann.access)
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let mailing: Value = read(&app, &ann, &format!("/api/v1/mailings/{id}")).await;
     assert_eq!(mailing["schedule"], "daily");
     assert!(mailing["next_run_at"].is_null());
     assert_eq!(mailing["status"], "completed");
@@ -653,12 +632,7 @@ async fn two_workers_never_deliver_the_same_delivery_twice() {
         .await
         .expect("sent");
     assert_eq!(imported.status().as_u16(), 200);
-    let page: Value = app
-        .get_as("/api/v1/clients?per_page=200", &ann.access)
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let page: Value = read(&app, &ann, "/api/v1/clients?per_page=200").await;
     let ids: Vec<i64> = page["items"]
         .as_array()
         .expect("items")
