@@ -242,6 +242,8 @@ pub fn ensure_smtp_sink(path_env: &str) -> Result<PathBuf, String> {
                 .is_some_and(|n| n.starts_with("postfix_") && n.ends_with(".deb"))
         })
         .ok_or("apt-get download left no postfix .deb")?;
+    // dpkg -x creates the last folder only.
+    std::fs::create_dir_all(&root).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
     cmd(
         "dpkg",
         &["-x", &deb.to_string_lossy(), &root.to_string_lossy()],
