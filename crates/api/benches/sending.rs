@@ -3,9 +3,14 @@
 //! second, the SMTP latency p50/p99 and the sending process's peak RSS. It prints figures and
 //! asserts nothing.
 //!
+//! It also prints the CPU time PostgreSQL and the sink used, and the WAL written, per message: the
+//! machine's two cores are shared, so these say where the time goes.
+//!
 //! `cargo xtask bench-send` installs the sink and runs it; by hand:
 //! `cargo bench -p mailroom-api --bench sending -- [--clients N] [--connections N] [--concurrency N]
-//! [--batch N] [--sink PATH/TO/smtp-sink]`.
+//! [--batch N] [--sink PATH/TO/smtp-sink]`. For experiments, `MAILROOM_BENCH_SQL` is run on the
+//! seeded database before sending (a schema change to try, say) and `MAILROOM_BENCH_KEEP=1` keeps
+//! the database afterwards.
 
 use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
@@ -65,13 +70,52 @@ fn free_port() -> u16 {
 
 /// The CPU time a process has used so far (user + system), in clock ticks of 1/100 s.
 fn cpu_ticks(pid: u32) -> Option<u64> {
+    stat_fields(pid, &[11, 12])
+}
+
+/// The CPU time all PostgreSQL processes on this machine have used so far, in clock ticks.
+fn postgres_ticks() -> u64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| c.trim() == "postgres")
+        })
+        .filter_map(|pid| {
+            // The postmaster's children's time covers the backends that have exited already.
+            let waited = stat_fields(pid, &[13, 14])?;
+            Some(cpu_ticks(pid)? + waited)
+        })
+        .sum()
+}
+
+/// The sum of some numeric fields of /proc/PID/stat, counted after the command name.
+fn stat_fields(pid: u32, fields: &[usize]) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Fields after the command name, which is in parentheses and may hold spaces.
+    // The command name is in parentheses and may hold spaces.
     let rest = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let user: u64 = fields.get(11)?.parse().ok()?;
-    let system: u64 = fields.get(12)?.parse().ok()?;
-    Some(user + system)
+    let values: Vec<&str> = rest.split_whitespace().collect();
+    fields
+        .iter()
+        .map(|&i| values.get(i)?.parse::<u64>().ok())
+        .sum()
+}
+
+/// Where PostgreSQL's write-ahead log is, in bytes.
+fn wal_position(conn: &mut PgConnection) -> f64 {
+    #[derive(QueryableByName)]
+    struct Position {
+        #[diesel(sql_type = Double)]
+        bytes: f64,
+    }
+    diesel::sql_query("SELECT (pg_current_wal_lsn() - '0/0')::float8 AS bytes")
+        .get_result::<Position>(conn)
+        .map(|p| p.bytes)
+        .unwrap_or(f64::NAN)
 }
 
 /// The peak resident set of a process, in kB, while it runs.
@@ -111,7 +155,11 @@ fn main() {
     let (base, _) = admin_url.rsplit_once('/').expect("URL with a database");
     let url = format!("{base}/{name}");
     let result = std::panic::catch_unwind(|| bench(&options, &url));
-    let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    if std::env::var_os("MAILROOM_BENCH_KEEP").is_none() {
+        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    } else {
+        println!("kept database {name}");
+    }
     if result.is_err() {
         std::process::exit(1);
     }
@@ -140,6 +188,9 @@ fn bench(options: &Options, url: &str) {
         n = options.clients
     ))
     .expect("seed");
+    if let Ok(extra) = std::env::var("MAILROOM_BENCH_SQL") {
+        conn.batch_execute(&extra).expect("extra SQL");
+    }
     println!(
         "seeded {} clients in {:.1} s",
         options.clients,
@@ -167,6 +218,8 @@ fn bench(options: &Options, url: &str) {
     }
 
     let dir = tempfile::tempdir().expect("temp dir");
+    let postgres_before = postgres_ticks();
+    let wal_before = wal_position(&mut conn);
     let started = Instant::now();
     let mut sender = Command::new(BIN)
         .args(["send", "1"])
@@ -207,7 +260,10 @@ fn bench(options: &Options, url: &str) {
     }
     let status = sender.wait().expect("mailroom send exits");
     let wall = started.elapsed().as_secs_f64();
-    let (peak_kb, cpu_ticks) = watcher.join().unwrap_or_default();
+    let (peak_kb, sender_ticks) = watcher.join().unwrap_or_default();
+    let postgres = postgres_ticks().saturating_sub(postgres_before);
+    let wal_bytes = wal_position(&mut conn) - wal_before;
+    let sink_ticks = cpu_ticks(sink.id()).unwrap_or_default();
     let _ = sink.kill();
     let _ = sink.wait();
     assert!(status.success(), "mailroom send failed: {status}");
@@ -235,7 +291,23 @@ fn bench(options: &Options, url: &str) {
     println!(
         "CPU of the sender       {:.1} s ({:.0} µs per message; the machine has 2 cores, shared \
          with PostgreSQL and the sink)",
-        cpu_ticks as f64 / 100.0,
-        cpu_ticks as f64 * 10_000.0 / times.sent.max(1) as f64
+        sender_ticks as f64 / 100.0,
+        sender_ticks as f64 * 10_000.0 / times.sent.max(1) as f64
+    );
+    let per_message = |ticks: u64| ticks as f64 * 10_000.0 / times.sent.max(1) as f64;
+    println!(
+        "CPU of PostgreSQL       {:.1} s ({:.0} µs per message, queueing the run included)",
+        postgres as f64 / 100.0,
+        per_message(postgres)
+    );
+    println!(
+        "WAL written             {:.0} MB ({:.0} bytes per message)",
+        wal_bytes / 1e6,
+        wal_bytes / times.sent.max(1) as f64
+    );
+    println!(
+        "CPU of the SMTP sink    {:.1} s ({:.0} µs per message)",
+        sink_ticks as f64 / 100.0,
+        per_message(sink_ticks)
     );
 }

@@ -2,7 +2,6 @@
 //! become a manager through the API.
 
 use chrono::Utc;
-use diesel::Connection;
 use mailroom_domain::validation::{Validator, required_text};
 use mailroom_domain::wire::FieldError;
 use mailroom_domain::{EmailAddress, Password, Role};
@@ -57,7 +56,7 @@ pub async fn create_manager(
     };
     let hash = super::password::hash(password).await?;
     run(pool, move |conn| {
-        conn.transaction::<_, AdminError, _>(|conn| {
+        crate::db::write_transaction::<_, AdminError, _>(conn, |conn| {
             if users::find_by_email(conn, &email.normalized())?.is_some() {
                 return Err(AdminError::Exists(email.to_string()));
             }

@@ -1,7 +1,6 @@
 //! Single-use links sent by mail: confirming an address (24 hours) and resetting a password (1 hour).
 
 use chrono::{Duration, NaiveDateTime, Utc};
-use diesel::Connection;
 use mailroom_domain::EmailAddress;
 
 use super::error::{AuthError, LinkProblem};
@@ -111,7 +110,7 @@ pub async fn issue_for_address(
 ) -> Result<Option<(String, String)>, AuthError> {
     let normalized = email.normalized();
     let found = run(pool, move |conn| {
-        conn.transaction::<_, AuthError, _>(|conn| {
+        crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
             let Some(user) = users::find_by_email(conn, &normalized)? else {
                 return Ok(None);
             };

@@ -1,7 +1,6 @@
 //! Forgotten and changed passwords. Either way every existing session ends.
 
 use chrono::Utc;
-use diesel::Connection;
 use mailroom_domain::validation::Validator;
 use mailroom_domain::{EmailAddress, Password};
 
@@ -43,7 +42,7 @@ pub async fn reset(pool: &DbPool, token: String, new_password: &str) -> Result<(
     let password = parse_new_password(new_password)?;
     let hash = super::password::hash(password).await?;
     run(pool, move |conn| {
-        conn.transaction::<_, AuthError, _>(|conn| {
+        crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
             let link = links::consume(conn, Purpose::ResetPassword, &token, now)?;
             users::set_password(conn, link.user_id, &hash, now)?;
@@ -77,7 +76,7 @@ pub async fn change(
         password.ok_or_else(|| AuthError::Internal("validated password missing".into()))?;
     let hash = super::password::hash(password).await?;
     run(pool, move |conn| {
-        conn.transaction::<_, AuthError, _>(|conn| {
+        crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
             users::set_password(conn, user_id, &hash, now)?;
             tokens::revoke_all_refresh(conn, user_id, now)?;

@@ -4,7 +4,6 @@ use std::time::Duration;
 
 use actix_web::web;
 use chrono::{NaiveDateTime, Utc};
-use diesel::Connection;
 use mailroom_domain::wire::TokenResponse;
 
 use super::error::AuthError;
@@ -65,7 +64,7 @@ pub async fn refresh(
 ) -> Result<TokenResponse, AuthError> {
     let hash = secret::hash(&token);
     let outcome = run(pool, move |conn| {
-        conn.transaction::<_, AuthError, _>(|conn| {
+        crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
             let Some(row) = tokens::find_refresh(conn, &hash)? else {
                 return Ok(Exchange::Refused(AuthError::RefreshInvalid(

@@ -4,7 +4,6 @@
 //! mails that address instead, so the API never tells whether an address is registered.
 
 use chrono::Utc;
-use diesel::Connection;
 use mailroom_domain::validation::{Validator, required_text};
 use mailroom_domain::wire::RegisterRequest;
 use mailroom_domain::{EmailAddress, Password};
@@ -46,7 +45,7 @@ pub async fn register(
     let password_hash = super::password::hash(password).await?;
     let address = email.clone();
     let outcome = run(pool, move |conn| {
-        conn.transaction::<_, AuthError, _>(|conn| {
+        crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
             if let Some(existing) = users::find_by_email(conn, &address.normalized())? {
                 return Ok(Registered::Existing {
                     full_name: existing.full_name,
@@ -102,7 +101,7 @@ pub async fn register(
 /// Activates the account the confirmation link belongs to. A blocked account stays blocked.
 pub async fn confirm(pool: &DbPool, token: String) -> Result<(), AuthError> {
     run(pool, move |conn| {
-        conn.transaction::<_, AuthError, _>(|conn| {
+        crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
             let link = links::consume(conn, Purpose::ConfirmEmail, &token, now)?;
             users::confirm(conn, link.user_id, now)?;

@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use diesel::Connection;
 use mailroom_domain::client::ClientFields;
 use mailroom_domain::wire::{ImportReport, RejectedRow};
 
@@ -184,8 +183,9 @@ pub fn import(
         rejected,
     };
     for batch in rows.chunks(BATCH) {
-        let (created, updated) =
-            conn.transaction::<_, ImportError, _>(|conn| apply(conn, owner_id, batch))?;
+        let (created, updated) = crate::db::write_transaction::<_, ImportError, _>(conn, |conn| {
+            apply(conn, owner_id, batch)
+        })?;
         report.created += created;
         report.updated += updated;
     }

@@ -10,10 +10,12 @@ pub mod schema;
 mod migrations;
 pub mod pool;
 mod run;
+mod transaction;
 
 pub use migrations::{MigrationError, revert_all_migrations, run_migrations};
 pub use pool::{Backend, DatabaseUrl, DbPool, PooledConn, connect};
 pub use run::{DbError, run};
+pub use transaction::write_transaction;
 
 use diesel::{PgConnection, SqliteConnection};
 

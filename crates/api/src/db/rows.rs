@@ -122,7 +122,6 @@ pub struct MailingClientRow {
 pub struct AttemptRow {
     pub id: i64,
     pub mailing_id: i64,
-    pub client_id: Option<i64>,
     pub client_email: String,
     pub attempted_at: NaiveDateTime,
     pub status: String,
@@ -134,7 +133,6 @@ pub struct AttemptRow {
 #[diesel(table_name = attempts)]
 pub struct NewAttempt<'a> {
     pub mailing_id: i64,
-    pub client_id: Option<i64>,
     pub client_email: &'a str,
     pub attempted_at: NaiveDateTime,
     pub status: &'a str,

@@ -69,7 +69,6 @@ diesel::table! {
     attempts (id) {
         id -> BigInt,
         mailing_id -> BigInt,
-        client_id -> Nullable<BigInt>,
         client_email -> Text,
         attempted_at -> Timestamp,
         status -> Text,
@@ -107,6 +106,7 @@ diesel::table! {
         next_attempt_at -> Timestamp,
         lease -> Nullable<BigInt>,
         updated_at -> Timestamp,
+        leased_until -> Nullable<Timestamp>,
     }
 }
 
@@ -157,6 +157,7 @@ diesel::joinable!(mailings -> users (owner_id));
 diesel::joinable!(mailings -> messages (message_id));
 diesel::joinable!(mailing_clients -> mailings (mailing_id));
 diesel::joinable!(mailing_clients -> clients (client_id));
+// attempts.mailing_id has no foreign key (migration 000009) but is still how they join.
 diesel::joinable!(attempts -> mailings (mailing_id));
 diesel::joinable!(runs -> mailings (mailing_id));
 diesel::joinable!(deliveries -> runs (run_id));

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::NaiveDateTime;
-use diesel::Connection;
 use std::str::FromStr;
 
 use mailroom_domain::mailing::{MailingFields, MailingSort, check_edit};
@@ -206,7 +205,7 @@ pub async fn create_mailing(
     .map_err(ApiError::Validation)?;
     let owner_id = current.id();
     let id = run(&pool, move |conn| {
-        conn.transaction::<_, ApiError, _>(|conn| {
+        crate::db::write_transaction::<_, ApiError, _>(conn, |conn| {
             check_ownership(conn, owner_id, &fields)?;
             let row = mailings::insert(
                 conn,
@@ -282,7 +281,7 @@ async fn change(
     let id = row.id;
     let owner_id = row.owner_id;
     run(pool, move |conn| {
-        conn.transaction::<_, ApiError, _>(|conn| {
+        crate::db::write_transaction::<_, ApiError, _>(conn, |conn| {
             let mut extras = extras(conn, std::slice::from_ref(&row))?;
             let status = status(&row, &extras, now);
             let current = MailingFields {

@@ -4,7 +4,6 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::Utc;
-use diesel::Connection;
 use mailroom_domain::message::{MessageFields, MessageSort};
 use mailroom_domain::wire::{Message, MessagePatch, MessageRequest, Page, Problem};
 use serde::Deserialize;
@@ -244,7 +243,7 @@ pub async fn delete_message(
     let row = load(&current, &pool, path.into_inner(), Intent::Change).await?;
     let id = row.id;
     run(&pool, move |conn| {
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             let users = messages::used_by(conn, id)?;
             if !users.is_empty() {
                 let list = users.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");

@@ -3,7 +3,6 @@
 use std::str::FromStr;
 
 use chrono::NaiveDateTime;
-use diesel::Connection;
 use mailroom_domain::delivery::{RunTrigger, SendRefusal, may_send};
 use mailroom_domain::{Schedule, UserState};
 
@@ -48,7 +47,7 @@ pub fn start_now(
     mailing_id: i64,
     now: NaiveDateTime,
 ) -> Result<RunRow, StartError> {
-    let run = conn.transaction::<_, StartError, _>(|conn| {
+    let run = crate::db::write_transaction::<_, StartError, _>(conn, |conn| {
         let mailing = mailings::find(conn, mailing_id)?.ok_or(StartError::NoMailing(mailing_id))?;
         check(conn, &mailing, now)?;
         if let Some(busy) = runs::unfinished(conn, mailing_id)? {
@@ -79,7 +78,7 @@ pub fn start_scheduled(
     let Some(slot) = mailing.next_run_at else {
         return Ok(None);
     };
-    let run = conn.transaction::<_, StartError, _>(|conn| {
+    let run = crate::db::write_transaction::<_, StartError, _>(conn, |conn| {
         let schedule = Schedule::from_str(&mailing.schedule).unwrap_or_default();
         let next = schedule.next_after(mailing.starts_at, mailing.ends_at, slot.max(now));
         if mailings::advance_schedule(conn, mailing.id, slot, next)? == 0 {

@@ -104,7 +104,7 @@ pub struct Worker {
 
 /// A delivery's fate as the recorder sees it.
 enum Record {
-    Done(Outcome, i64),
+    Done(Outcome),
     /// Not sent (the worker is stopping): give it back.
     Release {
         id: i64,
@@ -270,8 +270,12 @@ impl Worker {
             only_run,
         };
         let claimed = run(&self.pool, move |conn| {
-            use diesel::Connection;
-            conn.transaction::<_, DbError, _>(|conn| {
+            // Look before writing: an idle worker polls often, and on SQLite a write transaction
+            // takes the database's one write lock from the people using the app.
+            if !deliveries::any_due(conn, now, only_run)? {
+                return Ok(Vec::new());
+            }
+            crate::db::write_transaction::<_, DbError, _>(conn, |conn| {
                 crate::db::use_generic_plans(conn)?;
                 let claimed = deliveries::claim(conn, claim)?;
                 if !claimed.is_empty() {
@@ -310,16 +314,13 @@ impl Worker {
         let now = self.clock.now();
         let cancelled = |worker: &Worker| {
             worker.stats.cancelled.fetch_add(1, Ordering::Relaxed);
-            Record::Done(
-                Outcome {
-                    delivery_id: delivery.id,
-                    lease,
-                    state: "cancelled",
-                    next_attempt_at: now,
-                    attempt: None,
-                },
-                delivery.run_id,
-            )
+            Record::Done(Outcome {
+                delivery_id: delivery.id,
+                lease,
+                state: "cancelled",
+                next_attempt_at: now,
+                attempt: None,
+            })
         };
         // The mailing may have been stopped, or the client deleted, since the run was queued.
         let (Some(content), Some(client_id)) = (content, delivery.client_id) else {
@@ -390,16 +391,13 @@ impl Worker {
                 "delivery not accepted"
             );
         }
-        Record::Done(
-            Outcome {
-                delivery_id: delivery.id,
-                lease,
-                state,
-                next_attempt_at,
-                attempt: Some((attempted_at, status.as_str(), outcome.describe())),
-            },
-            delivery.run_id,
-        )
+        Record::Done(Outcome {
+            delivery_id: delivery.id,
+            lease,
+            state,
+            next_attempt_at,
+            attempt: Some((attempted_at, status.as_str(), outcome.describe())),
+        })
     }
 }
 
@@ -418,21 +416,17 @@ fn lease_of(held: &Arc<Mutex<HashMap<i64, i64>>>, id: i64) -> i64 {
         .unwrap_or_default()
 }
 
-/// Commits outcomes in groups; a permit is released only once its outcome is committed. On
-/// PostgreSQL two groups commit at once (one database backend alone cannot keep up); SQLite has one
-/// writer anyway. A failed commit is retried, never dropped: the database may be restarting.
+/// Commits outcomes in groups, one group at a time; a permit is released only once its outcome is
+/// committed. Outcomes arriving during a commit wait in the channel and form the next group, so
+/// groups grow with the load. (Two groups committing at once were tried: more work for
+/// PostgreSQL, which then waits on the runs' rows, for no more messages per second.) A failed
+/// commit is retried, never dropped: the database may be restarting.
 async fn record_loop(
     pool: DbPool,
     clock: Arc<dyn Clock>,
     mut inbox: mpsc::UnboundedReceiver<(Record, Option<OwnedSemaphorePermit>)>,
     held: Arc<Mutex<HashMap<i64, i64>>>,
 ) {
-    let parallel = match pool.get().map(|c| c.backend()) {
-        Ok(crate::db::Backend::Postgres) => 2,
-        _ => 1,
-    };
-    let committers = Arc::new(Semaphore::new(parallel));
-    let mut commits = tokio::task::JoinSet::new();
     while let Some(first) = inbox.recv().await {
         let mut batch = vec![first];
         let deadline = Instant::now() + GROUP_COMMIT_WAIT;
@@ -442,19 +436,8 @@ async fn record_loop(
                 _ => break,
             }
         }
-        let slot = committers
-            .clone()
-            .acquire_owned()
-            .await
-            .expect("never closed");
-        let (pool, clock, held) = (pool.clone(), clock.clone(), held.clone());
-        commits.spawn(async move {
-            commit(&pool, clock.as_ref(), &held, batch).await;
-            drop(slot);
-        });
-        while commits.try_join_next().is_some() {}
+        commit(&pool, clock.as_ref(), &held, batch).await;
     }
-    while commits.join_next().await.is_some() {}
 }
 
 async fn commit(
@@ -465,35 +448,22 @@ async fn commit(
 ) {
     let mut outcomes = Vec::new();
     let mut releases: HashMap<i64, Vec<i64>> = HashMap::new();
-    let mut run_ids = Vec::new();
     for (record, _) in &batch {
         match record {
-            Record::Done(outcome, run_id) => {
-                outcomes.push(outcome.clone());
-                run_ids.push(*run_id);
-            }
+            Record::Done(outcome) => outcomes.push(outcome.clone()),
             Record::Release { id, lease } => releases.entry(*lease).or_default().push(*id),
         }
     }
-    run_ids.sort_unstable();
-    run_ids.dedup();
     let mut wait = Duration::from_millis(100);
     loop {
         let now = clock.now();
-        let (outcomes, releases, run_ids) = (outcomes.clone(), releases.clone(), run_ids.clone());
+        let (outcomes, releases) = (outcomes.clone(), releases.clone());
         let result = run(pool, move |conn| {
-            use diesel::Connection;
-            conn.transaction::<_, DbError, _>(|conn| {
-                crate::db::use_generic_plans(conn)?;
-                if !outcomes.is_empty() {
-                    deliveries::record(conn, &outcomes, now)?;
-                    runs::finish_done(conn, &run_ids, now)?;
-                }
-                for (lease, ids) in &releases {
-                    deliveries::release(conn, *lease, ids, now)?;
-                }
-                Ok(())
-            })
+            deliveries::record(conn, &outcomes, now)?;
+            for (lease, ids) in &releases {
+                deliveries::release(conn, *lease, ids)?;
+            }
+            Ok::<_, DbError>(())
         })
         .await;
         match result {
@@ -508,7 +478,7 @@ async fn commit(
     let mut held = held.lock().expect("held lock");
     for (record, _) in &batch {
         match record {
-            Record::Done(outcome, _) => held.remove(&outcome.delivery_id),
+            Record::Done(outcome) => held.remove(&outcome.delivery_id),
             Record::Release { id, .. } => held.remove(id),
         };
     }

@@ -2,8 +2,11 @@ use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::sql_types::{BigInt, Text};
+use mailroom_api::db::queries::runs;
 use mailroom_api::db::rows::*;
-use mailroom_api::db::schema::{attempts, clients, mailing_clients, mailings, messages, users};
+use mailroom_api::db::schema::{
+    attempts, clients, deliveries, mailing_clients, mailings, messages, users,
+};
 use mailroom_api::db::{self, Backend, DbConnection};
 
 use crate::helpers::{TestDatabase, backend};
@@ -79,20 +82,38 @@ fn insert_mailing(
         .get_result(conn)
 }
 
-fn insert_attempt(conn: &mut DbConnection, mailing_id: i64, client_id: i64, email: &str) -> i64 {
-    diesel::insert_into(attempts::table)
+/// A run of the mailing (one delivery per client) and an attempt of its delivery to `email`;
+/// returns the delivery's id and the attempt's.
+fn insert_attempt(conn: &mut DbConnection, mailing_id: i64, email: &str) -> (i64, i64) {
+    let run = runs::create(
+        conn,
+        &NewRun {
+            mailing_id,
+            trigger: "manual",
+            scheduled_for: None,
+            created_at: now(),
+        },
+    )
+    .expect("run queued");
+    let delivery: i64 = deliveries::table
+        .filter(deliveries::run_id.eq(run.id))
+        .filter(deliveries::email.eq(email))
+        .select(deliveries::id)
+        .first(conn)
+        .expect("delivery queued");
+    let attempt = diesel::insert_into(attempts::table)
         .values(NewAttempt {
             mailing_id,
-            client_id: Some(client_id),
             client_email: email,
             attempted_at: now(),
             status: "success",
-            run_id: None,
+            run_id: Some(run.id),
             server_response: "250 2.0.0 Ok: queued as 4F2A",
         })
         .returning(attempts::id)
         .get_result(conn)
-        .expect("attempt inserted")
+        .expect("attempt inserted");
+    (delivery, attempt)
 }
 
 fn assert_violation<T: std::fmt::Debug>(result: QueryResult<T>, expected: DatabaseErrorKind) {
@@ -106,12 +127,14 @@ fn assert_violation<T: std::fmt::Debug>(result: QueryResult<T>, expected: Databa
     }
 }
 
-/// One of everything, linked together: a user with a client, a message, a mailing and an attempt.
+/// One of everything, linked together: a user with a client, a message, a mailing, a run of it
+/// with its delivery, and an attempt.
 struct World {
     user: i64,
     client: i64,
     message: i64,
     mailing: i64,
+    delivery: i64,
     attempt: i64,
 }
 
@@ -128,12 +151,13 @@ fn world(conn: &mut DbConnection) -> World {
         })
         .execute(conn)
         .expect("mailing client inserted");
-    let attempt = insert_attempt(conn, mailing, client, "bob@example.org");
+    let (delivery, attempt) = insert_attempt(conn, mailing, "bob@example.org");
     World {
         user,
         client,
         message,
         mailing,
+        delivery,
         attempt,
     }
 }
@@ -198,7 +222,12 @@ fn migrations_apply_from_scratch_and_every_table_matches_the_schema() {
         .first(&mut *conn)
         .expect("attempt");
     assert_eq!(attempt.server_response, "250 2.0.0 Ok: queued as 4F2A");
-    assert_eq!(attempt.client_id, Some(w.client));
+    let delivery: ClaimedDelivery = deliveries::table
+        .find(w.delivery)
+        .select(ClaimedDelivery::as_select())
+        .first(&mut *conn)
+        .expect("delivery");
+    assert_eq!(delivery.client_id, Some(w.client));
 }
 
 #[test]
@@ -349,8 +378,57 @@ fn deleting_a_client_takes_it_off_its_mailings_and_keeps_its_attempts() {
         .select(AttemptRow::as_select())
         .first(&mut *conn)
         .expect("kept");
-    assert_eq!(attempt.client_id, None);
     assert_eq!(attempt.client_email, "bob@example.org");
+    let client_of_delivery: Option<i64> = deliveries::table
+        .find(w.delivery)
+        .select(deliveries::client_id)
+        .first(&mut *conn)
+        .expect("delivery kept");
+    assert_eq!(client_of_delivery, None);
+}
+
+#[test]
+fn deleting_a_mailing_deletes_its_runs_deliveries_and_attempts_and_nothing_else() {
+    let db = TestDatabase::create();
+    let pool = db.migrated_pool();
+    let mut conn = pool.get().expect("connection");
+    let w = world(&mut conn);
+    let kept = insert_mailing(
+        &mut conn,
+        w.user,
+        w.message,
+        now(),
+        now() + Duration::days(7),
+    )
+    .expect("second mailing");
+    diesel::insert_into(mailing_clients::table)
+        .values(MailingClientRow {
+            mailing_id: kept,
+            client_id: w.client,
+        })
+        .execute(&mut *conn)
+        .expect("linked");
+    let (kept_delivery, kept_attempt) = insert_attempt(&mut conn, kept, "bob@example.org");
+
+    diesel::delete(mailings::table.find(w.mailing))
+        .execute(&mut *conn)
+        .expect("deleted");
+
+    let attempts_left: Vec<i64> = attempts::table
+        .select(attempts::id)
+        .load(&mut *conn)
+        .expect("attempts");
+    assert_eq!(attempts_left, vec![kept_attempt]);
+    let deliveries_left: Vec<i64> = deliveries::table
+        .select(deliveries::id)
+        .load(&mut *conn)
+        .expect("deliveries");
+    assert_eq!(deliveries_left, vec![kept_delivery]);
+    let runs_left: Vec<i64> = mailroom_api::db::schema::runs::table
+        .select(mailroom_api::db::schema::runs::mailing_id)
+        .load(&mut *conn)
+        .expect("runs");
+    assert_eq!(runs_left, vec![kept]);
 }
 
 #[test]

@@ -57,7 +57,6 @@ fn record_attempt(app: &TestApp, mailing_id: i64, email: &str, status: &str, min
     diesel::insert_into(attempts::table)
         .values(NewAttempt {
             mailing_id,
-            client_id: None,
             client_email: email,
             attempted_at: (Utc::now() - Duration::minutes(minutes_ago)).naive_utc(),
             status,

@@ -262,6 +262,57 @@ async fn a_temporary_refusal_is_retried_later_and_both_attempts_are_recorded() {
 }
 
 #[tokio::test]
+async fn a_server_asking_to_slow_down_pauses_sending_instead_of_burning_everyones_tries() {
+    // One message at a time, so that without the pause the next ones would reach the server
+    // while it is still busy and each lose a try to a 421.
+    let app = spawn_sending_app_with(|config| config.sending.send_concurrency = 1).await;
+    let ann = app.user("ann@example.org").await;
+    let mut clients = vec![client(&app, &ann, "busy-bob@example.net", "Bob").await];
+    for n in 0..9 {
+        clients.push(client(&app, &ann, &format!("c{n}@example.net"), "C").await);
+    }
+    let id = open_mailing(&app, &ann, &clients).await;
+    let queued = send(&app, &ann, id).await;
+
+    let started = std::time::Instant::now();
+    app.drain().await;
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "the others waited out the pause"
+    );
+    let attempts = attempts_of(&app, &ann, id).await;
+    let refused: Vec<_> = attempts
+        .iter()
+        .filter(|a| a["status"] == "failure")
+        .map(|a| (a["client_email"].clone(), a["server_response"].clone()))
+        .collect();
+    assert_eq!(
+        refused.len(),
+        1,
+        "only the message that met the 421: {refused:?}"
+    );
+    assert_eq!(refused[0].0, "busy-bob@example.net");
+    assert!(
+        refused[0]
+            .1
+            .as_str()
+            .is_some_and(|r| r.starts_with("421 4.7.0")),
+        "{refused:?}"
+    );
+    assert_eq!(
+        figures(&run_of(&app, &ann, id, &queued).await),
+        [10, 9, 0, 0, 1]
+    );
+
+    app.clock.advance(Duration::hours(2));
+    app.drain().await;
+    assert_eq!(
+        figures(&run_of(&app, &ann, id, &queued).await),
+        [10, 10, 0, 0, 0]
+    );
+}
+
+#[tokio::test]
 async fn a_permanent_refusal_is_final_and_keeps_the_servers_words() {
     let app = spawn_sending_app().await;
     let ann = app.user("ann@example.org").await;

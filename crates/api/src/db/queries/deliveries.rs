@@ -1,6 +1,7 @@
-//! The delivery queue. A claim is a lease: the claimed rows stay `pending` with `next_attempt_at`
-//! moved to the lease's end and `lease` set to the claim's token. Only that claim can record an
-//! outcome; if its worker dies, the rows fall due again when the lease runs out.
+//! The delivery queue. A claim is a lease: the claimed rows stay `pending` with `lease` set to the
+//! claim's token and `leased_until` to the lease's end. Only that claim can record an outcome; if
+//! its worker dies, the rows fall due again when the lease runs out. A claim leaves the indexed
+//! columns alone, so PostgreSQL updates the row in place.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -9,14 +10,18 @@ use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
 use std::collections::HashMap;
 
 use crate::db::DbConnection;
+use crate::db::queries::prepared::{Binds, Prepared, unknown_placeholder};
 use crate::db::queries::runs::{self as run_figures, Tally};
 use crate::db::rows::ClaimedDelivery;
 use crate::db::schema::{deliveries, mailings, runs};
+use diesel::pg::Pg;
+use diesel::query_builder::AstPass;
 
 const CLAIM_POSTGRES: &str = "\
-UPDATE deliveries AS d SET next_attempt_at = $1, lease = $2
+UPDATE deliveries AS d SET leased_until = $1, lease = $2
 FROM (SELECT id FROM deliveries
-      WHERE state = 'pending' AND next_attempt_at <= $3 AND ($4::bigint IS NULL OR run_id = $4)
+      WHERE state = 'pending' AND next_attempt_at <= $3
+        AND (leased_until IS NULL OR leased_until <= $3) AND ($4::bigint IS NULL OR run_id = $4)
       ORDER BY next_attempt_at, id LIMIT $5
       FOR UPDATE SKIP LOCKED) AS due
 WHERE d.id = due.id
@@ -24,9 +29,10 @@ RETURNING d.id, d.run_id, d.client_id, d.email, d.full_name, d.attempts";
 
 // SQLite runs one writer at a time, so the statement alone makes the claim atomic.
 const CLAIM_SQLITE: &str = "\
-UPDATE deliveries SET next_attempt_at = ?1, lease = ?2
+UPDATE deliveries SET leased_until = ?1, lease = ?2
 WHERE id IN (SELECT id FROM deliveries
-             WHERE state = 'pending' AND next_attempt_at <= ?3 AND (?4 IS NULL OR run_id = ?4)
+             WHERE state = 'pending' AND next_attempt_at <= ?3
+               AND (leased_until IS NULL OR leased_until <= ?3) AND (?4 IS NULL OR run_id = ?4)
              ORDER BY next_attempt_at, id LIMIT ?5)
 RETURNING id, run_id, client_id, email, full_name, attempts";
 
@@ -40,20 +46,29 @@ pub struct Claim {
     pub only_run: Option<i64>,
 }
 
-pub fn claim(conn: &mut DbConnection, claim: Claim) -> QueryResult<Vec<ClaimedDelivery>> {
-    // Look before writing: an idle worker polls often, and on SQLite even an UPDATE that changes
-    // nothing takes the database's one write lock from the people using the app.
+/// Whether any delivery (of one run, or any) is due: cheap, and writes nothing.
+pub fn any_due(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    only_run: Option<i64>,
+) -> QueryResult<bool> {
     let mut due = deliveries::table
         .filter(deliveries::state.eq("pending"))
-        .filter(deliveries::next_attempt_at.le(claim.now))
+        .filter(deliveries::next_attempt_at.le(now))
+        .filter(
+            deliveries::leased_until
+                .is_null()
+                .or(deliveries::leased_until.le(now)),
+        )
         .select(deliveries::id)
         .into_boxed();
-    if let Some(run_id) = claim.only_run {
+    if let Some(run_id) = only_run {
         due = due.filter(deliveries::run_id.eq(run_id));
     }
-    if due.first::<i64>(conn).optional()?.is_none() {
-        return Ok(Vec::new());
-    }
+    Ok(due.first::<i64>(conn).optional()?.is_some())
+}
+
+pub fn claim(conn: &mut DbConnection, claim: Claim) -> QueryResult<Vec<ClaimedDelivery>> {
     macro_rules! claim_with {
         ($conn:expr, $sql:expr) => {
             diesel::sql_query($sql)
@@ -84,31 +99,53 @@ pub struct Outcome {
     pub attempt: Option<(NaiveDateTime, &'static str, String)>,
 }
 
-const ATTEMPTS_POSTGRES: &str = "\
-INSERT INTO attempts (mailing_id, run_id, client_id, client_email, attempted_at, status, server_response)
-SELECT r.mailing_id, d.run_id, d.client_id, d.email, v.at, v.status, v.response
-FROM unnest($1::bigint[], $2::timestamp[], $3::text[], $4::text[]) AS v(id, at, status, response)
-JOIN deliveries d ON d.id = v.id
-JOIN runs r ON r.id = d.run_id";
-
-const OUTCOMES_POSTGRES: &str = "\
-UPDATE deliveries AS d
-SET state = v.state, attempts = d.attempts + v.tried, next_attempt_at = v.next_at, lease = NULL,
-    updated_at = $6
-FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamp[], $5::int[])
-     AS v(id, lease, state, next_at, tried)
-WHERE d.id = v.id AND d.lease = v.lease AND d.state = 'pending'
-RETURNING d.run_id, d.state";
+// A group of outcomes in one statement, kept prepared with a generic plan: five statements, each
+// parsed and planned anew, made that a third of PostgreSQL's work while sending. The attempts read
+// `deliveries` as the statement found them (run and address never change); runs are updated in id
+// order. Placeholders appear once each, in order (see `Prepared`).
+const RECORD_POSTGRES: &str = "\
+WITH v AS (
+    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamp[],
+                         $5::timestamp[], $6::text[], $7::text[])
+        AS v(id, lease, state, next_at, tried_at, status, response)
+), applied AS (
+    UPDATE deliveries AS d
+    SET state = v.state, attempts = d.attempts + (v.tried_at IS NOT NULL)::int,
+        next_attempt_at = v.next_at, lease = NULL, leased_until = NULL, updated_at = $8
+    FROM v
+    WHERE d.id = v.id AND d.lease = v.lease AND d.state = 'pending'
+    RETURNING d.run_id, d.state
+), logged AS (
+    INSERT INTO attempts (mailing_id, run_id, client_email, attempted_at, status, server_response)
+    SELECT r.mailing_id, d.run_id, d.email, v.tried_at, v.status, v.response
+    FROM v JOIN deliveries d ON d.id = v.id JOIN runs r ON r.id = d.run_id
+    WHERE v.tried_at IS NOT NULL
+), tally AS (
+    SELECT run_id,
+           count(*) FILTER (WHERE state = 'sent') AS sent,
+           count(*) FILTER (WHERE state = 'failed') AS failed,
+           count(*) FILTER (WHERE state = 'cancelled') AS cancelled
+    FROM applied WHERE state <> 'pending' GROUP BY run_id ORDER BY run_id
+)
+UPDATE runs AS r
+SET sent = r.sent + t.sent, failed = r.failed + t.failed, cancelled = r.cancelled + t.cancelled,
+    finished_at = CASE
+        WHEN r.finished_at IS NULL
+             AND r.sent + t.sent + r.failed + t.failed + r.cancelled + t.cancelled >= r.total
+        THEN $9 ELSE r.finished_at END
+FROM tally AS t
+WHERE r.id = t.run_id";
 
 const ATTEMPT_SQLITE: &str = "\
-INSERT INTO attempts (mailing_id, run_id, client_id, client_email, attempted_at, status, server_response)
-SELECT r.mailing_id, d.run_id, d.client_id, d.email, ?2, ?3, ?4
+INSERT INTO attempts (mailing_id, run_id, client_email, attempted_at, status, server_response)
+SELECT r.mailing_id, d.run_id, d.email, ?2, ?3, ?4
 FROM deliveries d JOIN runs r ON r.id = d.run_id
 WHERE d.id = ?1";
 
 const OUTCOME_SQLITE: &str = "\
 UPDATE deliveries
-SET state = ?3, attempts = attempts + ?5, next_attempt_at = ?4, lease = NULL, updated_at = ?6
+SET state = ?3, attempts = attempts + ?5, next_attempt_at = ?4, lease = NULL, leased_until = NULL,
+    updated_at = ?6
 WHERE id = ?1 AND lease = ?2 AND state = 'pending'
 RETURNING run_id, state";
 
@@ -121,84 +158,136 @@ struct Applied {
     state: String,
 }
 
-/// Records a batch of outcomes: every try becomes an attempt (even one whose lease was lost: the
-/// mail did go out), each delivery still held by its claim moves to its new state, and the runs'
-/// figures follow. Attempts take the client from the delivery row, so a client deleted meanwhile
-/// is no error. Returns the runs touched.
+/// Records a group of outcomes, atomically: every try becomes an attempt (even one whose lease
+/// was lost: the mail did go out), each delivery still held by its claim moves to its new state,
+/// the runs' figures follow, and a run with nothing left pending is finished.
 pub fn record(
     conn: &mut DbConnection,
     outcomes: &[Outcome],
     now: NaiveDateTime,
-) -> QueryResult<Vec<i64>> {
-    let mut tallies: HashMap<i64, Tally> = HashMap::new();
-    let tried = |o: &Outcome| i32::from(o.attempt.is_some());
+) -> QueryResult<()> {
+    if outcomes.is_empty() {
+        return Ok(());
+    }
     match conn {
         DbConnection::Postgres(pg) => {
-            let attempts: Vec<_> = outcomes
-                .iter()
-                .filter_map(|o| o.attempt.as_ref().map(|a| (o.delivery_id, a)))
-                .collect();
-            if !attempts.is_empty() {
-                diesel::sql_query(ATTEMPTS_POSTGRES)
-                    .bind::<Array<BigInt>, _>(attempts.iter().map(|a| a.0).collect::<Vec<_>>())
-                    .bind::<Array<Timestamp>, _>(attempts.iter().map(|a| a.1.0).collect::<Vec<_>>())
-                    .bind::<Array<Text>, _>(attempts.iter().map(|a| a.1.1).collect::<Vec<_>>())
-                    .bind::<Array<Text>, _>(
-                        attempts.iter().map(|a| a.1.2.as_str()).collect::<Vec<_>>(),
-                    )
-                    .execute(pg)?;
-            }
-            let applied: Vec<Applied> = diesel::sql_query(OUTCOMES_POSTGRES)
-                .bind::<Array<BigInt>, _>(
-                    outcomes.iter().map(|o| o.delivery_id).collect::<Vec<_>>(),
-                )
-                .bind::<Array<BigInt>, _>(outcomes.iter().map(|o| o.lease).collect::<Vec<_>>())
-                .bind::<Array<Text>, _>(outcomes.iter().map(|o| o.state).collect::<Vec<_>>())
-                .bind::<Array<Timestamp>, _>(
-                    outcomes
-                        .iter()
-                        .map(|o| o.next_attempt_at)
-                        .collect::<Vec<_>>(),
-                )
-                .bind::<Array<Integer>, _>(outcomes.iter().map(tried).collect::<Vec<_>>())
-                .bind::<Timestamp, _>(now)
-                .load(pg)?;
-            for row in applied {
-                tallies.entry(row.run_id).or_default().count(&row.state);
-            }
+            let record = Prepared {
+                sql: RECORD_POSTGRES,
+                binds: RecordBinds::new(outcomes, now),
+            };
+            // Generic plans for this transaction: planning the statement anew each time (the
+            // connections' default) cost more than running it.
+            pg.transaction(|pg| {
+                diesel::sql_query("SET LOCAL plan_cache_mode = auto").execute(pg)?;
+                record.execute(pg)
+            })?;
+            Ok(())
         }
-        DbConnection::Sqlite(sqlite) => {
-            for o in outcomes {
-                if let Some((at, status, response)) = &o.attempt {
-                    diesel::sql_query(ATTEMPT_SQLITE)
-                        .bind::<BigInt, _>(o.delivery_id)
-                        .bind::<Timestamp, _>(*at)
-                        .bind::<Text, _>(*status)
-                        .bind::<Text, _>(response)
-                        .execute(sqlite)?;
-                }
-                let applied = diesel::sql_query(OUTCOME_SQLITE)
-                    .bind::<BigInt, _>(o.delivery_id)
-                    .bind::<BigInt, _>(o.lease)
-                    .bind::<Text, _>(o.state)
-                    .bind::<Timestamp, _>(o.next_attempt_at)
-                    .bind::<Integer, _>(tried(o))
-                    .bind::<Timestamp, _>(now)
-                    .load::<Applied>(sqlite)?;
-                for row in applied {
-                    tallies.entry(row.run_id).or_default().count(&row.state);
-                }
-            }
+        DbConnection::Sqlite(_) => {
+            crate::db::write_transaction(conn, |conn| record_one_by_one(conn, outcomes, now))
         }
     }
-    // In id order: two batches committing at once must lock the runs' rows in the same order.
+}
+
+/// The values of `RECORD_POSTGRES`, one array per column of the outcomes.
+struct RecordBinds {
+    ids: Vec<i64>,
+    leases: Vec<i64>,
+    states: Vec<&'static str>,
+    next_at: Vec<NaiveDateTime>,
+    tried_at: Vec<Option<NaiveDateTime>>,
+    statuses: Vec<Option<&'static str>>,
+    responses: Vec<Option<String>>,
+    now: NaiveDateTime,
+}
+
+impl RecordBinds {
+    fn new(outcomes: &[Outcome], now: NaiveDateTime) -> Self {
+        let mut binds = Self {
+            ids: Vec::with_capacity(outcomes.len()),
+            leases: Vec::with_capacity(outcomes.len()),
+            states: Vec::with_capacity(outcomes.len()),
+            next_at: Vec::with_capacity(outcomes.len()),
+            tried_at: Vec::with_capacity(outcomes.len()),
+            statuses: Vec::with_capacity(outcomes.len()),
+            responses: Vec::with_capacity(outcomes.len()),
+            now,
+        };
+        for o in outcomes {
+            binds.ids.push(o.delivery_id);
+            binds.leases.push(o.lease);
+            binds.states.push(o.state);
+            binds.next_at.push(o.next_attempt_at);
+            let attempt = o.attempt.as_ref();
+            binds.tried_at.push(attempt.map(|a| a.0));
+            binds.statuses.push(attempt.map(|a| a.1));
+            binds.responses.push(attempt.map(|a| a.2.clone()));
+        }
+        binds
+    }
+}
+
+impl Binds for RecordBinds {
+    fn push<'b>(&'b self, number: usize, out: &mut AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        match number {
+            1 => out.push_bind_param::<Array<BigInt>, _>(&self.ids),
+            2 => out.push_bind_param::<Array<BigInt>, _>(&self.leases),
+            3 => out.push_bind_param::<Array<Text>, _>(&self.states),
+            4 => out.push_bind_param::<Array<Timestamp>, _>(&self.next_at),
+            5 => out.push_bind_param::<Array<Nullable<Timestamp>>, _>(&self.tried_at),
+            6 => out.push_bind_param::<Array<Nullable<Text>>, _>(&self.statuses),
+            7 => out.push_bind_param::<Array<Nullable<Text>>, _>(&self.responses),
+            8 | 9 => out.push_bind_param::<Timestamp, _>(&self.now),
+            n => Err(unknown_placeholder(n)),
+        }
+    }
+}
+
+/// SQLite's way: a statement per outcome is cheap in-process, inside one transaction.
+fn record_one_by_one(
+    conn: &mut DbConnection,
+    outcomes: &[Outcome],
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let mut tallies: HashMap<i64, Tally> = HashMap::new();
+    for o in outcomes {
+        let applied = diesel::sql_query(OUTCOME_SQLITE)
+            .bind::<BigInt, _>(o.delivery_id)
+            .bind::<BigInt, _>(o.lease)
+            .bind::<Text, _>(o.state)
+            .bind::<Timestamp, _>(o.next_attempt_at)
+            .bind::<Integer, _>(i32::from(o.attempt.is_some()))
+            .bind::<Timestamp, _>(now)
+            .load::<Applied>(conn)?;
+        if let Some((at, status, response)) = &o.attempt {
+            diesel::sql_query(ATTEMPT_SQLITE)
+                .bind::<BigInt, _>(o.delivery_id)
+                .bind::<Timestamp, _>(*at)
+                .bind::<Text, _>(*status)
+                .bind::<Text, _>(response)
+                .execute(conn)?;
+        }
+        for row in applied {
+            tallies.entry(row.run_id).or_default().count(&row.state);
+        }
+    }
     let mut touched: Vec<(i64, Tally)> = tallies.into_iter().collect();
     touched.sort_unstable_by_key(|(run_id, _)| *run_id);
     for (run_id, tally) in &touched {
         run_figures::add_to_figures(conn, *run_id, *tally)?;
     }
-    Ok(touched.into_iter().map(|(run_id, _)| run_id).collect())
+    let run_ids: Vec<i64> = touched.into_iter().map(|(run_id, _)| run_id).collect();
+    run_figures::finish_done(conn, &run_ids, now)?;
+    Ok(())
 }
+
+// Rows another transaction holds are being recorded (they will not need their lease any more);
+// waiting for them could deadlock with that commit, which locks its rows in another order.
+const RENEW_POSTGRES: &str = "\
+UPDATE deliveries SET leased_until = $1
+WHERE id IN (SELECT id FROM deliveries
+             WHERE id = ANY($2) AND lease = $3 AND state = 'pending'
+             FOR UPDATE SKIP LOCKED)";
 
 /// Extends a claim's lease on the deliveries still in hand.
 pub fn renew(
@@ -207,23 +296,25 @@ pub fn renew(
     ids: &[i64],
     until: NaiveDateTime,
 ) -> QueryResult<usize> {
-    diesel::update(
-        deliveries::table
-            .filter(deliveries::id.eq_any(ids))
-            .filter(deliveries::lease.eq(lease))
-            .filter(deliveries::state.eq("pending")),
-    )
-    .set(deliveries::next_attempt_at.eq(until))
-    .execute(conn)
+    match conn {
+        DbConnection::Postgres(pg) => diesel::sql_query(RENEW_POSTGRES)
+            .bind::<Timestamp, _>(until)
+            .bind::<Array<BigInt>, _>(ids)
+            .bind::<BigInt, _>(lease)
+            .execute(pg),
+        DbConnection::Sqlite(_) => diesel::update(
+            deliveries::table
+                .filter(deliveries::id.eq_any(ids))
+                .filter(deliveries::lease.eq(lease))
+                .filter(deliveries::state.eq("pending")),
+        )
+        .set(deliveries::leased_until.eq(until))
+        .execute(conn),
+    }
 }
 
 /// Gives deliveries back unsent (a worker stopping): due again at once, for any worker.
-pub fn release(
-    conn: &mut DbConnection,
-    lease: i64,
-    ids: &[i64],
-    now: NaiveDateTime,
-) -> QueryResult<usize> {
+pub fn release(conn: &mut DbConnection, lease: i64, ids: &[i64]) -> QueryResult<usize> {
     diesel::update(
         deliveries::table
             .filter(deliveries::id.eq_any(ids))
@@ -231,8 +322,8 @@ pub fn release(
             .filter(deliveries::state.eq("pending")),
     )
     .set((
-        deliveries::next_attempt_at.eq(now),
         deliveries::lease.eq(None::<i64>),
+        deliveries::leased_until.eq(None::<NaiveDateTime>),
     ))
     .execute(conn)
 }
@@ -265,14 +356,15 @@ pub fn cancel(conn: &mut DbConnection, scope: Scope, now: NaiveDateTime) -> Quer
                 .filter(deliveries::run_id.eq(run_id))
                 .filter(deliveries::state.eq("pending"))
                 .filter(
-                    deliveries::lease
+                    deliveries::leased_until
                         .is_null()
-                        .or(deliveries::next_attempt_at.le(now)),
+                        .or(deliveries::leased_until.le(now)),
                 ),
         )
         .set((
             deliveries::state.eq("cancelled"),
             deliveries::lease.eq(None::<i64>),
+            deliveries::leased_until.eq(None::<NaiveDateTime>),
             deliveries::updated_at.eq(now),
         ))
         .execute(conn)?;
@@ -295,9 +387,9 @@ pub fn cancel_for_client(
         .filter(deliveries::client_id.eq(client_id))
         .filter(deliveries::state.eq("pending"))
         .filter(
-            deliveries::lease
+            deliveries::leased_until
                 .is_null()
-                .or(deliveries::next_attempt_at.le(now)),
+                .or(deliveries::leased_until.le(now)),
         )
         .select((deliveries::id, deliveries::run_id))
         .load(conn)?;
@@ -311,6 +403,7 @@ pub fn cancel_for_client(
         .set((
             deliveries::state.eq("cancelled"),
             deliveries::lease.eq(None::<i64>),
+            deliveries::leased_until.eq(None::<NaiveDateTime>),
             deliveries::updated_at.eq(now),
         ))
         .execute(conn)?;

@@ -5,6 +5,7 @@ pub mod clients;
 pub mod deliveries;
 pub mod mailings;
 pub mod messages;
+pub mod prepared;
 pub mod runs;
 pub mod tokens;
 pub mod users;
