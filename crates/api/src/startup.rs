@@ -15,7 +15,7 @@ use crate::auth::{AuthRateLimits, JwtKeys};
 use crate::cache::Redis;
 use crate::config::Settings;
 use crate::db::{self, DbPool};
-use crate::http::{fallback, openapi, problem, request_id, spa};
+use crate::http::{fallback, openapi, problem, request_id, spa, validators};
 use crate::mail::{MailConfigError, Mailer};
 use crate::routes;
 use crate::routes::runs::SendQueue;
@@ -211,7 +211,9 @@ fn serve(
             .configure(|cfg| spa::configure(cfg, &spa_dir))
             .default_service(web::to(fallback::no_route))
             // The last wrap is the outermost: the log and the request id see every response,
-            // including the errors rewritten into problem documents.
+            // including the errors rewritten into problem documents. ETags are taken before
+            // compression.
+            .wrap(from_fn(validators::etags))
             .wrap(problem::error_handlers())
             .wrap(Compress::default())
             .wrap(NormalizePath::new(TrailingSlash::MergeOnly))

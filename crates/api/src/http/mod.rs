@@ -6,3 +6,4 @@ pub mod openapi;
 pub mod problem;
 pub mod request_id;
 pub mod spa;
+pub mod validators;

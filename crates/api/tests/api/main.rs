@@ -5,6 +5,7 @@
 mod accounts;
 mod auth;
 mod binary;
+mod caching;
 mod clients;
 mod crash;
 mod database;
