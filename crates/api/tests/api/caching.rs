@@ -103,7 +103,10 @@ async fn errors_writes_and_downloads_carry_no_etag_and_a_malformed_tag_is_ignore
 
     let export = app.get_as("/api/v1/clients/export", &ann.access).await;
     assert_eq!(export.status().as_u16(), 200);
-    assert!(export.headers().get("etag").is_none(), "a download, not revalidated");
+    assert!(
+        export.headers().get("etag").is_none(),
+        "a download, not revalidated"
+    );
 
     let odd = get_if_none_match(&app, &ann, "/api/v1/clients", "not a tag").await;
     assert_eq!(odd.status().as_u16(), 200);
