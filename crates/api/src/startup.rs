@@ -214,6 +214,7 @@ fn serve(
             // including the errors rewritten into problem documents. ETags are taken before
             // compression.
             .wrap(from_fn(validators::etags))
+            .wrap(from_fn(spa::cache_control))
             .wrap(problem::error_handlers())
             .wrap(Compress::default())
             .wrap(NormalizePath::new(TrailingSlash::MergeOnly))

@@ -5,9 +5,13 @@
 use std::path::Path;
 
 use actix_files::{Files, NamedFile};
+use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse, fn_service};
 use actix_web::guard::{self, GuardContext};
 use actix_web::http::Method;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
+use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
 use mailroom_domain::wire::ProblemKind;
 
@@ -55,6 +59,40 @@ pub fn configure(cfg: &mut web::ServiceConfig, spa_dir: &Path) {
     );
 }
 
+/// Trunk names each built asset with a hash of its content (`app-0123456789abcdef.js`,
+/// `app-0123456789abcdef_bg.wasm`): a new build is a new name, so a browser may keep one for a year
+/// without asking. Anything else (`index.html`, which names the current assets) is revalidated on
+/// every use.
+pub async fn cache_control(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let page = matches!(*req.method(), Method::GET | Method::HEAD) && !is_server_path(req.path());
+    let immutable = is_fingerprinted(req.path().rsplit('/').next().unwrap_or_default());
+    let mut res = next.call(req).await?;
+    let fresh = matches!(res.status(), StatusCode::OK | StatusCode::NOT_MODIFIED);
+    if page && fresh {
+        let value = if immutable {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        res.headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    Ok(res)
+}
+
+/// Whether a file name carries trunk's content hash: `-` then 16 hex digits, then `.` or `_`.
+fn is_fingerprinted(name: &str) -> bool {
+    name.match_indices('-').any(|(at, _)| {
+        let rest = &name[at + 1..];
+        rest.len() > 16
+            && rest.as_bytes()[..16].iter().all(u8::is_ascii_hexdigit)
+            && matches!(rest.as_bytes()[16], b'.' | b'_')
+    })
+}
+
 fn not_built() -> ProblemError {
     ProblemError::new(
         ProblemKind::Unavailable,
@@ -97,6 +135,25 @@ mod tests {
             "/health/ready",
         ] {
             assert!(is_server_path(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn only_trunks_hashed_names_count_as_fingerprinted() {
+        for name in [
+            "mailroom-frontend-fb9de0eda90ea00c.js",
+            "mailroom-frontend-fb9de0eda90ea00c_bg.wasm",
+            "style-b75697932fd588d7.css",
+        ] {
+            assert!(is_fingerprinted(name), "{name}");
+        }
+        for name in [
+            "index.html",
+            "app-3f2a.js",
+            "mailroom-frontend.js",
+            "a-fb9de0eda90ea00c",
+        ] {
+            assert!(!is_fingerprinted(name), "{name}");
         }
     }
 

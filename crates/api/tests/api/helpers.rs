@@ -144,6 +144,8 @@ pub fn write_spa_fixture(dir: &Path) {
     )
     .expect("index.html");
     std::fs::write(dir.join("app-3f2a.js"), "console.log('mailroom');").expect("asset");
+    std::fs::write(dir.join("app-0123456789abcdef.js"), "console.log('built');")
+        .expect("fingerprinted asset");
     std::fs::write(dir.join(".hidden"), "not for the web").expect("hidden file");
 }
 

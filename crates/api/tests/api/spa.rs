@@ -103,3 +103,30 @@ async fn without_a_built_web_app_pages_are_a_503_problem_saying_how_to_build_it(
     let response = app.get("/jwt_secret").await;
     problem(response, 503).await;
 }
+
+fn cache_control(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("cache-control")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn fingerprinted_assets_are_kept_for_a_year_and_everything_else_is_revalidated() {
+    let app = spawn_app().await;
+
+    let built = app.get("/app-0123456789abcdef.js").await;
+    assert_eq!(built.status().as_u16(), 200);
+    assert_eq!(cache_control(&built), "public, max-age=31536000, immutable");
+    for page in ["/", "/index.html", "/clients/4", "/app-3f2a.js"] {
+        let response = app.get(page).await;
+        assert_eq!(response.status().as_u16(), 200, "{page}");
+        assert_eq!(cache_control(&response), "no-cache", "{page}");
+    }
+
+    let missing = app.get("/app-ffffffffffffffff.js").await;
+    assert_eq!(missing.status().as_u16(), 404);
+    assert!(!cache_control(&missing).contains("immutable"));
+}
