@@ -1,12 +1,16 @@
 use crate::helpers::{problem, spawn_app, spawn_app_with};
 
-fn content_type(response: &reqwest::Response) -> String {
+fn header(response: &reqwest::Response, name: &str) -> String {
     response
         .headers()
-        .get("content-type")
+        .get(name)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned()
+}
+
+fn content_type(response: &reqwest::Response) -> String {
+    header(response, "content-type")
 }
 
 #[tokio::test]
@@ -105,12 +109,7 @@ async fn without_a_built_web_app_pages_are_a_503_problem_saying_how_to_build_it(
 }
 
 fn cache_control(response: &reqwest::Response) -> String {
-    response
-        .headers()
-        .get("cache-control")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
+    header(response, "cache-control")
 }
 
 #[tokio::test]

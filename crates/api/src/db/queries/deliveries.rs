@@ -351,28 +351,7 @@ pub fn cancel(conn: &mut DbConnection, scope: Scope, now: NaiveDateTime) -> Quer
     };
     let run_ids: Vec<i64> = unfinished.select(runs::id).load(conn)?;
     for &run_id in &run_ids {
-        let cancelled = diesel::update(
-            deliveries::table
-                .filter(deliveries::run_id.eq(run_id))
-                .filter(deliveries::state.eq("pending"))
-                .filter(
-                    deliveries::leased_until
-                        .is_null()
-                        .or(deliveries::leased_until.le(now)),
-                ),
-        )
-        .set((
-            deliveries::state.eq("cancelled"),
-            deliveries::lease.eq(None::<i64>),
-            deliveries::leased_until.eq(None::<NaiveDateTime>),
-            deliveries::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-        let tally = Tally {
-            cancelled: cancelled as i64,
-            ..Tally::default()
-        };
-        run_figures::add_to_figures(conn, run_id, tally)?;
+        cancel_waiting(conn, run_id, None, now)?;
     }
     Ok(run_ids)
 }
@@ -383,23 +362,39 @@ pub fn cancel_for_client(
     client_id: i64,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<i64>> {
-    let waiting: Vec<(i64, i64)> = deliveries::table
+    let run_ids: Vec<i64> = deliveries::table
         .filter(deliveries::client_id.eq(client_id))
+        .filter(deliveries::state.eq("pending"))
+        .select(deliveries::run_id)
+        .distinct()
+        .load(conn)?;
+    for &run_id in &run_ids {
+        cancel_waiting(conn, run_id, Some(client_id), now)?;
+    }
+    Ok(run_ids)
+}
+
+/// Cancels a run's pending deliveries (to one client, or all) that no live claim holds, and
+/// counts them in the run's figures.
+fn cancel_waiting(
+    conn: &mut DbConnection,
+    run_id: i64,
+    client_id: Option<i64>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let mut waiting = diesel::update(deliveries::table)
+        .filter(deliveries::run_id.eq(run_id))
         .filter(deliveries::state.eq("pending"))
         .filter(
             deliveries::leased_until
                 .is_null()
                 .or(deliveries::leased_until.le(now)),
         )
-        .select((deliveries::id, deliveries::run_id))
-        .load(conn)?;
-    let mut run_ids = Vec::new();
-    for (id, run_id) in waiting {
-        let cancelled = diesel::update(
-            deliveries::table
-                .find(id)
-                .filter(deliveries::state.eq("pending")),
-        )
+        .into_boxed();
+    if let Some(client_id) = client_id {
+        waiting = waiting.filter(deliveries::client_id.eq(client_id));
+    }
+    let cancelled = waiting
         .set((
             deliveries::state.eq("cancelled"),
             deliveries::lease.eq(None::<i64>),
@@ -407,12 +402,10 @@ pub fn cancel_for_client(
             deliveries::updated_at.eq(now),
         ))
         .execute(conn)?;
-        let tally = Tally {
-            cancelled: cancelled as i64,
-            ..Tally::default()
-        };
-        run_figures::add_to_figures(conn, run_id, tally)?;
-        run_ids.push(run_id);
-    }
-    Ok(run_ids)
+    let tally = Tally {
+        cancelled: cancelled as i64,
+        ..Tally::default()
+    };
+    run_figures::add_to_figures(conn, run_id, tally)?;
+    Ok(())
 }
