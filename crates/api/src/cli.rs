@@ -89,6 +89,19 @@ pub struct Config {
     #[arg(long, env = "REDIS_URL", hide_env_values = true, global = true)]
     pub redis_url: Option<String>,
 
+    /// Start of every cache key, so that several Mailroom installations can share one Redis.
+    #[arg(long, env = "CACHE_PREFIX", default_value = "mailroom", global = true)]
+    pub cache_prefix: String,
+
+    /// Longest time, in seconds, a cached statistic or list page is kept (writes make it stale
+    /// at once anyway); 0 turns the server cache off.
+    #[arg(long, env = "CACHE_TTL_SECONDS", default_value_t = 60, global = true)]
+    pub cache_ttl_seconds: u64,
+
+    /// How long, in milliseconds, a request waits for Redis before asking the database instead.
+    #[arg(long, env = "CACHE_TIMEOUT_MS", default_value_t = 100, global = true)]
+    pub cache_timeout_ms: u64,
+
     /// SMTP server for outgoing mail: smtp://host:25, smtps://user:password@host:465 or
     /// smtp://user:password@host:587?tls=required. Without it every mail is written as an .eml
     /// file to <DATA_DIR>/outbox and logged.

@@ -20,12 +20,21 @@ pub struct Settings {
     pub database_url: DatabaseUrl,
     pub database_pool_size: u32,
     pub redis_url: Option<SecretString>,
+    pub cache: CacheSettings,
     pub mail: MailSettings,
     pub jwt_secret: SecretString,
     pub public_base_url: PublicBaseUrl,
     pub bind: String,
     pub spa_dir: PathBuf,
     pub sending: SendingSettings,
+}
+
+/// The server cache (see `crate::cache`).
+#[derive(Debug, Clone)]
+pub struct CacheSettings {
+    pub prefix: String,
+    pub ttl: std::time::Duration,
+    pub timeout: std::time::Duration,
 }
 
 /// The address people reach Mailroom at, without a trailing slash.
@@ -136,6 +145,11 @@ impl Settings {
             database_url,
             database_pool_size: config.database_pool_size.max(1),
             redis_url,
+            cache: CacheSettings {
+                prefix: config.cache_prefix.trim().to_owned(),
+                ttl: std::time::Duration::from_secs(config.cache_ttl_seconds),
+                timeout: std::time::Duration::from_millis(config.cache_timeout_ms.max(1)),
+            },
             mail,
             jwt_secret,
             public_base_url,

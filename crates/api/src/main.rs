@@ -48,16 +48,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let password = read_password()?;
             let pool = startup::open_database(&settings).await?;
             let user = admin::create_manager(&pool, &email, &full_name, &password).await?;
+            changed(&settings, user.id).await?;
             println!("created manager {} (id {})", user.email, user.id);
         }
         Command::Promote { email } => {
             let pool = startup::open_database(&settings).await?;
             let user = admin::set_role(&pool, &email, Role::Manager).await?;
+            changed(&settings, user.id).await?;
             println!("{} is now a manager", user.email);
         }
         Command::Demote { email } => {
             let pool = startup::open_database(&settings).await?;
             let user = admin::set_role(&pool, &email, Role::User).await?;
+            changed(&settings, user.id).await?;
             println!("{} is now a user", user.email);
         }
         Command::Send {
@@ -67,9 +70,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Worker => {
             let pool = startup::open_database(&settings).await?;
             let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-            let worker = sending::build_worker(&settings, pool.clone(), clock.clone())?;
+            let (_, cache) = startup::open_cache(&settings)?;
+            let worker =
+                sending::build_worker(&settings, pool.clone(), cache.clone(), clock.clone())?;
             tracing::info!("worker started");
-            let background = Background::spawn(worker, pool, clock, settings.sending.tick);
+            let background = Background::spawn(worker, pool, cache, clock, settings.sending.tick);
             send::stopped().await;
             tracing::info!("stopping: finishing the deliveries in flight");
             background.shutdown().await;
@@ -80,6 +85,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             app.run_until_stopped().await?;
         }
     }
+    Ok(())
+}
+
+/// Tells the shared cache (Redis) that an account changed; without Redis there is no other
+/// process's cache this one could reach.
+async fn changed(settings: &Settings, user_id: i64) -> anyhow::Result<()> {
+    let (_, cache) = startup::open_cache(settings)?;
+    cache.changed([user_id]).await;
     Ok(())
 }
 

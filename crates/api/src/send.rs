@@ -17,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 pub async fn send(settings: &Settings, mailing_id: i64, no_wait: bool) -> anyhow::Result<()> {
     let pool = startup::open_database(settings).await?;
+    let (_, cache) = startup::open_cache(settings)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let now = clock.now();
     let queued: RunRow = run(&pool, move |conn| start_now(conn, mailing_id, now))
@@ -38,7 +39,14 @@ pub async fn send(settings: &Settings, mailing_id: i64, no_wait: bool) -> anyhow
         println!("a running `mailroom serve` or `mailroom worker` will send it");
         return Ok(());
     }
-    let worker = sending::build_worker(settings, pool.clone(), clock)?;
+    let run_id = queued.id;
+    let owners = run(&pool, move |conn| {
+        Ok::<_, DbError>(runs::owners(conn, &[run_id])?)
+    })
+    .await
+    .context("cannot read the run's owner")?;
+    cache.changed(owners).await;
+    let worker = sending::build_worker(settings, pool.clone(), cache, clock)?;
     let stop = CancellationToken::new();
     let sender = {
         let stop = stop.clone();

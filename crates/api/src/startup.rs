@@ -12,10 +12,10 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::{AuthRateLimits, JwtKeys};
-use crate::cache::Redis;
+use crate::cache::{Cache, Redis};
 use crate::config::Settings;
 use crate::db::{self, DbPool};
-use crate::http::{fallback, openapi, problem, request_id, spa, validators};
+use crate::http::{fallback, invalidation, openapi, problem, request_id, spa, validators};
 use crate::mail::{MailConfigError, Mailer};
 use crate::routes;
 use crate::routes::runs::SendQueue;
@@ -44,6 +44,7 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: DbPool,
+    cache: Cache,
     background: Option<(Worker, Arc<dyn Clock>, std::time::Duration)>,
 }
 
@@ -59,18 +60,14 @@ impl Application {
         clock: Arc<dyn Clock>,
     ) -> Result<Self, StartupError> {
         let pool = open_database(&settings).await?;
-        let redis = settings
-            .redis_url()
-            .map(Redis::open)
-            .transpose()
-            .map_err(StartupError::Redis)?;
+        let (redis, cache) = open_cache(&settings)?;
         let mailer = Mailer::new(&settings.mail)?;
         let listener = TcpListener::bind(&settings.bind).map_err(|source| StartupError::Bind {
             address: settings.bind.clone(),
             source,
         })?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
-        let worker = sending::build_worker(&settings, pool.clone(), clock.clone())?;
+        let worker = sending::build_worker(&settings, pool.clone(), cache.clone(), clock.clone())?;
         let queue = SendQueue(settings.sending.in_process.then(|| worker.clone()));
         let server = serve(
             listener,
@@ -78,6 +75,7 @@ impl Application {
             Services {
                 pool: pool.clone(),
                 redis,
+                cache: cache.clone(),
                 mailer,
                 clock: clock.clone(),
                 queue,
@@ -92,6 +90,7 @@ impl Application {
             port,
             server,
             pool,
+            cache,
             background,
         })
     }
@@ -104,12 +103,16 @@ impl Application {
         &self.pool
     }
 
+    pub fn cache(&self) -> &Cache {
+        &self.cache
+    }
+
     /// Serves (and sends, unless told not to) until SIGINT or SIGTERM, then finishes the requests
     /// and the deliveries in flight and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let background = self
-            .background
-            .map(|(worker, clock, tick)| Background::spawn(worker, self.pool.clone(), clock, tick));
+        let background = self.background.map(|(worker, clock, tick)| {
+            Background::spawn(worker, self.pool.clone(), self.cache.clone(), clock, tick)
+        });
         let served = self.server.await;
         if let Some(background) = background {
             tracing::info!("stopping the sender: finishing the deliveries in flight");
@@ -117,6 +120,19 @@ impl Application {
         }
         served
     }
+}
+
+/// Redis when configured (the URL is checked; it is connected at first use), and the cache over
+/// it or over memory.
+pub fn open_cache(settings: &Settings) -> Result<(Option<Redis>, Cache), StartupError> {
+    let redis = settings
+        .redis_url()
+        .map(|url| Redis::open(url, settings.cache.timeout))
+        .transpose()
+        .map_err(StartupError::Redis)?;
+    let cache = Cache::new(redis.clone(), &settings.cache.prefix, settings.cache.ttl);
+    tracing::info!(store = cache.store_name(), "cache ready");
+    Ok((redis, cache))
 }
 
 /// Opens the pool and applies pending migrations (both block, so off the async executor).
@@ -144,6 +160,7 @@ pub async fn open_database(settings: &Settings) -> Result<DbPool, StartupError> 
 struct Services {
     pool: DbPool,
     redis: Option<Redis>,
+    cache: Cache,
     mailer: Mailer,
     clock: Arc<dyn Clock>,
     queue: SendQueue,
@@ -157,6 +174,7 @@ fn serve(
     let Services {
         pool,
         redis,
+        cache,
         mailer,
         clock,
         queue,
@@ -167,6 +185,7 @@ fn serve(
         .unwrap_or_default();
     let pool = web::Data::new(pool);
     let redis = web::Data::new(redis);
+    let cache = web::Data::new(cache);
     let mailer = web::Data::new(mailer);
     let base_url = web::Data::new(settings.public_base_url.clone());
     let jwt_keys = web::Data::new(JwtKeys::new(&settings.jwt_secret));
@@ -195,6 +214,7 @@ fn serve(
             .app_data(problem::query_config())
             .app_data(pool.clone())
             .app_data(redis.clone())
+            .app_data(cache.clone())
             .app_data(mailer.clone())
             .app_data(base_url.clone())
             .app_data(jwt_keys.clone())
@@ -204,9 +224,11 @@ fn serve(
             .app_data(unsubscribe_keys.clone())
             .configure(routes::configure)
             .split_for_parts();
+        let api = openapi::with_http_caching(api);
         let known_routes = web::Data::new(fallback::KnownRoutes::from_openapi(&api));
         app.app_data(known_routes)
             .service(web::redirect("/docs", "/docs/"))
+            .route("/metrics", web::get().to(routes::health::metrics))
             .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", api))
             .configure(|cfg| spa::configure(cfg, &spa_dir))
             .default_service(web::to(fallback::no_route))
@@ -214,6 +236,7 @@ fn serve(
             // including the errors rewritten into problem documents. ETags are taken before
             // compression.
             .wrap(from_fn(validators::etags))
+            .wrap(from_fn(invalidation::after_writes))
             .wrap(from_fn(spa::cache_control))
             .wrap(problem::error_handlers())
             .wrap(Compress::default())

@@ -13,6 +13,7 @@ pub mod message;
 pub mod password;
 pub mod permissions;
 pub mod schedule;
+pub mod stats;
 pub mod template;
 pub mod text_enum;
 pub mod validation;

@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use chrono::{Duration, NaiveDateTime, Utc};
 use mailroom_domain::permissions::Actor;
 use mailroom_domain::{Role, UserState};
@@ -155,13 +155,17 @@ impl FromRequest for CurrentUser {
         let credential = credential(req);
         let pool = req.app_data::<web::Data<DbPool>>().cloned();
         let keys = req.app_data::<web::Data<JwtKeys>>().cloned();
+        let req = req.clone();
         Box::pin(async move {
             let (Some(pool), Some(keys)) = (pool, keys) else {
                 return Err(AuthError::Internal(
                     "authentication is not configured".into(),
                 ));
             };
-            authenticate(pool.get_ref().clone(), &keys, credential?).await
+            let current = authenticate(pool.get_ref().clone(), &keys, credential?).await?;
+            // Who acted, for what runs after the handler (`http::invalidation`).
+            req.extensions_mut().insert(current.actor());
+            Ok(current)
         })
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod api_error;
 pub mod fallback;
+pub mod invalidation;
 pub mod openapi;
 pub mod problem;
 pub mod request_id;

@@ -60,6 +60,64 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
+    with_http_caching(api)
+}
+
+/// Documents what `http::validators` adds to every JSON GET under `/api/v1`: the ETag and
+/// Cache-Control of a 200, `If-None-Match`, and the 304 it can earn. Applied once the routes are
+/// in the document (a `Modify` on `ApiDoc` would run before they are).
+pub fn with_http_caching(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{
+        HeaderBuilder, ObjectBuilder, Required, ResponseBuilder, Type, schema::SchemaType,
+    };
+
+    let text = || ObjectBuilder::new().schema_type(SchemaType::new(Type::String));
+    for (path, item) in api.paths.paths.iter_mut() {
+        let Some(get) = item.get.as_mut().filter(|_| path.starts_with("/api/v1/")) else {
+            continue;
+        };
+        let Some(utoipa::openapi::RefOr::T(ok)) = get.responses.responses.get_mut("200") else {
+            continue;
+        };
+        if !ok.content.contains_key("application/json") {
+            continue;
+        }
+        ok.headers.entry("ETag".into()).or_insert_with(|| {
+            HeaderBuilder::new()
+                .schema(text())
+                .description(Some(
+                    "A weak validator of this answer; send it back in If-None-Match",
+                ))
+                .build()
+        });
+        ok.headers.entry("Cache-Control".into()).or_insert_with(|| {
+            HeaderBuilder::new()
+                .schema(text())
+                .description(Some(
+                    "`private, no-cache` (store, but revalidate each time), unless stated otherwise",
+                ))
+                .build()
+        });
+        get.responses.responses.insert(
+            "304".into(),
+            ResponseBuilder::new()
+                .description("Not modified: the answer still has the ETag sent in If-None-Match")
+                .build()
+                .into(),
+        );
+        get.parameters.get_or_insert_with(Vec::new).push(
+            ParameterBuilder::new()
+                .name("If-None-Match")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(
+                    "ETags of answers already held: a 304 if one still holds",
+                ))
+                .schema(Some(text()))
+                .build(),
+        );
+    }
     api
 }
 

@@ -12,13 +12,16 @@ use mailroom_domain::wire::{Attempt, Page, PageRequest, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::cached::{CACHED_PAGES, respond, scope_of};
 use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
+use crate::cache::{Cache, Scope};
 use crate::db::queries::attempts::{self, AttemptFilter};
 use crate::db::queries::mailings;
 use crate::db::rows::AttemptRow;
 use crate::db::{DbPool, run};
 use crate::http::api_error::ApiError;
+use crate::sending::Clock;
 
 fn attempt_json(row: AttemptRow) -> Result<Attempt, ApiError> {
     Ok(Attempt {
@@ -56,11 +59,14 @@ pub struct AttemptListQuery {
     pub owner_id: Option<i64>,
 }
 
-async fn page_of(
-    pool: &DbPool,
-    mut filter: AttemptFilter,
-    query: &AttemptListQuery,
-) -> Result<Page<Attempt>, ApiError> {
+/// A checked attempts query: the filter, the page and the order.
+struct Checked {
+    filter: AttemptFilter,
+    page: PageRequest,
+    sort: Sort<AttemptSort>,
+}
+
+fn check(mut filter: AttemptFilter, query: &AttemptListQuery) -> Result<Checked, ApiError> {
     let mut v = Validator::new();
     let page = v.check("per_page", PageRequest::parse(query.page, query.per_page));
     let sort = v.check("sort", Sort::<AttemptSort>::parse(query.sort.as_deref()));
@@ -86,25 +92,48 @@ async fn page_of(
         .map(str::to_owned);
     filter.from = query.from.map(|t| t.naive_utc());
     filter.to = query.to.map(|t| t.naive_utc());
-    let (rows, total) = run(pool, move |conn| {
-        Ok::<_, ApiError>(attempts::list(
-            conn,
-            &filter,
-            sort,
-            page.offset() as i64,
-            i64::from(page.per_page),
-        )?)
+    Ok(Checked { filter, page, sort })
+}
+
+/// A page of attempts, through the cache for the first pages; `scope` is whose attempts they are.
+async fn answer(
+    pool: &DbPool,
+    cache: &Cache,
+    scope: Scope,
+    now: chrono::NaiveDateTime,
+    checked: Checked,
+) -> Result<HttpResponse, ApiError> {
+    let Checked { filter, page, sort } = checked;
+    let place = (page.page <= CACHED_PAGES).then(|| {
+        let key = format!(
+            "attempts:{filter:?}:{}:{}:{sort:?}",
+            page.page, page.per_page
+        );
+        (scope, key)
+    });
+    respond(cache, place, now, || async move {
+        let (rows, total) = run(pool, move |conn| {
+            Ok::<_, ApiError>(attempts::list(
+                conn,
+                &filter,
+                sort,
+                page.offset() as i64,
+                i64::from(page.per_page),
+            )?)
+        })
+        .await?;
+        let page = Page {
+            items: rows
+                .into_iter()
+                .map(attempt_json)
+                .collect::<Result<_, _>>()?,
+            total: total as u64,
+            page: page.page,
+            per_page: page.per_page,
+        };
+        Ok((page, None))
     })
-    .await?;
-    Ok(Page {
-        items: rows
-            .into_iter()
-            .map(attempt_json)
-            .collect::<Result<_, _>>()?,
-        total: total as u64,
-        page: page.page,
-        per_page: page.per_page,
-    })
+    .await
 }
 
 /// One mailing's attempts, newest first unless sorted otherwise.
@@ -124,9 +153,11 @@ pub async fn mailing_attempts(
     path: web::Path<i64>,
     query: web::Query<AttemptListQuery>,
     pool: web::Data<DbPool>,
+    cache: web::Data<Cache>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    owned::load(
+    let mailing = owned::load(
         &pool,
         &current,
         format!("mailing {id}"),
@@ -138,7 +169,9 @@ pub async fn mailing_attempts(
         mailing_id: Some(id),
         ..AttemptFilter::default()
     };
-    Ok(HttpResponse::Ok().json(page_of(&pool, filter, &query).await?))
+    let checked = check(filter, &query)?;
+    let scope = Scope::Owner(mailing.owner_id);
+    answer(&pool, &cache, scope, clock.now(), checked).await
 }
 
 /// Attempts across the signed-in user's mailings (managers: everyone's), newest first unless sorted
@@ -158,11 +191,15 @@ pub async fn list_attempts(
     current: CurrentUser,
     query: web::Query<AttemptListQuery>,
     pool: web::Data<DbPool>,
+    cache: web::Data<Cache>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let filter = AttemptFilter {
         owner_id: current.actor().list_scope(query.owner_id),
         mailing_id: query.mailing_id,
         ..AttemptFilter::default()
     };
-    Ok(HttpResponse::Ok().json(page_of(&pool, filter, &query).await?))
+    let scope = scope_of(filter.owner_id);
+    let checked = check(filter, &query)?;
+    answer(&pool, &cache, scope, clock.now(), checked).await
 }

@@ -9,14 +9,17 @@ use mailroom_domain::wire::{Client, ClientPatch, ClientRequest, ImportReport, Pa
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::cached::respond;
 use super::listing::ListRequest;
 use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
+use crate::cache::Cache;
 use crate::clients::{export, import};
 use crate::db::queries::clients::{self, ClientFilter};
 use crate::db::rows::{ClientRow, NewClient};
 use crate::db::{DbError, DbPool, run};
 use crate::http::api_error::ApiError;
+use crate::sending::Clock;
 
 /// The largest CSV upload: 100,000 rows of generous width fit with room to spare.
 pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
@@ -82,6 +85,8 @@ pub async fn list_clients(
     current: CurrentUser,
     query: web::Query<ClientListQuery>,
     pool: web::Data<DbPool>,
+    cache: web::Data<Cache>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let list = ListRequest::<ClientSort>::parse(
         query.page,
@@ -93,12 +98,17 @@ pub async fn list_clients(
         owner_id: current.actor().list_scope(query.owner_id),
         search: list.search.clone(),
     };
+    let place = list.cache_place("clients", filter.owner_id);
     let (sort, offset, limit) = (list.sort, list.offset(), list.limit());
-    let (rows, total) = run(&pool, move |conn| {
-        Ok::<_, ApiError>(clients::list(conn, &filter, sort, offset, limit)?)
+    respond(&cache, place, clock.now(), || async move {
+        let (rows, total) = run(&pool, move |conn| {
+            Ok::<_, ApiError>(clients::list(conn, &filter, sort, offset, limit)?)
+        })
+        .await?;
+        let page = list.page_of(rows.into_iter().map(client_json).collect(), total);
+        Ok((page, None))
     })
-    .await?;
-    Ok(HttpResponse::Ok().json(list.page_of(rows.into_iter().map(client_json).collect(), total)))
+    .await
 }
 
 /// Add a client.

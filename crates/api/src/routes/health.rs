@@ -33,12 +33,13 @@ pub async fn live() -> HttpResponse {
         })
 }
 
-/// The database and, when configured, Redis answer: the server can take traffic.
+/// The database answers: the server can take traffic. Redis, when configured, is checked too; the
+/// server still serves without it (from the database) and says `degraded`.
 #[utoipa::path(
     tag = "health",
     responses(
-        (status = OK, description = "Every dependency answered", body = Readiness),
-        (status = SERVICE_UNAVAILABLE, description = "A dependency is down",
+        (status = OK, description = "The database answered (`degraded`: Redis did not)", body = Readiness),
+        (status = SERVICE_UNAVAILABLE, description = "The database is down",
          body = NotReady, content_type = "application/problem+json"),
     )
 )]
@@ -48,9 +49,10 @@ pub async fn ready(pool: web::Data<DbPool>, redis: web::Data<Option<Redis>>) -> 
         tokio::join!(check_database(pool.get_ref().clone()), check_redis(&redis));
     let checks = ReadinessChecks { database, redis };
     let no_store = CacheControl(vec![CacheDirective::NoStore]);
-    if checks.all_up() {
+    let status = checks.status();
+    if status != ReadyStatus::NotReady {
         return HttpResponse::Ok().insert_header(no_store).json(Readiness {
-            status: ReadyStatus::Ready,
+            status,
             version: VERSION.into(),
             checks,
         });
@@ -124,4 +126,11 @@ fn down(started: Instant, error: String) -> Check {
 
 fn elapsed_ms(started: Instant) -> u64 {
     u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The server's counters (the cache's hits, misses and failures), in Prometheus' text format.
+pub async fn metrics() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(crate::cache::metrics::render())
 }

@@ -4,6 +4,8 @@ use mailroom_domain::listing::{Sort, SortField};
 use mailroom_domain::validation::Validator;
 use mailroom_domain::wire::{Page, PageRequest};
 
+use super::cached::{CACHED_PAGES, scope_of};
+use crate::cache::Scope;
 use crate::http::api_error::ApiError;
 
 /// A list request, checked: every invalid parameter is reported at once.
@@ -43,6 +45,24 @@ impl<S: SortField> ListRequest<S> {
 
     pub fn limit(&self) -> i64 {
         i64::from(self.page.per_page)
+    }
+
+    /// Where a first page is cached: `what` (the list's name), the owner it shows (none: everyone's)
+    /// and every parameter; none for deeper pages.
+    pub fn cache_place(&self, what: &str, owner_id: Option<i64>) -> Option<(Scope, String)>
+    where
+        S: std::fmt::Debug,
+    {
+        (self.page.page <= CACHED_PAGES).then(|| {
+            let owner = owner_id.map_or_else(|| "*".to_owned(), |id| id.to_string());
+            (
+                scope_of(owner_id),
+                format!(
+                    "{what}:{owner}:{}:{}:{:?}:{:?}",
+                    self.page.page, self.page.per_page, self.sort, self.search
+                ),
+            )
+        })
     }
 
     /// The answer: these items, out of `total`.

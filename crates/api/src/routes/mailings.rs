@@ -13,13 +13,16 @@ use mailroom_domain::{MailingStatus, Schedule};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::cached::respond;
 use super::listing::ListRequest;
 use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
+use crate::cache::Cache;
 use crate::db::queries::deliveries::{self, Scope};
 use crate::db::queries::mailings::{self, MailingFilter, MailingUpdate};
 use crate::db::queries::messages;
 use crate::db::queries::runs;
+use crate::db::queries::stats;
 use crate::db::rows::{MailingRow, NewMailing};
 use crate::db::{DbConnection, DbPool, run};
 use crate::http::api_error::ApiError;
@@ -38,7 +41,7 @@ fn extras(conn: &mut DbConnection, rows: &[MailingRow]) -> Result<Extras, ApiErr
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     Ok(Extras {
         client_ids: mailings::client_ids(conn, &ids)?,
-        counts: mailings::attempt_counts(conn, &ids)?,
+        counts: stats::attempts_by_mailing(conn, &ids)?,
         sent: runs::any(conn, &ids)?,
     })
 }
@@ -149,6 +152,7 @@ pub async fn list_mailings(
     current: CurrentUser,
     query: web::Query<MailingListQuery>,
     pool: web::Data<DbPool>,
+    cache: web::Data<Cache>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock.now();
@@ -162,18 +166,28 @@ pub async fn list_mailings(
         owner_id: current.actor().list_scope(query.owner_id),
         search: list.search.clone(),
     };
+    let place = list.cache_place("mailings", filter.owner_id);
     let (sort, offset, limit) = (list.sort, list.offset(), list.limit());
-    let (items, total) = run(&pool, move |conn| {
-        let (rows, total) = mailings::list(conn, &filter, sort, offset, limit)?;
-        let mut extras = extras(conn, &rows)?;
-        let items: Vec<Mailing> = rows
-            .into_iter()
-            .map(|row| mailing_json(row, &mut extras, now))
-            .collect();
-        Ok::<_, ApiError>((items, total))
+    respond(&cache, place, now, || async move {
+        let (items, total) = run(&pool, move |conn| {
+            let (rows, total) = mailings::list(conn, &filter, sort, offset, limit)?;
+            let mut extras = extras(conn, &rows)?;
+            let items: Vec<Mailing> = rows
+                .into_iter()
+                .map(|row| mailing_json(row, &mut extras, now))
+                .collect();
+            Ok::<_, ApiError>((items, total))
+        })
+        .await?;
+        // A listed mailing completes at its end time, without any write.
+        let next_end = items
+            .iter()
+            .map(|m| m.ends_at.naive_utc())
+            .filter(|end| *end > now)
+            .min();
+        Ok((list.page_of(items, total), next_end))
     })
-    .await?;
-    Ok(HttpResponse::Ok().json(list.page_of(items, total)))
+    .await
 }
 
 /// Create a mailing of one of your messages to some of your clients.
@@ -440,6 +454,7 @@ async fn set_disabled(
     current: CurrentUser,
     id: i64,
     pool: &DbPool,
+    cache: &Cache,
     now: NaiveDateTime,
     disabled: bool,
 ) -> Result<HttpResponse, ApiError> {
@@ -456,6 +471,8 @@ async fn set_disabled(
         Ok::<_, ApiError>(())
     })
     .await?;
+    // The owner's lists and figures show the flag and the cancelled deliveries.
+    cache.changed([row.owner_id]).await;
     tracing::info!(
         manager,
         mailing = id,
@@ -481,10 +498,11 @@ pub async fn disable_mailing(
     current: CurrentUser,
     path: web::Path<i64>,
     pool: web::Data<DbPool>,
+    cache: web::Data<Cache>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock.now();
-    set_disabled(current, path.into_inner(), &pool, now, true).await
+    set_disabled(current, path.into_inner(), &pool, &cache, now, true).await
 }
 
 /// Managers: let a disabled mailing send again.
@@ -503,8 +521,9 @@ pub async fn enable_mailing(
     current: CurrentUser,
     path: web::Path<i64>,
     pool: web::Data<DbPool>,
+    cache: web::Data<Cache>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock.now();
-    set_disabled(current, path.into_inner(), &pool, now, false).await
+    set_disabled(current, path.into_inner(), &pool, &cache, now, false).await
 }

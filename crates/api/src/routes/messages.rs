@@ -9,13 +9,16 @@ use mailroom_domain::wire::{Message, MessagePatch, MessageRequest, Page, Problem
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::cached::respond;
 use super::listing::ListRequest;
 use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
+use crate::cache::Cache;
 use crate::db::queries::messages::{self, MessageFilter};
 use crate::db::rows::{MessageRow, NewMessage};
 use crate::db::{DbPool, run};
 use crate::http::api_error::ApiError;
+use crate::sending::Clock;
 
 fn message_json(row: MessageRow) -> Message {
     Message {
@@ -59,6 +62,8 @@ pub async fn list_messages(
     current: CurrentUser,
     query: web::Query<MessageListQuery>,
     pool: web::Data<DbPool>,
+    cache: web::Data<Cache>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let list = ListRequest::<MessageSort>::parse(
         query.page,
@@ -70,12 +75,17 @@ pub async fn list_messages(
         owner_id: current.actor().list_scope(query.owner_id),
         search: list.search.clone(),
     };
+    let place = list.cache_place("messages", filter.owner_id);
     let (sort, offset, limit) = (list.sort, list.offset(), list.limit());
-    let (rows, total) = run(&pool, move |conn| {
-        Ok::<_, ApiError>(messages::list(conn, &filter, sort, offset, limit)?)
+    respond(&cache, place, clock.now(), || async move {
+        let (rows, total) = run(&pool, move |conn| {
+            Ok::<_, ApiError>(messages::list(conn, &filter, sort, offset, limit)?)
+        })
+        .await?;
+        let page = list.page_of(rows.into_iter().map(message_json).collect(), total);
+        Ok((page, None))
     })
-    .await?;
-    Ok(HttpResponse::Ok().json(list.page_of(rows.into_iter().map(message_json).collect(), total)))
+    .await
 }
 
 /// Write a message.

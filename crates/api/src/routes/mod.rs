@@ -5,6 +5,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod attempts;
 pub mod auth;
+mod cached;
 pub mod clients;
 pub mod health;
 mod listing;
@@ -13,6 +14,7 @@ pub mod me;
 pub mod messages;
 mod owned;
 pub mod runs;
+pub mod stats;
 pub mod unsubscribe;
 pub mod users;
 
@@ -69,6 +71,10 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(runs::list_runs)
                 .service(runs::get_run)
                 .service(attempts::mailing_attempts)
-                .service(attempts::list_attempts),
+                .service(attempts::list_attempts)
+                .service(stats::overview)
+                .service(stats::my_stats)
+                .service(stats::user_stats)
+                .service(stats::mailing_stats),
         );
 }

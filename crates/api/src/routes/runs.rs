@@ -23,7 +23,7 @@ use crate::sending::start::{self, StartError};
 #[derive(Clone, Default)]
 pub struct SendQueue(pub Option<crate::sending::Worker>);
 
-fn run_json(row: RunRow) -> Result<Run, ApiError> {
+pub(super) fn run_json(row: RunRow) -> Result<Run, ApiError> {
     let count = |n: i64| u64::try_from(n).unwrap_or_default();
     Ok(Run {
         id: row.id,

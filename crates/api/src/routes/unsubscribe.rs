@@ -5,6 +5,7 @@
 use actix_web::{HttpResponse, post, web};
 use mailroom_domain::wire::{Problem, Unsubscribed};
 
+use crate::cache::Cache;
 use crate::db::queries::clients;
 use crate::db::{DbPool, run};
 use crate::http::api_error::ApiError;
@@ -27,15 +28,20 @@ pub async fn unsubscribe(
     keys: web::Data<UnsubscribeKeys>,
     clock: web::Data<dyn Clock>,
     pool: web::Data<DbPool>,
+    cache: web::Data<Cache>,
 ) -> Result<HttpResponse, ApiError> {
     let not_found = || ApiError::NotFound("this unsubscribe link is not valid".into());
     let client_id = keys.verify(&path).ok_or_else(not_found)?;
     let now = clock.now();
-    let email = run(&pool, move |conn| {
-        Ok::<_, ApiError>(clients::unsubscribe(conn, client_id, now)?)
+    let (email, owner) = run(&pool, move |conn| {
+        let email = clients::unsubscribe(conn, client_id, now)?;
+        let owner = clients::find(conn, client_id)?.map(|c| c.owner_id);
+        Ok::<_, ApiError>(email.zip(owner))
     })
     .await?
     .ok_or_else(not_found)?;
+    // The client's owner sees the address as unsubscribed in their lists at once.
+    cache.changed([owner]).await;
     tracing::info!(client = client_id, "client unsubscribed");
     Ok(HttpResponse::Ok().json(Unsubscribed { email }))
 }

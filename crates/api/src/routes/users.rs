@@ -13,6 +13,7 @@ use utoipa::IntoParams;
 use super::listing::ListRequest;
 use super::me::user_json;
 use crate::auth::CurrentUser;
+use crate::cache::Cache;
 use crate::db::queries::deliveries::{self, Scope};
 use crate::db::queries::runs;
 use crate::db::queries::users;
@@ -98,6 +99,7 @@ async fn set_blocked(
     current: CurrentUser,
     id: i64,
     pool: &DbPool,
+    cache: &Cache,
     blocked: bool,
 ) -> Result<HttpResponse, ApiError> {
     current.actor().may_oversee_users()?;
@@ -119,6 +121,8 @@ async fn set_blocked(
         users::find(conn, id)?.ok_or_else(|| ApiError::NotFound(format!("no user {id}")))
     })
     .await?;
+    // Their runs' figures moved (cancelled deliveries); the writer's own are handled for them.
+    cache.changed([id]).await;
     tracing::info!(
         manager = actor.id,
         user = id,
@@ -144,8 +148,9 @@ pub async fn block_user(
     current: CurrentUser,
     path: web::Path<i64>,
     pool: web::Data<DbPool>,
+    cache: web::Data<Cache>,
 ) -> Result<HttpResponse, ApiError> {
-    set_blocked(current, path.into_inner(), &pool, true).await
+    set_blocked(current, path.into_inner(), &pool, &cache, true).await
 }
 
 /// Unblock an account: it is again active, or unconfirmed if its address was never proven.
@@ -164,6 +169,7 @@ pub async fn unblock_user(
     current: CurrentUser,
     path: web::Path<i64>,
     pool: web::Data<DbPool>,
+    cache: web::Data<Cache>,
 ) -> Result<HttpResponse, ApiError> {
-    set_blocked(current, path.into_inner(), &pool, false).await
+    set_blocked(current, path.into_inner(), &pool, &cache, false).await
 }

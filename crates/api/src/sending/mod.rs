@@ -22,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use worker::{Worker, WorkerSettings, WorkerStats};
 
+use crate::cache::Cache;
 use crate::config::Settings;
 use crate::db::DbPool;
 use crate::mail::MailConfigError;
@@ -58,6 +59,7 @@ impl Default for SendingSettings {
 pub fn build_worker(
     settings: &Settings,
     pool: DbPool,
+    cache: Cache,
     clock: Arc<dyn Clock>,
 ) -> Result<Worker, MailConfigError> {
     let sending = &settings.sending;
@@ -70,6 +72,7 @@ pub fn build_worker(
     let throttle = Arc::new(throttle::Throttle::new(sending.rate, sending.per_domain));
     Ok(Worker::new(
         pool,
+        cache,
         courier,
         composer,
         throttle,
@@ -85,7 +88,13 @@ pub struct Background {
 }
 
 impl Background {
-    pub fn spawn(worker: Worker, pool: DbPool, clock: Arc<dyn Clock>, tick: Duration) -> Self {
+    pub fn spawn(
+        worker: Worker,
+        pool: DbPool,
+        cache: Cache,
+        clock: Arc<dyn Clock>,
+        tick: Duration,
+    ) -> Self {
         let stop = CancellationToken::new();
         let scheduler = {
             let stop = stop.clone();
@@ -98,7 +107,7 @@ impl Background {
                         _ = every.tick() => {}
                         () = stop.cancelled() => break,
                     }
-                    match scheduler::tick(&pool, clock.now()).await {
+                    match scheduler::tick(&pool, &cache, clock.now()).await {
                         Ok(tick) if !tick.started.is_empty() => worker.wake(),
                         Ok(_) => {}
                         Err(error) => tracing::error!(%error, "scheduler tick failed"),

@@ -4,6 +4,7 @@
 use chrono::NaiveDateTime;
 
 use super::start::{StartError, start_scheduled};
+use crate::cache::Cache;
 use crate::db::queries::deliveries::{self, Scope};
 use crate::db::queries::{mailings, runs};
 use crate::db::{DbError, DbPool, run};
@@ -19,8 +20,8 @@ pub struct Tick {
     pub ended: Vec<i64>,
 }
 
-pub async fn tick(pool: &DbPool, now: NaiveDateTime) -> Result<Tick, StartError> {
-    run(pool, move |conn| {
+pub async fn tick(pool: &DbPool, cache: &Cache, now: NaiveDateTime) -> Result<Tick, StartError> {
+    let (tick, owners) = run(pool, move |conn| {
         let ended = deliveries::cancel(conn, Scope::Ended, now)?;
         if !ended.is_empty() {
             runs::finish_done(conn, &ended, now)?;
@@ -35,9 +36,15 @@ pub async fn tick(pool: &DbPool, now: NaiveDateTime) -> Result<Tick, StartError>
                 }
             }
         }
-        Ok::<_, StartError>(Tick { started, ended })
+        let touched: Vec<i64> = started.iter().chain(&ended).copied().collect();
+        let owners = runs::owners(conn, &touched)?;
+        Ok::<_, StartError>((Tick { started, ended }, owners))
     })
-    .await
+    .await?;
+    if !owners.is_empty() {
+        cache.changed(owners).await;
+    }
+    Ok(tick)
 }
 
 /// Stops a mailing's sending now: its pending deliveries are cancelled (the ones a worker is

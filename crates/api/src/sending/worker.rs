@@ -23,6 +23,7 @@ use super::clock::Clock;
 use super::compose::Composer;
 use super::courier::Courier;
 use super::throttle::Throttle;
+use crate::cache::Cache;
 use crate::db::queries::deliveries::{self, Claim, Outcome};
 use crate::db::queries::runs::{self, RunContent};
 use crate::db::rows::ClaimedDelivery;
@@ -93,6 +94,7 @@ impl WorkerStats {
 #[derive(Clone)]
 pub struct Worker {
     pool: DbPool,
+    cache: Cache,
     courier: Courier,
     composer: Composer,
     throttle: Arc<Throttle>,
@@ -104,17 +106,19 @@ pub struct Worker {
 
 /// A delivery's fate as the recorder sees it.
 enum Record {
-    Done(Outcome),
-    /// Not sent (the worker is stopping): give it back.
-    Release {
-        id: i64,
-        lease: i64,
+    /// Recorded; the owner's cached figures change with it.
+    Done {
+        outcome: Outcome,
+        owner: Option<i64>,
     },
+    /// Not sent (the worker is stopping): give it back.
+    Release { id: i64, lease: i64 },
 }
 
 impl Worker {
     pub fn new(
         pool: DbPool,
+        cache: Cache,
         courier: Courier,
         composer: Composer,
         throttle: Arc<Throttle>,
@@ -123,6 +127,7 @@ impl Worker {
     ) -> Self {
         Self {
             pool,
+            cache,
             courier,
             composer,
             throttle,
@@ -160,6 +165,7 @@ impl Worker {
         let (records, inbox) = mpsc::unbounded_channel::<(Record, Option<OwnedSemaphorePermit>)>();
         let recorder = tokio::spawn(record_loop(
             self.pool.clone(),
+            self.cache.clone(),
             self.clock.clone(),
             inbox,
             held.clone(),
@@ -312,15 +318,19 @@ impl Worker {
         stop: &CancellationToken,
     ) -> Record {
         let now = self.clock.now();
+        let owner = content.as_ref().map(|c| c.owner_id);
         let cancelled = |worker: &Worker| {
             worker.stats.cancelled.fetch_add(1, Ordering::Relaxed);
-            Record::Done(Outcome {
-                delivery_id: delivery.id,
-                lease,
-                state: "cancelled",
-                next_attempt_at: now,
-                attempt: None,
-            })
+            Record::Done {
+                outcome: Outcome {
+                    delivery_id: delivery.id,
+                    lease,
+                    state: "cancelled",
+                    next_attempt_at: now,
+                    attempt: None,
+                },
+                owner,
+            }
         };
         // The mailing may have been stopped, or the client deleted, since the run was queued.
         let (Some(content), Some(client_id)) = (content, delivery.client_id) else {
@@ -391,13 +401,16 @@ impl Worker {
                 "delivery not accepted"
             );
         }
-        Record::Done(Outcome {
-            delivery_id: delivery.id,
-            lease,
-            state,
-            next_attempt_at,
-            attempt: Some((attempted_at, status.as_str(), outcome.describe())),
-        })
+        Record::Done {
+            outcome: Outcome {
+                delivery_id: delivery.id,
+                lease,
+                state,
+                next_attempt_at,
+                attempt: Some((attempted_at, status.as_str(), outcome.describe())),
+            },
+            owner,
+        }
     }
 }
 
@@ -423,6 +436,7 @@ fn lease_of(held: &Arc<Mutex<HashMap<i64, i64>>>, id: i64) -> i64 {
 /// commit is retried, never dropped: the database may be restarting.
 async fn record_loop(
     pool: DbPool,
+    cache: Cache,
     clock: Arc<dyn Clock>,
     mut inbox: mpsc::UnboundedReceiver<(Record, Option<OwnedSemaphorePermit>)>,
     held: Arc<Mutex<HashMap<i64, i64>>>,
@@ -436,21 +450,26 @@ async fn record_loop(
                 _ => break,
             }
         }
-        commit(&pool, clock.as_ref(), &held, batch).await;
+        commit(&pool, &cache, clock.as_ref(), &held, batch).await;
     }
 }
 
 async fn commit(
     pool: &DbPool,
+    cache: &Cache,
     clock: &dyn Clock,
     held: &Mutex<HashMap<i64, i64>>,
     batch: Vec<(Record, Option<OwnedSemaphorePermit>)>,
 ) {
     let mut outcomes = Vec::new();
+    let mut owners = std::collections::BTreeSet::new();
     let mut releases: HashMap<i64, Vec<i64>> = HashMap::new();
     for (record, _) in &batch {
         match record {
-            Record::Done(outcome) => outcomes.push(outcome.clone()),
+            Record::Done { outcome, owner } => {
+                outcomes.push(outcome.clone());
+                owners.extend(*owner);
+            }
             Record::Release { id, lease } => releases.entry(*lease).or_default().push(*id),
         }
     }
@@ -475,10 +494,11 @@ async fn commit(
             }
         }
     }
+    cache.changed(owners).await;
     let mut held = held.lock().expect("held lock");
     for (record, _) in &batch {
         match record {
-            Record::Done(outcome) => held.remove(&outcome.delivery_id),
+            Record::Done { outcome, .. } => held.remove(&outcome.delivery_id),
             Record::Release { id, .. } => held.remove(id),
         };
     }

@@ -4,6 +4,7 @@ use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use std::sync::Arc;
 
+use mailroom_api::cache::Cache;
 use mailroom_api::cli::{Config, Environment, LogFormat, SendingConfig};
 use mailroom_api::config::Settings;
 use mailroom_api::db::{self, Backend, DatabaseUrl, DbPool};
@@ -100,6 +101,8 @@ pub struct TestApp {
     pub settings: Settings,
     /// The clock the app's sending engine reads; only a sending app's moves by hand.
     pub clock: Arc<ManualClock>,
+    /// The app's server cache (Redis on PostgreSQL runs, memory on SQLite runs).
+    pub cache: Cache,
     _data_dir: TempDir,
     // Last: dropped after the pool's users are done with it.
     _db: TestDatabase,
@@ -111,7 +114,11 @@ pub fn test_config(data_dir: &Path, db: &TestDatabase, spa_dir: PathBuf) -> Conf
         data_dir: data_dir.to_owned(),
         database_url: Some(db.url().expose().to_owned()),
         database_pool_size: 4,
-        redis_url: None,
+        // PostgreSQL runs are the production setup: real Redis, under a prefix of the test's own.
+        redis_url: (backend() == Backend::Postgres).then(redis_url),
+        cache_prefix: format!("mailroom-test-{}", uuid::Uuid::new_v4().simple()),
+        cache_ttl_seconds: 60,
+        cache_timeout_ms: 100,
         smtp_url: None,
         mail_from: "Mailroom <mailroom@example.org>".into(),
         jwt_secret: Some(TEST_JWT_SECRET.into()),
@@ -211,6 +218,7 @@ async fn start(customize: impl FnOnce(&mut Config), manual_clock: bool) -> TestA
         .expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let pool = app.pool().clone();
+    let cache = app.cache().clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -223,6 +231,7 @@ async fn start(customize: impl FnOnce(&mut Config), manual_clock: bool) -> TestA
         smtp: None,
         settings,
         clock,
+        cache,
         _data_dir: data_dir,
         _db: db,
     }
@@ -231,8 +240,13 @@ async fn start(customize: impl FnOnce(&mut Config), manual_clock: bool) -> TestA
 impl TestApp {
     /// A worker like the app's own, on the app's database and clock.
     pub fn worker(&self) -> Worker {
-        sending::build_worker(&self.settings, self.pool.clone(), self.clock.clone())
-            .expect("a worker for the test app")
+        sending::build_worker(
+            &self.settings,
+            self.pool.clone(),
+            self.cache.clone(),
+            self.clock.clone(),
+        )
+        .expect("a worker for the test app")
     }
 
     /// Sends everything due at the clock's time, and returns when nothing is left to send now.
@@ -244,9 +258,32 @@ impl TestApp {
 
     /// One scheduler tick at the clock's time.
     pub async fn tick(&self) -> sending::scheduler::Tick {
-        sending::scheduler::tick(&self.pool, self.clock.now())
+        sending::scheduler::tick(&self.pool, &self.cache, self.clock.now())
             .await
             .expect("the scheduler ticks")
+    }
+
+    /// Deletes this test's cache keys from Redis (a no-op in memory). Straight from the shared
+    /// Redis, even when the app reached it through a test's relay: the relay runs on the test's
+    /// runtime, which this blocking call holds.
+    fn clear_cache(&self) {
+        if self.settings.redis_url().is_none() {
+            return;
+        }
+        let prefix = &self.settings.cache.prefix;
+        let timeout = std::time::Duration::from_secs(2);
+        let connection = redis::Client::open(redis_url())
+            .and_then(|c| c.get_connection_with_timeout(timeout))
+            .and_then(|c| c.set_read_timeout(Some(timeout)).map(|()| c));
+        if let Ok(mut conn) = connection {
+            let keys: Vec<String> = redis::cmd("KEYS")
+                .arg(format!("{prefix}:*"))
+                .query(&mut conn)
+                .unwrap_or_default();
+            if !keys.is_empty() {
+                let _: redis::RedisResult<()> = redis::cmd("DEL").arg(&keys).query(&mut conn);
+            }
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -259,6 +296,12 @@ impl TestApp {
             .send()
             .await
             .expect("request sent")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.clear_cache();
     }
 }
 

@@ -19,6 +19,8 @@ pub struct Liveness {
 #[serde(rename_all = "snake_case")]
 pub enum ReadyStatus {
     Ready,
+    /// Serving, without its cache: Redis is down, so every answer comes from the database.
+    Degraded,
     NotReady,
 }
 
@@ -50,10 +52,16 @@ pub struct ReadinessChecks {
 }
 
 impl ReadinessChecks {
-    pub fn all_up(&self) -> bool {
-        [&self.database, &self.redis]
-            .iter()
-            .all(|check| check.status != CheckStatus::Down)
+    /// Ready with everything up; degraded (still serving) without Redis, which only speeds
+    /// answers up; not ready without the database.
+    pub fn status(&self) -> ReadyStatus {
+        if self.database.status == CheckStatus::Down {
+            ReadyStatus::NotReady
+        } else if self.redis.status == CheckStatus::Down {
+            ReadyStatus::Degraded
+        } else {
+            ReadyStatus::Ready
+        }
     }
 }
 
@@ -102,16 +110,25 @@ mod tests {
             database: check(CheckStatus::Up),
             redis: check(CheckStatus::Disabled),
         };
-        assert!(checks.all_up());
+        assert_eq!(checks.status(), ReadyStatus::Ready);
     }
 
     #[test]
-    fn any_dependency_down_makes_the_server_unready() {
+    fn redis_down_leaves_the_server_serving_but_degraded() {
         let checks = ReadinessChecks {
             database: check(CheckStatus::Up),
             redis: check(CheckStatus::Down),
         };
-        assert!(!checks.all_up());
+        assert_eq!(checks.status(), ReadyStatus::Degraded);
+    }
+
+    #[test]
+    fn the_database_down_makes_the_server_unready() {
+        let checks = ReadinessChecks {
+            database: check(CheckStatus::Down),
+            redis: check(CheckStatus::Up),
+        };
+        assert_eq!(checks.status(), ReadyStatus::NotReady);
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod message;
 mod page;
 mod problem;
 mod run;
+mod stats;
 
 pub use account::{
     Accepted, ApiToken, ChangePasswordRequest, CreatedApiToken, EmailRequest, LoginRequest,
@@ -21,3 +22,6 @@ pub use message::{Message, MessagePatch, MessageRequest};
 pub use page::{DEFAULT_PER_PAGE, MAX_PER_PAGE, Page, PageError, PageRequest};
 pub use problem::{FieldError, PROBLEM_CONTENT_TYPE, Problem, ProblemKind, types as problem_types};
 pub use run::{Run, Unsubscribed};
+pub use stats::{
+    AttemptCounts, DailyAttempts, MailingCounts, MailingStats, MyStats, Overview, UserStats,
+};

@@ -1,7 +1,6 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
-use diesel::dsl::count_star;
 use diesel::prelude::*;
 use mailroom_domain::listing::Sort;
 use mailroom_domain::mailing::MailingSort;
@@ -9,7 +8,7 @@ use mailroom_domain::mailing::MailingSort;
 use super::{Backend, contains_pattern, lower};
 use crate::db::DbConnection;
 use crate::db::rows::{MailingClientRow, MailingRow, NewMailing};
-use crate::db::schema::{attempts, clients, mailing_clients, mailings, messages};
+use crate::db::schema::{clients, mailing_clients, mailings, messages};
 
 /// Rows per statement: SQLite allows 32,766 bound parameters.
 const CHUNK: usize = 10_000;
@@ -235,25 +234,10 @@ pub fn client_ids(
     Ok(map)
 }
 
-/// Per mailing: (successful, failed) attempts.
-pub fn attempt_counts(
-    conn: &mut DbConnection,
-    mailing_ids: &[i64],
-) -> QueryResult<HashMap<i64, (u64, u64)>> {
-    let rows: Vec<(i64, String, i64)> = attempts::table
-        .filter(attempts::mailing_id.eq_any(mailing_ids))
-        .group_by((attempts::mailing_id, attempts::status))
-        .select((attempts::mailing_id, attempts::status, count_star()))
-        .load(conn)?;
-    let mut map: HashMap<i64, (u64, u64)> = HashMap::new();
-    for (mailing_id, status, count) in rows {
-        let entry = map.entry(mailing_id).or_default();
-        let count = u64::try_from(count).unwrap_or_default();
-        if status == "success" {
-            entry.0 += count;
-        } else {
-            entry.1 += count;
-        }
-    }
-    Ok(map)
+/// How many clients the mailing has.
+pub fn client_count(conn: &mut DbConnection, mailing_id: i64) -> QueryResult<i64> {
+    mailing_clients::table
+        .filter(mailing_clients::mailing_id.eq(mailing_id))
+        .count()
+        .get_result(conn)
 }

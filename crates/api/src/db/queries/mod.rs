@@ -7,6 +7,7 @@ pub mod mailings;
 pub mod messages;
 pub mod prepared;
 pub mod runs;
+pub mod stats;
 pub mod tokens;
 pub mod users;
 

@@ -240,3 +240,16 @@ pub fn refresh_statistics(conn: &mut DbConnection, queued: i64) -> QueryResult<(
         DbConnection::Sqlite(_) => Ok(()),
     }
 }
+
+/// The owners of these runs' mailings, each once: whose cached figures the runs change.
+pub fn owners(conn: &mut DbConnection, run_ids: &[i64]) -> QueryResult<Vec<i64>> {
+    if run_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    runs::table
+        .inner_join(mailings::table)
+        .filter(runs::id.eq_any(run_ids))
+        .select(mailings::owner_id)
+        .distinct()
+        .load(conn)
+}

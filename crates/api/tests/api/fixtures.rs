@@ -1,0 +1,112 @@
+//! What many tests set up through the API: clients, a message and a mailing, a run.
+
+use chrono::{Duration, NaiveDateTime};
+use serde_json::{Value, json};
+
+use crate::accounts::Session;
+use crate::helpers::TestApp;
+
+pub async fn client(app: &TestApp, who: &Session, email: &str, full_name: &str) -> i64 {
+    let response = app
+        .post_as(
+            "/api/v1/clients",
+            &who.access,
+            &json!({"email": email, "full_name": full_name}),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 201);
+    let body: Value = response.json().await.expect("JSON");
+    body["id"].as_i64().expect("id")
+}
+
+pub fn at(t: NaiveDateTime) -> String {
+    t.and_utc().to_rfc3339()
+}
+
+/// A mailing of a personalised message to `clients`, from `starts` to `ends`.
+pub async fn mailing(
+    app: &TestApp,
+    who: &Session,
+    clients: &[i64],
+    times: (NaiveDateTime, NaiveDateTime),
+    schedule: &str,
+) -> i64 {
+    let message: Value = app
+        .post_as(
+            "/api/v1/messages",
+            &who.access,
+            &json!({
+                "subject": "News for {{full_name}}",
+                "body": "Dear {{full_name}} <{{email}}>,\nour news.\nLeave: {{unsubscribe_url}}\n"
+            }),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let response = app
+        .post_as(
+            "/api/v1/mailings",
+            &who.access,
+            &json!({
+                "message_id": message["id"], "client_ids": clients,
+                "starts_at": at(times.0), "ends_at": at(times.1), "schedule": schedule
+            }),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 201);
+    let body: Value = response.json().await.expect("JSON");
+    body["id"].as_i64().expect("id")
+}
+
+/// A mailing that started an hour ago and ends in a day.
+pub async fn open_mailing(app: &TestApp, who: &Session, clients: &[i64]) -> i64 {
+    let now = app.clock_now();
+    mailing(
+        app,
+        who,
+        clients,
+        (now - Duration::hours(1), now + Duration::days(1)),
+        "once",
+    )
+    .await
+}
+
+pub async fn send(app: &TestApp, who: &Session, mailing: i64) -> Value {
+    let response = app
+        .post_as(
+            &format!("/api/v1/mailings/{mailing}/send"),
+            &who.access,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 202);
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .expect("Location")
+        .to_owned();
+    let run: Value = response.json().await.expect("JSON");
+    assert_eq!(
+        location,
+        format!("/api/v1/mailings/{mailing}/runs/{}", run["id"])
+    );
+    run
+}
+
+/// The JSON body of a GET as `who`.
+pub async fn read(app: &TestApp, who: &Session, path: &str) -> Value {
+    app.get_as(path, &who.access)
+        .await
+        .json()
+        .await
+        .expect("JSON")
+}
+
+impl TestApp {
+    pub fn clock_now(&self) -> NaiveDateTime {
+        use mailroom_api::sending::Clock;
+        self.clock.now()
+    }
+}

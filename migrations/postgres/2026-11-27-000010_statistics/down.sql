@@ -1,0 +1,17 @@
+DROP TRIGGER clients_recipients_deleted ON clients;
+DROP TRIGGER clients_recipients_changed ON clients;
+DROP FUNCTION count_recipients();
+DROP FUNCTION apply_recipient_changes(TEXT[], BIGINT[]);
+DROP TRIGGER mailing_clients_removed ON mailing_clients;
+DROP TRIGGER mailing_clients_added ON mailing_clients;
+DROP FUNCTION count_memberships();
+DROP TRIGGER mailings_uncounted ON mailings;
+DROP TRIGGER mailings_counted ON mailings;
+DROP FUNCTION count_mailings();
+DROP TABLE statistics_totals;
+DROP TABLE recipient_addresses;
+ALTER TABLE clients DROP COLUMN in_mailings;
+CREATE INDEX attempts_mailing_status_idx ON attempts (mailing_id, status);
+DROP TRIGGER attempts_count ON attempts;
+DROP FUNCTION count_added_attempts();
+DROP TABLE mailing_daily_stats;

@@ -1,0 +1,13 @@
+DROP TRIGGER clients_join_recipients;
+DROP TRIGGER clients_deleted_leave_recipients;
+DROP TRIGGER clients_leave_recipients;
+DROP TRIGGER mailing_clients_removed;
+DROP TRIGGER mailing_clients_added;
+DROP TRIGGER mailings_uncounted;
+DROP TRIGGER mailings_counted;
+DROP TABLE statistics_totals;
+DROP TABLE recipient_addresses;
+ALTER TABLE clients DROP COLUMN in_mailings;
+CREATE INDEX attempts_mailing_status_idx ON attempts (mailing_id, status);
+DROP TRIGGER attempts_count;
+DROP TABLE mailing_daily_stats;
