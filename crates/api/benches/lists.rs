@@ -112,12 +112,13 @@ async fn main() {
         .expect("app");
     let base = format!("http://127.0.0.1:{}", app.port());
     let pool = app.pool().clone();
+    let cache = app.cache().clone();
     tokio::spawn(app.run_until_stopped());
 
     admin::create_manager(&pool, "bench@example.org", "Bench", PASSWORD)
         .await
         .expect("account");
-    admin::set_role(&pool, "bench@example.org", Role::User)
+    admin::set_role(&pool, &cache, "bench@example.org", Role::User)
         .await
         .expect("user");
     let http = reqwest::Client::new();

@@ -201,8 +201,14 @@ pub struct SendingConfig {
     #[arg(long, env = "SEND_LEASE_SECS", default_value_t = 60, global = true)]
     pub send_lease_secs: u64,
 
-    /// `serve` only answers requests: sending is left to `mailroom worker` processes.
-    #[arg(long, env = "NO_WORKER", global = true)]
+    /// `serve` only answers requests: sending is left to `mailroom worker` processes. As an
+    /// environment variable: NO_WORKER=1 (or true, yes, on).
+    #[arg(
+        long,
+        env = "NO_WORKER",
+        global = true,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub no_worker: bool,
 }
 

@@ -53,14 +53,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Promote { email } => {
             let pool = startup::open_database(&settings).await?;
-            let user = admin::set_role(&pool, &email, Role::Manager).await?;
-            changed(&settings, user.id).await?;
+            let (_, cache) = startup::open_cache(&settings)?;
+            let user = admin::set_role(&pool, &cache, &email, Role::Manager).await?;
             println!("{} is now a manager", user.email);
         }
         Command::Demote { email } => {
             let pool = startup::open_database(&settings).await?;
-            let user = admin::set_role(&pool, &email, Role::User).await?;
-            changed(&settings, user.id).await?;
+            let (_, cache) = startup::open_cache(&settings)?;
+            let user = admin::set_role(&pool, &cache, &email, Role::User).await?;
             println!("{} is now a user", user.email);
         }
         Command::Send {

@@ -7,6 +7,7 @@ use mailroom_domain::wire::FieldError;
 use mailroom_domain::{EmailAddress, Password, Role};
 
 use super::signup::MAX_NAME_CHARS;
+use crate::cache::Cache;
 use crate::db::queries::users;
 use crate::db::rows::{NewUser, UserRow};
 use crate::db::{DbError, DbPool, run};
@@ -80,14 +81,22 @@ pub async fn create_manager(
     .await
 }
 
-/// Gives the account with this address a role; takes effect on its next request.
-pub async fn set_role(pool: &DbPool, email: &str, role: Role) -> Result<UserRow, AdminError> {
+/// Gives the account with this address a role; takes effect on its next request (`cache` is told,
+/// and the account is only cached where every process shares the cache).
+pub async fn set_role(
+    pool: &DbPool,
+    cache: &Cache,
+    email: &str,
+    role: Role,
+) -> Result<UserRow, AdminError> {
     let normalized = email.trim().to_lowercase();
     let email = email.trim().to_owned();
-    run(pool, move |conn| {
+    let user = run(pool, move |conn| {
         let user = users::find_by_email(conn, &normalized)?.ok_or(AdminError::NoSuchUser(email))?;
         users::set_role(conn, user.id, role.as_str(), Utc::now().naive_utc())?;
-        Ok(users::find(conn, user.id)?.unwrap_or(user))
+        Ok::<_, AdminError>(users::find(conn, user.id)?.unwrap_or(user))
     })
-    .await
+    .await?;
+    cache.changed([user.id]).await;
+    Ok(user)
 }

@@ -1,6 +1,8 @@
 //! Who is calling: `Authorization: Bearer <token>`, where the token is either an access token (JWT)
-//! or a personal API token (`mr_…`). Either way the account is read from the database on every
-//! request, so a block or a role change applies to the very next one.
+//! or a personal API token (`mr_…`). The account is read on every request, so a block or a role
+//! change applies to the very next one: for an access token through the server cache, in the
+//! account's own scope, which every change to the account bumps (see `crate::cache`); for an API
+//! token from the database (a revoked token must fail at once, and its use is recorded).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,6 +18,7 @@ use mailroom_domain::{Role, UserState};
 use super::error::AuthError;
 use super::jwt::JwtKeys;
 use super::secret::{self, API_TOKEN_PREFIX};
+use crate::cache::{Cache, Scope};
 use crate::db::queries::{tokens, users};
 use crate::db::rows::UserRow;
 use crate::db::{self, DbPool};
@@ -23,7 +26,8 @@ use crate::db::{self, DbPool};
 /// Writing `last_used_at` on every call would turn each read into a write; once a minute is plenty.
 const LAST_USED_GRANULARITY: Duration = Duration::minutes(1);
 
-/// The signed-in account, as the database has it now.
+/// The signed-in account, as the database has it now. It never carries the password hash: a
+/// handler that needs it reads it afresh.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
     pub user: UserRow,
@@ -85,8 +89,33 @@ fn admit(user: UserRow) -> Result<CurrentUser, AuthError> {
     Ok(CurrentUser { user, role })
 }
 
+/// The account an access token names, from the cache when it holds it.
+async fn account(
+    pool: DbPool,
+    cache: Option<&Cache>,
+    id: i64,
+) -> Result<Option<UserRow>, AuthError> {
+    let read = || async move {
+        let user = db::run(&pool, move |conn| {
+            Ok::<_, AuthError>(users::find(conn, id)?)
+        })
+        .await?;
+        Ok::<_, AuthError>((user, None))
+    };
+    match cache {
+        Some(cache) => {
+            let key = format!("account:{id}");
+            let now = Utc::now().naive_utc();
+            let bytes = cache.json(Scope::Owner(id), &key, now, read).await?;
+            Ok(serde_json::from_slice(&bytes)?)
+        }
+        None => Ok(read().await?.0),
+    }
+}
+
 async fn authenticate(
     pool: DbPool,
+    cache: Option<&Cache>,
     keys: &JwtKeys,
     credential: Credential,
 ) -> Result<CurrentUser, AuthError> {
@@ -104,11 +133,9 @@ async fn authenticate(
             let id = claims.user_id().ok_or_else(|| {
                 AuthError::Unauthenticated("the access token is not valid".into())
             })?;
-            let user = db::run(&pool, move |conn| {
-                Ok::<_, AuthError>(users::find(conn, id)?)
-            })
-            .await?
-            .ok_or_else(|| AuthError::Unauthenticated("the account no longer exists".into()))?;
+            let user = account(pool, cache, id)
+                .await?
+                .ok_or_else(|| AuthError::Unauthenticated("the account no longer exists".into()))?;
             let current = admit(user)?;
             if current.user.session_version != claims.sv {
                 return Err(AuthError::SessionEnded);
@@ -138,7 +165,10 @@ async fn authenticate(
                 Ok(user)
             })
             .await?;
-            admit(user)
+            admit(UserRow {
+                password_hash: String::new(),
+                ..user
+            })
         }
     }
 }
@@ -155,6 +185,7 @@ impl FromRequest for CurrentUser {
         let credential = credential(req);
         let pool = req.app_data::<web::Data<DbPool>>().cloned();
         let keys = req.app_data::<web::Data<JwtKeys>>().cloned();
+        let cache = req.app_data::<web::Data<Cache>>().cloned();
         let req = req.clone();
         Box::pin(async move {
             let (Some(pool), Some(keys)) = (pool, keys) else {
@@ -162,7 +193,13 @@ impl FromRequest for CurrentUser {
                     "authentication is not configured".into(),
                 ));
             };
-            let current = authenticate(pool.get_ref().clone(), &keys, credential?).await?;
+            // Only a cache every process shares: an operator's `mailroom promote` in another
+            // process must reach it, or the change would wait for the entry's end.
+            let cache = cache
+                .as_ref()
+                .map(|c| c.get_ref())
+                .filter(|c| c.is_shared());
+            let current = authenticate(pool.get_ref().clone(), cache, &keys, credential?).await?;
             // Who acted, for what runs after the handler (`http::invalidation`).
             req.extensions_mut().insert(current.actor());
             Ok(current)

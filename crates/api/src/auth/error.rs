@@ -48,6 +48,12 @@ pub enum AuthError {
     Internal(String),
 }
 
+impl From<serde_json::Error> for AuthError {
+    fn from(e: serde_json::Error) -> Self {
+        AuthError::Internal(format!("cannot read or write a cached account: {e}"))
+    }
+}
+
 impl From<DbError> for AuthError {
     fn from(e: DbError) -> Self {
         AuthError::Internal(e.to_string())

@@ -38,7 +38,8 @@ fn parse_new_password(raw: &str) -> Result<Password, AuthError> {
 
 /// Sets the password from a reset link, ends every session and revokes every API token of the
 /// account. Following the link also proves the address, so an unconfirmed account becomes active.
-pub async fn reset(pool: &DbPool, token: String, new_password: &str) -> Result<(), AuthError> {
+/// Returns the account's id.
+pub async fn reset(pool: &DbPool, token: String, new_password: &str) -> Result<i64, AuthError> {
     let password = parse_new_password(new_password)?;
     let hash = super::password::hash(password).await?;
     run(pool, move |conn| {
@@ -51,7 +52,7 @@ pub async fn reset(pool: &DbPool, token: String, new_password: &str) -> Result<(
             tokens::delete_all_api_tokens(conn, link.user_id)?;
             tokens::use_all_one_time(conn, link.user_id, "reset_password", now)?;
             users::confirm(conn, link.user_id, now)?;
-            Ok(())
+            Ok(link.user_id)
         })
     })
     .await

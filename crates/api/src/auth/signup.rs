@@ -98,14 +98,15 @@ pub async fn register(
     Ok(())
 }
 
-/// Activates the account the confirmation link belongs to. A blocked account stays blocked.
-pub async fn confirm(pool: &DbPool, token: String) -> Result<(), AuthError> {
+/// Activates the account the confirmation link belongs to, and returns its id. A blocked account
+/// stays blocked.
+pub async fn confirm(pool: &DbPool, token: String) -> Result<i64, AuthError> {
     run(pool, move |conn| {
         crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
             let link = links::consume(conn, Purpose::ConfirmEmail, &token, now)?;
             users::confirm(conn, link.user_id, now)?;
-            Ok(())
+            Ok(link.user_id)
         })
     })
     .await

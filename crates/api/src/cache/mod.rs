@@ -115,6 +115,11 @@ impl Cache {
         self.inner.store.as_ref().map_or("off", Store::name)
     }
 
+    /// Whether every process sees the same entries (Redis), not just this one (memory).
+    pub fn is_shared(&self) -> bool {
+        matches!(self.inner.store, Some(Store::Redis(_)))
+    }
+
     fn version_key(&self, scope: Scope) -> String {
         match scope {
             Scope::Owner(id) => format!("{}:v:owner:{id}", self.inner.prefix),

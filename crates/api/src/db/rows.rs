@@ -8,11 +8,22 @@ use super::schema::{
     one_time_tokens, refresh_tokens, runs, users,
 };
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+/// Serialized only into the server cache (the signed-in account), without its password hash.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Queryable,
+    Selectable,
+    Identifiable,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[diesel(table_name = users)]
 pub struct UserRow {
     pub id: i64,
     pub email: String,
+    #[serde(skip)]
     pub password_hash: String,
     pub full_name: String,
     pub role: String,

@@ -13,6 +13,7 @@ use mailroom_domain::wire::{
 use crate::auth::rate_limit::Action;
 use crate::auth::sessions::REFRESH_TOKEN_TTL;
 use crate::auth::{AuthError, AuthRateLimits, JwtKeys, recovery, sessions, signup};
+use crate::cache::Cache;
 use crate::config::PublicBaseUrl;
 use crate::db::DbPool;
 use crate::mail::Mailer;
@@ -127,8 +128,11 @@ pub async fn register(
 pub async fn confirm(
     body: web::Json<TokenRequest>,
     pool: web::Data<DbPool>,
+    cache: web::Data<Cache>,
 ) -> Result<HttpResponse, AuthError> {
-    signup::confirm(&pool, body.into_inner().token).await?;
+    let user_id = signup::confirm(&pool, body.into_inner().token).await?;
+    // The account is read through the cache on every request: it must see the new state.
+    cache.changed([user_id]).await;
     Ok(HttpResponse::Ok().json(Accepted {
         message: "Your address is confirmed. You can sign in now.".into(),
     }))
@@ -280,12 +284,15 @@ pub async fn password_reset(
 pub async fn password_reset_confirm(
     body: web::Json<PasswordResetConfirm>,
     pool: web::Data<DbPool>,
+    cache: web::Data<Cache>,
 ) -> Result<HttpResponse, AuthError> {
     let PasswordResetConfirm {
         token,
         new_password,
     } = body.into_inner();
-    recovery::reset(&pool, token, &new_password).await?;
+    let user_id = recovery::reset(&pool, token, &new_password).await?;
+    // Access tokens issued before the reset must fail at once: the cached account changes.
+    cache.changed([user_id]).await;
     Ok(HttpResponse::Ok().json(Accepted {
         message:
             "Your password is changed and every session has ended. Sign in with the new password."

@@ -128,14 +128,12 @@ pub async fn change_password(
         new_password,
     } = body.into_inner();
     let id = current.id();
-    recovery::change(
-        &pool,
-        id,
-        current.user.password_hash,
-        current_password,
-        &new_password,
-    )
-    .await?;
+    let stored_hash = run(&pool, move |conn| {
+        users::find(conn, id)?.ok_or(AuthError::SessionEnded)
+    })
+    .await?
+    .password_hash;
+    recovery::change(&pool, id, stored_hash, current_password, &new_password).await?;
     let session = run(&pool, move |conn| {
         let user = users::find(conn, id)?.ok_or(AuthError::SessionEnded)?;
         sessions::issue(conn, &keys, &user, None, Utc::now().naive_utc())

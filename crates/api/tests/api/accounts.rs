@@ -128,9 +128,14 @@ impl TestApp {
         mailroom_api::auth::admin::create_manager(&self.pool, email, "Test User", PASSWORD)
             .await
             .expect("account created");
-        mailroom_api::auth::admin::set_role(&self.pool, email, mailroom_domain::Role::User)
-            .await
-            .expect("demoted to user");
+        mailroom_api::auth::admin::set_role(
+            &self.pool,
+            &self.cache,
+            email,
+            mailroom_domain::Role::User,
+        )
+        .await
+        .expect("demoted to user");
         self.session(email, PASSWORD).await
     }
 }

@@ -35,8 +35,13 @@ impl Drop for Running {
 
 /// Starts `mailroom` on a free port and waits for the line that says where it listens.
 fn start(dir: &Path) -> Running {
+    start_with(dir, &[])
+}
+
+fn start_with(dir: &Path, env: &[(&str, &str)]) -> Running {
     let mut child = mailroom(dir)
         .env("BIND", "127.0.0.1:0")
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -96,6 +101,16 @@ async fn mailroom_starts_with_no_configuration_in_an_empty_folder_and_serves_eve
     for kept in ["data/mailroom.db", "data/jwt_secret", "data/outbox"] {
         assert!(dir.path().join(kept).exists(), "{kept} was created");
     }
+}
+
+#[tokio::test]
+async fn no_worker_1_in_the_environment_starts_a_server_that_only_answers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = start_with(dir.path(), &[("NO_WORKER", "1")]);
+    let live = reqwest::get(format!("{}/health/live", app.address))
+        .await
+        .expect("serving");
+    assert_eq!(live.status().as_u16(), 200);
 }
 
 #[tokio::test]

@@ -207,6 +207,7 @@ async fn a_role_change_takes_effect_on_the_next_request_without_a_new_token() {
 
     mailroom_api::auth::admin::set_role(
         &app.pool,
+        &app.cache,
         "ann@example.org",
         mailroom_domain::Role::Manager,
     )
