@@ -5,6 +5,7 @@
 //! - `test`: everything CI checks: formatting, lints, unit and integration tests on SQLite and
 //!   PostgreSQL, the OpenAPI drift check and the web app's release build.
 //! - `bench-send`: the sending benchmark against Postfix's smtp-sink.
+//! - `bench-load`: the HTTP load benchmark (statistics and lists, with and without the cache).
 //! - `spa`, `openapi`, `setup`: the single steps.
 //!
 //! Plain `std` on purpose: it compiles in seconds on a fresh machine.
@@ -28,6 +29,11 @@ commands:
                   the sending benchmark: installs Postfix's smtp-sink, then runs
                   `cargo bench -p mailroom-api --bench sending` (PostgreSQL at
                   MAILROOM_TEST_POSTGRES_URL; ARGS: --clients N, --connections N, --concurrency N)
+  bench-load [-- ARGS]
+                  the load benchmark: installs wrk, then runs
+                  `cargo bench -p mailroom-api --bench load` (PostgreSQL and Redis at
+                  MAILROOM_TEST_POSTGRES_URL and MAILROOM_TEST_REDIS_URL; ARGS: --seconds N,
+                  --connections N)
   setup           install the build and test tools (wasm32 target, trunk, wasm-bindgen, wasm-opt,
                   and aiosmtpd, the SMTP server the tests deliver to)
 ";
@@ -47,6 +53,7 @@ fn main() -> ExitCode {
         "spa" => tools::ensure().and_then(|tools| steps::build_spa(&tools)),
         "openapi" => steps::openapi(),
         "bench-send" => steps::bench_send(rest),
+        "bench-load" => steps::bench_load(rest),
         "setup" => tools::ensure().and_then(|t| tools::ensure_smtp_server(&t.path_env).map(|_| ())),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

@@ -228,6 +228,31 @@ pub fn bench_send(args: &[String]) -> Result<(), String> {
     step("sending benchmark", || cmd("cargo", &bench_args, &path_env))
 }
 
+/// The load benchmark: wrk (unpacked once into the tool cache), then the benchmark itself with the
+/// release binary. Prints figures; never part of `test`.
+pub fn bench_load(args: &[String]) -> Result<(), String> {
+    let path_env = path_env();
+    let (wrk, libs) = step("HTTP load generator (wrk)", || tools::ensure_wrk(&path_env))?;
+    let (wrk, libs) = (
+        wrk.to_string_lossy().into_owned(),
+        libs.to_string_lossy().into_owned(),
+    );
+    let mut bench_args = vec![
+        "bench",
+        "--package",
+        "mailroom-api",
+        "--bench",
+        "load",
+        "--",
+        "--wrk",
+        &wrk,
+        "--wrk-libs",
+        &libs,
+    ];
+    bench_args.extend(args.iter().map(String::as_str).filter(|a| *a != "--"));
+    step("load benchmark", || cmd("cargo", &bench_args, &path_env))
+}
+
 /// A service the tests need, found or not, with what to do about it.
 struct Service {
     name: &'static str,

@@ -213,12 +213,42 @@ pub fn ensure_smtp_sink(path_env: &str) -> Result<PathBuf, String> {
         println!("  smtp-sink (benchmark SMTP server): installed");
         return Ok(sink);
     }
+    unpack_debian_packages(&["postfix"], &root, path_env)?;
+    found(sink)
+}
+
+/// `wrk`, the HTTP load generator of the load benchmark, and the LuaJIT library it links, unpacked
+/// from Debian's packages; returns the program and the folder to put in `LD_LIBRARY_PATH`.
+pub fn ensure_wrk(path_env: &str) -> Result<(PathBuf, PathBuf), String> {
+    let root = cache_dir().join("tools/wrk");
+    let wrk = root.join("usr/bin/wrk");
+    let libs = root.join("usr/lib/x86_64-linux-gnu");
+    if wrk.is_file() {
+        println!("  wrk (HTTP load generator): installed");
+        return Ok((wrk, libs));
+    }
+    unpack_debian_packages(&["wrk", "libluajit2-5.1-2"], &root, path_env)?;
+    Ok((found(wrk)?, libs))
+}
+
+fn found(program: PathBuf) -> Result<PathBuf, String> {
+    if program.is_file() {
+        Ok(program)
+    } else {
+        Err(format!("{} is missing after unpacking", program.display()))
+    }
+}
+
+/// Downloads Debian packages (`apt-get download`, no root needed) and unpacks them into `root`,
+/// without installing anything on the system.
+fn unpack_debian_packages(packages: &[&str], root: &Path, path_env: &str) -> Result<(), String> {
     let download = cache_dir().join("downloads");
     std::fs::create_dir_all(&download)
         .map_err(|e| format!("cannot create {}: {e}", download.display()))?;
     let fetch = || {
         Command::new("apt-get")
-            .args(["download", "postfix"])
+            .arg("download")
+            .args(packages)
             .current_dir(&download)
             .env("PATH", path_env)
             .status()
@@ -229,32 +259,27 @@ pub fn ensure_smtp_sink(path_env: &str) -> Result<PathBuf, String> {
         // A fresh machine may not have the package lists yet.
         cmd("apt-get", &["update", "-qq"], path_env)?;
         if !fetch() {
-            return Err("`apt-get download postfix` failed".into());
+            return Err(format!("`apt-get download {}` failed", packages.join(" ")));
         }
     }
-    let deb = std::fs::read_dir(&download)
-        .map_err(|e| e.to_string())?
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("postfix_") && n.ends_with(".deb"))
-        })
-        .ok_or("apt-get download left no postfix .deb")?;
     // dpkg -x creates the last folder only.
-    std::fs::create_dir_all(&root).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
-    cmd(
-        "dpkg",
-        &["-x", &deb.to_string_lossy(), &root.to_string_lossy()],
-        path_env,
-    )?;
-    if sink.is_file() {
-        Ok(sink)
-    } else {
-        Err(format!(
-            "{} is missing after unpacking postfix",
-            sink.display()
-        ))
+    std::fs::create_dir_all(root).map_err(|e| format!("cannot create {}: {e}", root.display()))?;
+    for package in packages {
+        let deb = std::fs::read_dir(&download)
+            .map_err(|e| e.to_string())?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(&format!("{package}_")) && n.ends_with(".deb"))
+            })
+            .ok_or_else(|| format!("apt-get download left no {package} .deb"))?;
+        cmd(
+            "dpkg",
+            &["-x", &deb.to_string_lossy(), &root.to_string_lossy()],
+            path_env,
+        )?;
     }
+    Ok(())
 }
