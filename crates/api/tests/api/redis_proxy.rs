@@ -12,6 +12,8 @@ use crate::helpers::redis_url;
 pub struct RedisProxy {
     port: u16,
     up: Arc<AtomicBool>,
+    /// Connections are taken and held, never answered: a Redis that hangs.
+    stalled: Arc<AtomicBool>,
     relays: Arc<Mutex<Vec<JoinHandle<()>>>>,
     accept: JoinHandle<()>,
 }
@@ -25,9 +27,10 @@ impl RedisProxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let port = listener.local_addr().expect("address").port();
         let up = Arc::new(AtomicBool::new(true));
+        let stalled = Arc::new(AtomicBool::new(false));
         let relays: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
         let accept = {
-            let (up, relays) = (up.clone(), relays.clone());
+            let (up, stalled, relays) = (up.clone(), stalled.clone(), relays.clone());
             tokio::spawn(async move {
                 while let Ok((mut inbound, _)) = listener.accept().await {
                     if !up.load(Ordering::SeqCst) {
@@ -35,7 +38,12 @@ impl RedisProxy {
                         continue;
                     }
                     let target = target.clone();
+                    let stalled = stalled.load(Ordering::SeqCst);
                     let relay = tokio::spawn(async move {
+                        if stalled {
+                            // Held open, never read: the client waits for an answer.
+                            std::future::pending::<()>().await;
+                        }
                         if let Ok(mut outbound) = TcpStream::connect(&target).await {
                             let _ =
                                 tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
@@ -48,6 +56,7 @@ impl RedisProxy {
         Self {
             port,
             up,
+            stalled,
             relays,
             accept,
         }
@@ -66,7 +75,16 @@ impl RedisProxy {
     }
 
     pub fn restart(&self) {
+        self.stalled.store(false, Ordering::SeqCst);
         self.up.store(true, Ordering::SeqCst);
+    }
+
+    /// Redis "hangs": open connections break, new ones are accepted and never answered.
+    pub fn stall(&self) {
+        self.stalled.store(true, Ordering::SeqCst);
+        for relay in self.relays.lock().expect("relays").drain(..) {
+            relay.abort();
+        }
     }
 }
 

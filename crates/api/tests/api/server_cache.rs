@@ -259,6 +259,34 @@ async fn without_redis_answers_come_from_the_database_and_the_cache_returns_with
     }
 }
 
+#[tokio::test]
+async fn a_redis_that_hangs_costs_a_request_at_most_its_timeout_and_the_answer_is_still_right() {
+    let proxy = RedisProxy::start().await;
+    let url = proxy.url();
+    let app = spawn_app_with(|c| c.redis_url = Some(url)).await;
+    let ann = app.user("ann@example.org").await;
+    client(&app, &ann, "bob@example.net", "Bob").await;
+    assert_eq!(total(&app, &ann, "/api/v1/clients").await, 1);
+
+    proxy.stall();
+    client(&app, &ann, "cy@example.net", "Cy").await;
+    // Past the second the cache rests after the broken connection: Redis is tried again, on a
+    // connection that is accepted and never answered.
+    tokio::time::sleep(std::time::Duration::from_millis(1_200)).await;
+    let timeouts = counter(&app, "mailroom_cache_errors_total", "").await;
+    for _ in 0..5 {
+        let started = std::time::Instant::now();
+        assert_eq!(total(&app, &ann, "/api/v1/clients").await, 2);
+        // CACHE_TIMEOUT_MS is 100 in the tests; a second of margin for a busy machine.
+        assert!(
+            started.elapsed() < std::time::Duration::from_millis(1_100),
+            "a hung Redis held a request {:?}",
+            started.elapsed()
+        );
+    }
+    assert!(counter(&app, "mailroom_cache_errors_total", "").await > timeouts);
+}
+
 #[derive(QueryableByName)]
 struct Count {
     #[diesel(sql_type = BigInt)]
