@@ -380,6 +380,10 @@ pub fn test() -> Result<(), String> {
         tools::ensure_smtp_server(&tools.path_env)
     })?;
     let smtp_python = smtp_python.to_string_lossy().into_owned();
+    let chromedriver = step("browser for the end-to-end tests (Chromium)", || {
+        tools::ensure_chromium(&tools.path_env)
+    })?;
+    let chromedriver = chromedriver.to_string_lossy().into_owned();
     let mut counts = TestCounts::default();
     // Tests needing Redis live in modules named `redis`.
     let redis_filter: &[&str] = if no_redis {
@@ -389,7 +393,7 @@ pub fn test() -> Result<(), String> {
     };
 
     step(
-        "unit and integration tests on SQLite (incl. OpenAPI drift check)",
+        "unit, integration and end-to-end (Chromium) tests on SQLite (incl. OpenAPI drift check)",
         || {
             let mut args = vec!["test", "--locked"];
             args.extend_from_slice(redis_filter);
@@ -399,6 +403,7 @@ pub fn test() -> Result<(), String> {
                 &[
                     ("MAILROOM_TEST_DB", "sqlite"),
                     ("MAILROOM_TEST_SMTP_PYTHON", &smtp_python),
+                    ("MAILROOM_TEST_CHROMEDRIVER", &chromedriver),
                 ],
                 &mut counts,
             )

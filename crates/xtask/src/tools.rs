@@ -231,6 +231,34 @@ pub fn ensure_wrk(path_env: &str) -> Result<(PathBuf, PathBuf), String> {
     Ok((found(wrk)?, libs))
 }
 
+/// Debian's Chromium and chromedriver, for the end-to-end tests: installed with apt-get when
+/// missing (a system package: the browser needs its libraries). Returns chromedriver's path.
+pub fn ensure_chromium(path_env: &str) -> Result<PathBuf, String> {
+    let (chromium, driver) = (
+        PathBuf::from("/usr/bin/chromium"),
+        PathBuf::from("/usr/bin/chromedriver"),
+    );
+    if chromium.is_file() && driver.is_file() {
+        println!("  chromium and chromedriver: installed");
+        return Ok(driver);
+    }
+    let install = || {
+        cmd(
+            "apt-get",
+            &["install", "-y", "-qq", "chromium", "chromium-driver"],
+            path_env,
+        )
+    };
+    if install().is_err() {
+        // A fresh machine may not have the package lists yet.
+        cmd("apt-get", &["update", "-qq"], path_env)?;
+        install().map_err(|e| {
+            format!("{e}: the end-to-end tests need Debian's chromium and chromium-driver")
+        })?;
+    }
+    found(driver)
+}
+
 fn found(program: PathBuf) -> Result<PathBuf, String> {
     if program.is_file() {
         Ok(program)

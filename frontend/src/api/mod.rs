@@ -2,6 +2,7 @@
 //! documents.
 
 pub mod health;
+pub mod stats;
 pub mod unsubscribe;
 
 use std::fmt;

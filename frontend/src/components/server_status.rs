@@ -1,7 +1,7 @@
 //! The server's readiness as `/health/ready` reports it.
 
 use leptos::prelude::*;
-use mailroom_domain::wire::{Check, CheckStatus, ReadinessChecks};
+use mailroom_domain::wire::{Check, CheckStatus, ReadinessChecks, ReadyStatus};
 
 use crate::api::ApiError;
 use crate::api::health::ServerState;
@@ -14,6 +14,11 @@ pub fn ServerStatusLine() -> impl IntoView {
         <Suspense fallback=|| view! { <span class="status unknown">"Checking the server…"</span> }>
             {move || Suspend::new(async move {
                 match readiness.await {
+                    Ok(ServerState::Ready(r)) if r.status == ReadyStatus::Degraded => view! {
+                        <span class="status warn" data-testid="server-status">
+                            {format!("Server ready without its cache (version {})", r.version)}
+                        </span>
+                    }.into_any(),
                     Ok(ServerState::Ready(r)) => view! {
                         <span class="status up" data-testid="server-status">
                             {format!("Server ready (version {})", r.version)}

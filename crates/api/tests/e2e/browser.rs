@@ -1,0 +1,137 @@
+//! Headless Chromium through chromedriver (WebDriver), one browser per test.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// Desktop and phone: every screenshot is taken at both.
+pub const WIDTHS: [(&str, u32, u32); 2] = [("desktop", 1280, 900), ("phone", 390, 844)];
+
+pub struct Browser {
+    pub client: Client,
+    base: String,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+fn chromedriver() -> PathBuf {
+    let path = std::env::var_os("MAILROOM_TEST_CHROMEDRIVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromedriver"));
+    assert!(
+        path.is_file(),
+        "chromedriver not found at {}: `cargo xtask test` installs Debian's chromium and \
+         chromium-driver (or set MAILROOM_TEST_CHROMEDRIVER)",
+        path.display()
+    );
+    path
+}
+
+fn chromium() -> String {
+    std::env::var("MAILROOM_TEST_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
+
+/// Where screenshots go: kept after the run, as the tests' artifacts.
+pub fn screenshots_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    dir
+}
+
+impl Browser {
+    pub async fn open(base: &str) -> Self {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let driver = Command::new(chromedriver())
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let profile = tempfile::tempdir().expect("profile dir");
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": chromium(),
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a Chromium session");
+        Self {
+            client,
+            base: base.to_owned(),
+            driver,
+            _profile: profile,
+        }
+    }
+
+    pub async fn goto(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .expect("page opens");
+    }
+
+    /// The text of the first element matching `css`, once it is there (10 s at most).
+    pub async fn text(&self, css: &str) -> String {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} appears: {e}"))
+            .text()
+            .await
+            .expect("its text")
+    }
+
+    /// Saves the page as `<name>-desktop.png` and `<name>-phone.png`.
+    pub async fn screenshots(&self, name: &str) {
+        for (width_name, width, height) in WIDTHS {
+            self.client
+                .set_window_size(width, height)
+                .await
+                .expect("window resized");
+            let png = self.client.screenshot().await.expect("screenshot");
+            let path = screenshots_dir().join(format!("{name}-{width_name}.png"));
+            std::fs::write(&path, png).expect("screenshot saved");
+        }
+        let (width, height) = (WIDTHS[0].1, WIDTHS[0].2);
+        self.client
+            .set_window_size(width, height)
+            .await
+            .expect("window resized");
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}

@@ -1,0 +1,9 @@
+//! End-to-end tests: the real server on a fresh SQLite database serving the built web app
+//! (frontend/dist), driven in Debian's headless Chromium through chromedriver. Every page visited
+//! is saved as a screenshot, at desktop and phone width, under `<target>/tmp/e2e-screenshots`.
+//!
+//! `cargo xtask test` installs Chromium and chromedriver when missing and builds the web app first.
+
+mod browser;
+mod home;
+mod server;

@@ -1,0 +1,20 @@
+use gloo_net::http::Request;
+use mailroom_domain::wire::Overview;
+
+use super::{ApiError, problem_of};
+
+/// Everyone's totals for the home page (public).
+pub async fn overview() -> Result<Overview, ApiError> {
+    let response = Request::get("/api/v1/stats/overview")
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.ok() {
+        response
+            .json::<Overview>()
+            .await
+            .map_err(|e| ApiError::Unexpected(e.to_string()))
+    } else {
+        Err(problem_of(response).await)
+    }
+}
