@@ -6,15 +6,17 @@ use leptos_router::path;
 
 use crate::components::header::Header;
 use crate::components::server_status::ServerStatusLine;
+use crate::i18n::{self, Text};
 use crate::pages::home::Home;
 use crate::pages::not_found::NotFound;
 use crate::pages::unsubscribe::Unsubscribe;
 
 #[component]
 pub fn App() -> impl IntoView {
+    let i18n = i18n::provide();
     view! {
         <Router>
-            <a class="skip-link" href="#content">"Skip to content"</a>
+            <a class="skip-link" href="#content">{move || i18n.t(Text::SkipToContent)}</a>
             <Header />
             <main id="content">
                 <Routes fallback=NotFound>

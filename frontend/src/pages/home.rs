@@ -4,14 +4,16 @@ use mailroom_domain::wire::Overview;
 
 use crate::api;
 use crate::components::server_status::ReadinessDetails;
+use crate::i18n::{Text, use_i18n};
 
 /// One figure of the overview, labelled.
 #[component]
-fn Figure(label: &'static str, value: u64, testid: &'static str) -> impl IntoView {
+fn Figure(label: Text, value: u64, testid: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <div class="figure">
             <span class="figure-value" data-testid=testid>{value.to_string()}</span>
-            <span class="figure-label">{label}</span>
+            <span class="figure-label">{move || i18n.t(label)}</span>
         </div>
     }
 }
@@ -20,46 +22,48 @@ fn Figure(label: &'static str, value: u64, testid: &'static str) -> impl IntoVie
 fn Figures(overview: Overview) -> impl IntoView {
     view! {
         <div class="figures">
-            <Figure label="Mailings" value=overview.mailings testid="overview-mailings" />
-            <Figure label="Running now" value=overview.running_mailings testid="overview-running" />
-            <Figure label="Unique recipients" value=overview.unique_recipients testid="overview-recipients" />
+            <Figure label=Text::Mailings value=overview.mailings testid="overview-mailings" />
+            <Figure label=Text::RunningNow value=overview.running_mailings testid="overview-running" />
+            <Figure label=Text::UniqueRecipients value=overview.unique_recipients testid="overview-recipients" />
         </div>
     }
 }
 
 #[component]
 pub fn Home() -> impl IntoView {
+    let i18n = use_i18n();
     let readiness = LocalResource::new(api::health::ready);
     let overview = LocalResource::new(api::stats::overview);
     view! {
         <h1>"Mailroom"</h1>
-        <p class="muted">
-            "Keep your recipients and messages, schedule mailings, send them on demand or on time, \
-             and see every delivery attempt with the mail server's own answer."
-        </p>
+        <p class="muted">{move || i18n.t(Text::Tagline)}</p>
         <section class="card" aria-labelledby="overview-heading">
-            <h2 id="overview-heading">"Across Mailroom"</h2>
-            <Suspense fallback=|| view! { <p class="muted">"Counting…"</p> }>
+            <h2 id="overview-heading" data-testid="overview-heading">
+                {move || i18n.t(Text::AcrossMailroom)}
+            </h2>
+            <Suspense fallback=move || view! { <p class="muted">{i18n.t(Text::Counting)}</p> }>
                 {move || Suspend::new(async move {
                     match overview.await {
                         Ok(figures) => view! { <Figures overview=figures /> }.into_any(),
                         Err(e) => view! {
-                            <p class="status down" role="alert">{format!("The figures are unavailable: {e}")}</p>
+                            <p class="status down" role="alert">
+                                {move || format!("{}: {e}", i18n.t(Text::FiguresUnavailable))}
+                            </p>
                         }.into_any(),
                     }
                 })}
             </Suspense>
         </section>
         <section class="card" aria-labelledby="server-heading">
-            <h2 id="server-heading">"Server"</h2>
-            <Suspense fallback=|| view! { <p class="muted">"Checking the server…"</p> }>
+            <h2 id="server-heading">{move || i18n.t(Text::Server)}</h2>
+            <Suspense fallback=move || view! { <p class="muted">{i18n.t(Text::CheckingServer)}</p> }>
                 {move || Suspend::new(async move {
                     view! { <ReadinessDetails state=readiness.await /> }
                 })}
             </Suspense>
         </section>
         <p>
-            "Integrating? The REST API is documented at "
+            {move || i18n.t(Text::ApiDocumentedAt)}
             <a href="/docs/" rel="external">"/docs"</a>"."
         </p>
     }

@@ -2,16 +2,19 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
+use crate::i18n::{Text, use_i18n};
+
 #[component]
 pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
     let location = use_location();
     view! {
-        <h1>"Page not found"</h1>
+        <h1>{move || i18n.t(Text::PageNotFound)}</h1>
         <p>
-            "There is nothing at "
+            {move || i18n.t(Text::NothingAt)}
             <code>{move || location.pathname.get()}</code>
             "."
         </p>
-        <p><A href="/">"Back to the home page"</A></p>
+        <p><A href="/">{move || i18n.t(Text::BackHome)}</A></p>
     }
 }

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::unsubscribe::unsubscribe;
+use crate::i18n::{Text, use_i18n};
 
 #[component]
 pub fn Unsubscribe() -> impl IntoView {
@@ -15,13 +16,14 @@ pub fn Unsubscribe() -> impl IntoView {
         async move { unsubscribe(&token).await }
     });
     let pending = action.pending();
+    let i18n = use_i18n();
     view! {
-        <h1>"Unsubscribe"</h1>
+        <h1>{move || i18n.t(Text::Unsubscribe)}</h1>
         {move || match action.value().get() {
             Some(Ok(done)) => view! {
                 <p role="status">
-                    "Done: " <strong>{done.email}</strong>
-                    " will get no more mailings from this sender."
+                    {move || i18n.t(Text::UnsubscribeDone)} <strong>{done.email}</strong>
+                    {move || i18n.t(Text::UnsubscribeDoneRest)}
                 </p>
             }
             .into_any(),
@@ -30,7 +32,7 @@ pub fn Unsubscribe() -> impl IntoView {
             }
             .into_any(),
             None => view! {
-                <p>"Stop receiving mailings from this sender at this address?"</p>
+                <p>{move || i18n.t(Text::UnsubscribeQuestion)}</p>
                 <button
                     type="button"
                     disabled=move || pending.get()
@@ -38,7 +40,9 @@ pub fn Unsubscribe() -> impl IntoView {
                         action.dispatch(token());
                     }
                 >
-                    {move || if pending.get() { "Unsubscribing…" } else { "Unsubscribe" }}
+                    {move || {
+                        i18n.t(if pending.get() { Text::Unsubscribing } else { Text::Unsubscribe })
+                    }}
                 </button>
             }
             .into_any(),

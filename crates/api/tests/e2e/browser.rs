@@ -105,6 +105,23 @@ impl Browser {
             .expect("its text")
     }
 
+    /// Waits (10 s at most) until the first element matching `css` reads `expected`; a page
+    /// re-renders after an event, not necessarily before the next WebDriver command.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = self.text(css).await;
+            if text == expected {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} reads {text:?}, not {expected:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Saves the page as `<name>-desktop.png` and `<name>-phone.png`.
     pub async fn screenshots(&self, name: &str) {
         for (width_name, width, height) in WIDTHS {

@@ -3,6 +3,8 @@
 use chrono::{Duration, Utc};
 use serde_json::json;
 
+use fantoccini::Locator;
+
 use crate::browser::Browser;
 use crate::server::Server;
 
@@ -57,5 +59,50 @@ async fn the_home_page_shows_everyones_figures_from_the_api() {
         "the footer reports the server"
     );
     browser.screenshots("home").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_language_switch_shows_russian_and_is_remembered_after_a_reload() {
+    let server = Server::start().await;
+    let browser = Browser::open(&server.base).await;
+    browser.goto("/").await;
+    assert_eq!(
+        browser.text("[data-testid=overview-heading]").await,
+        "Across Mailroom"
+    );
+
+    let select = browser
+        .client
+        .find(Locator::Css("[data-testid=language]"))
+        .await
+        .expect("the language switch");
+    select.select_by_value("ru").await.expect("Russian chosen");
+    browser
+        .wait_for_text("[data-testid=overview-heading]", "Во всём Mailroom")
+        .await;
+    assert!(
+        browser
+            .text("[data-testid=server-status]")
+            .await
+            .starts_with("Сервер готов"),
+        "the footer follows"
+    );
+    browser.screenshots("home-ru").await;
+
+    browser.goto("/").await;
+    assert_eq!(
+        browser.text("[data-testid=overview-heading]").await,
+        "Во всём Mailroom"
+    );
+    let lang = browser
+        .client
+        .find(Locator::Css("html"))
+        .await
+        .expect("html")
+        .attr("lang")
+        .await
+        .expect("lang attribute");
+    assert_eq!(lang.as_deref(), Some("ru"));
     browser.close().await;
 }
