@@ -7,13 +7,17 @@ use leptos_router::path;
 use crate::components::header::Header;
 use crate::components::server_status::ServerStatusLine;
 use crate::i18n::{self, Text};
+use crate::pages::dashboard::Dashboard;
 use crate::pages::home::Home;
+use crate::pages::login::Login;
 use crate::pages::not_found::NotFound;
 use crate::pages::unsubscribe::Unsubscribe;
+use crate::session;
 
 #[component]
 pub fn App() -> impl IntoView {
     let i18n = i18n::provide();
+    session::provide();
     view! {
         <Router>
             <a class="skip-link" href="#content">{move || i18n.t(Text::SkipToContent)}</a>
@@ -21,6 +25,8 @@ pub fn App() -> impl IntoView {
             <main id="content">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
+                    <Route path=path!("/login") view=Login />
+                    <Route path=path!("/dashboard") view=Dashboard />
                     <Route path=path!("/u/:token") view=Unsubscribe />
                 </Routes>
             </main>

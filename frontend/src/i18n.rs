@@ -68,6 +68,17 @@ pub enum Text {
     Unsubscribing,
     UnsubscribeDone,
     UnsubscribeDoneRest,
+    SignIn,
+    SigningIn,
+    SignOut,
+    Email,
+    Password,
+    Dashboard,
+    MyFigures,
+    Clients,
+    MessagesSent,
+    AttemptsSucceeded,
+    AttemptsFailed,
 }
 
 /// `text` in `lang`.
@@ -121,6 +132,17 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
             " will get no more mailings from this sender.",
             " больше не будет получать рассылки этого отправителя.",
         ),
+        SignIn => ("Sign in", "Войти"),
+        SigningIn => ("Signing in…", "Входим…"),
+        SignOut => ("Sign out", "Выйти"),
+        Email => ("Email", "Эл. почта"),
+        Password => ("Password", "Пароль"),
+        Dashboard => ("Dashboard", "Обзор"),
+        MyFigures => ("My figures", "Мои цифры"),
+        Clients => ("Clients", "Клиенты"),
+        MessagesSent => ("Messages sent", "Отправлено сообщений"),
+        AttemptsSucceeded => ("Successful attempts", "Успешные попытки"),
+        AttemptsFailed => ("Failed attempts", "Неудачные попытки"),
     };
     match lang {
         Lang::En => en,

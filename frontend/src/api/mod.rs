@@ -1,6 +1,7 @@
 //! Every request the app makes goes through here: one place that knows URLs, JSON and problem
 //! documents.
 
+pub mod auth;
 pub mod health;
 pub mod stats;
 pub mod unsubscribe;

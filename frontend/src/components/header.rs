@@ -2,17 +2,40 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::i18n::{Lang, Text, use_i18n};
+use crate::session::use_session;
 
 #[component]
 pub fn Header() -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
+    let navigate = leptos_router::hooks::use_navigate();
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            session.end().await;
+            navigate("/login", Default::default());
+        });
+    };
     view! {
         <header class="app-header">
             <A href="/" attr:class="brand">"Mailroom"</A>
             <nav class="main-nav" aria-label="Main">
                 <A href="/">{move || i18n.t(Text::Home)}</A>
+                <Show when=move || session.user.get().is_some()>
+                    <A href="/dashboard">{move || i18n.t(Text::Dashboard)}</A>
+                </Show>
                 <a href="/docs/" rel="external">{move || i18n.t(Text::ApiDocs)}</a>
             </nav>
+            <div class="account">
+                <Show
+                    when=move || session.user.get().is_some()
+                    fallback=move || view! { <A href="/login">{move || i18n.t(Text::SignIn)}</A> }
+                >
+                    <button type="button" class="link" data-testid="sign-out" on:click=sign_out.clone()>
+                        {move || i18n.t(Text::SignOut)}
+                    </button>
+                </Show>
+            </div>
             <label class="language">
                 <span class="visually-hidden">{move || i18n.t(Text::Language)}</span>
                 <select

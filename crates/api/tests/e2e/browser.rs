@@ -122,6 +122,52 @@ impl Browser {
         }
     }
 
+    /// Fills the sign-in form and submits it; returns the error shown, if one shows within a
+    /// moment (empty when the page moved on).
+    pub async fn fill_login(&self, email: &str, password: &str) -> String {
+        for (name, value) in [("email", email), ("password", password)] {
+            let input = self
+                .client
+                .wait()
+                .at_most(Duration::from_secs(10))
+                .for_element(Locator::Css(&format!("input[name={name}]")))
+                .await
+                .expect("the sign-in form");
+            input.clear().await.expect("cleared");
+            input.send_keys(value).await.expect("typed");
+        }
+        self.client
+            .find(Locator::Css("form button[type=submit]"))
+            .await
+            .expect("the submit button")
+            .click()
+            .await
+            .expect("submitted");
+        match self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(3))
+            .for_element(Locator::Css("[data-testid=login-error]"))
+            .await
+        {
+            Ok(error) => error.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// Waits (10 s at most) until the address bar shows `path`.
+    pub async fn wait_for_path(&self, path: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let url = self.client.current_url().await.expect("the address");
+            if url.path() == path {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the page is {url}, not {path}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Saves the page as `<name>-desktop.png` and `<name>-phone.png`.
     pub async fn screenshots(&self, name: &str) {
         for (width_name, width, height) in WIDTHS {

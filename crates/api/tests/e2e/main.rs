@@ -4,6 +4,7 @@
 //!
 //! `cargo xtask test` installs Chromium and chromedriver when missing and builds the web app first.
 
+mod account;
 mod browser;
 mod home;
 mod server;

@@ -1,0 +1,67 @@
+//! Signing in and out, and renewing the session from the HttpOnly refresh cookie.
+
+use gloo_net::http::Request;
+use mailroom_domain::wire::{LoginRequest, TokenResponse, User};
+use serde::de::DeserializeOwned;
+
+use super::{ApiError, problem_of};
+
+async fn json_or_problem<T: DeserializeOwned>(
+    response: gloo_net::http::Response,
+) -> Result<T, ApiError> {
+    if response.ok() {
+        response
+            .json::<T>()
+            .await
+            .map_err(|e| ApiError::Unexpected(e.to_string()))
+    } else {
+        Err(problem_of(response).await)
+    }
+}
+
+fn network(e: gloo_net::Error) -> ApiError {
+    ApiError::Network(e.to_string())
+}
+
+pub async fn login(email: String, password: String) -> Result<TokenResponse, ApiError> {
+    let response = Request::post("/api/v1/auth/login")
+        .json(&LoginRequest { email, password })
+        .map_err(|e| ApiError::Unexpected(e.to_string()))?
+        .send()
+        .await
+        .map_err(network)?;
+    json_or_problem(response).await
+}
+
+/// A new session from the refresh cookie; `None` when there is no valid one (not signed in).
+pub async fn refresh() -> Result<Option<TokenResponse>, ApiError> {
+    let response = Request::post("/api/v1/auth/refresh")
+        .send()
+        .await
+        .map_err(network)?;
+    match response.status() {
+        401 => Ok(None),
+        _ => json_or_problem(response).await.map(Some),
+    }
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    let response = Request::post("/api/v1/auth/logout")
+        .send()
+        .await
+        .map_err(network)?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(problem_of(response).await)
+    }
+}
+
+pub async fn me(access: &str) -> Result<User, ApiError> {
+    let response = Request::get("/api/v1/me")
+        .header("Authorization", &format!("Bearer {access}"))
+        .send()
+        .await
+        .map_err(network)?;
+    json_or_problem(response).await
+}

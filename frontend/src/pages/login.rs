@@ -1,0 +1,59 @@
+//! `/login`: sign in with email and password.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::i18n::{Text, use_i18n};
+use crate::session::use_session;
+
+#[component]
+pub fn Login() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let submit = Action::new_local(move |(email, password): &(String, String)| {
+        let (email, password) = (email.clone(), password.clone());
+        async move {
+            let tokens = api::auth::login(email, password).await?;
+            session.start(tokens).await
+        }
+    });
+    let pending = submit.pending();
+    Effect::new(move |_| match submit.value().get() {
+        Some(Ok(())) => navigate("/dashboard", Default::default()),
+        Some(Err(e)) => error.set(Some(e.to_string())),
+        None => {}
+    });
+    view! {
+        <h1>{move || i18n.t(Text::SignIn)}</h1>
+        <form
+            class="card form"
+            on:submit=move |ev| {
+                ev.prevent_default();
+                error.set(None);
+                submit.dispatch((email.get(), password.get()));
+            }
+        >
+            <label>
+                {move || i18n.t(Text::Email)}
+                <input type="email" name="email" autocomplete="username" required
+                    bind:value=email />
+            </label>
+            <label>
+                {move || i18n.t(Text::Password)}
+                <input type="password" name="password" autocomplete="current-password" required
+                    bind:value=password />
+            </label>
+            {move || error.get().map(|e| view! {
+                <p class="status down" role="alert" data-testid="login-error">{e}</p>
+            })}
+            <button type="submit" disabled=move || pending.get()>
+                {move || i18n.t(if pending.get() { Text::SigningIn } else { Text::SignIn })}
+            </button>
+        </form>
+    }
+}
