@@ -7,10 +7,12 @@ use leptos_router::path;
 use crate::components::header::Header;
 use crate::components::server_status::ServerStatusLine;
 use crate::i18n::{self, Text};
+use crate::pages::confirm::Confirm;
 use crate::pages::dashboard::Dashboard;
 use crate::pages::home::Home;
 use crate::pages::login::Login;
 use crate::pages::not_found::NotFound;
+use crate::pages::register::Register;
 use crate::pages::unsubscribe::Unsubscribe;
 use crate::session;
 
@@ -26,6 +28,8 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/login") view=Login />
+                    <Route path=path!("/register") view=Register />
+                    <Route path=path!("/confirm") view=Confirm />
                     <Route path=path!("/dashboard") view=Dashboard />
                     <Route path=path!("/u/:token") view=Unsubscribe />
                 </Routes>

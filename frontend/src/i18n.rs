@@ -79,6 +79,12 @@ pub enum Text {
     MessagesSent,
     AttemptsSucceeded,
     AttemptsFailed,
+    CreateAccount,
+    FullName,
+    PasswordRule,
+    ConfirmAddress,
+    Confirming,
+    Confirmed,
 }
 
 /// `text` in `lang`.
@@ -143,6 +149,15 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
         MessagesSent => ("Messages sent", "Отправлено сообщений"),
         AttemptsSucceeded => ("Successful attempts", "Успешные попытки"),
         AttemptsFailed => ("Failed attempts", "Неудачные попытки"),
+        CreateAccount => ("Create an account", "Создать аккаунт"),
+        FullName => ("Full name", "Имя и фамилия"),
+        PasswordRule => ("10 to 128 characters", "От 10 до 128 символов"),
+        ConfirmAddress => ("Confirm your address", "Подтверждение адреса"),
+        Confirming => ("Confirming…", "Подтверждаем…"),
+        Confirmed => (
+            "Your address is confirmed. You can sign in now.",
+            "Адрес подтверждён. Теперь можно войти.",
+        ),
     };
     match lang {
         Lang::En => en,

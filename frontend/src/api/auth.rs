@@ -1,7 +1,9 @@
 //! Signing in and out, and renewing the session from the HttpOnly refresh cookie.
 
 use gloo_net::http::Request;
-use mailroom_domain::wire::{LoginRequest, TokenResponse, User};
+use mailroom_domain::wire::{
+    Accepted, LoginRequest, RegisterRequest, TokenRequest, TokenResponse, User,
+};
 use serde::de::DeserializeOwned;
 
 use super::{ApiError, problem_of};
@@ -60,6 +62,28 @@ pub async fn logout() -> Result<(), ApiError> {
 pub async fn me(access: &str) -> Result<User, ApiError> {
     let response = Request::get("/api/v1/me")
         .header("Authorization", &format!("Bearer {access}"))
+        .send()
+        .await
+        .map_err(network)?;
+    json_or_problem(response).await
+}
+
+/// Creates an account; the server mails a confirmation link.
+pub async fn register(request: RegisterRequest) -> Result<Accepted, ApiError> {
+    let response = Request::post("/api/v1/auth/register")
+        .json(&request)
+        .map_err(|e| ApiError::Unexpected(e.to_string()))?
+        .send()
+        .await
+        .map_err(network)?;
+    json_or_problem(response).await
+}
+
+/// Confirms an address with the token from the mailed link.
+pub async fn confirm(token: String) -> Result<Accepted, ApiError> {
+    let response = Request::post("/api/v1/auth/confirm")
+        .json(&TokenRequest { token })
+        .map_err(|e| ApiError::Unexpected(e.to_string()))?
         .send()
         .await
         .map_err(network)?;

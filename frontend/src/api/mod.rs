@@ -31,6 +31,24 @@ impl fmt::Display for ApiError {
     }
 }
 
+impl ApiError {
+    /// What the server said about one field of the request, if anything.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            ApiError::Problem(problem) => problem.field_message(name).map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    /// The message for the whole form: the problem's detail when no field explains it.
+    pub fn general(&self, fields: &[&str]) -> Option<String> {
+        match self {
+            ApiError::Problem(p) if fields.iter().any(|f| p.field_message(f).is_some()) => None,
+            other => Some(other.to_string()),
+        }
+    }
+}
+
 /// Turns an error response into the problem it carries.
 async fn problem_of(response: gloo_net::http::Response) -> ApiError {
     let status = response.status();

@@ -1,6 +1,7 @@
 //! `/login`: sign in with email and password.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 
 use crate::api;
@@ -41,12 +42,12 @@ pub fn Login() -> impl IntoView {
             <label>
                 {move || i18n.t(Text::Email)}
                 <input type="email" name="email" autocomplete="username" required
-                    bind:value=email />
+                    on:input=move |ev| email.set(event_target_value(&ev)) />
             </label>
             <label>
                 {move || i18n.t(Text::Password)}
                 <input type="password" name="password" autocomplete="current-password" required
-                    bind:value=password />
+                    on:input=move |ev| password.set(event_target_value(&ev)) />
             </label>
             {move || error.get().map(|e| view! {
                 <p class="status down" role="alert" data-testid="login-error">{e}</p>
@@ -55,5 +56,6 @@ pub fn Login() -> impl IntoView {
                 {move || i18n.t(if pending.get() { Text::SigningIn } else { Text::SignIn })}
             </button>
         </form>
+        <p><A href="/register">{move || i18n.t(Text::CreateAccount)}</A></p>
     }
 }

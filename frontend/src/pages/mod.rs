@@ -1,7 +1,9 @@
 //! One module per route.
 
+pub mod confirm;
 pub mod dashboard;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod register;
 pub mod unsubscribe;

@@ -53,3 +53,55 @@ async fn a_person_signs_in_sees_their_figures_stays_signed_in_on_reload_and_sign
     browser.wait_for_path("/login").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_newcomer_registers_confirms_the_address_from_the_mail_and_signs_in() {
+    let server = Server::start().await;
+    let browser = Browser::open(&server.base).await;
+    browser.goto("/register").await;
+    browser
+        .fill(&[
+            ("full_name", "Ann Lee"),
+            ("email", "not an address"),
+            ("password", "short"),
+        ])
+        .await;
+    browser.submit().await;
+    // What was typed stays as typed (an email input once lost its caret on a space).
+    assert!(
+        browser
+            .text("[data-testid=error-email]")
+            .await
+            .contains("'not an address'"),
+        "the server's message names the address as typed"
+    );
+    assert!(
+        !browser
+            .text("[data-testid=error-password]")
+            .await
+            .is_empty()
+    );
+    browser.screenshots("register-errors").await;
+
+    browser
+        .fill(&[("email", "ann@example.org"), ("password", PASSWORD)])
+        .await;
+    browser.submit().await;
+    assert!(
+        browser
+            .text("[data-testid=registered]")
+            .await
+            .contains("inbox")
+    );
+    browser.screenshots("register-done").await;
+
+    let link = server.link_in_mail_to("ann@example.org", "/confirm?token=");
+    browser.goto(&link).await;
+    assert!(!browser.text("[data-testid=confirmed]").await.is_empty());
+    browser.screenshots("confirm").await;
+
+    browser.goto("/login").await;
+    browser.fill_login("ann@example.org", PASSWORD).await;
+    browser.wait_for_text("[data-testid=my-clients]", "0").await;
+    browser.close().await;
+}

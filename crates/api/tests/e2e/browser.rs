@@ -122,20 +122,23 @@ impl Browser {
         }
     }
 
-    /// Fills the sign-in form and submits it; returns the error shown, if one shows within a
-    /// moment (empty when the page moved on).
-    pub async fn fill_login(&self, email: &str, password: &str) -> String {
-        for (name, value) in [("email", email), ("password", password)] {
+    /// Types into the named inputs of the page's form, replacing what they held.
+    pub async fn fill(&self, fields: &[(&str, &str)]) {
+        for (name, value) in fields {
             let input = self
                 .client
                 .wait()
                 .at_most(Duration::from_secs(10))
                 .for_element(Locator::Css(&format!("input[name={name}]")))
                 .await
-                .expect("the sign-in form");
+                .unwrap_or_else(|e| panic!("the {name} field: {e}"));
             input.clear().await.expect("cleared");
             input.send_keys(value).await.expect("typed");
         }
+    }
+
+    /// Clicks the form's submit button.
+    pub async fn submit(&self) {
         self.client
             .find(Locator::Css("form button[type=submit]"))
             .await
@@ -143,6 +146,13 @@ impl Browser {
             .click()
             .await
             .expect("submitted");
+    }
+
+    /// Fills the sign-in form and submits it; returns the error shown, if one shows within a
+    /// moment (empty when the page moved on).
+    pub async fn fill_login(&self, email: &str, password: &str) -> String {
+        self.fill(&[("email", email), ("password", password)]).await;
+        self.submit().await;
         match self
             .client
             .wait()

@@ -56,6 +56,46 @@ impl Server {
         }
     }
 
+    /// The confirmation or reset link in the newest mail to `to` in the outbox, as a path of the app
+    /// (the mail names the public address, which is not where this test server listens).
+    pub fn link_in_mail_to(&self, to: &str, path: &str) -> String {
+        let outbox = self._dir.path().join("outbox");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let mut mails: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(&outbox)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+                .collect();
+            mails.sort();
+            for (_, file) in mails.iter().rev() {
+                let raw = std::fs::read(file).expect("a mail");
+                let mail = mailparse::parse_mail(&raw).expect("a parsable mail");
+                let addressed = mail.headers.iter().any(|h| {
+                    h.get_key_ref().eq_ignore_ascii_case("to") && h.get_value().contains(to)
+                });
+                let text = std::iter::once(&mail)
+                    .chain(mail.subparts.iter())
+                    .filter_map(|part| part.get_body().ok())
+                    .collect::<String>();
+                if let (true, Some(at)) = (addressed, text.find(path)) {
+                    let link: String = text[at..]
+                        .chars()
+                        .take_while(|c| !c.is_whitespace() && *c != '"' && *c != '<')
+                        .collect();
+                    return link;
+                }
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no mail to {to} with a {path} link in {}",
+                outbox.display()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
     /// A confirmed account and its access token.
     pub async fn account(&self, email: &str) -> String {
         mailroom_api::auth::admin::create_manager(&self.pool, email, "Ann Lee", PASSWORD)
