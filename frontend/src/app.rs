@@ -9,10 +9,12 @@ use crate::components::server_status::ServerStatusLine;
 use crate::i18n::{self, Text};
 use crate::pages::confirm::Confirm;
 use crate::pages::dashboard::Dashboard;
+use crate::pages::forgot::Forgot;
 use crate::pages::home::Home;
 use crate::pages::login::Login;
 use crate::pages::not_found::NotFound;
 use crate::pages::register::Register;
+use crate::pages::reset::Reset;
 use crate::pages::unsubscribe::Unsubscribe;
 use crate::session;
 
@@ -30,6 +32,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=Login />
                     <Route path=path!("/register") view=Register />
                     <Route path=path!("/confirm") view=Confirm />
+                    <Route path=path!("/forgot-password") view=Forgot />
+                    <Route path=path!("/reset-password") view=Reset />
                     <Route path=path!("/dashboard") view=Dashboard />
                     <Route path=path!("/u/:token") view=Unsubscribe />
                 </Routes>

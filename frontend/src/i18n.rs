@@ -85,6 +85,11 @@ pub enum Text {
     ConfirmAddress,
     Confirming,
     Confirmed,
+    ForgotPassword,
+    SendResetLink,
+    ChooseNewPassword,
+    NewPassword,
+    SetPassword,
 }
 
 /// `text` in `lang`.
@@ -158,6 +163,11 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
             "Your address is confirmed. You can sign in now.",
             "Адрес подтверждён. Теперь можно войти.",
         ),
+        ForgotPassword => ("Forgot your password?", "Забыли пароль?"),
+        SendResetLink => ("Send me a link", "Прислать ссылку"),
+        ChooseNewPassword => ("Choose a new password", "Новый пароль"),
+        NewPassword => ("New password", "Новый пароль"),
+        SetPassword => ("Set the password", "Сохранить пароль"),
     };
     match lang {
         Lang::En => en,

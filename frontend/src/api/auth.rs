@@ -2,7 +2,8 @@
 
 use gloo_net::http::Request;
 use mailroom_domain::wire::{
-    Accepted, LoginRequest, RegisterRequest, TokenRequest, TokenResponse, User,
+    Accepted, EmailRequest, LoginRequest, PasswordResetConfirm, RegisterRequest, TokenRequest,
+    TokenResponse, User,
 };
 use serde::de::DeserializeOwned;
 
@@ -83,6 +84,31 @@ pub async fn register(request: RegisterRequest) -> Result<Accepted, ApiError> {
 pub async fn confirm(token: String) -> Result<Accepted, ApiError> {
     let response = Request::post("/api/v1/auth/confirm")
         .json(&TokenRequest { token })
+        .map_err(|e| ApiError::Unexpected(e.to_string()))?
+        .send()
+        .await
+        .map_err(network)?;
+    json_or_problem(response).await
+}
+
+/// Asks for a password reset link by mail (the answer is the same for unknown addresses).
+pub async fn forgot(email: String) -> Result<Accepted, ApiError> {
+    let response = Request::post("/api/v1/auth/password-reset")
+        .json(&EmailRequest { email })
+        .map_err(|e| ApiError::Unexpected(e.to_string()))?
+        .send()
+        .await
+        .map_err(network)?;
+    json_or_problem(response).await
+}
+
+/// Sets a new password with the token from the mailed link.
+pub async fn reset(token: String, new_password: String) -> Result<Accepted, ApiError> {
+    let response = Request::post("/api/v1/auth/password-reset/confirm")
+        .json(&PasswordResetConfirm {
+            token,
+            new_password,
+        })
         .map_err(|e| ApiError::Unexpected(e.to_string()))?
         .send()
         .await

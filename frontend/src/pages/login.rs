@@ -56,6 +56,10 @@ pub fn Login() -> impl IntoView {
                 {move || i18n.t(if pending.get() { Text::SigningIn } else { Text::SignIn })}
             </button>
         </form>
-        <p><A href="/register">{move || i18n.t(Text::CreateAccount)}</A></p>
+        <p>
+            <A href="/register">{move || i18n.t(Text::CreateAccount)}</A>
+            " · "
+            <A href="/forgot-password">{move || i18n.t(Text::ForgotPassword)}</A>
+        </p>
     }
 }

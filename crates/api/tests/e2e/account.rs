@@ -105,3 +105,33 @@ async fn a_newcomer_registers_confirms_the_address_from_the_mail_and_signs_in() 
     browser.wait_for_text("[data-testid=my-clients]", "0").await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_forgotten_password_is_replaced_through_the_mailed_link() {
+    let server = Server::start().await;
+    server.account("ann@example.org").await;
+    let browser = Browser::open(&server.base).await;
+    browser.goto("/forgot-password").await;
+    browser.fill(&[("email", "ann@example.org")]).await;
+    browser.submit().await;
+    assert!(!browser.text("[data-testid=reset-sent]").await.is_empty());
+    browser.screenshots("forgot-password").await;
+
+    let link = server.link_in_mail_to("ann@example.org", "/reset-password?token=");
+    browser.goto(&link).await;
+    browser.fill(&[("new_password", "short")]).await;
+    browser.submit().await;
+    assert!(!browser.text("[data-testid=reset-error]").await.is_empty());
+    browser.screenshots("reset-password").await;
+    let new_password = "a brand new passphrase";
+    browser.fill(&[("new_password", new_password)]).await;
+    browser.submit().await;
+    assert!(!browser.text("[data-testid=reset-done]").await.is_empty());
+
+    browser.goto("/login").await;
+    let refused = browser.fill_login("ann@example.org", PASSWORD).await;
+    assert!(!refused.is_empty(), "the old password no longer works");
+    browser.fill_login("ann@example.org", new_password).await;
+    browser.wait_for_text("[data-testid=my-clients]", "0").await;
+    browser.close().await;
+}
