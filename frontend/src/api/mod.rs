@@ -8,7 +8,10 @@ pub mod unsubscribe;
 
 use std::fmt;
 
+use gloo_net::http::{Request, RequestBuilder, Response};
 use mailroom_domain::wire::Problem;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 /// Why a request did not give the expected answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,4 +59,56 @@ async fn problem_of(response: gloo_net::http::Response) -> ApiError {
         Ok(problem) => ApiError::Problem(problem),
         Err(_) => ApiError::Unexpected(format!("HTTP {status}")),
     }
+}
+
+/// The JSON of a successful answer, or the problem of a failed one.
+async fn answer<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    if response.ok() {
+        response
+            .json::<T>()
+            .await
+            .map_err(|e| ApiError::Unexpected(e.to_string()))
+    } else {
+        Err(problem_of(response).await)
+    }
+}
+
+fn network(e: gloo_net::Error) -> ApiError {
+    ApiError::Network(e.to_string())
+}
+
+fn signed(request: RequestBuilder, access: Option<&str>) -> RequestBuilder {
+    match access {
+        Some(token) => request.header("Authorization", &format!("Bearer {token}")),
+        None => request,
+    }
+}
+
+/// GET `path`, signed in with `access` when given.
+async fn get<T: DeserializeOwned>(path: &str, access: Option<&str>) -> Result<T, ApiError> {
+    let response = signed(Request::get(path), access)
+        .send()
+        .await
+        .map_err(network)?;
+    answer(response).await
+}
+
+/// POST `body` as JSON (or nothing) to `path`.
+async fn post<B: Serialize, T: DeserializeOwned>(
+    path: &str,
+    body: Option<&B>,
+) -> Result<T, ApiError> {
+    let builder = Request::post(path);
+    let response = match body {
+        Some(body) => {
+            builder
+                .json(body)
+                .map_err(|e| ApiError::Unexpected(e.to_string()))?
+                .send()
+                .await
+        }
+        None => builder.send().await,
+    }
+    .map_err(network)?;
+    answer(response).await
 }

@@ -5,19 +5,9 @@ use leptos_router::hooks::use_navigate;
 use mailroom_domain::wire::MyStats;
 
 use crate::api;
+use crate::components::figure::Figure;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
-
-#[component]
-fn Figure(label: Text, value: u64, testid: &'static str) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="figure">
-            <span class="figure-value" data-testid=testid>{value.to_string()}</span>
-            <span class="figure-label">{move || i18n.t(label)}</span>
-        </div>
-    }
-}
 
 #[component]
 fn MyFigures(stats: MyStats) -> impl IntoView {

@@ -3,20 +3,9 @@ use leptos::prelude::*;
 use mailroom_domain::wire::Overview;
 
 use crate::api;
+use crate::components::figure::Figure;
 use crate::components::server_status::ReadinessDetails;
 use crate::i18n::{Text, use_i18n};
-
-/// One figure of the overview, labelled.
-#[component]
-fn Figure(label: Text, value: u64, testid: &'static str) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="figure">
-            <span class="figure-value" data-testid=testid>{value.to_string()}</span>
-            <span class="figure-label">{move || i18n.t(label)}</span>
-        </div>
-    }
-}
 
 #[component]
 fn Figures(overview: Overview) -> impl IntoView {
