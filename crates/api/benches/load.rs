@@ -8,10 +8,12 @@
 //! `cargo bench -p mailroom-api --bench load -- --wrk PATH [--wrk-libs DIR] [--seconds N]
 //! [--connections N]`. `MAILROOM_BENCH_KEEP=1` keeps the database afterwards.
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+mod support;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -48,13 +50,6 @@ fn options() -> Options {
         }
     }
     options
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
 }
 
 /// The data set. Mailing ids ≡ 1 (mod 3) ended ten days ago, ≡ 2 are running, ≡ 0 start in five
@@ -103,23 +98,11 @@ ANALYZE;
 
 fn main() {
     let options = options();
-    let admin_url = std::env::var("MAILROOM_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let redis_url = std::env::var("MAILROOM_TEST_REDIS_URL")
         .unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-    let name = format!("mailroom_bench_load_{}", std::process::id());
-    let mut admin = PgConnection::establish(&admin_url).expect("PostgreSQL for the benchmark");
-    admin
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .expect("bench database");
-    let (base, _) = admin_url.rsplit_once('/').expect("URL with a database");
-    let url = format!("{base}/{name}");
-    let result = std::panic::catch_unwind(|| bench(&options, &url, &redis_url, &name));
-    if std::env::var_os("MAILROOM_BENCH_KEEP").is_none() {
-        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-    } else {
-        println!("kept database {name}");
-    }
+    let prefix = "mailroom_bench_load";
+    let name = support::run_name(prefix);
+    let result = support::on_fresh_database(prefix, |url| bench(&options, url, &redis_url, &name));
     clear_redis(&redis_url, &name);
     if result.is_err() {
         std::process::exit(1);
@@ -145,7 +128,7 @@ struct Server {
 
 impl Server {
     fn start(url: &str, redis_url: &str, prefix: &str, ttl: u32) -> Self {
-        let port = free_port();
+        let port = support::free_port();
         let dir = std::env::temp_dir();
         let child = Command::new(BIN)
             .arg("serve")

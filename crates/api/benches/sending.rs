@@ -13,10 +13,12 @@
 //! the database afterwards.
 
 use std::io::{BufRead, BufReader};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+mod support;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -59,13 +61,6 @@ fn options() -> Options {
         }
     }
     options
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
 }
 
 /// The CPU time a process has used so far (user + system), in clock ticks of 1/100 s.
@@ -145,21 +140,7 @@ fn main() {
         );
         std::process::exit(2);
     }
-    let admin_url = std::env::var("MAILROOM_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let name = format!("mailroom_bench_send_{}", std::process::id());
-    let mut admin = PgConnection::establish(&admin_url).expect("PostgreSQL for the benchmark");
-    admin
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .expect("bench database");
-    let (base, _) = admin_url.rsplit_once('/').expect("URL with a database");
-    let url = format!("{base}/{name}");
-    let result = std::panic::catch_unwind(|| bench(&options, &url));
-    if std::env::var_os("MAILROOM_BENCH_KEEP").is_none() {
-        let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
-    } else {
-        println!("kept database {name}");
-    }
+    let result = support::on_fresh_database("mailroom_bench_send", |url| bench(&options, url));
     if result.is_err() {
         std::process::exit(1);
     }
@@ -197,7 +178,7 @@ fn bench(options: &Options, url: &str) {
         seeding.elapsed().as_secs_f64()
     );
 
-    let port = free_port();
+    let port = support::free_port();
     let lib_dir = options
         .sink
         .ancestors()

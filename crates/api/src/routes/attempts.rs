@@ -17,7 +17,6 @@ use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
 use crate::cache::{Cache, Scope};
 use crate::db::queries::attempts::{self, AttemptFilter};
-use crate::db::queries::mailings;
 use crate::db::rows::AttemptRow;
 use crate::db::{DbPool, run};
 use crate::http::api_error::ApiError;
@@ -157,14 +156,7 @@ pub async fn mailing_attempts(
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let mailing = owned::load(
-        &pool,
-        &current,
-        format!("mailing {id}"),
-        Intent::Read,
-        move |conn| mailings::find(conn, id),
-    )
-    .await?;
+    let mailing = owned::mailing(&pool, &current, id, Intent::Read).await?;
     let filter = AttemptFilter {
         mailing_id: Some(id),
         ..AttemptFilter::default()

@@ -246,22 +246,6 @@ pub async fn create_mailing(
         .json(mailing))
 }
 
-async fn load(
-    current: &CurrentUser,
-    pool: &DbPool,
-    id: i64,
-    intent: Intent,
-) -> Result<MailingRow, ApiError> {
-    owned::load(
-        pool,
-        current,
-        format!("mailing {id}"),
-        intent,
-        move |conn| mailings::find(conn, id),
-    )
-    .await
-}
-
 /// One mailing, with its status as it is now.
 #[utoipa::path(
     tag = "mailings",
@@ -281,7 +265,7 @@ pub async fn get_mailing(
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock.now();
-    let row = load(&current, &pool, path.into_inner(), Intent::Read).await?;
+    let row = owned::mailing(&pool, &current, path.into_inner(), Intent::Read).await?;
     Ok(HttpResponse::Ok().json(answer(&pool, row.id, now).await?))
 }
 
@@ -369,7 +353,7 @@ pub async fn replace_mailing(
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock.now();
-    let row = load(&current, &pool, path.into_inner(), Intent::Change).await?;
+    let row = owned::mailing(&pool, &current, path.into_inner(), Intent::Change).await?;
     let body = body.into_inner();
     let mailing = change(&pool, row, now, move |_| {
         MailingFields::parse(
@@ -408,7 +392,7 @@ pub async fn update_mailing(
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock.now();
-    let row = load(&current, &pool, path.into_inner(), Intent::Change).await?;
+    let row = owned::mailing(&pool, &current, path.into_inner(), Intent::Change).await?;
     let patch = body.into_inner();
     let mailing = change(&pool, row, now, move |current| {
         MailingFields::parse(
@@ -441,7 +425,7 @@ pub async fn delete_mailing(
     path: web::Path<i64>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = load(&current, &pool, path.into_inner(), Intent::Change).await?;
+    let row = owned::mailing(&pool, &current, path.into_inner(), Intent::Change).await?;
     let id = row.id;
     run(&pool, move |conn| {
         Ok::<_, ApiError>(mailings::delete(conn, id)?)
@@ -459,7 +443,7 @@ async fn set_disabled(
     disabled: bool,
 ) -> Result<HttpResponse, ApiError> {
     current.actor().may_disable_mailings()?;
-    let row = load(&current, pool, id, Intent::Read).await?;
+    let row = owned::mailing(pool, &current, id, Intent::Read).await?;
     let manager = current.id();
     run(pool, move |conn| {
         mailings::set_disabled(conn, row.id, disabled, now)?;

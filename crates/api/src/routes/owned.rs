@@ -4,6 +4,7 @@
 use diesel::QueryResult;
 
 use crate::auth::CurrentUser;
+use crate::db::queries::mailings;
 use crate::db::rows::{ClientRow, MailingRow, MessageRow};
 use crate::db::{DbConnection, DbPool, run};
 use crate::http::api_error::ApiError;
@@ -52,4 +53,22 @@ where
     };
     allowed.map_err(|refusal| ApiError::for_row(refusal, &what))?;
     Ok(row)
+}
+
+/// The mailing `id`, if `current` may `intent` it (the routes of mailings, runs, attempts and
+/// statistics all start here).
+pub async fn mailing(
+    pool: &DbPool,
+    current: &CurrentUser,
+    id: i64,
+    intent: Intent,
+) -> Result<MailingRow, ApiError> {
+    load(
+        pool,
+        current,
+        format!("mailing {id}"),
+        intent,
+        move |conn| mailings::find(conn, id),
+    )
+    .await
 }

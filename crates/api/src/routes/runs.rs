@@ -11,9 +11,8 @@ use utoipa::IntoParams;
 
 use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
-use crate::db::queries::mailings;
 use crate::db::queries::runs;
-use crate::db::rows::{MailingRow, RunRow};
+use crate::db::rows::RunRow;
 use crate::db::{DbPool, run};
 use crate::http::api_error::ApiError;
 use crate::sending::Clock;
@@ -40,22 +39,6 @@ pub(super) fn run_json(row: RunRow) -> Result<Run, ApiError> {
         started_at: row.started_at.map(|t| t.and_utc()),
         finished_at: row.finished_at.map(|t| t.and_utc()),
     })
-}
-
-async fn load(
-    current: &CurrentUser,
-    pool: &DbPool,
-    id: i64,
-    intent: Intent,
-) -> Result<MailingRow, ApiError> {
-    owned::load(
-        pool,
-        current,
-        format!("mailing {id}"),
-        intent,
-        move |conn| mailings::find(conn, id),
-    )
-    .await
 }
 
 impl From<StartError> for ApiError {
@@ -89,7 +72,7 @@ pub async fn send_mailing(
     clock: web::Data<dyn Clock>,
     queue: web::Data<SendQueue>,
 ) -> Result<HttpResponse, ApiError> {
-    let mailing = load(&current, &pool, path.into_inner(), Intent::Change).await?;
+    let mailing = owned::mailing(&pool, &current, path.into_inner(), Intent::Change).await?;
     let now = clock.now();
     let row = run(&pool, move |conn| {
         Ok::<_, ApiError>(start::start_now(conn, mailing.id, now)?)
@@ -148,7 +131,7 @@ pub async fn list_runs(
             message: e.to_string(),
         }])
     })?;
-    let mailing = load(&current, &pool, path.into_inner(), Intent::Read).await?;
+    let mailing = owned::mailing(&pool, &current, path.into_inner(), Intent::Read).await?;
     let offset = i64::try_from(page.offset()).unwrap_or(i64::MAX);
     let limit = i64::from(page.per_page);
     let (rows, total) = run(&pool, move |conn| {
@@ -184,7 +167,7 @@ pub async fn get_run(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, run_id) = path.into_inner();
-    let mailing = load(&current, &pool, id, Intent::Read).await?;
+    let mailing = owned::mailing(&pool, &current, id, Intent::Read).await?;
     let row = run(&pool, move |conn| {
         runs::find(conn, run_id)?
             .filter(|r| r.mailing_id == mailing.id)

@@ -189,14 +189,7 @@ pub async fn mailing_stats(
     let now = clock.now();
     let range = query.parse(now)?;
     let id = id.into_inner();
-    let mailing = owned::load(
-        &pool,
-        &current,
-        format!("mailing {id}"),
-        Intent::Read,
-        move |conn| mailings::find(conn, id),
-    )
-    .await?;
+    let mailing = owned::mailing(&pool, &current, id, Intent::Read).await?;
     let key = format!("mailing:{}:{}:{}", mailing.id, range.from, range.to);
     let scope = Scope::Owner(mailing.owner_id);
     respond(&cache, Some((scope, key)), now, || async move {
