@@ -4,15 +4,24 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::components::guard::SessionGuard;
 use crate::components::header::Header;
 use crate::components::server_status::ServerStatusLine;
 use crate::i18n::{self, Text};
+use crate::pages::clients::Clients;
 use crate::pages::confirm::Confirm;
 use crate::pages::dashboard::Dashboard;
 use crate::pages::forgot::Forgot;
 use crate::pages::home::Home;
 use crate::pages::login::Login;
+use crate::pages::mailings::Mailings;
+use crate::pages::mailings::detail::MailingDetail;
+use crate::pages::mailings::form::MailingForm;
+use crate::pages::manage::{AllClients, AllMailings, Users};
+use crate::pages::messages::Messages;
+use crate::pages::messages::editor::MessageEditor;
 use crate::pages::not_found::NotFound;
+use crate::pages::profile::Profile;
 use crate::pages::register::Register;
 use crate::pages::reset::Reset;
 use crate::pages::unsubscribe::Unsubscribe;
@@ -24,6 +33,7 @@ pub fn App() -> impl IntoView {
     session::provide();
     view! {
         <Router>
+            <SessionGuard />
             <a class="skip-link" href="#content">{move || i18n.t(Text::SkipToContent)}</a>
             <Header />
             <main id="content">
@@ -35,11 +45,24 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password") view=Forgot />
                     <Route path=path!("/reset-password") view=Reset />
                     <Route path=path!("/dashboard") view=Dashboard />
+                    <Route path=path!("/clients") view=Clients />
+                    <Route path=path!("/messages") view=Messages />
+                    <Route path=path!("/messages/new") view=MessageEditor />
+                    <Route path=path!("/messages/:id") view=MessageEditor />
+                    <Route path=path!("/mailings") view=Mailings />
+                    <Route path=path!("/mailings/new") view=MailingForm />
+                    <Route path=path!("/mailings/:id") view=MailingDetail />
+                    <Route path=path!("/mailings/:id/edit") view=MailingForm />
+                    <Route path=path!("/profile") view=Profile />
+                    <Route path=path!("/manage/users") view=Users />
+                    <Route path=path!("/manage/mailings") view=AllMailings />
+                    <Route path=path!("/manage/clients") view=AllClients />
                     <Route path=path!("/u/:token") view=Unsubscribe />
                 </Routes>
             </main>
             <footer class="app-footer">
                 <ServerStatusLine />
+                <a href="/docs/" rel="external">{move || i18n.t(Text::ApiDocs)}</a>
             </footer>
         </Router>
     }

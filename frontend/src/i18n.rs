@@ -2,6 +2,8 @@
 //! remembered in this browser (localStorage); the first visit follows the browser's language.
 
 use leptos::prelude::*;
+use mailroom_domain::delivery::RunTrigger;
+use mailroom_domain::{Role, Schedule, UserState};
 
 const STORAGE_KEY: &str = "mailroom.lang";
 
@@ -90,6 +92,134 @@ pub enum Text {
     ChooseNewPassword,
     NewPassword,
     SetPassword,
+    Actions,
+    Added,
+    AllClients,
+    AllMailings,
+    AllOutcomes,
+    ApiTokens,
+    ApiTokensHint,
+    Attempts,
+    AttemptsPerDay,
+    Block,
+    Body,
+    Cancel,
+    ChangePassword,
+    Changed,
+    ChooseAllShown,
+    ChooseMessage,
+    ClientDeleted,
+    ClientSaved,
+    Comment,
+    Copied,
+    Copy,
+    CreateToken,
+    CsvFormat,
+    CurrentPassword,
+    Delete,
+    DeleteClientQuestion,
+    DeleteMailingQuestion,
+    DeleteMessageQuestion,
+    Disable,
+    Disabled,
+    Edit,
+    EditClient,
+    EditMailing,
+    EditMessage,
+    Enable,
+    EndTime,
+    Ends,
+    EnterTime,
+    Expires,
+    ExpiresOptional,
+    ExportCsv,
+    Failed,
+    Finished,
+    FirstSend,
+    ImportCsv,
+    ImportExport,
+    Importing,
+    LastUsed,
+    Line,
+    Loading,
+    Message,
+    MessageSaved,
+    Messages,
+    MyAccount,
+    Never,
+    NewClient,
+    NewMailing,
+    NewMessage,
+    Next,
+    NextSend,
+    NoAttemptsYet,
+    NoClientsYet,
+    NoMailingsYet,
+    NoMessagesYet,
+    NoRunsYet,
+    NoTokensYet,
+    NothingFound,
+    Outcome,
+    Owner,
+    Pages,
+    PasswordChanged,
+    Pending,
+    PlaceholdersHint,
+    Prefix,
+    Preview,
+    PreviewFor,
+    Previous,
+    Profile,
+    Progress,
+    Reason,
+    Remove,
+    Revoke,
+    RevokeQuestion,
+    Role,
+    Runs,
+    Save,
+    Saved,
+    Saving,
+    Schedule,
+    SearchAddress,
+    SearchClients,
+    SearchMailings,
+    SearchMessages,
+    SearchUsers,
+    SendNow,
+    Sending,
+    SendingNow,
+    ServerReply,
+    SessionBlocked,
+    SessionExpired,
+    Started,
+    Starts,
+    State,
+    Status,
+    StatusCompleted,
+    StatusCreated,
+    StatusRunning,
+    Subject,
+    Succeeded,
+    TimesAreLocal,
+    TokenName,
+    TokenShownOnce,
+    Trigger,
+    Unblock,
+    Unsubscribed,
+    Users,
+    When,
+    ScheduleOnce,
+    ScheduleDaily,
+    ScheduleWeekly,
+    ScheduleMonthly,
+    TriggerManual,
+    TriggerSchedule,
+    RoleUser,
+    RoleManager,
+    StateUnconfirmed,
+    StateActive,
+    StateBlocked,
 }
 
 /// `text` in `lang`.
@@ -168,10 +298,247 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
         ChooseNewPassword => ("Choose a new password", "Новый пароль"),
         NewPassword => ("New password", "Новый пароль"),
         SetPassword => ("Set the password", "Сохранить пароль"),
+        Actions => ("Actions", "Действия"),
+        Added => ("Added", "Добавлен"),
+        AllClients => ("All clients", "Все клиенты"),
+        AllMailings => ("All mailings", "Все рассылки"),
+        AllOutcomes => ("All outcomes", "Все исходы"),
+        ApiTokens => ("API tokens", "API-токены"),
+        ApiTokensHint => (
+            "Integrations call the REST API with a bearer token. A token acts as you; revoke it when it is no longer needed.",
+            "Интеграции вызывают REST API с bearer-токеном. Токен действует от вашего имени; отзовите его, когда он больше не нужен.",
+        ),
+        Attempts => ("Attempts", "Попытки"),
+        AttemptsPerDay => ("Attempts per day", "Попытки по дням"),
+        Block => ("Block", "Заблокировать"),
+        Body => ("Body", "Текст"),
+        Cancel => ("Cancel", "Отмена"),
+        ChangePassword => ("Change the password", "Сменить пароль"),
+        Changed => ("Changed", "Изменено"),
+        ChooseAllShown => ("Choose all shown", "Выбрать всех показанных"),
+        ChooseMessage => ("Choose a message", "Выберите сообщение"),
+        ClientDeleted => ("The client is deleted.", "Клиент удалён."),
+        ClientSaved => ("The client is saved.", "Клиент сохранён."),
+        Comment => ("Comment", "Комментарий"),
+        Copied => ("Copied", "Скопировано"),
+        Copy => ("Copy", "Копировать"),
+        CreateToken => ("Create a token", "Создать токен"),
+        CsvFormat => (
+            "CSV with the header email,full_name,comment; an address already in your list is updated.",
+            "CSV с заголовком email,full_name,comment; адрес, который уже есть в списке, обновляется.",
+        ),
+        CurrentPassword => ("Current password", "Текущий пароль"),
+        Delete => ("Delete", "Удалить"),
+        DeleteClientQuestion => ("Delete the client", "Удалить клиента"),
+        DeleteMailingQuestion => (
+            "Delete this mailing and its history?",
+            "Удалить эту рассылку и её историю?",
+        ),
+        DeleteMessageQuestion => ("Delete this message?", "Удалить это сообщение?"),
+        Disable => ("Disable", "Отключить"),
+        Disabled => ("Disabled", "Отключена"),
+        Edit => ("Edit", "Изменить"),
+        EditClient => ("Edit the client", "Изменить клиента"),
+        EditMailing => ("Edit the mailing", "Изменить рассылку"),
+        EditMessage => ("Edit the message", "Изменить сообщение"),
+        Enable => ("Enable", "Включить"),
+        EndTime => ("End time", "Время окончания"),
+        Ends => ("Ends", "Окончание"),
+        EnterTime => ("Enter a date and time", "Укажите дату и время"),
+        Expires => ("Expires", "Истекает"),
+        ExpiresOptional => ("Expires (optional)", "Истекает (необязательно)"),
+        ExportCsv => ("Export CSV", "Экспорт CSV"),
+        Failed => ("Failed", "Неудачно"),
+        Finished => ("Finished", "Завершён"),
+        FirstSend => ("First send", "Первая отправка"),
+        ImportCsv => ("Import CSV", "Импорт CSV"),
+        ImportExport => ("Import and export", "Импорт и экспорт"),
+        Importing => ("Importing…", "Импортируем…"),
+        LastUsed => ("Last used", "Последнее использование"),
+        Line => ("Line", "Строка"),
+        Loading => ("Loading…", "Загрузка…"),
+        Message => ("Message", "Сообщение"),
+        MessageSaved => ("The message is saved.", "Сообщение сохранено."),
+        Messages => ("Messages", "Сообщения"),
+        MyAccount => ("My account", "Мой аккаунт"),
+        Never => ("Never", "Никогда"),
+        NewClient => ("New client", "Новый клиент"),
+        NewMailing => ("New mailing", "Новая рассылка"),
+        NewMessage => ("New message", "Новое сообщение"),
+        Next => ("Next", "Дальше"),
+        NextSend => ("Next send", "Следующая отправка"),
+        NoAttemptsYet => ("No attempts yet.", "Попыток пока нет."),
+        NoClientsYet => (
+            "No clients yet: add one, or import a CSV file.",
+            "Клиентов пока нет: добавьте клиента или импортируйте CSV-файл.",
+        ),
+        NoMailingsYet => ("No mailings yet.", "Рассылок пока нет."),
+        NoMessagesYet => ("No messages yet.", "Сообщений пока нет."),
+        NoRunsYet => ("Not sent yet.", "Ещё не отправлялась."),
+        NoTokensYet => ("No tokens yet.", "Токенов пока нет."),
+        NothingFound => (
+            "Nothing matches the search.",
+            "По запросу ничего не найдено.",
+        ),
+        Outcome => ("Outcome", "Исход"),
+        Owner => ("Owner", "Владелец"),
+        Pages => ("Pages", "Страницы"),
+        PasswordChanged => (
+            "The password is changed; your other sessions have ended.",
+            "Пароль изменён; другие ваши сеансы завершены.",
+        ),
+        Pending => ("Pending", "В очереди"),
+        PlaceholdersHint => (
+            "Placeholders: {{full_name}}, {{email}}, {{unsubscribe_url}} — filled in for each client.",
+            "Подстановки: {{full_name}}, {{email}}, {{unsubscribe_url}} — заполняются для каждого клиента.",
+        ),
+        Prefix => ("Begins with", "Начало"),
+        Preview => ("Preview", "Предпросмотр"),
+        PreviewFor => ("As received by", "Как увидит"),
+        Previous => ("Previous", "Назад"),
+        Profile => ("Profile", "Профиль"),
+        Progress => ("Progress", "Ход отправки"),
+        Reason => ("Reason", "Причина"),
+        Remove => ("Remove", "Убрать"),
+        Revoke => ("Revoke", "Отозвать"),
+        RevokeQuestion => ("Revoke the token", "Отозвать токен"),
+        Role => ("Role", "Роль"),
+        Runs => ("Runs", "Запуски"),
+        Save => ("Save", "Сохранить"),
+        Saved => ("Saved.", "Сохранено."),
+        Saving => ("Saving…", "Сохраняем…"),
+        Schedule => ("Schedule", "Расписание"),
+        SearchAddress => ("Search by address", "Поиск по адресу"),
+        SearchClients => ("Search clients", "Поиск клиентов"),
+        SearchMailings => ("Search by subject", "Поиск по теме"),
+        SearchMessages => ("Search messages", "Поиск сообщений"),
+        SearchUsers => ("Search accounts", "Поиск аккаунтов"),
+        SendNow => ("Send now", "Отправить сейчас"),
+        Sending => ("Sending", "Отправка"),
+        SendingNow => ("Sending…", "Отправляем…"),
+        ServerReply => ("Server reply", "Ответ сервера"),
+        SessionBlocked => (
+            "Your account is blocked by a manager: you were signed out.",
+            "Ваш аккаунт заблокирован менеджером: вы вышли из системы.",
+        ),
+        SessionExpired => (
+            "Your session has ended; sign in again to go on.",
+            "Сеанс завершён; войдите снова, чтобы продолжить.",
+        ),
+        Started => ("Started", "Начат"),
+        Starts => ("Starts", "Начало"),
+        State => ("State", "Состояние"),
+        Status => ("Status", "Статус"),
+        StatusCompleted => ("Completed", "Завершена"),
+        StatusCreated => ("Created", "Создана"),
+        StatusRunning => ("Running", "Запущена"),
+        Subject => ("Subject", "Тема"),
+        Succeeded => ("Succeeded", "Успешно"),
+        TimesAreLocal => (
+            "Times are in your time zone.",
+            "Время указано в вашем часовом поясе.",
+        ),
+        TokenName => ("Name", "Название"),
+        TokenShownOnce => (
+            "Copy the token now: it is shown only this once.",
+            "Скопируйте токен сейчас: он показывается только один раз.",
+        ),
+        Trigger => ("Started by", "Запуск"),
+        Unblock => ("Unblock", "Разблокировать"),
+        Unsubscribed => ("unsubscribed", "отписан"),
+        Users => ("Users", "Пользователи"),
+        When => ("When", "Когда"),
+        ScheduleOnce => ("Once", "Однократно"),
+        ScheduleDaily => ("Daily", "Ежедневно"),
+        ScheduleWeekly => ("Weekly", "Еженедельно"),
+        ScheduleMonthly => ("Monthly", "Ежемесячно"),
+        TriggerManual => ("By hand", "Вручную"),
+        TriggerSchedule => ("Schedule", "По расписанию"),
+        RoleUser => ("User", "Пользователь"),
+        RoleManager => ("Manager", "Менеджер"),
+        StateUnconfirmed => ("Unconfirmed", "Не подтверждён"),
+        StateActive => ("Active", "Активен"),
+        StateBlocked => ("Blocked", "Заблокирован"),
     };
     match lang {
         Lang::En => en,
         Lang::Ru => ru,
+    }
+}
+
+pub fn schedule_text(schedule: Schedule) -> Text {
+    match schedule {
+        Schedule::Once => Text::ScheduleOnce,
+        Schedule::Daily => Text::ScheduleDaily,
+        Schedule::Weekly => Text::ScheduleWeekly,
+        Schedule::Monthly => Text::ScheduleMonthly,
+    }
+}
+
+pub fn run_trigger_text(trigger: RunTrigger) -> Text {
+    match trigger {
+        RunTrigger::Manual => Text::TriggerManual,
+        RunTrigger::Schedule => Text::TriggerSchedule,
+    }
+}
+
+pub fn role_text(role: Role) -> Text {
+    match role {
+        Role::User => Text::RoleUser,
+        Role::Manager => Text::RoleManager,
+    }
+}
+
+pub fn state_text(state: UserState) -> Text {
+    match state {
+        UserState::Unconfirmed => Text::StateUnconfirmed,
+        UserState::Active => Text::StateActive,
+        UserState::Blocked => Text::StateBlocked,
+    }
+}
+
+/// "21–40 of 57" under a table.
+pub fn range_line(lang: Lang, from: u64, to: u64, total: u64) -> String {
+    match (lang, total) {
+        (_, 0) => String::new(),
+        (Lang::En, _) => format!("{from}–{to} of {total}"),
+        (Lang::Ru, _) => format!("{from}–{to} из {total}"),
+    }
+}
+
+/// What a CSV import did.
+pub fn import_summary(lang: Lang, created: u64, updated: u64, rejected: u64) -> String {
+    match lang {
+        Lang::En => format!("Created {created}, updated {updated}, rejected {rejected}."),
+        Lang::Ru => format!("Создано: {created}, обновлено: {updated}, отклонено: {rejected}."),
+    }
+}
+
+/// How many clients a mailing goes to.
+pub fn chosen_line(lang: Lang, count: usize) -> String {
+    match lang {
+        Lang::En => format!("{count} chosen"),
+        Lang::Ru => format!("Выбрано: {count}"),
+    }
+}
+
+/// A run's progress under its bar.
+pub fn progress_line(lang: Lang, percent: u64, sent: u64, failed: u64, total: u64) -> String {
+    match lang {
+        Lang::En => format!("{percent}% — {sent} sent, {failed} failed of {total}"),
+        Lang::Ru => format!("{percent}% — отправлено {sent}, не удалось {failed} из {total}"),
+    }
+}
+
+/// What the daily chart shows, for screen readers.
+pub fn chart_summary(lang: Lang, from: &str, to: &str, succeeded: u64, failed: u64) -> String {
+    match lang {
+        Lang::En => {
+            format!("Attempts per day from {from} to {to}: {succeeded} succeeded, {failed} failed")
+        }
+        Lang::Ru => {
+            format!("Попытки по дням с {from} по {to}: успешно {succeeded}, неудачно {failed}")
+        }
     }
 }
 

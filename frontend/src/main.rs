@@ -6,6 +6,7 @@ mod components;
 mod i18n;
 mod pages;
 mod session;
+mod time;
 
 fn main() {
     console_error_panic_hook::set_once();

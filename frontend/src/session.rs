@@ -1,34 +1,181 @@
-//! Who is signed in. The access token lives in memory only; on load the app asks for a new one
-//! with the HttpOnly refresh cookie, so a reload keeps the person signed in.
+//! Who is signed in. The access token lives in memory only; on load, a minute before it expires
+//! and after a 401, the app asks for a new one with the HttpOnly refresh cookie, so a reload keeps
+//! the person signed in and a long visit never meets an expired token.
 
+use std::time::Duration;
+
+use futures::FutureExt;
+use futures::future::{LocalBoxFuture, Shared};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use mailroom_domain::Role;
 use mailroom_domain::wire::{TokenResponse, User};
 
-use crate::api;
+use crate::api::{self, ApiError};
+
+/// Renew this long before the access token expires.
+const RENEW_AHEAD_MS: f64 = 60_000.0;
+
+/// Why a session ended without the person signing out; the sign-in page says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The session could not be renewed (expired, or ended elsewhere).
+    Expired,
+    /// A manager blocked the account.
+    Blocked,
+}
+
+impl Ended {
+    pub fn code(self) -> &'static str {
+        match self {
+            Ended::Expired => "expired",
+            Ended::Blocked => "blocked",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "expired" => Some(Ended::Expired),
+            "blocked" => Some(Ended::Blocked),
+            _ => None,
+        }
+    }
+}
+
+type Renewal = LocalBoxFuture<'static, Option<String>>;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Session {
-    pub access: RwSignal<Option<String>>,
+    access: RwSignal<Option<String>>,
     pub user: RwSignal<Option<User>>,
     /// False until the first refresh has answered: pages wait before sending anyone to sign in.
     pub known: RwSignal<bool>,
+    /// Set when the session ends by itself; the guard in the app sends the person to sign in.
+    pub ended: RwSignal<Option<Ended>>,
+    /// When the access token expires, in milliseconds since the epoch.
+    expires_at: StoredValue<f64>,
+    /// The renewal in flight: every caller waits for the same one, because a refresh token used
+    /// twice ends the whole session.
+    renewing: StoredValue<Option<Shared<Renewal>>, LocalStorage>,
+    /// The timer of the next renewal, replaced by each new token.
+    timer: StoredValue<Option<TimeoutHandle>>,
 }
 
 impl Session {
+    pub fn is_manager(&self) -> bool {
+        self.user
+            .with(|u| u.as_ref().is_some_and(|u| u.role == Role::Manager))
+    }
+
+    /// The signed-in account's id (reactive): pages load again only when the person changes, not
+    /// when the token is renewed.
+    pub fn user_id(&self) -> Option<i64> {
+        self.user.with(|u| u.as_ref().map(|u| u.id))
+    }
+
     /// Takes a fresh session: keeps the token and loads the account.
-    pub async fn start(&self, tokens: TokenResponse) -> Result<(), api::ApiError> {
+    pub async fn start(&self, tokens: TokenResponse) -> Result<(), ApiError> {
         let user = api::auth::me(&tokens.access_token).await?;
-        self.access.set(Some(tokens.access_token));
+        self.keep(tokens);
         self.user.set(Some(user));
+        self.ended.set(None);
         self.known.set(true);
         Ok(())
     }
 
-    pub async fn end(&self) {
-        let _ = api::auth::logout().await;
+    fn keep(&self, tokens: TokenResponse) {
+        let lifetime_ms = tokens.expires_in as f64 * 1000.0;
+        self.expires_at.set_value(js_sys::Date::now() + lifetime_ms);
+        self.access.set(Some(tokens.access_token));
+        let session = *self;
+        let ahead = (lifetime_ms - RENEW_AHEAD_MS).max(lifetime_ms / 2.0);
+        let timer = set_timeout_with_handle(
+            move || {
+                if session.access.get_untracked().is_some() {
+                    spawn_local(async move {
+                        session.renew().await;
+                    });
+                }
+            },
+            Duration::from_millis(ahead as u64),
+        )
+        .ok();
+        if let Some(previous) = self.timer.get_value() {
+            previous.clear();
+        }
+        self.timer.set_value(timer);
+    }
+
+    /// The token to send now: renewed first when it is about to expire.
+    pub async fn token(&self) -> Option<String> {
+        let access = self.access.get_untracked()?;
+        if js_sys::Date::now() + RENEW_AHEAD_MS / 2.0 < self.expires_at.get_value() {
+            return Some(access);
+        }
+        self.renew().await
+    }
+
+    /// A new access token from the refresh cookie, or `None` when the session is over (and then
+    /// it is ended, with the reason).
+    pub async fn renew(&self) -> Option<String> {
+        let flight = match self.renewing.get_value() {
+            Some(flight) => flight,
+            None => {
+                let session = *self;
+                let flight = async move { session.exchange().await }
+                    .boxed_local()
+                    .shared();
+                self.renewing.set_value(Some(flight.clone()));
+                flight
+            }
+        };
+        let access = flight.await;
+        self.renewing.set_value(None);
+        access
+    }
+
+    async fn exchange(&self) -> Option<String> {
+        match api::auth::refresh().await {
+            Ok(Some(tokens)) => {
+                let access = tokens.access_token.clone();
+                self.keep(tokens);
+                Some(access)
+            }
+            Ok(None) => {
+                self.end_by_itself(Ended::Expired);
+                None
+            }
+            Err(e) if api::is_blocked(&e) => {
+                self.end_by_itself(Ended::Blocked);
+                None
+            }
+            // The server is unreachable: keep the session, the next request tries again.
+            Err(_) => None,
+        }
+    }
+
+    /// The server refused the session: forget it and say why.
+    pub fn end_by_itself(&self, why: Ended) {
+        if self.user.get_untracked().is_some() {
+            self.ended.set(Some(why));
+        }
+        self.clear();
+    }
+
+    fn clear(&self) {
+        if let Some(timer) = self.timer.get_value() {
+            timer.clear();
+        }
+        self.timer.set_value(None);
         self.access.set(None);
         self.user.set(None);
+    }
+
+    /// Signs out: the server forgets the refresh token, the app everything else.
+    pub async fn end(&self) {
+        let _ = api::auth::logout().await;
+        self.ended.set(None);
+        self.clear();
     }
 }
 
@@ -37,6 +184,10 @@ pub fn provide() -> Session {
         access: RwSignal::new(None),
         user: RwSignal::new(None),
         known: RwSignal::new(false),
+        ended: RwSignal::new(None),
+        expires_at: StoredValue::new(0.0),
+        renewing: StoredValue::new_local(None),
+        timer: StoredValue::new(None),
     };
     provide_context(session);
     spawn_local(async move {

@@ -1,17 +1,25 @@
-//! Every request the app makes goes through here: one place that knows URLs, JSON and problem
-//! documents.
+//! Every request the app makes goes through here: one place that knows URLs, JSON, problem
+//! documents and the signed-in session (renewed before expiry, and once more after a 401).
 
+pub mod attempts;
 pub mod auth;
+pub mod clients;
 pub mod health;
+pub mod mailings;
+pub mod me;
+pub mod messages;
 pub mod stats;
 pub mod unsubscribe;
+pub mod users;
 
 use std::fmt;
 
-use gloo_net::http::{Request, RequestBuilder, Response};
-use mailroom_domain::wire::Problem;
+use gloo_net::http::{Method, Request, RequestBuilder, Response};
+use mailroom_domain::wire::{Problem, problem_types};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+use crate::session::{Ended, Session};
 
 /// Why a request did not give the expected answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,8 +60,13 @@ impl ApiError {
     }
 }
 
+/// The server refused because a manager blocked the account.
+pub fn is_blocked(error: &ApiError) -> bool {
+    matches!(error, ApiError::Problem(p) if p.kind == problem_types::ACCOUNT_BLOCKED)
+}
+
 /// Turns an error response into the problem it carries.
-async fn problem_of(response: gloo_net::http::Response) -> ApiError {
+async fn problem_of(response: Response) -> ApiError {
     let status = response.status();
     match response.json::<Problem>().await {
         Ok(problem) => ApiError::Problem(problem),
@@ -84,7 +97,7 @@ fn signed(request: RequestBuilder, access: Option<&str>) -> RequestBuilder {
     }
 }
 
-/// GET `path`, signed in with `access` when given.
+/// GET `path` without the session (public pages, and the session's own start).
 async fn get<T: DeserializeOwned>(path: &str, access: Option<&str>) -> Result<T, ApiError> {
     let response = signed(Request::get(path), access)
         .send()
@@ -93,7 +106,7 @@ async fn get<T: DeserializeOwned>(path: &str, access: Option<&str>) -> Result<T,
     answer(response).await
 }
 
-/// POST `body` as JSON (or nothing) to `path`.
+/// POST `body` as JSON (or nothing) to `path`, without the session.
 async fn post<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: Option<&B>,
@@ -111,4 +124,144 @@ async fn post<B: Serialize, T: DeserializeOwned>(
     }
     .map_err(network)?;
     answer(response).await
+}
+
+/// A request made as the signed-in person, kept as data so it can be sent again once the session
+/// is renewed.
+pub struct Call {
+    method: Method,
+    path: String,
+    query: Vec<(&'static str, String)>,
+    body: Option<(&'static str, String)>,
+}
+
+impl Call {
+    fn new(method: Method, path: impl Into<String>) -> Self {
+        Self {
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            body: None,
+        }
+    }
+
+    pub fn get(path: impl Into<String>) -> Self {
+        Self::new(Method::GET, path)
+    }
+
+    pub fn post(path: impl Into<String>) -> Self {
+        Self::new(Method::POST, path)
+    }
+
+    pub fn patch(path: impl Into<String>) -> Self {
+        Self::new(Method::PATCH, path)
+    }
+
+    pub fn delete(path: impl Into<String>) -> Self {
+        Self::new(Method::DELETE, path)
+    }
+
+    /// Adds `name=value` to the query when there is a value.
+    pub fn query(mut self, name: &'static str, value: Option<impl ToString>) -> Self {
+        if let Some(value) = value {
+            self.query.push((name, value.to_string()));
+        }
+        self
+    }
+
+    pub fn json(mut self, body: &impl Serialize) -> Result<Self, ApiError> {
+        let text = serde_json::to_string(body).map_err(|e| ApiError::Unexpected(e.to_string()))?;
+        self.body = Some(("application/json", text));
+        Ok(self)
+    }
+
+    pub fn csv(mut self, text: String) -> Self {
+        self.body = Some(("text/csv", text));
+        self
+    }
+
+    async fn send(&self, access: Option<&str>) -> Result<Response, ApiError> {
+        let builder = signed(
+            RequestBuilder::new(&self.path)
+                .method(self.method.clone())
+                .query(self.query.iter().map(|(k, v)| (*k, v.as_str()))),
+            access,
+        );
+        let request = match &self.body {
+            Some((content_type, text)) => builder
+                .header("Content-Type", content_type)
+                .body(text.clone()),
+            None => builder.build(),
+        }
+        .map_err(|e| ApiError::Unexpected(e.to_string()))?;
+        request.send().await.map_err(network)
+    }
+
+    /// Sends as the signed-in person; a 401 renews the session once and tries again. A session
+    /// the server refuses for good ends here, so the app can send the person to sign in.
+    async fn run(self, session: Session) -> Result<Response, ApiError> {
+        let mut response = self.send(session.token().await.as_deref()).await?;
+        if response.status() == 401 {
+            if let Some(access) = session.renew().await {
+                response = self.send(Some(&access)).await?;
+            }
+            if response.status() == 401 {
+                session.end_by_itself(Ended::Expired);
+            }
+        }
+        if response.ok() {
+            return Ok(response);
+        }
+        let error = problem_of(response).await;
+        if is_blocked(&error) {
+            session.end_by_itself(Ended::Blocked);
+        }
+        Err(error)
+    }
+
+    /// The answer's JSON.
+    pub async fn json_answer<T: DeserializeOwned>(self, session: Session) -> Result<T, ApiError> {
+        self.run(session)
+            .await?
+            .json::<T>()
+            .await
+            .map_err(|e| ApiError::Unexpected(e.to_string()))
+    }
+
+    /// For answers without a body (204).
+    pub async fn done(self, session: Session) -> Result<(), ApiError> {
+        self.run(session).await.map(drop)
+    }
+
+    /// The answer as text (CSV).
+    pub async fn text_answer(self, session: Session) -> Result<String, ApiError> {
+        self.run(session)
+            .await?
+            .text()
+            .await
+            .map_err(|e| ApiError::Unexpected(e.to_string()))
+    }
+}
+
+/// Which page of a list, in which order, narrowed by a search text.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ListQuery {
+    pub page: u32,
+    pub per_page: u32,
+    /// A field name, with a leading `-` for descending order; the server's default when empty.
+    pub sort: String,
+    pub q: String,
+    /// Managers: one owner's items only.
+    pub owner_id: Option<i64>,
+}
+
+impl ListQuery {
+    fn apply(&self, call: Call) -> Call {
+        let text = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_owned());
+        call.query("page", Some(self.page.max(1)))
+            .query("per_page", (self.per_page > 0).then_some(self.per_page))
+            .query("sort", text(&self.sort))
+            .query("q", text(&self.q))
+            .query("owner_id", self.owner_id)
+    }
 }

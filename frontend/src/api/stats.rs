@@ -1,13 +1,14 @@
 use mailroom_domain::wire::{MyStats, Overview};
 
-use super::{ApiError, get};
+use super::{ApiError, Call, get};
+use crate::session::Session;
 
 /// Everyone's totals for the home page (public).
 pub async fn overview() -> Result<Overview, ApiError> {
     get("/api/v1/stats/overview", None).await
 }
 
-/// The signed-in user's figures.
-pub async fn mine(access: &str) -> Result<MyStats, ApiError> {
-    get("/api/v1/stats/me", Some(access)).await
+/// The signed-in user's figures, with the daily series of the last 30 days.
+pub async fn mine(session: Session) -> Result<MyStats, ApiError> {
+    Call::get("/api/v1/stats/me").json_answer(session).await
 }

@@ -21,16 +21,28 @@ pub fn Header() -> impl IntoView {
             <A href="/" attr:class="brand">"Mailroom"</A>
             <nav class="main-nav" aria-label="Main">
                 <A href="/">{move || i18n.t(Text::Home)}</A>
-                <Show when=move || session.user.get().is_some()>
+                <Show when=move || session.user_id().is_some()>
                     <A href="/dashboard">{move || i18n.t(Text::Dashboard)}</A>
+                    <A href="/clients">{move || i18n.t(Text::Clients)}</A>
+                    <A href="/messages">{move || i18n.t(Text::Messages)}</A>
+                    <A href="/mailings">{move || i18n.t(Text::Mailings)}</A>
                 </Show>
-                <a href="/docs/" rel="external">{move || i18n.t(Text::ApiDocs)}</a>
+                <Show when=move || session.is_manager()>
+                    <span class="nav-group" data-testid="manager-menu">
+                        <A href="/manage/users">{move || i18n.t(Text::Users)}</A>
+                        <A href="/manage/mailings">{move || i18n.t(Text::AllMailings)}</A>
+                        <A href="/manage/clients">{move || i18n.t(Text::AllClients)}</A>
+                    </span>
+                </Show>
             </nav>
             <div class="account">
                 <Show
-                    when=move || session.user.get().is_some()
+                    when=move || session.user_id().is_some()
                     fallback=move || view! { <A href="/login">{move || i18n.t(Text::SignIn)}</A> }
                 >
+                    <A href="/profile" attr:data-testid="profile-link">
+                        {move || session.user.get().map(|u| u.email).unwrap_or_default()}
+                    </A>
                     <button type="button" class="link" data-testid="sign-out" on:click=sign_out.clone()>
                         {move || i18n.t(Text::SignOut)}
                     </button>

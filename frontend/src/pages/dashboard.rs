@@ -1,16 +1,19 @@
-//! `/dashboard`: my figures. Signed-out visitors are sent to sign in.
+//! `/dashboard`: my figures and my attempts per day over the last 30 days.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use mailroom_domain::wire::MyStats;
 
 use crate::api;
+use crate::components::chart::DailyChart;
 use crate::components::figure::Figure;
+use crate::components::guard::SignedIn;
+use crate::components::notice::Loading;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 
 #[component]
 fn MyFigures(stats: MyStats) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <div class="figures">
             <Figure label=Text::Mailings value=stats.mailings.total testid="my-mailings" />
@@ -20,27 +23,23 @@ fn MyFigures(stats: MyStats) -> impl IntoView {
             <Figure label=Text::AttemptsSucceeded value=stats.attempts.succeeded testid="my-succeeded" />
             <Figure label=Text::AttemptsFailed value=stats.attempts.failed testid="my-failed" />
         </div>
+        <h3>{move || i18n.t(Text::AttemptsPerDay)}</h3>
+        <DailyChart days=stats.daily />
     }
 }
 
 #[component]
 pub fn Dashboard() -> impl IntoView {
+    view! { <SignedIn><DashboardPage /></SignedIn> }
+}
+
+#[component]
+fn DashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if session.known.get() && session.access.get().is_none() {
-            navigate("/login", Default::default());
-        }
-    });
     let stats = LocalResource::new(move || {
-        let access = session.access.get();
-        async move {
-            match access {
-                Some(access) => api::stats::mine(&access).await.map(Some),
-                None => Ok(None),
-            }
-        }
+        session.user_id();
+        async move { api::stats::mine(session).await }
     });
     view! {
         <h1>{move || i18n.t(Text::Dashboard)}</h1>
@@ -49,11 +48,10 @@ pub fn Dashboard() -> impl IntoView {
         </p>
         <section class="card" aria-labelledby="my-heading">
             <h2 id="my-heading">{move || i18n.t(Text::MyFigures)}</h2>
-            <Suspense fallback=move || view! { <p class="muted">{i18n.t(Text::Counting)}</p> }>
+            <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match stats.await {
-                        Ok(Some(stats)) => view! { <MyFigures stats=stats /> }.into_any(),
-                        Ok(None) => view! { <p class="muted">{i18n.t(Text::Counting)}</p> }.into_any(),
+                        Ok(stats) => view! { <MyFigures stats=stats /> }.into_any(),
                         Err(e) => view! {
                             <p class="status down" role="alert">
                                 {move || format!("{}: {e}", i18n.t(Text::FiguresUnavailable))}

@@ -1,18 +1,27 @@
-//! `/login`: sign in with email and password.
+//! `/login`: sign in with email and password, then back to the page that asked for it
+//! (`?next=`). `?reason=` says why the last session ended (blocked, expired).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::i18n::{Text, use_i18n};
-use crate::session::use_session;
+use crate::session::{Ended, use_session};
+
+/// Only paths of this app: never another site (`//evil.example`).
+fn safe_next(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/login"))
+        .unwrap_or_else(|| "/dashboard".to_owned())
+}
 
 #[component]
 pub fn Login() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
+    let query = use_query_map();
+    let reason = move || query.with(|q| q.get("reason").and_then(|r| Ended::from_code(&r)));
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -25,12 +34,23 @@ pub fn Login() -> impl IntoView {
     });
     let pending = submit.pending();
     Effect::new(move |_| match submit.value().get() {
-        Some(Ok(())) => navigate("/dashboard", Default::default()),
+        Some(Ok(())) => {
+            let next = safe_next(query.with_untracked(|q| q.get("next")));
+            navigate(&next, Default::default());
+        }
         Some(Err(e)) => error.set(Some(e.to_string())),
         None => {}
     });
     view! {
         <h1>{move || i18n.t(Text::SignIn)}</h1>
+        {move || reason().map(|reason| view! {
+            <p class="notice bad" role="alert" data-testid="session-ended">
+                {move || i18n.t(match reason {
+                    Ended::Blocked => Text::SessionBlocked,
+                    Ended::Expired => Text::SessionExpired,
+                })}
+            </p>
+        })}
         <form
             class="card form"
             on:submit=move |ev| {

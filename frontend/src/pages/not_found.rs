@@ -9,7 +9,7 @@ pub fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
     view! {
-        <h1>{move || i18n.t(Text::PageNotFound)}</h1>
+        <h1 data-testid="not-found">{move || i18n.t(Text::PageNotFound)}</h1>
         <p>
             {move || i18n.t(Text::NothingAt)}
             <code>{move || location.pathname.get()}</code>

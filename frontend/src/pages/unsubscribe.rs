@@ -21,7 +21,7 @@ pub fn Unsubscribe() -> impl IntoView {
         <h1>{move || i18n.t(Text::Unsubscribe)}</h1>
         {move || match action.value().get() {
             Some(Ok(done)) => view! {
-                <p role="status">
+                <p role="status" data-testid="unsubscribed">
                     {move || i18n.t(Text::UnsubscribeDone)} <strong>{done.email}</strong>
                     {move || i18n.t(Text::UnsubscribeDoneRest)}
                 </p>
@@ -35,6 +35,7 @@ pub fn Unsubscribe() -> impl IntoView {
                 <p>{move || i18n.t(Text::UnsubscribeQuestion)}</p>
                 <button
                     type="button"
+                    data-testid="unsubscribe"
                     disabled=move || pending.get()
                     on:click=move |_| {
                         action.dispatch(token());

@@ -31,6 +31,7 @@ use crate::sending::Clock;
 /// What a mailing answer needs beyond its row.
 struct Extras {
     client_ids: HashMap<i64, Vec<i64>>,
+    subjects: HashMap<i64, String>,
     counts: HashMap<i64, (u64, u64)>,
     /// Mailings with at least one run: they are running (until their end), even before the
     /// first attempt is recorded.
@@ -39,8 +40,10 @@ struct Extras {
 
 fn extras(conn: &mut DbConnection, rows: &[MailingRow]) -> Result<Extras, ApiError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let message_ids: Vec<i64> = rows.iter().map(|r| r.message_id).collect();
     Ok(Extras {
         client_ids: mailings::client_ids(conn, &ids)?,
+        subjects: messages::subjects(conn, &message_ids)?,
         counts: stats::attempts_by_mailing(conn, &ids)?,
         sent: runs::any(conn, &ids)?,
     })
@@ -62,6 +65,11 @@ fn mailing_json(row: MailingRow, extras: &mut Extras, now: NaiveDateTime) -> Mai
         next_run_at: row.next_run_at.map(|t| t.and_utc()),
         id: row.id,
         message_id: row.message_id,
+        message_subject: extras
+            .subjects
+            .get(&row.message_id)
+            .cloned()
+            .unwrap_or_default(),
         client_count: client_ids.len() as u64,
         client_ids,
         starts_at: row.starts_at.and_utc(),

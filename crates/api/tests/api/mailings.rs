@@ -90,6 +90,7 @@ async fn a_mailing_is_created_read_changed_and_deleted() {
     let mailing: Value = response.json().await.expect("JSON");
     assert_eq!(mailing["client_ids"], json!([clients[0], clients[1]]));
     assert_eq!(mailing["client_count"], 2);
+    assert_eq!(mailing["message_subject"], "Hi {{full_name}}");
     assert_eq!(
         (mailing["status"].as_str(), mailing["disabled"].as_bool()),
         (Some("created"), Some(false))
@@ -129,6 +130,24 @@ async fn a_mailing_is_created_read_changed_and_deleted() {
         .expect("JSON");
     assert_eq!(listed["total"], 1);
     assert_eq!(listed["items"][0]["client_count"], 1);
+
+    // The list names the message by its subject as it is now, also once that list is cached.
+    let renamed = app
+        .client
+        .patch(app.url(&format!("/api/v1/messages/{message}")))
+        .bearer_auth(&ann.access)
+        .json(&json!({"subject": "Winter news"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(renamed.status().as_u16(), 200);
+    let listed: Value = app
+        .get_as("/api/v1/mailings", &ann.access)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(listed["items"][0]["message_subject"], "Winter news");
 
     let deleted = app
         .client

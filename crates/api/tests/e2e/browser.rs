@@ -92,17 +92,24 @@ impl Browser {
             .expect("page opens");
     }
 
-    /// The text of the first element matching `css`, once it is there (10 s at most).
+    /// The text of the first element matching `css`, once it is there (10 s at most). An element
+    /// the page replaces between finding and reading it is found again.
     pub async fn text(&self, css: &str) -> String {
-        self.client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css} appears: {e}"))
-            .text()
-            .await
-            .expect("its text")
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let element = self
+                .client
+                .wait()
+                .at_most(Duration::from_secs(10))
+                .for_element(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("{css} appears: {e}"));
+            match element.text().await {
+                Ok(text) => return text,
+                Err(e) => assert!(Instant::now() < deadline, "the text of {css}: {e}"),
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Waits (10 s at most) until the first element matching `css` reads `expected`; a page
@@ -122,14 +129,95 @@ impl Browser {
         }
     }
 
-    /// Types into the named inputs of the page's form, replacing what they held.
+    /// Waits (10 s at most) until the first element matching `css` contains `expected`.
+    pub async fn wait_for_text_containing(&self, css: &str, expected: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let text = self.text(css).await;
+            if text.contains(expected) {
+                return text;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} reads {text:?}, without {expected:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The texts of every element matching `css` now.
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let mut texts = Vec::new();
+        for element in self
+            .client
+            .find_all(Locator::Css(css))
+            .await
+            .expect("a search")
+        {
+            texts.push(element.text().await.unwrap_or_default());
+        }
+        texts
+    }
+
+    /// Whether an element matches `css` now.
+    pub async fn has(&self, css: &str) -> bool {
+        !self
+            .client
+            .find_all(Locator::Css(css))
+            .await
+            .expect("a search")
+            .is_empty()
+    }
+
+    /// Clicks the first element matching `css`, once it is there.
+    pub async fn click(&self, css: &str) {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} appears: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("{css} clicked: {e}"));
+    }
+
+    /// Chooses the option reading `label` in the select matching `css`.
+    pub async fn choose(&self, css: &str, label: &str) {
+        let select = self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} appears: {e}"));
+        select
+            .select_by_label(label)
+            .await
+            .unwrap_or_else(|e| panic!("{label:?} chosen in {css}: {e}"));
+    }
+
+    /// Hands `file` to the file input matching `css`, as a person choosing it would.
+    pub async fn upload(&self, css: &str, file: &std::path::Path) {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} appears: {e}"))
+            .send_keys(&file.to_string_lossy())
+            .await
+            .expect("the file is chosen");
+    }
+
+    /// Types into the named fields of the page's form, replacing what they held.
     pub async fn fill(&self, fields: &[(&str, &str)]) {
         for (name, value) in fields {
             let input = self
                 .client
                 .wait()
                 .at_most(Duration::from_secs(10))
-                .for_element(Locator::Css(&format!("input[name={name}]")))
+                .for_element(Locator::Css(&format!("[name={name}]")))
                 .await
                 .unwrap_or_else(|e| panic!("the {name} field: {e}"));
             input.clear().await.expect("cleared");

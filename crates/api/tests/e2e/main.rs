@@ -7,4 +7,9 @@
 mod account;
 mod browser;
 mod home;
+mod journey;
 mod server;
+// Shared with the API tests, which use all of it.
+#[allow(dead_code)]
+#[path = "../api/smtp.rs"]
+mod smtp;

@@ -2,10 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
+use mailroom_api::cache::Cache;
 use mailroom_api::cli::Cli;
 use mailroom_api::config::Settings;
 use mailroom_api::db::DbPool;
 use mailroom_api::startup::Application;
+use mailroom_domain::Role;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -14,6 +16,7 @@ pub const PASSWORD: &str = "correct horse battery staple";
 pub struct Server {
     pub base: String,
     pub pool: DbPool,
+    pub cache: Cache,
     pub http: reqwest::Client,
     _dir: TempDir,
 }
@@ -22,8 +25,20 @@ fn spa_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend/dist")
 }
 
+/// How a test's server differs from the embedded default.
+#[derive(Default)]
+pub struct Options<'a> {
+    /// Deliver through this SMTP server (links then name `http://mailroom.test`), with the
+    /// sending worker running; otherwise mail goes to the outbox folder and nothing sends.
+    pub smtp_url: Option<&'a str>,
+}
+
 impl Server {
     pub async fn start() -> Self {
+        Self::start_with(Options::default()).await
+    }
+
+    pub async fn start_with(options: Options<'_>) -> Self {
         assert!(
             spa_dir().join("index.html").is_file(),
             "the web app is not built (frontend/dist): `cargo xtask spa` builds it, \
@@ -32,25 +47,35 @@ impl Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let data_dir = dir.path().to_string_lossy().into_owned();
         let spa = spa_dir().to_string_lossy().into_owned();
-        let cli: Cli = clap::Parser::try_parse_from([
+        let mut args = vec![
             "mailroom",
             "--data-dir",
-            &data_dir,
+            data_dir.as_str(),
             "--bind",
             "127.0.0.1:0",
             "--spa-dir",
-            &spa,
-            "--no-worker",
-        ])
-        .expect("test arguments");
+            spa.as_str(),
+        ];
+        match options.smtp_url {
+            Some(url) => args.extend([
+                "--smtp-url",
+                url,
+                "--public-base-url",
+                "http://mailroom.test",
+            ]),
+            None => args.push("--no-worker"),
+        }
+        let cli: Cli = clap::Parser::try_parse_from(args).expect("test arguments");
         let settings = Settings::from_config(&cli.config).expect("settings");
         let app = Application::build(settings).await.expect("the app starts");
         let base = format!("http://127.0.0.1:{}", app.port());
         let pool = app.pool().clone();
+        let cache = app.cache().clone();
         tokio::spawn(app.run_until_stopped());
         Self {
             base,
             pool,
+            cache,
             http: reqwest::Client::new(),
             _dir: dir,
         }
@@ -96,7 +121,7 @@ impl Server {
         }
     }
 
-    /// A confirmed account and its access token.
+    /// A confirmed manager account and its access token.
     pub async fn account(&self, email: &str) -> String {
         mailroom_api::auth::admin::create_manager(&self.pool, email, "Ann Lee", PASSWORD)
             .await
@@ -115,6 +140,15 @@ impl Server {
             .as_str()
             .expect("an access token")
             .to_owned()
+    }
+
+    /// A confirmed account with the plain user role, and its access token.
+    pub async fn user_account(&self, email: &str) -> String {
+        let token = self.account(email).await;
+        mailroom_api::auth::admin::set_role(&self.pool, &self.cache, email, Role::User)
+            .await
+            .expect("a plain user");
+        token
     }
 
     /// POSTs JSON as `token` and returns the created row's id.

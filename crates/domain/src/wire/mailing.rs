@@ -10,6 +10,8 @@ use crate::{AttemptStatus, MailingStatus, Schedule};
 pub struct Mailing {
     pub id: i64,
     pub message_id: i64,
+    /// The message's subject as it is now, so a list of mailings can say what each one sends.
+    pub message_subject: String,
     pub client_ids: Vec<i64>,
     /// When the first send happens.
     pub starts_at: DateTime<Utc>,

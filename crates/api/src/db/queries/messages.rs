@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use mailroom_domain::listing::Sort;
@@ -70,6 +72,15 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<MessageRow>>
         .select(MessageRow::as_select())
         .first(conn)
         .optional()
+}
+
+/// The subjects of these messages, by id.
+pub fn subjects(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+    let rows: Vec<(i64, String)> = messages::table
+        .filter(messages::id.eq_any(ids))
+        .select((messages::id, messages::subject))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
 }
 
 pub fn insert(conn: &mut DbConnection, message: &NewMessage<'_>) -> QueryResult<MessageRow> {

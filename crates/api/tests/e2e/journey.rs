@@ -1,0 +1,316 @@
+//! A newcomer's whole way through the app, with mail delivered by a real SMTP server on loopback:
+//! sign up, confirm from the received mail, add clients (one by CSV), write a message, create a
+//! mailing, send it and watch it reach 100%, read the attempts; then a manager blocks them.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::browser::Browser;
+use crate::server::{Options, PASSWORD, Server};
+use crate::smtp::SmtpServer;
+
+const ANN: &str = "ann@example.org";
+
+/// Signs up as Ann in the browser and confirms the address with the link of the received mail.
+async fn sign_up(browser: &Browser, smtp: &SmtpServer) {
+    browser.goto("/register").await;
+    browser
+        .fill(&[
+            ("full_name", "Ann Lee"),
+            ("email", ANN),
+            ("password", PASSWORD),
+        ])
+        .await;
+    browser.submit().await;
+    browser.text("[data-testid=registered]").await;
+    let mail = smtp.nth(ANN, 1).await;
+    let token = mail
+        .token_for("/confirm")
+        .expect("the mail has a confirmation link");
+    browser.goto(&format!("/confirm?token={token}")).await;
+    browser.text("[data-testid=confirmed]").await;
+    browser.goto("/login").await;
+    assert_eq!(browser.fill_login(ANN, PASSWORD).await, "");
+    browser.wait_for_path("/dashboard").await;
+}
+
+/// One client through the form, two through a CSV file (one of its rows refused).
+async fn add_clients(browser: &Browser) {
+    browser.click("a[href='/clients']").await;
+    browser.text("[data-testid=empty]").await;
+    browser.screenshots("clients-empty").await;
+    browser.click("[data-testid=new-client]").await;
+    browser.fill(&[("email", "not an address")]).await;
+    browser.submit().await;
+    browser
+        .wait_for_text_containing("[data-testid=error-email]", "'not an address'")
+        .await;
+    browser.screenshots("client-form-error").await;
+    browser
+        .fill(&[("email", "bob@example.net"), ("full_name", "Bob Stone")])
+        .await;
+    browser.submit().await;
+    browser
+        .wait_for_text_containing("[data-testid=clients]", "bob@example.net")
+        .await;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("clients.csv");
+    std::fs::write(
+        &csv,
+        "email,full_name,comment\nreject-cy@example.net,Cy Rejected,a refused address\nnobody,No Address,\n",
+    )
+    .expect("CSV written");
+    browser.upload("[data-testid=import-file]", &csv).await;
+    let report = browser
+        .wait_for_text_containing("[data-testid=import-report]", "Created 1")
+        .await;
+    assert!(report.contains("rejected 1"), "{report}");
+    assert!(
+        report.contains("'nobody'"),
+        "the refused row is explained: {report}"
+    );
+    browser
+        .wait_for_text_containing("[data-testid=clients]", "reject-cy@example.net")
+        .await;
+    browser.screenshots("clients").await;
+}
+
+async fn write_message(browser: &Browser) {
+    browser.click("a[href='/messages']").await;
+    browser.click("[data-testid=new-message]").await;
+    browser
+        .fill(&[
+            ("subject", "Winter news for {{full_name}}"),
+            (
+                "body",
+                "Hello {{full_name}},\n\nOur winter catalogue is out.",
+            ),
+        ])
+        .await;
+    browser
+        .wait_for_text("[data-testid=preview-subject]", "Winter news for Ann Lee")
+        .await;
+    browser.submit().await;
+    browser.text("[data-testid=done]").await;
+    browser.screenshots("message-editor").await;
+}
+
+/// Creates the mailing to both clients and returns to its page.
+async fn create_mailing(browser: &Browser) {
+    browser.click("a[href='/mailings']").await;
+    browser.click("[data-testid=new-mailing]").await;
+    browser
+        .choose("select[name=message_id]", "Winter news for {{full_name}}")
+        .await;
+    browser.click("[data-testid=choose-shown]").await;
+    browser
+        .wait_for_text("[data-testid=chosen]", "2 chosen")
+        .await;
+    browser.screenshots("mailing-form").await;
+    browser.submit().await;
+    browser
+        .wait_for_text(
+            "[data-testid=mailing-subject]",
+            "Winter news for {{full_name}}",
+        )
+        .await;
+    browser
+        .wait_for_text("[data-testid=mailing-clients]", "2")
+        .await;
+}
+
+#[tokio::test]
+async fn a_newcomer_signs_up_and_sends_a_mailing_whose_progress_and_attempts_they_watch() {
+    let smtp = SmtpServer::start();
+    let url = smtp.url();
+    let server = Server::start_with(Options {
+        smtp_url: Some(&url),
+    })
+    .await;
+    let browser = Browser::open(&server.base).await;
+    sign_up(&browser, &smtp).await;
+    assert!(
+        !browser.has("[data-testid=manager-menu]").await,
+        "a plain user never sees the manager menu"
+    );
+    add_clients(&browser).await;
+    write_message(&browser).await;
+    create_mailing(&browser).await;
+    browser.screenshots("mailing-detail").await;
+    browser.choose("[data-testid=language]", "Русский").await;
+    browser
+        .wait_for_text("[data-testid=mailing-status]", "Создана")
+        .await;
+    browser.screenshots("mailing-detail-ru").await;
+    browser.choose("[data-testid=language]", "English").await;
+    browser
+        .wait_for_text("[data-testid=mailing-status]", "Created")
+        .await;
+
+    browser.click("[data-testid=send-now]").await;
+    browser
+        .wait_for_text_containing("[data-testid=progress-text]", "100%")
+        .await;
+    let progress = browser.text("[data-testid=progress-text]").await;
+    assert!(progress.contains("1 sent, 1 failed of 2"), "{progress}");
+    browser
+        .wait_for_text_containing("[data-testid=attempts]", "bob@example.net")
+        .await;
+    let attempts = browser.text("[data-testid=attempts]").await;
+    assert!(
+        attempts.contains("250"),
+        "the accepting server's reply: {attempts}"
+    );
+    assert!(
+        attempts.contains("550 5.1.1"),
+        "the refusing server's reply: {attempts}"
+    );
+    browser.screenshots("mailing-sent").await;
+
+    browser.choose("[data-testid=outcome]", "Failed").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let rows = browser.texts("[data-testid=attempts] tbody tr").await;
+        if rows.len() == 1 {
+            assert!(rows[0].contains("reject-cy@example.net"), "{rows:?}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "filtered rows: {rows:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    browser.screenshots("attempts-failed").await;
+
+    let mail = smtp.nth("bob@example.net", 1).await;
+    assert_eq!(mail.subject, "Winter news for Bob Stone");
+    assert!(mail.text.contains("Hello Bob Stone,"), "{}", mail.text);
+
+    // Bob follows the unsubscribe link of his mail; Ann's list says so.
+    let header = mail.list_unsubscribe.expect("a List-Unsubscribe header");
+    let at = header.find("/u/").expect("a link to the unsubscribe page");
+    let link: String = header[at..].chars().take_while(|c| *c != '>').collect();
+    browser.goto(&link).await;
+    browser.screenshots("unsubscribe").await;
+    browser.click("[data-testid=unsubscribe]").await;
+    browser
+        .wait_for_text_containing("[data-testid=unsubscribed]", "bob@example.net")
+        .await;
+    browser.screenshots("unsubscribe-done").await;
+    browser.goto("/messages").await;
+    browser
+        .wait_for_text_containing("[data-testid=messages]", "Winter news")
+        .await;
+    browser.screenshots("messages").await;
+    browser.click("a[href='/mailings']").await;
+    browser
+        .wait_for_text_containing("[data-testid=mailings]", "Winter news")
+        .await;
+    browser.screenshots("mailings").await;
+    browser.click("a[href='/clients']").await;
+    browser
+        .wait_for_text_containing("[data-testid=clients]", "unsubscribed")
+        .await;
+
+    browser.click("a[href='/dashboard']").await;
+    browser.wait_for_text("[data-testid=my-sent]", "1").await;
+    browser.wait_for_text("[data-testid=my-failed]", "1").await;
+    browser.text("[data-testid=daily-chart]").await;
+    browser.screenshots("dashboard-chart").await;
+
+    browser.click("[data-testid=profile-link]").await;
+    browser.fill(&[("name", "CRM sync")]).await;
+    browser
+        .click("[data-testid=token-form] button[type=submit]")
+        .await;
+    let secret = browser.text("[data-testid=token-secret]").await;
+    assert!(secret.len() > 20, "the new token is shown: {secret}");
+    browser
+        .wait_for_text_containing("[data-testid=tokens]", "CRM sync")
+        .await;
+    browser.screenshots("profile").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_manager_blocks_a_user_whose_next_action_sends_them_to_sign_in_with_the_reason() {
+    let server = Server::start().await;
+    server.account("manager@example.org").await;
+    let ann = server.user_account(ANN).await;
+    let bob = server
+        .create(&ann, "/api/v1/clients", json!({"email": "bob@example.net"}))
+        .await;
+    let message = server
+        .create(
+            &ann,
+            "/api/v1/messages",
+            json!({"subject": "Spring sale", "body": "Hello {{full_name}}"}),
+        )
+        .await;
+    let starts = chrono::Utc::now() + chrono::Duration::days(1);
+    server
+        .create(
+            &ann,
+            "/api/v1/mailings",
+            json!({
+                "message_id": message, "client_ids": [bob], "schedule": "weekly",
+                "starts_at": starts, "ends_at": starts + chrono::Duration::days(30),
+            }),
+        )
+        .await;
+
+    let user = Browser::open(&server.base).await;
+    user.goto("/login").await;
+    user.fill_login(ANN, PASSWORD).await;
+    user.wait_for_path("/dashboard").await;
+    assert!(!user.has("[data-testid=manager-menu]").await);
+    user.goto("/manage/users").await;
+    user.text("[data-testid=not-found]").await;
+
+    let manager = Browser::open(&server.base).await;
+    manager.goto("/login").await;
+    manager.fill_login("manager@example.org", PASSWORD).await;
+    manager.text("[data-testid=manager-menu]").await;
+    manager.click("a[href='/manage/clients']").await;
+    manager
+        .wait_for_text_containing("[data-testid=all-clients] [data-testid=owner]", ANN)
+        .await;
+    manager.screenshots("manage-clients").await;
+    manager.click("a[href='/manage/mailings']").await;
+    manager
+        .wait_for_text_containing("[data-testid=mailings] [data-testid=owner]", ANN)
+        .await;
+    assert!(
+        manager
+            .text("[data-testid=mailings]")
+            .await
+            .contains("Spring sale"),
+        "mailings are named by their message"
+    );
+    manager.screenshots("manage-mailings").await;
+    manager.click("a[href='/manage/users']").await;
+    let row = format!("[data-testid='user-{ANN}']");
+    manager
+        .click(&format!("{row} [data-testid=toggle-block]"))
+        .await;
+    manager
+        .wait_for_text(&format!("{row} [data-testid=user-state]"), "Blocked")
+        .await;
+    manager.screenshots("manage-users").await;
+
+    // Ann's page still shows; her next step asks the server, which refuses the blocked account.
+    user.click("a[href='/clients']").await;
+    user.wait_for_path("/login").await;
+    let said = user.text("[data-testid=session-ended]").await;
+    assert!(said.contains("blocked"), "{said}");
+    assert!(
+        !user.has("[data-testid=sign-out]").await,
+        "Ann is signed out"
+    );
+    user.screenshots("login-blocked").await;
+    user.close().await;
+    manager.close().await;
+}

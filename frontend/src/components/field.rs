@@ -1,0 +1,63 @@
+//! A labelled input with the server's message about it right below, for every form of the app.
+
+use leptos::prelude::*;
+
+use crate::i18n::{Text, use_i18n};
+
+/// An input bound one way: it reports what is typed into `value` and starts from its value at
+/// mounting. (Writing the value back while typing moves the caret of email inputs.)
+#[component]
+pub fn Field(
+    label: Text,
+    name: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] hint: Option<Text>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error_id = format!("{name}-error");
+    let described = error_id.clone();
+    view! {
+        <label>
+            {move || i18n.t(label)}
+            <input type=kind name=name autocomplete=autocomplete required=required
+                prop:value=value.get_untracked()
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                aria-describedby=described
+                on:input=move |ev| value.set(event_target_value(&ev)) />
+            {hint.map(|hint| view! { <span class="hint">{move || i18n.t(hint)}</span> })}
+            <span class="field-error" id=error_id data-testid=format!("error-{name}")>
+                {move || error.get()}
+            </span>
+        </label>
+    }
+}
+
+/// A labelled multi-line input, bound like [`Field`].
+#[component]
+pub fn TextArea(
+    label: Text,
+    name: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(default = 8)] rows: u32,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error_id = format!("{name}-error");
+    let described = error_id.clone();
+    view! {
+        <label>
+            {move || i18n.t(label)}
+            <textarea name=name rows=rows prop:value=value.get_untracked()
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                aria-describedby=described
+                on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+            <span class="field-error" id=error_id data-testid=format!("error-{name}")>
+                {move || error.get()}
+            </span>
+        </label>
+    }
+}

@@ -1,0 +1,143 @@
+//! What every table of the app shares: a search box, sortable column headers and a pager, kept
+//! in one `ListState` that gives the query to send.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::api::ListQuery;
+use crate::i18n::{Text, range_line, use_i18n};
+
+#[derive(Debug, Clone, Copy)]
+pub struct ListState {
+    pub page: RwSignal<u32>,
+    pub sort: RwSignal<String>,
+    pub q: RwSignal<String>,
+    pub per_page: u32,
+    /// Bumped after a change, to load the page again.
+    pub version: RwSignal<u32>,
+}
+
+impl ListState {
+    pub fn new(sort: &str, per_page: u32) -> Self {
+        Self {
+            page: RwSignal::new(1),
+            sort: RwSignal::new(sort.to_owned()),
+            q: RwSignal::new(String::new()),
+            per_page,
+            version: RwSignal::new(0),
+        }
+    }
+
+    /// The query to send (reactive).
+    pub fn query(&self) -> ListQuery {
+        self.version.track();
+        ListQuery {
+            page: self.page.get(),
+            per_page: self.per_page,
+            sort: self.sort.get(),
+            q: self.q.get(),
+            owner_id: None,
+        }
+    }
+
+    pub fn search(&self, text: String) {
+        self.q.set(text);
+        self.page.set(1);
+    }
+
+    /// Sorts by `field`; the same field again reverses the order.
+    pub fn sort_by(&self, field: &str) {
+        let next = if self.sort.get_untracked() == field {
+            format!("-{field}")
+        } else {
+            field.to_owned()
+        };
+        self.sort.set(next);
+        self.page.set(1);
+    }
+
+    pub fn reload(&self) {
+        self.version.update(|v| *v += 1);
+    }
+}
+
+/// A search input that searches a quarter second after the typing stops.
+#[component]
+pub fn SearchBox(list: ListState, label: Text) -> impl IntoView {
+    let i18n = use_i18n();
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let on_input = move |ev| {
+        let text = event_target_value(&ev);
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        let handle =
+            set_timeout_with_handle(move || list.search(text), Duration::from_millis(250)).ok();
+        pending.set_value(handle);
+    };
+    view! {
+        <label class="search">
+            <span class="visually-hidden">{move || i18n.t(label)}</span>
+            <input type="search" placeholder=move || i18n.t(label) on:input=on_input
+                data-testid="search" />
+        </label>
+    }
+}
+
+/// A column header that sorts the table by `field`.
+#[component]
+pub fn SortHeader(list: ListState, field: &'static str, label: Text) -> impl IntoView {
+    let i18n = use_i18n();
+    let order = move || {
+        let sort = list.sort.get();
+        if sort == field {
+            Some("ascending")
+        } else if sort.strip_prefix('-') == Some(field) {
+            Some("descending")
+        } else {
+            None
+        }
+    };
+    view! {
+        <th scope="col" aria-sort=move || order().unwrap_or("none")>
+            <button type="button" class="sort" on:click=move |_| list.sort_by(field)>
+                {move || i18n.t(label)}
+                <span aria-hidden="true">
+                    {move || match order() {
+                        Some("ascending") => " ▲",
+                        Some(_) => " ▼",
+                        None => "",
+                    }}
+                </span>
+            </button>
+        </th>
+    }
+}
+
+/// "21–40 of 57" with the previous and next buttons.
+#[component]
+pub fn Pager(list: ListState, #[prop(into)] total: Signal<u64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let per_page = u64::from(list.per_page);
+    let last_page = move || total.get().div_ceil(per_page).max(1) as u32;
+    view! {
+        <nav class="pager" aria-label=move || i18n.t(Text::Pages)>
+            <button type="button" class="secondary" disabled=move || { list.page.get() <= 1 }
+                on:click=move |_| list.page.update(|p| *p = p.saturating_sub(1).max(1))>
+                {move || i18n.t(Text::Previous)}
+            </button>
+            <span class="muted" data-testid="range">
+                {move || {
+                    let from = u64::from(list.page.get() - 1) * per_page;
+                    let to = (from + per_page).min(total.get());
+                    range_line(i18n.lang.get(), from + 1, to, total.get())
+                }}
+            </span>
+            <button type="button" class="secondary" disabled=move || { list.page.get() >= last_page() }
+                on:click=move |_| list.page.update(|p| *p += 1)>
+                {move || i18n.t(Text::Next)}
+            </button>
+        </nav>
+    }
+}

@@ -1,0 +1,83 @@
+//! Creating or editing one client, with the server's message beside each field.
+
+use leptos::prelude::*;
+use mailroom_domain::wire::{Client, ClientRequest};
+
+use crate::api;
+use crate::components::field::Field;
+use crate::components::notice::ErrorNotice;
+use crate::i18n::{Text, use_i18n};
+use crate::session::use_session;
+
+const FIELDS: [&str; 3] = ["email", "full_name", "comment"];
+
+/// The form for a new client (`client` is `None`) or for changing one. `saved` is called with the
+/// client as the server stored it.
+#[component]
+pub fn ClientForm(
+    client: Option<Client>,
+    #[prop(into)] saved: Callback<Client>,
+    #[prop(into)] cancel: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let id = client.as_ref().map(|c| c.id);
+    let email = RwSignal::new(client.as_ref().map(|c| c.email.clone()).unwrap_or_default());
+    let full_name = RwSignal::new(
+        client
+            .as_ref()
+            .map(|c| c.full_name.clone())
+            .unwrap_or_default(),
+    );
+    let comment = RwSignal::new(client.map(|c| c.comment).unwrap_or_default());
+    let save = Action::new_local(move |request: &ClientRequest| {
+        let request = request.clone();
+        async move {
+            match id {
+                Some(id) => api::clients::update(session, id, &request).await,
+                None => api::clients::create(session, &request).await,
+            }
+        }
+    });
+    let error = move |field: &'static str| {
+        Signal::derive(move || {
+            save.value().with(|v| match v {
+                Some(Err(e)) => e.field(field),
+                _ => None,
+            })
+        })
+    };
+    Effect::new(move |_| {
+        if let Some(Ok(client)) = save.value().get() {
+            saved.run(client);
+        }
+    });
+    view! {
+        <form class="card form" data-testid="client-form" novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                save.dispatch(ClientRequest {
+                    email: email.get_untracked(),
+                    full_name: full_name.get_untracked(),
+                    comment: comment.get_untracked(),
+                });
+            }>
+            <h2>{move || i18n.t(if id.is_some() { Text::EditClient } else { Text::NewClient })}</h2>
+            <Field label=Text::Email name="email" kind="email" value=email error=error("email") required=true />
+            <Field label=Text::FullName name="full_name" value=full_name error=error("full_name") />
+            <Field label=Text::Comment name="comment" value=comment error=error("comment") />
+            {move || save.value().with(|v| match v {
+                Some(Err(e)) => e.general(&FIELDS).map(|m| view! { <ErrorNotice message=m /> }),
+                _ => None,
+            })}
+            <div class="actions">
+                <button type="submit" disabled=move || save.pending().get()>
+                    {move || i18n.t(if save.pending().get() { Text::Saving } else { Text::Save })}
+                </button>
+                <button type="button" class="secondary" on:click=move |_| cancel.run(())>
+                    {move || i18n.t(Text::Cancel)}
+                </button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,153 @@
+//! `/clients`: my clients in a searchable, sortable table; create, edit, delete, CSV in and out.
+
+mod form;
+mod transfer;
+
+use leptos::prelude::*;
+use mailroom_domain::wire::Client;
+
+use crate::api::{self, ApiError};
+use crate::components::guard::SignedIn;
+use crate::components::list::{ListState, Pager, SearchBox, SortHeader};
+use crate::components::notice::{DoneNotice, ErrorNotice, Loading, failed};
+use crate::i18n::{Text, use_i18n};
+use crate::session::use_session;
+use crate::time;
+use form::ClientForm;
+use transfer::ImportExport;
+
+/// What the form above the table is doing.
+#[derive(Debug, Clone, PartialEq)]
+enum Editing {
+    New,
+    Existing(Client),
+}
+
+#[component]
+pub fn Clients() -> impl IntoView {
+    view! { <SignedIn><ClientsPage /></SignedIn> }
+}
+
+#[component]
+fn ClientsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let list = ListState::new("-created_at", 20);
+    let editing = RwSignal::new(None::<Editing>);
+    let notice = RwSignal::new(None::<Result<Text, ApiError>>);
+    let clients = LocalResource::new(move || {
+        let mut query = list.query();
+        query.owner_id = session.user_id();
+        async move { api::clients::list(session, &query).await }
+    });
+    let total = Signal::derive(move || {
+        clients
+            .get()
+            .and_then(|r| r.as_ref().ok().map(|p| p.total))
+            .unwrap_or(0)
+    });
+    let remove = Action::new_local(move |client: &Client| {
+        let id = client.id;
+        async move { api::clients::delete(session, id).await }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = remove.value().get() {
+            notice.set(Some(result.map(|()| Text::ClientDeleted)));
+            list.reload();
+        }
+    });
+    let ask_delete = move |client: Client| {
+        let question = format!("{} {}?", i18n.t(Text::DeleteClientQuestion), client.email);
+        if window().confirm_with_message(&question).unwrap_or(false) {
+            remove.dispatch(client);
+        }
+    };
+    let saved = move |_: Client| {
+        editing.set(None);
+        notice.set(Some(Ok(Text::ClientSaved)));
+        list.reload();
+    };
+    view! {
+        <div class="page-head">
+            <h1>{move || i18n.t(Text::Clients)}</h1>
+            <button type="button" data-testid="new-client"
+                on:click=move |_| { notice.set(None); editing.set(Some(Editing::New)); }>
+                {move || i18n.t(Text::NewClient)}
+            </button>
+        </div>
+        {move || notice.get().map(|n| match n {
+            Ok(text) => view! { <DoneNotice message=i18n.t(text) /> }.into_any(),
+            Err(e) => view! { <ErrorNotice message=e.to_string() /> }.into_any(),
+        })}
+        {move || editing.get().map(|mode| {
+            let client = match mode {
+                Editing::New => None,
+                Editing::Existing(client) => Some(client),
+            };
+            view! { <ClientForm client=client saved=saved cancel=move |()| editing.set(None) /> }
+        })}
+        <div class="toolbar">
+            <SearchBox list=list label=Text::SearchClients />
+        </div>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match clients.await {
+                    Err(e) => failed(e),
+                    Ok(page) if page.items.is_empty() => view! {
+                        <p class="empty" data-testid="empty">
+                            {move || i18n.t(if list.q.get().is_empty() { Text::NoClientsYet } else { Text::NothingFound })}
+                        </p>
+                    }.into_any(),
+                    Ok(page) => view! {
+                        <div class="table-wrap">
+                            <table data-testid="clients">
+                                <thead>
+                                    <tr>
+                                        <SortHeader list=list field="email" label=Text::Email />
+                                        <SortHeader list=list field="full_name" label=Text::FullName />
+                                        <th scope="col">{move || i18n.t(Text::Comment)}</th>
+                                        <SortHeader list=list field="created_at" label=Text::Added />
+                                        <th scope="col"><span class="visually-hidden">{move || i18n.t(Text::Actions)}</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {page.items.into_iter().map(|client| {
+                                        let for_edit = client.clone();
+                                        let for_delete = client.clone();
+                                        view! {
+                                            <tr>
+                                                <td data-label=move || i18n.t(Text::Email)>
+                                                    {client.email.clone()}
+                                                    {client.unsubscribed_at.map(|_| view! {
+                                                        <span class="badge disabled">{move || i18n.t(Text::Unsubscribed)}</span>
+                                                    })}
+                                                </td>
+                                                <td data-label=move || i18n.t(Text::FullName)>{client.full_name.clone()}</td>
+                                                <td data-label=move || i18n.t(Text::Comment)>{client.comment.clone()}</td>
+                                                <td data-label=move || i18n.t(Text::Added)>
+                                                    {move || time::local(client.created_at, i18n.lang.get())}
+                                                </td>
+                                                <td class="row-actions">
+                                                    <button type="button" class="link"
+                                                        on:click=move |_| { notice.set(None); editing.set(Some(Editing::Existing(for_edit.clone()))); }>
+                                                        {move || i18n.t(Text::Edit)}
+                                                    </button>
+                                                    <button type="button" class="link danger"
+                                                        on:click=move |_| ask_delete(for_delete.clone())>
+                                                        {move || i18n.t(Text::Delete)}
+                                                    </button>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+        <Pager list=list total=total />
+        <ImportExport imported=move |()| list.reload() />
+    }
+}

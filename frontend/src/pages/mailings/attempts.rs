@@ -1,0 +1,93 @@
+//! A mailing's delivery attempts with each server's reply, filterable by outcome.
+
+use leptos::prelude::*;
+use mailroom_domain::AttemptStatus;
+
+use crate::api;
+use crate::components::list::{ListState, Pager, SearchBox, SortHeader};
+use crate::components::notice::{Loading, failed};
+use crate::i18n::{Text, use_i18n};
+use crate::session::use_session;
+use crate::time;
+
+/// `version` changes when attempts may have been added (a run ended).
+#[component]
+pub fn Attempts(mailing_id: i64, #[prop(into)] version: Signal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let list = ListState::new("-attempted_at", 20);
+    let outcome = RwSignal::new(None::<AttemptStatus>);
+    let attempts = LocalResource::new(move || {
+        version.track();
+        let query = list.query();
+        let status = outcome.get();
+        async move { api::attempts::of_mailing(session, mailing_id, status, &query).await }
+    });
+    let total = Signal::derive(move || {
+        attempts
+            .get()
+            .and_then(|r| r.as_ref().ok().map(|p| p.total))
+            .unwrap_or(0)
+    });
+    view! {
+        <section class="card" aria-labelledby="attempts-heading">
+            <h2 id="attempts-heading">{move || i18n.t(Text::Attempts)}</h2>
+            <div class="toolbar">
+                <label>
+                    <span class="visually-hidden">{move || i18n.t(Text::Outcome)}</span>
+                    <select data-testid="outcome" on:change=move |ev| {
+                        outcome.set(event_target_value(&ev).parse().ok());
+                        list.page.set(1);
+                    }>
+                        <option value="">{move || i18n.t(Text::AllOutcomes)}</option>
+                        <option value="success">{move || i18n.t(Text::Succeeded)}</option>
+                        <option value="failure">{move || i18n.t(Text::Failed)}</option>
+                    </select>
+                </label>
+                <SearchBox list=list label=Text::SearchAddress />
+            </div>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match attempts.await {
+                        Err(e) => failed(e),
+                        Ok(page) if page.items.is_empty() => view! {
+                            <p class="empty" data-testid="no-attempts">{move || i18n.t(Text::NoAttemptsYet)}</p>
+                        }.into_any(),
+                        Ok(page) => view! {
+                            <div class="table-wrap">
+                                <table data-testid="attempts">
+                                    <thead>
+                                        <tr>
+                                            <SortHeader list=list field="attempted_at" label=Text::When />
+                                            <th scope="col">{move || i18n.t(Text::Email)}</th>
+                                            <th scope="col">{move || i18n.t(Text::Outcome)}</th>
+                                            <th scope="col">{move || i18n.t(Text::ServerReply)}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {page.items.into_iter().map(|a| {
+                                            let ok = a.status == AttemptStatus::Success;
+                                            view! {
+                                                <tr>
+                                                    <td data-label=move || i18n.t(Text::When)>{move || time::local(a.attempted_at, i18n.lang.get())}</td>
+                                                    <td data-label=move || i18n.t(Text::Email)>{a.client_email}</td>
+                                                    <td data-label=move || i18n.t(Text::Outcome)>
+                                                        <span class=if ok { "badge ok" } else { "badge bad" }>
+                                                            {move || i18n.t(if ok { Text::Succeeded } else { Text::Failed })}
+                                                        </span>
+                                                    </td>
+                                                    <td data-label=move || i18n.t(Text::ServerReply)><code>{a.server_response}</code></td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <Pager list=list total=total />
+        </section>
+    }
+}

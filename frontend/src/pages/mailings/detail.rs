@@ -1,0 +1,192 @@
+//! `/mailings/:id`: one mailing — its status and schedule, Send now with live progress, its runs,
+//! a chart of its days and every attempt. Managers disable or enable it.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use mailroom_domain::MailingStatus;
+use mailroom_domain::wire::{Mailing, MailingStats, Run};
+
+use super::attempts::Attempts;
+use super::progress::SendNow;
+use crate::api;
+use crate::components::chart::DailyChart;
+use crate::components::guard::SignedIn;
+use crate::components::notice::{ErrorNotice, Loading, failed};
+use crate::components::status::StatusBadge;
+use crate::i18n::{Text, run_trigger_text, schedule_text, use_i18n};
+use crate::session::use_session;
+use crate::time;
+
+#[component]
+pub fn MailingDetail() -> impl IntoView {
+    view! { <SignedIn><DetailPage /></SignedIn> }
+}
+
+#[component]
+fn DetailPage() -> impl IntoView {
+    let session = use_session();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    // Bumped when a run ends or the mailing changes: everything on the page is read again.
+    let version = RwSignal::new(0_u32);
+    let loaded = LocalResource::new(move || {
+        version.track();
+        let id = id();
+        async move {
+            let id = id.ok_or_else(|| api::ApiError::Unexpected("no such mailing".into()))?;
+            let mailing = api::mailings::get(session, id).await?;
+            let stats = api::mailings::stats(session, id).await?;
+            Ok::<_, api::ApiError>((mailing, stats))
+        }
+    });
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match loaded.await {
+                    Ok((mailing, stats)) => view! { <Detail mailing=mailing stats=stats version=version /> }.into_any(),
+                    Err(e) => failed(e),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let id = mailing.id;
+    let mine = session.user_id() == Some(mailing.owner_id);
+    let manager = session.is_manager();
+    let can_send = mine && !mailing.disabled && mailing.status != MailingStatus::Completed;
+    // The latest run: followed live while it sends, its result shown once it is over.
+    let latest: Option<Run> = stats.runs.first().cloned();
+    let remove =
+        Action::new_local(move |_: &()| async move { api::mailings::delete(session, id).await });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = remove.value().get() {
+            navigate("/mailings", Default::default());
+        }
+    });
+    let toggle = Action::new_local(move |disable: &bool| {
+        let disable = *disable;
+        async move { api::mailings::set_disabled(session, id, disable).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = toggle.value().get() {
+            version.update(|v| *v += 1);
+        }
+    });
+    let disabled = mailing.disabled;
+    view! {
+        <div class="page-head">
+            <h1 data-testid="mailing-subject">{mailing.message_subject.clone()}</h1>
+            <StatusBadge status=mailing.status disabled=mailing.disabled />
+        </div>
+        <section class="card">
+            <dl class="facts">
+                <dt>{move || i18n.t(Text::Message)}</dt>
+                <dd>
+                    {if mine {
+                        view! { <A href=format!("/messages/{}", mailing.message_id)>{mailing.message_subject.clone()}</A> }.into_any()
+                    } else {
+                        view! { <span>{mailing.message_subject.clone()}</span> }.into_any()
+                    }}
+                </dd>
+                <dt>{move || i18n.t(Text::FirstSend)}</dt>
+                <dd>{move || time::local(mailing.starts_at, i18n.lang.get())}</dd>
+                <dt>{move || i18n.t(Text::EndTime)}</dt>
+                <dd>{move || time::local(mailing.ends_at, i18n.lang.get())}</dd>
+                <dt>{move || i18n.t(Text::Schedule)}</dt>
+                <dd>{move || i18n.t(schedule_text(mailing.schedule))}</dd>
+                <dt>{move || i18n.t(Text::NextSend)}</dt>
+                <dd>{move || mailing.next_run_at.map(|t| time::local(t, i18n.lang.get())).unwrap_or_else(|| "—".into())}</dd>
+                <dt>{move || i18n.t(Text::Clients)}</dt>
+                <dd data-testid="mailing-clients">{mailing.client_count}</dd>
+                <dt>{move || i18n.t(Text::MessagesSent)}</dt>
+                <dd data-testid="mailing-sent">{stats.messages_sent}</dd>
+                <dt>{move || i18n.t(Text::AttemptsSucceeded)}</dt>
+                <dd data-testid="mailing-succeeded">{stats.attempts.succeeded}</dd>
+                <dt>{move || i18n.t(Text::AttemptsFailed)}</dt>
+                <dd data-testid="mailing-failed">{stats.attempts.failed}</dd>
+            </dl>
+            <div class="actions">
+                {(mine && mailing.status != MailingStatus::Completed).then(|| view! {
+                    <A href=format!("/mailings/{id}/edit") attr:class="button secondary">{move || i18n.t(Text::Edit)}</A>
+                })}
+                {mine.then(|| view! {
+                    <button type="button" class="secondary danger"
+                        on:click=move |_| {
+                            if window().confirm_with_message(i18n.t(Text::DeleteMailingQuestion)).unwrap_or(false) {
+                                remove.dispatch(());
+                            }
+                        }>
+                        {move || i18n.t(Text::Delete)}
+                    </button>
+                })}
+                {manager.then(|| view! {
+                    <button type="button" class="secondary" data-testid="toggle-disabled"
+                        disabled=move || toggle.pending().get()
+                        on:click=move |_| { toggle.dispatch(!disabled); }>
+                        {move || i18n.t(if disabled { Text::Enable } else { Text::Disable })}
+                    </button>
+                })}
+            </div>
+            {move || remove.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice message=e.to_string() /> })}
+            {move || toggle.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice message=e.to_string() /> })}
+        </section>
+        <SendNow mailing_id=id can_send=can_send latest=latest changed=move |()| version.update(|v| *v += 1) />
+        <section class="card" aria-labelledby="days-heading">
+            <h2 id="days-heading">{move || i18n.t(Text::AttemptsPerDay)}</h2>
+            <DailyChart days=stats.daily />
+        </section>
+        <Runs runs=stats.runs />
+        <Attempts mailing_id=id version=version />
+    }
+}
+
+#[component]
+fn Runs(runs: Vec<Run>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card" aria-labelledby="runs-heading">
+            <h2 id="runs-heading">{move || i18n.t(Text::Runs)}</h2>
+            {if runs.is_empty() {
+                view! { <p class="empty">{move || i18n.t(Text::NoRunsYet)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table data-testid="runs">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{move || i18n.t(Text::Started)}</th>
+                                    <th scope="col">{move || i18n.t(Text::Trigger)}</th>
+                                    <th scope="col" class="number">{move || i18n.t(Text::Clients)}</th>
+                                    <th scope="col" class="number">{move || i18n.t(Text::Succeeded)}</th>
+                                    <th scope="col" class="number">{move || i18n.t(Text::Failed)}</th>
+                                    <th scope="col" class="number">{move || i18n.t(Text::Pending)}</th>
+                                    <th scope="col">{move || i18n.t(Text::Finished)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {runs.into_iter().map(|run| view! {
+                                    <tr>
+                                        <td data-label=move || i18n.t(Text::Started)>{move || time::local(run.started_at.unwrap_or(run.created_at), i18n.lang.get())}</td>
+                                        <td data-label=move || i18n.t(Text::Trigger)>{move || i18n.t(run_trigger_text(run.trigger))}</td>
+                                        <td class="number" data-label=move || i18n.t(Text::Clients)>{run.total}</td>
+                                        <td class="number" data-label=move || i18n.t(Text::Succeeded)>{run.sent}</td>
+                                        <td class="number" data-label=move || i18n.t(Text::Failed)>{run.failed}</td>
+                                        <td class="number" data-label=move || i18n.t(Text::Pending)>{run.pending}</td>
+                                        <td data-label=move || i18n.t(Text::Finished)>{move || run.finished_at.map(|t| time::local(t, i18n.lang.get())).unwrap_or_else(|| "—".into())}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,253 @@
+//! `/mailings/new` and `/mailings/:id/edit`: which message, to whom, from when to when, how often.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use mailroom_domain::Schedule;
+use mailroom_domain::wire::{Mailing, MailingRequest};
+
+use super::picker::ClientPicker;
+use crate::api::{self, ListQuery};
+use crate::components::guard::SignedIn;
+use crate::components::notice::{ErrorNotice, Loading, failed};
+use crate::i18n::{Text, schedule_text, use_i18n};
+use crate::session::use_session;
+use crate::time;
+
+const FIELDS: [&str; 5] = [
+    "message_id",
+    "client_ids",
+    "starts_at",
+    "ends_at",
+    "schedule",
+];
+const SCHEDULES: [Schedule; 4] = [
+    Schedule::Once,
+    Schedule::Daily,
+    Schedule::Weekly,
+    Schedule::Monthly,
+];
+
+#[component]
+pub fn MailingForm() -> impl IntoView {
+    view! { <SignedIn><FormPage /></SignedIn> }
+}
+
+#[component]
+fn FormPage() -> impl IntoView {
+    let session = use_session();
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let mailing = LocalResource::new(move || {
+        let id = id();
+        async move {
+            match id {
+                Some(id) => api::mailings::get(session, id).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    });
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match mailing.await {
+                    Ok(mailing) => view! { <Form mailing=mailing /> }.into_any(),
+                    Err(e) => failed(e),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The form's fields as typed, turned into a request; an unreadable time is named like the
+/// server would name it.
+fn request(
+    message: &str,
+    clients: &BTreeSet<i64>,
+    starts: &str,
+    ends: &str,
+    schedule: &str,
+) -> Result<MailingRequest, Vec<(&'static str, Text)>> {
+    let mut errors = Vec::new();
+    let message_id = message.parse::<i64>().ok();
+    if message_id.is_none() {
+        errors.push(("message_id", Text::ChooseMessage));
+    }
+    let starts_at = time::from_input(starts);
+    if starts_at.is_none() {
+        errors.push(("starts_at", Text::EnterTime));
+    }
+    let ends_at = time::from_input(ends);
+    if ends_at.is_none() {
+        errors.push(("ends_at", Text::EnterTime));
+    }
+    match (message_id, starts_at, ends_at) {
+        (Some(message_id), Some(starts_at), Some(ends_at)) if errors.is_empty() => {
+            Ok(MailingRequest {
+                message_id,
+                client_ids: clients.iter().copied().collect(),
+                starts_at,
+                ends_at,
+                schedule: schedule.parse().unwrap_or_default(),
+            })
+        }
+        _ => Err(errors),
+    }
+}
+
+#[component]
+fn Form(mailing: Option<Mailing>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let id = mailing.as_ref().map(|m| m.id);
+    let now = time::now();
+    let message = RwSignal::new(
+        mailing
+            .as_ref()
+            .map(|m| m.message_id.to_string())
+            .unwrap_or_default(),
+    );
+    let clients = RwSignal::new(
+        mailing
+            .as_ref()
+            .map(|m| m.client_ids.iter().copied().collect())
+            .unwrap_or_default(),
+    );
+    let starts = RwSignal::new(time::to_input(
+        mailing
+            .as_ref()
+            .map_or(now + chrono::Duration::minutes(5), |m| m.starts_at),
+    ));
+    let ends = RwSignal::new(time::to_input(
+        mailing
+            .as_ref()
+            .map_or(now + chrono::Duration::days(7), |m| m.ends_at),
+    ));
+    let schedule = RwSignal::new(
+        mailing
+            .map_or(Schedule::Once, |m| m.schedule)
+            .as_str()
+            .to_owned(),
+    );
+    let local_errors = RwSignal::new(Vec::<(&'static str, Text)>::new());
+    let messages = LocalResource::new(move || {
+        let query = ListQuery {
+            page: 1,
+            per_page: 200,
+            sort: "subject".into(),
+            owner_id: session.user_id(),
+            ..ListQuery::default()
+        };
+        async move { api::messages::list(session, &query).await }
+    });
+    let save = Action::new_local(move |request: &MailingRequest| {
+        let request = request.clone();
+        async move {
+            match id {
+                Some(id) => api::mailings::update(session, id, &request).await,
+                None => api::mailings::create(session, &request).await,
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = save.value().get() {
+            navigate(&format!("/mailings/{}", saved.id), Default::default());
+        }
+    });
+    let error = move |field: &'static str| {
+        Signal::derive(move || {
+            let local = local_errors.with(|e| {
+                e.iter()
+                    .find(|(f, _)| *f == field)
+                    .map(|(_, t)| i18n.t(*t).to_owned())
+            });
+            local.or_else(|| {
+                save.value().with(|v| match v {
+                    Some(Err(e)) => e.field(field),
+                    _ => None,
+                })
+            })
+        })
+    };
+    let field_error = move |field: &'static str| {
+        let error = error(field);
+        view! { <span class="field-error" id=format!("{field}-error") data-testid=format!("error-{field}")>{move || error.get()}</span> }
+    };
+    let general = move || {
+        save.value().with(|v| match v {
+            Some(Err(e)) => e.general(&FIELDS),
+            _ => None,
+        })
+    };
+    view! {
+        <h1>{move || i18n.t(if id.is_some() { Text::EditMailing } else { Text::NewMailing })}</h1>
+        <form class="card form wide" data-testid="mailing-form" novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                match request(&message.get_untracked(), &clients.get_untracked(), &starts.get_untracked(), &ends.get_untracked(), &schedule.get_untracked()) {
+                    Ok(request) => { local_errors.set(Vec::new()); save.dispatch(request); }
+                    Err(errors) => local_errors.set(errors),
+                }
+            }>
+            <label>
+                {move || i18n.t(Text::Message)}
+                <Suspense fallback=Loading>
+                    {move || Suspend::new(async move {
+                        match messages.await {
+                            Err(e) => failed(e),
+                            Ok(page) => view! {
+                                <select name="message_id" aria-describedby="message_id-error"
+                                    on:change=move |ev| message.set(event_target_value(&ev))>
+                                    <option value="" selected=message.get_untracked().is_empty()>{move || i18n.t(Text::ChooseMessage)}</option>
+                                    {page.items.into_iter().map(|m| {
+                                        let value = m.id.to_string();
+                                        let selected = message.get_untracked() == value;
+                                        view! { <option value=value selected=selected>{m.subject}</option> }
+                                    }).collect_view()}
+                                </select>
+                            }.into_any(),
+                        }
+                    })}
+                </Suspense>
+                {field_error("message_id")}
+            </label>
+            <ClientPicker selected=clients error=error("client_ids") />
+            <div class="row">
+                <label>
+                    {move || i18n.t(Text::FirstSend)}
+                    <input type="datetime-local" name="starts_at" prop:value=starts.get_untracked()
+                        aria-describedby="starts_at-error"
+                        on:input=move |ev| starts.set(event_target_value(&ev)) />
+                    {field_error("starts_at")}
+                </label>
+                <label>
+                    {move || i18n.t(Text::EndTime)}
+                    <input type="datetime-local" name="ends_at" prop:value=ends.get_untracked()
+                        aria-describedby="ends_at-error"
+                        on:input=move |ev| ends.set(event_target_value(&ev)) />
+                    {field_error("ends_at")}
+                </label>
+                <label>
+                    {move || i18n.t(Text::Schedule)}
+                    <select name="schedule" on:change=move |ev| schedule.set(event_target_value(&ev))>
+                        {SCHEDULES.into_iter().map(|s| view! {
+                            <option value=s.as_str() selected=schedule.get_untracked() == s.as_str()>
+                                {move || i18n.t(schedule_text(s))}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                    {field_error("schedule")}
+                </label>
+            </div>
+            <p class="hint">{move || i18n.t(Text::TimesAreLocal)}</p>
+            {move || general().map(|m| view! { <ErrorNotice message=m /> })}
+            <div class="actions">
+                <button type="submit" disabled=move || save.pending().get()>
+                    {move || i18n.t(if save.pending().get() { Text::Saving } else { Text::Save })}
+                </button>
+            </div>
+        </form>
+    }
+}

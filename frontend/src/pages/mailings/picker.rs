@@ -1,0 +1,100 @@
+//! Choosing a mailing's clients: search my clients, tick them page by page; the chosen ones stay
+//! chosen across searches.
+
+use std::collections::{BTreeSet, HashMap};
+
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::list::{ListState, Pager, SearchBox};
+use crate::components::notice::{Loading, failed};
+use crate::i18n::{Text, chosen_line, use_i18n};
+use crate::session::use_session;
+
+#[component]
+pub fn ClientPicker(
+    selected: RwSignal<BTreeSet<i64>>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let list = ListState::new("email", 10);
+    // Addresses of the clients seen so far, to name the chosen ones.
+    let names = RwSignal::new(HashMap::<i64, String>::new());
+    let clients = LocalResource::new(move || {
+        let mut query = list.query();
+        query.owner_id = session.user_id();
+        async move { api::clients::list(session, &query).await }
+    });
+    let total = Signal::derive(move || {
+        clients
+            .get()
+            .and_then(|r| r.as_ref().ok().map(|p| p.total))
+            .unwrap_or(0)
+    });
+    let toggle = move |id: i64, on: bool| {
+        selected.update(|s| {
+            if on {
+                s.insert(id);
+            } else {
+                s.remove(&id);
+            }
+        })
+    };
+    view! {
+        <fieldset class="picker" aria-describedby="client_ids-error" data-testid="client-picker">
+            <legend>{move || i18n.t(Text::Clients)}</legend>
+            <p class="muted" data-testid="chosen">{move || chosen_line(i18n.lang.get(), selected.with(BTreeSet::len))}</p>
+            <ul class="chips">
+                {move || selected.get().into_iter().filter_map(|id| {
+                    names.with(|n| n.get(&id).cloned()).map(|email| view! {
+                        <li>
+                            {email.clone()}
+                            <button type="button" class="link" aria-label=move || format!("{} {email}", i18n.t(Text::Remove))
+                                on:click=move |_| toggle(id, false)>"×"</button>
+                        </li>
+                    })
+                }).collect_view()}
+            </ul>
+            <SearchBox list=list label=Text::SearchClients />
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match clients.await {
+                        Err(e) => failed(e),
+                        Ok(page) if page.items.is_empty() => view! {
+                            <p class="empty">{move || i18n.t(Text::NothingFound)}</p>
+                        }.into_any(),
+                        Ok(page) => {
+                            names.update(|n| n.extend(page.items.iter().map(|c| (c.id, c.email.clone()))));
+                            let shown: Vec<i64> = page.items.iter().map(|c| c.id).collect();
+                            view! {
+                                <ul class="choices">
+                                    {page.items.into_iter().map(|client| {
+                                        let id = client.id;
+                                        view! {
+                                            <li>
+                                                <label>
+                                                    <input type="checkbox"
+                                                        prop:checked=move || selected.with(|s| s.contains(&id))
+                                                        on:change=move |ev| toggle(id, event_target_checked(&ev)) />
+                                                    {client.email}
+                                                    <span class="muted">" "{client.full_name}</span>
+                                                </label>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                                <button type="button" class="secondary" data-testid="choose-shown"
+                                    on:click=move |_| selected.update(|s| s.extend(shown.iter().copied()))>
+                                    {move || i18n.t(Text::ChooseAllShown)}
+                                </button>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+            <Pager list=list total=total />
+            <span class="field-error" id="client_ids-error" data-testid="error-client_ids">{move || error.get()}</span>
+        </fieldset>
+    }
+}

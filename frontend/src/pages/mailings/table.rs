@@ -1,0 +1,97 @@
+//! A page of mailings as a table: mine, or (for managers) everyone's with the owner's address.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api;
+use crate::components::list::{ListState, Pager, SortHeader};
+use crate::components::notice::{Loading, failed};
+use crate::components::status::StatusBadge;
+use crate::i18n::{Text, schedule_text, use_i18n};
+use crate::session::use_session;
+use crate::time;
+
+/// `owner`: one owner's mailings; `None` lists everyone's (managers), with `owners` naming them.
+#[component]
+pub fn MailingTable(
+    list: ListState,
+    #[prop(into)] owner: Signal<Option<i64>>,
+    #[prop(optional, into)] owners: Option<Signal<HashMap<i64, String>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let mailings = LocalResource::new(move || {
+        let mut query = list.query();
+        query.owner_id = owner.get();
+        async move { api::mailings::list(session, &query).await }
+    });
+    let total = Signal::derive(move || {
+        mailings
+            .get()
+            .and_then(|r| r.as_ref().ok().map(|p| p.total))
+            .unwrap_or(0)
+    });
+    let with_owner = owners.is_some();
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match mailings.await {
+                    Err(e) => failed(e),
+                    Ok(page) if page.items.is_empty() => view! {
+                        <p class="empty" data-testid="empty">
+                            {move || i18n.t(if list.q.get().is_empty() { Text::NoMailingsYet } else { Text::NothingFound })}
+                        </p>
+                    }.into_any(),
+                    Ok(page) => view! {
+                        <div class="table-wrap">
+                            <table data-testid="mailings">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{move || i18n.t(Text::Message)}</th>
+                                        <th scope="col">{move || i18n.t(Text::Status)}</th>
+                                        {with_owner.then(|| view! { <th scope="col">{move || i18n.t(Text::Owner)}</th> })}
+                                        <SortHeader list=list field="starts_at" label=Text::Starts />
+                                        <SortHeader list=list field="ends_at" label=Text::Ends />
+                                        <th scope="col">{move || i18n.t(Text::Schedule)}</th>
+                                        <th scope="col" class="number">{move || i18n.t(Text::Clients)}</th>
+                                        <th scope="col" class="number">{move || i18n.t(Text::Succeeded)}</th>
+                                        <th scope="col" class="number">{move || i18n.t(Text::Failed)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {page.items.into_iter().map(|m| {
+                                        let owner_id = m.owner_id;
+                                        view! {
+                                            <tr>
+                                                <td data-label=move || i18n.t(Text::Message)>
+                                                    <A href=format!("/mailings/{}", m.id)>{m.message_subject}</A>
+                                                </td>
+                                                <td data-label=move || i18n.t(Text::Status)>
+                                                    <StatusBadge status=m.status disabled=m.disabled />
+                                                </td>
+                                                {owners.map(|owners| view! {
+                                                    <td data-label=move || i18n.t(Text::Owner) data-testid="owner">
+                                                        {move || owners.with(|o| o.get(&owner_id).cloned().unwrap_or_else(|| format!("#{owner_id}")))}
+                                                    </td>
+                                                })}
+                                                <td data-label=move || i18n.t(Text::Starts)>{move || time::local(m.starts_at, i18n.lang.get())}</td>
+                                                <td data-label=move || i18n.t(Text::Ends)>{move || time::local(m.ends_at, i18n.lang.get())}</td>
+                                                <td data-label=move || i18n.t(Text::Schedule)>{move || i18n.t(schedule_text(m.schedule))}</td>
+                                                <td class="number" data-label=move || i18n.t(Text::Clients)>{m.client_count}</td>
+                                                <td class="number" data-label=move || i18n.t(Text::Succeeded)>{m.success_count}</td>
+                                                <td class="number" data-label=move || i18n.t(Text::Failed)>{m.failure_count}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+        <Pager list=list total=total />
+    }
+}

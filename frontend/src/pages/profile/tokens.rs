@@ -1,0 +1,155 @@
+//! My API tokens for integrations: create one (its secret shown once, with a copy button), see
+//! when each was last used, revoke.
+
+use leptos::prelude::*;
+use mailroom_domain::wire::{CreatedApiToken, NewApiTokenRequest};
+
+use crate::api;
+use crate::components::field::Field;
+use crate::components::notice::{ErrorNotice, Loading, failed};
+use crate::i18n::{Text, use_i18n};
+use crate::session::use_session;
+use crate::time;
+
+#[component]
+pub fn Tokens() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let version = RwSignal::new(0_u32);
+    let tokens = LocalResource::new(move || {
+        version.track();
+        async move { api::me::tokens(session).await }
+    });
+    let name = RwSignal::new(String::new());
+    let expires = RwSignal::new(String::new());
+    let create = Action::new_local(move |request: &NewApiTokenRequest| {
+        let request = request.clone();
+        async move { api::me::create_token(session, &request).await }
+    });
+    let revoke = Action::new_local(move |id: &i64| {
+        let id = *id;
+        async move { api::me::revoke_token(session, id).await }
+    });
+    Effect::new(move |_| {
+        if create.value().with(|v| matches!(v, Some(Ok(_))))
+            || revoke.value().with(|v| matches!(v, Some(Ok(()))))
+        {
+            version.update(|v| *v += 1);
+        }
+    });
+    let error = move |field: &'static str| {
+        Signal::derive(move || {
+            create.value().with(|v| match v {
+                Some(Err(e)) => e.field(field),
+                _ => None,
+            })
+        })
+    };
+    view! {
+        <section class="card" aria-labelledby="tokens-heading">
+            <h2 id="tokens-heading">{move || i18n.t(Text::ApiTokens)}</h2>
+            <p class="muted">{move || i18n.t(Text::ApiTokensHint)}</p>
+            <form class="form" data-testid="token-form" novalidate
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    create.dispatch(NewApiTokenRequest {
+                        name: name.get_untracked(),
+                        expires_at: time::from_input(&expires.get_untracked()),
+                    });
+                }>
+                <Field label=Text::TokenName name="name" value=name error=error("name") required=true />
+                <label>
+                    {move || i18n.t(Text::ExpiresOptional)}
+                    <input type="datetime-local" name="expires_at" aria-describedby="expires_at-error"
+                        on:input=move |ev| expires.set(event_target_value(&ev)) />
+                    <span class="field-error" id="expires_at-error">{error("expires_at")}</span>
+                </label>
+                <div class="actions">
+                    <button type="submit" disabled=move || create.pending().get()>{move || i18n.t(Text::CreateToken)}</button>
+                </div>
+            </form>
+            {move || create.value().get().map(|r| match r {
+                Ok(created) => view! { <NewToken created=created /> }.into_any(),
+                Err(e) => match e.general(&["name", "expires_at"]) {
+                    Some(m) => view! { <ErrorNotice message=m /> }.into_any(),
+                    None => ().into_any(),
+                },
+            })}
+            {move || revoke.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice message=e.to_string() /> })}
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match tokens.await {
+                        Err(e) => failed(e),
+                        Ok(list) if list.is_empty() => view! { <p class="empty">{move || i18n.t(Text::NoTokensYet)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <div class="table-wrap">
+                                <table data-testid="tokens">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{move || i18n.t(Text::TokenName)}</th>
+                                            <th scope="col">{move || i18n.t(Text::Prefix)}</th>
+                                            <th scope="col">{move || i18n.t(Text::Added)}</th>
+                                            <th scope="col">{move || i18n.t(Text::Expires)}</th>
+                                            <th scope="col">{move || i18n.t(Text::LastUsed)}</th>
+                                            <th scope="col"><span class="visually-hidden">{move || i18n.t(Text::Actions)}</span></th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list.into_iter().map(|token| {
+                                            let id = token.id;
+                                            let name = token.name.clone();
+                                            view! {
+                                                <tr>
+                                                    <td data-label=move || i18n.t(Text::TokenName)>{token.name}</td>
+                                                    <td data-label=move || i18n.t(Text::Prefix)><code>{token.prefix}"…"</code></td>
+                                                    <td data-label=move || i18n.t(Text::Added)>{move || time::local(token.created_at, i18n.lang.get())}</td>
+                                                    <td data-label=move || i18n.t(Text::Expires)>{move || token.expires_at.map(|t| time::local(t, i18n.lang.get())).unwrap_or_else(|| i18n.t(Text::Never).into())}</td>
+                                                    <td data-label=move || i18n.t(Text::LastUsed)>{move || token.last_used_at.map(|t| time::local(t, i18n.lang.get())).unwrap_or_else(|| i18n.t(Text::Never).into())}</td>
+                                                    <td class="row-actions">
+                                                        <button type="button" class="link danger"
+                                                            on:click=move |_| {
+                                                                let question = format!("{} {name}?", i18n.t(Text::RevokeQuestion));
+                                                                if window().confirm_with_message(&question).unwrap_or(false) {
+                                                                    revoke.dispatch(id);
+                                                                }
+                                                            }>
+                                                            {move || i18n.t(Text::Revoke)}
+                                                        </button>
+                                                    </td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// The secret of a new token: shown this once, with a button that copies it.
+#[component]
+fn NewToken(created: CreatedApiToken) -> impl IntoView {
+    let i18n = use_i18n();
+    let copied = RwSignal::new(false);
+    let secret = created.token.clone();
+    let copy = move |_| {
+        let secret = secret.clone();
+        leptos::task::spawn_local(async move {
+            let promise = window().navigator().clipboard().write_text(&secret);
+            copied.set(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
+        });
+    };
+    view! {
+        <div class="notice ok new-token" role="status" data-testid="new-token">
+            <p>{move || i18n.t(Text::TokenShownOnce)}</p>
+            <code class="secret" data-testid="token-secret">{created.token}</code>
+            <button type="button" class="secondary" on:click=copy>
+                {move || i18n.t(if copied.get() { Text::Copied } else { Text::Copy })}
+            </button>
+        </div>
+    }
+}
