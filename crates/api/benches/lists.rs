@@ -95,6 +95,7 @@ async fn main() {
         smtp_url: None,
         mail_from: "Mailroom <bench@example.org>".into(),
         jwt_secret: Some("bench-secret-bench-secret-bench-secret-00".into()),
+        access_token_ttl_seconds: 900,
         public_base_url: Some("http://bench.test".into()),
         bind: "127.0.0.1:0".into(),
         spa_dir: Some(dir.path().join("no-spa")),

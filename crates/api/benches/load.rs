@@ -18,6 +18,7 @@ mod support;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use mailroom_api::auth::JwtKeys;
+use mailroom_api::auth::jwt::DEFAULT_ACCESS_TOKEN_TTL;
 use secrecy::SecretString;
 
 const BIN: &str = env!("CARGO_BIN_EXE_mailroom");
@@ -234,7 +235,7 @@ fn bench(options: &Options, url: &str, redis_url: &str, prefix: &str) {
         "seeded 10 users, 100,000 clients, 1,000 mailings, 1,000,000 attempts in {:.1} s",
         seeding.elapsed().as_secs_f64()
     );
-    let token = JwtKeys::new(&SecretString::from(SECRET))
+    let token = JwtKeys::new(&SecretString::from(SECRET), DEFAULT_ACCESS_TOKEN_TTL)
         .issue(1, 0, chrono::Utc::now())
         .expect("an access token");
     let scenarios: [(&str, &str, bool); 4] = [

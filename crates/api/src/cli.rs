@@ -123,6 +123,16 @@ pub struct Config {
     #[arg(long, env = "JWT_SECRET", hide_env_values = true, global = true)]
     pub jwt_secret: Option<String>,
 
+    /// How long, in seconds, an access token lives (1 to 86400). The web app renews it before it
+    /// expires; a shorter life makes blocking and sign-out bite sooner for integrations.
+    #[arg(
+        long,
+        env = "ACCESS_TOKEN_TTL_SECONDS",
+        default_value_t = 900,
+        global = true
+    )]
+    pub access_token_ttl_seconds: u64,
+
     /// The address people reach Mailroom at, used in links sent by mail.
     /// [default: http://<BIND>]
     #[arg(long, env = "PUBLIC_BASE_URL", global = true)]

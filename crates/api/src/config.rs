@@ -23,6 +23,7 @@ pub struct Settings {
     pub cache: CacheSettings,
     pub mail: MailSettings,
     pub jwt_secret: SecretString,
+    pub access_token_ttl: std::time::Duration,
     pub public_base_url: PublicBaseUrl,
     pub bind: String,
     pub spa_dir: PathBuf,
@@ -92,6 +93,8 @@ pub enum ConfigError {
     Mail(#[from] crate::mail::MailConfigError),
     #[error("{0}")]
     Sending(&'static str),
+    #[error("ACCESS_TOKEN_TTL_SECONDS must be between 1 and 86400 (it is {0})")]
+    AccessTokenTtl(u64),
     #[error("MAILROOM_ENV=production needs {0} to be set explicitly")]
     ProductionNeeds(&'static str),
 }
@@ -141,6 +144,9 @@ impl Settings {
             .spa_dir
             .clone()
             .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../frontend/dist"));
+        if !(1..=86_400).contains(&config.access_token_ttl_seconds) {
+            return Err(ConfigError::AccessTokenTtl(config.access_token_ttl_seconds));
+        }
         Ok(Self {
             database_url,
             database_pool_size: config.database_pool_size.max(1),
@@ -152,6 +158,7 @@ impl Settings {
             },
             mail,
             jwt_secret,
+            access_token_ttl: std::time::Duration::from_secs(config.access_token_ttl_seconds),
             public_base_url,
             bind: config.bind.clone(),
             spa_dir,
@@ -341,6 +348,25 @@ mod tests {
             err.to_string(),
             "JWT_SECRET must have at least 32 characters (it has 5)"
         );
+    }
+
+    #[test]
+    fn an_access_token_life_outside_a_second_to_a_day_is_refused() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for (value, accepted) in [("0", false), ("1", true), ("86400", true), ("86401", false)] {
+            let parsed =
+                Settings::from_config(&config(&["--access-token-ttl-seconds", value], dir.path()));
+            match (parsed, accepted) {
+                (Ok(settings), true) => {
+                    assert_eq!(settings.access_token_ttl.as_secs().to_string(), value)
+                }
+                (Err(err), false) => assert_eq!(
+                    err.to_string(),
+                    format!("ACCESS_TOKEN_TTL_SECONDS must be between 1 and 86400 (it is {value})")
+                ),
+                (other, _) => panic!("{value}: {other:?}"),
+            }
+        }
     }
 
     #[test]

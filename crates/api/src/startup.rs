@@ -188,7 +188,10 @@ fn serve(
     let cache = web::Data::new(cache);
     let mailer = web::Data::new(mailer);
     let base_url = web::Data::new(settings.public_base_url.clone());
-    let jwt_keys = web::Data::new(JwtKeys::new(&settings.jwt_secret));
+    let jwt_keys = web::Data::new(JwtKeys::new(
+        &settings.jwt_secret,
+        settings.access_token_ttl,
+    ));
     let rate_limits = web::Data::new(AuthRateLimits::default());
     let clock: web::Data<dyn Clock> = web::Data::from(clock);
     let queue = web::Data::new(queue);

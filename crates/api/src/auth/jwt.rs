@@ -1,4 +1,5 @@
-//! Access tokens: HS256 JWTs that live 15 minutes and name the user and their session version.
+//! Access tokens: HS256 JWTs that live 15 minutes (ACCESS_TOKEN_TTL_SECONDS) and name the user
+//! and their session version.
 
 use std::time::Duration;
 
@@ -7,7 +8,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-pub const ACCESS_TOKEN_TTL: Duration = Duration::from_secs(15 * 60);
+pub const DEFAULT_ACCESS_TOKEN_TTL: Duration = Duration::from_secs(15 * 60);
 const ISSUER: &str = "mailroom";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,10 +32,12 @@ pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    ttl: Duration,
 }
 
 impl JwtKeys {
-    pub fn new(secret: &SecretString) -> Self {
+    /// Keys signing with `secret` tokens that live `ttl`.
+    pub fn new(secret: &SecretString, ttl: Duration) -> Self {
         let bytes = secret.expose_secret().as_bytes();
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
@@ -44,7 +47,13 @@ impl JwtKeys {
             encoding: EncodingKey::from_secret(bytes),
             decoding: DecodingKey::from_secret(bytes),
             validation,
+            ttl,
         }
+    }
+
+    /// How long an access token lives.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
     }
 
     pub fn issue(
@@ -57,7 +66,7 @@ impl JwtKeys {
             sub: user_id.to_string(),
             sv: session_version,
             iat: now.timestamp(),
-            exp: now.timestamp() + ACCESS_TOKEN_TTL.as_secs() as i64,
+            exp: now.timestamp() + self.ttl.as_secs() as i64,
             iss: ISSUER.to_owned(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
@@ -74,7 +83,10 @@ mod tests {
     use super::*;
 
     fn keys(secret: &str) -> JwtKeys {
-        JwtKeys::new(&SecretString::from(secret.to_owned()))
+        JwtKeys::new(
+            &SecretString::from(secret.to_owned()),
+            DEFAULT_ACCESS_TOKEN_TTL,
+        )
     }
 
     #[test]

@@ -7,7 +7,7 @@ use chrono::{NaiveDateTime, Utc};
 use mailroom_domain::wire::TokenResponse;
 
 use super::error::AuthError;
-use super::jwt::{ACCESS_TOKEN_TTL, JwtKeys};
+use super::jwt::JwtKeys;
 use super::secret;
 use crate::db::queries::{tokens, users};
 use crate::db::rows::{NewRefreshToken, UserRow};
@@ -43,7 +43,7 @@ pub fn issue(
     Ok(TokenResponse {
         access_token,
         token_type: "Bearer".into(),
-        expires_in: ACCESS_TOKEN_TTL.as_secs(),
+        expires_in: keys.ttl().as_secs(),
         refresh_token: refresh.plain,
         refresh_expires_in: REFRESH_TOKEN_TTL.as_secs(),
     })

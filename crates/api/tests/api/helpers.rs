@@ -122,6 +122,7 @@ pub fn test_config(data_dir: &Path, db: &TestDatabase, spa_dir: PathBuf) -> Conf
         smtp_url: None,
         mail_from: "Mailroom <mailroom@example.org>".into(),
         jwt_secret: Some(TEST_JWT_SECRET.into()),
+        access_token_ttl_seconds: 900,
         public_base_url: Some("http://mailroom.test".into()),
         bind: "127.0.0.1:0".into(),
         spa_dir: Some(spa_dir),

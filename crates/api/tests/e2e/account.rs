@@ -4,7 +4,7 @@ use fantoccini::Locator;
 use serde_json::json;
 
 use crate::browser::Browser;
-use crate::server::{PASSWORD, Server};
+use crate::server::{Options, PASSWORD, Server};
 
 #[tokio::test]
 async fn a_person_signs_in_sees_their_figures_stays_signed_in_on_reload_and_signs_out() {
@@ -133,5 +133,67 @@ async fn a_forgotten_password_is_replaced_through_the_mailed_link() {
     assert!(!refused.is_empty(), "the old password no longer works");
     browser.fill_login("ann@example.org", new_password).await;
     browser.wait_for_text("[data-testid=my-clients]", "0").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_session_outlives_its_short_lived_access_tokens_by_renewing_them() {
+    // Tokens of two seconds, refused five seconds after that: an idle page must renew.
+    let server = Server::start_with(Options {
+        access_token_ttl_seconds: Some(2),
+        ..Options::default()
+    })
+    .await;
+    let token = server.account("ann@example.org").await;
+    server
+        .create(
+            &token,
+            "/api/v1/clients",
+            json!({"email": "bob@example.net"}),
+        )
+        .await;
+    let browser = Browser::open(&server.base).await;
+    browser.goto("/login").await;
+    browser.fill_login("ann@example.org", PASSWORD).await;
+    browser.wait_for_path("/dashboard").await;
+    tokio::time::sleep(std::time::Duration::from_secs(9)).await;
+    browser.click("a[href='/clients']").await;
+    browser
+        .wait_for_text_containing("[data-testid=clients]", "bob@example.net")
+        .await;
+    browser.wait_for_path("/clients").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_session_ended_elsewhere_sends_the_person_to_sign_in_and_back_to_their_page() {
+    let server = Server::start().await;
+    let token = server.account("ann@example.org").await;
+    let browser = Browser::open(&server.base).await;
+    browser.goto("/login?next=%2Fmessages").await;
+    browser.fill_login("ann@example.org", PASSWORD).await;
+    browser.wait_for_path("/messages").await;
+
+    // A password change elsewhere ends every other session, this browser's too.
+    let changed = server
+        .http
+        .post(format!("{}/api/v1/me/password", server.base))
+        .bearer_auth(&token)
+        .json(&json!({"current_password": PASSWORD, "new_password": "a brand new passphrase"}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(changed.status().as_u16(), 200);
+
+    browser.click("a[href='/clients']").await;
+    browser.wait_for_path("/login").await;
+    let said = browser.text("[data-testid=session-ended]").await;
+    assert!(said.contains("session has ended"), "{said}");
+    browser.screenshots("login-session-ended").await;
+    browser
+        .fill_login("ann@example.org", "a brand new passphrase")
+        .await;
+    browser.wait_for_path("/clients").await;
+    browser.text("[data-testid=empty]").await;
     browser.close().await;
 }

@@ -127,6 +127,7 @@ async fn a_newcomer_signs_up_and_sends_a_mailing_whose_progress_and_attempts_the
     let url = smtp.url();
     let server = Server::start_with(Options {
         smtp_url: Some(&url),
+        ..Options::default()
     })
     .await;
     let browser = Browser::open(&server.base).await;

@@ -31,6 +31,8 @@ pub struct Options<'a> {
     /// Deliver through this SMTP server (links then name `http://mailroom.test`), with the
     /// sending worker running; otherwise mail goes to the outbox folder and nothing sends.
     pub smtp_url: Option<&'a str>,
+    /// How long access tokens live, when not the default 15 minutes.
+    pub access_token_ttl_seconds: Option<u64>,
 }
 
 impl Server {
@@ -56,6 +58,10 @@ impl Server {
             "--spa-dir",
             spa.as_str(),
         ];
+        let ttl = options.access_token_ttl_seconds.map(|s| s.to_string());
+        if let Some(ttl) = &ttl {
+            args.extend(["--access-token-ttl-seconds", ttl.as_str()]);
+        }
         match options.smtp_url {
             Some(url) => args.extend([
                 "--smtp-url",
