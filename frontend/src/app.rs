@@ -4,7 +4,6 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::components::guard::SessionGuard;
 use crate::components::header::Header;
 use crate::components::server_status::ServerStatusLine;
 use crate::i18n::{self, Text};
@@ -33,7 +32,6 @@ pub fn App() -> impl IntoView {
     session::provide();
     view! {
         <Router>
-            <SessionGuard />
             <a class="skip-link" href="#content">{move || i18n.t(Text::SkipToContent)}</a>
             <Header />
             <main id="content">

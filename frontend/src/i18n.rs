@@ -92,6 +92,11 @@ pub enum Text {
     ChooseNewPassword,
     NewPassword,
     SetPassword,
+    CannotReachServer,
+    UnexpectedAnswer,
+    MainNav,
+    AddClientsFirst,
+    ClearChoice,
     Actions,
     Added,
     AllClients,
@@ -298,6 +303,14 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
         ChooseNewPassword => ("Choose a new password", "Новый пароль"),
         NewPassword => ("New password", "Новый пароль"),
         SetPassword => ("Set the password", "Сохранить пароль"),
+        CannotReachServer => ("Cannot reach the server", "Нет связи с сервером"),
+        UnexpectedAnswer => (
+            "Unexpected answer from the server",
+            "Непонятный ответ сервера",
+        ),
+        MainNav => ("Main", "Основное меню"),
+        AddClientsFirst => ("No clients yet:", "Клиентов пока нет:"),
+        ClearChoice => ("Clear", "Очистить"),
         Actions => ("Actions", "Действия"),
         Added => ("Added", "Добавлен"),
         AllClients => ("All clients", "Все клиенты"),
@@ -519,6 +532,14 @@ pub fn chosen_line(lang: Lang, count: usize) -> String {
     match lang {
         Lang::En => format!("{count} chosen"),
         Lang::Ru => format!("Выбрано: {count}"),
+    }
+}
+
+/// After the named chosen clients: how many more are chosen (not on the pages seen).
+pub fn more_line(lang: Lang, count: usize) -> String {
+    match lang {
+        Lang::En => format!("and {count} more"),
+        Lang::Ru => format!("и ещё {count}"),
     }
 }
 

@@ -52,8 +52,9 @@ pub struct Session {
     pub known: RwSignal<bool>,
     /// Set when the session ends by itself; the guard in the app sends the person to sign in.
     pub ended: RwSignal<Option<Ended>>,
-    /// When the access token expires, in milliseconds since the epoch.
-    expires_at: StoredValue<f64>,
+    /// When to renew the access token, in milliseconds since the epoch: a minute before it
+    /// expires, or halfway through a shorter life.
+    renew_at: StoredValue<f64>,
     /// The renewal in flight: every caller waits for the same one, because a refresh token used
     /// twice ends the whole session.
     renewing: StoredValue<Option<Shared<Renewal>>, LocalStorage>,
@@ -85,10 +86,10 @@ impl Session {
 
     fn keep(&self, tokens: TokenResponse) {
         let lifetime_ms = tokens.expires_in as f64 * 1000.0;
-        self.expires_at.set_value(js_sys::Date::now() + lifetime_ms);
+        let ahead = (lifetime_ms - RENEW_AHEAD_MS).max(lifetime_ms / 2.0);
+        self.renew_at.set_value(js_sys::Date::now() + ahead);
         self.access.set(Some(tokens.access_token));
         let session = *self;
-        let ahead = (lifetime_ms - RENEW_AHEAD_MS).max(lifetime_ms / 2.0);
         let timer = set_timeout_with_handle(
             move || {
                 if session.access.get_untracked().is_some() {
@@ -109,7 +110,7 @@ impl Session {
     /// The token to send now: renewed first when it is about to expire.
     pub async fn token(&self) -> Option<String> {
         let access = self.access.get_untracked()?;
-        if js_sys::Date::now() + RENEW_AHEAD_MS / 2.0 < self.expires_at.get_value() {
+        if js_sys::Date::now() < self.renew_at.get_value() {
             return Some(access);
         }
         self.renew().await
@@ -122,16 +123,19 @@ impl Session {
             Some(flight) => flight,
             None => {
                 let session = *self;
-                let flight = async move { session.exchange().await }
-                    .boxed_local()
-                    .shared();
+                // The flight clears its own slot: a waiter waking late must not clear a newer one.
+                let flight = async move {
+                    let access = session.exchange().await;
+                    session.renewing.set_value(None);
+                    access
+                }
+                .boxed_local()
+                .shared();
                 self.renewing.set_value(Some(flight.clone()));
                 flight
             }
         };
-        let access = flight.await;
-        self.renewing.set_value(None);
-        access
+        flight.await
     }
 
     async fn exchange(&self) -> Option<String> {
@@ -185,7 +189,7 @@ pub fn provide() -> Session {
         user: RwSignal::new(None),
         known: RwSignal::new(false),
         ended: RwSignal::new(None),
-        expires_at: StoredValue::new(0.0),
+        renew_at: StoredValue::new(0.0),
         renewing: StoredValue::new_local(None),
         timer: StoredValue::new(None),
     };

@@ -19,6 +19,7 @@ use mailroom_domain::wire::{Problem, problem_types};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::i18n::{Lang, Text, tr};
 use crate::session::{Ended, Session};
 
 /// Why a request did not give the expected answer.
@@ -34,15 +35,20 @@ pub enum ApiError {
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ApiError::Network(e) => write!(f, "cannot reach the server ({e})"),
-            ApiError::Problem(p) => f.write_str(p.detail.as_deref().unwrap_or(&p.title)),
-            ApiError::Unexpected(e) => write!(f, "unexpected answer from the server: {e}"),
-        }
+        f.write_str(&self.message(Lang::En))
     }
 }
 
 impl ApiError {
+    /// What to tell the person, in their language; a problem is told in the server's words.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            ApiError::Network(e) => format!("{} ({e})", tr(lang, Text::CannotReachServer)),
+            ApiError::Problem(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
+            ApiError::Unexpected(e) => format!("{}: {e}", tr(lang, Text::UnexpectedAnswer)),
+        }
+    }
+
     /// What the server said about one field of the request, if anything.
     pub fn field(&self, name: &str) -> Option<String> {
         match self {
@@ -51,11 +57,15 @@ impl ApiError {
         }
     }
 
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ApiError::Problem(p) if p.status == 404)
+    }
+
     /// The message for the whole form: the problem's detail when no field explains it.
-    pub fn general(&self, fields: &[&str]) -> Option<String> {
+    pub fn general(&self, fields: &[&str], lang: Lang) -> Option<String> {
         match self {
             ApiError::Problem(p) if fields.iter().any(|f| p.field_message(f).is_some()) => None,
-            other => Some(other.to_string()),
+            other => Some(other.message(lang)),
         }
     }
 }
@@ -202,9 +212,12 @@ impl Call {
     async fn run(self, session: Session) -> Result<Response, ApiError> {
         let mut response = self.send(session.token().await.as_deref()).await?;
         if response.status() == 401 {
-            if let Some(access) = session.renew().await {
-                response = self.send(Some(&access)).await?;
-            }
+            // No new token: the session ended (and the renewal said so), or the server could not
+            // be reached, and then the session is kept for the next try.
+            let Some(access) = session.renew().await else {
+                return Err(problem_of(response).await);
+            };
+            response = self.send(Some(&access)).await?;
             if response.status() == 401 {
                 session.end_by_itself(Ended::Expired);
             }

@@ -20,10 +20,13 @@ pub fn Field(
     let i18n = use_i18n();
     let error_id = format!("{name}-error");
     let described = error_id.clone();
+    let input_id = format!("field-{name}");
+    // The error and the hint sit outside the label: the label is the field's name, they are its
+    // description (aria-describedby).
     view! {
-        <label>
-            {move || i18n.t(label)}
-            <input type=kind name=name autocomplete=autocomplete required=required
+        <div class="field">
+            <label for=input_id.clone()>{move || i18n.t(label)}</label>
+            <input id=input_id type=kind name=name autocomplete=autocomplete required=required
                 prop:value=value.get_untracked()
                 aria-invalid=move || error.with(Option::is_some).to_string()
                 aria-describedby=described
@@ -32,7 +35,7 @@ pub fn Field(
             <span class="field-error" id=error_id data-testid=format!("error-{name}")>
                 {move || error.get()}
             </span>
-        </label>
+        </div>
     }
 }
 
@@ -48,16 +51,17 @@ pub fn TextArea(
     let i18n = use_i18n();
     let error_id = format!("{name}-error");
     let described = error_id.clone();
+    let input_id = format!("field-{name}");
     view! {
-        <label>
-            {move || i18n.t(label)}
-            <textarea name=name rows=rows prop:value=value.get_untracked()
+        <div class="field">
+            <label for=input_id.clone()>{move || i18n.t(label)}</label>
+            <textarea id=input_id name=name rows=rows prop:value=value.get_untracked()
                 aria-invalid=move || error.with(Option::is_some).to_string()
                 aria-describedby=described
                 on:input=move |ev| value.set(event_target_value(&ev))></textarea>
             <span class="field-error" id=error_id data-testid=format!("error-{name}")>
                 {move || error.get()}
             </span>
-        </label>
+        </div>
     }
 }

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::components::notice::Loading;
 use crate::pages::not_found::NotFound;
-use crate::session::use_session;
+use crate::session::{Ended, use_session};
 
 /// `/login?next=<this page>`, plus why the session ended when it did by itself.
 fn login_path(next: &str, reason: Option<&str>) -> String {
@@ -19,47 +19,27 @@ fn login_path(next: &str, reason: Option<&str>) -> String {
     path
 }
 
-/// Sends the person to sign in when their session ends by itself (expired, blocked), from
-/// whatever page they are on.
-#[component]
-pub fn SessionGuard() -> impl IntoView {
-    let session = use_session();
-    let navigate = use_navigate();
-    let location = use_location();
-    Effect::new(move |_| {
-        if let Some(ended) = session.ended.get() {
-            let here = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked()
-            );
-            let next = if here.starts_with("/login") {
-                "/dashboard".to_owned()
-            } else {
-                here
-            };
-            navigate(
-                &login_path(&next, Some(ended.code())),
-                NavigateOptions::default(),
-            );
-        }
-    });
-}
-
-/// Shows `children` to signed-in people; sends visitors to sign in.
+/// Shows `children` to signed-in people. Visitors, and people whose session just ended by itself
+/// (expired, blocked), are sent to sign in, with the reason, and come back here afterwards.
 #[component]
 pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let location = use_location();
     Effect::new(move |_| {
-        if session.known.get() && session.user_id().is_none() && session.ended.get().is_none() {
+        if session.known.get() && session.user_id().is_none() {
+            let reason = session.ended.get().map(Ended::code);
             let here = format!(
                 "{}{}",
                 location.pathname.get_untracked(),
                 location.search.get_untracked()
             );
-            navigate(&login_path(&here, None), NavigateOptions::default());
+            // Replacing the entry keeps Back from bouncing between this page and sign-in.
+            let options = NavigateOptions {
+                replace: true,
+                ..NavigateOptions::default()
+            };
+            navigate(&login_path(&here, reason), options);
         }
     });
     view! {

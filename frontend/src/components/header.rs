@@ -19,7 +19,7 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="app-header">
             <A href="/" attr:class="brand">"Mailroom"</A>
-            <nav class="main-nav" aria-label="Main">
+            <nav class="main-nav" aria-label=move || i18n.t(Text::MainNav)>
                 <A href="/">{move || i18n.t(Text::Home)}</A>
                 <Show when=move || session.user_id().is_some()>
                     <A href="/dashboard">{move || i18n.t(Text::Dashboard)}</A>

@@ -62,25 +62,36 @@ impl ListState {
     }
 }
 
-/// A search input that searches a quarter second after the typing stops.
+/// A search input that searches a quarter second after the typing stops, or at once on Enter
+/// (which, inside a form, must not submit it).
 #[component]
 pub fn SearchBox(list: ListState, label: Text) -> impl IntoView {
     let i18n = use_i18n();
     let pending = StoredValue::new(None::<TimeoutHandle>);
-    let on_input = move |ev| {
-        let text = event_target_value(&ev);
+    let cancel = move || {
         if let Some(handle) = pending.get_value() {
             handle.clear();
         }
+    };
+    let on_input = move |ev| {
+        let text = event_target_value(&ev);
+        cancel();
         let handle =
             set_timeout_with_handle(move || list.search(text), Duration::from_millis(250)).ok();
         pending.set_value(handle);
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" {
+            ev.prevent_default();
+            cancel();
+            list.search(event_target_value(&ev));
+        }
     };
     view! {
         <label class="search">
             <span class="visually-hidden">{move || i18n.t(label)}</span>
             <input type="search" placeholder=move || i18n.t(label) on:input=on_input
-                data-testid="search" />
+                on:keydown=on_keydown data-testid="search" />
         </label>
     }
 }
@@ -121,6 +132,13 @@ pub fn Pager(list: ListState, #[prop(into)] total: Signal<u64>) -> impl IntoView
     let i18n = use_i18n();
     let per_page = u64::from(list.per_page);
     let last_page = move || total.get().div_ceil(per_page).max(1) as u32;
+    // After deleting the last rows of the last page, show the page that now is the last.
+    Effect::new(move |_| {
+        let last = last_page();
+        if list.page.get_untracked() > last {
+            list.page.set(last);
+        }
+    });
     view! {
         <nav class="pager" aria-label=move || i18n.t(Text::Pages)>
             <button type="button" class="secondary" disabled=move || { list.page.get() <= 1 }

@@ -11,6 +11,17 @@ pub fn ErrorNotice(#[prop(into)] message: String) -> impl IntoView {
     view! { <p class="notice bad" role="alert" data-testid="error">{message}</p> }
 }
 
+/// A failed request, told in the chosen language.
+#[component]
+pub fn ApiErrorNotice(error: ApiError) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class="notice bad" role="alert" data-testid="error">
+            {move || error.message(i18n.lang.get())}
+        </p>
+    }
+}
+
 /// A success message, announced politely.
 #[component]
 pub fn DoneNotice(#[prop(into)] message: String) -> impl IntoView {
@@ -25,5 +36,5 @@ pub fn Loading() -> impl IntoView {
 
 /// What a failed load says in place of the content.
 pub fn failed(error: ApiError) -> AnyView {
-    view! { <ErrorNotice message=error.to_string() /> }.into_any()
+    view! { <ApiErrorNotice error=error /> }.into_any()
 }

@@ -65,7 +65,7 @@ pub fn ReadinessDetails(state: Result<ServerState, ApiError>) -> impl IntoView {
         Err(e) => view! {
             <p>
                 <span class="status down">{move || i18n.t(Text::Unreachable)}</span>
-                " "<span class="muted">{e.to_string()}</span>
+                " "<span class="muted">{move || e.message(i18n.lang.get())}</span>
             </p>
         }
         .into_any(),

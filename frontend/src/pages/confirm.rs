@@ -29,7 +29,7 @@ pub fn Confirm() -> impl IntoView {
                     }
                     .into_any(),
                     Err(e) => view! {
-                        <p class="status down" role="alert" data-testid="not-confirmed">{e.to_string()}</p>
+                        <p class="status down" role="alert" data-testid="not-confirmed">{move || e.message(i18n.lang.get())}</p>
                     }
                     .into_any(),
                 }

@@ -36,7 +36,7 @@ pub fn Forgot() -> impl IntoView {
                             on:input=move |ev| email.set(event_target_value(&ev)) />
                         {other.and_then(Result::err).map(|e| view! {
                             <span class="field-error" role="alert">
-                                {e.field("email").unwrap_or_else(|| e.to_string())}
+                                {e.field("email").unwrap_or_else(|| e.message(i18n.lang.get()))}
                             </span>
                         })}
                     </label>

@@ -5,14 +5,22 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::i18n::{Text, use_i18n};
 use crate::session::{Ended, use_session};
 
-/// Only paths of this app: never another site (`//evil.example`).
+/// Only paths of this app: never another site. Browsers read `//host`, `/\host` and slashes
+/// split by tabs or newlines as another site, so backslashes, spaces and control characters
+/// are refused outright.
 fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/login"))
-        .unwrap_or_else(|| "/dashboard".to_owned())
+    next.filter(|n| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n.starts_with("/login")
+            && !n.contains('\\')
+            && !n.chars().any(|c| c.is_control() || c.is_whitespace())
+    })
+    .unwrap_or_else(|| "/dashboard".to_owned())
 }
 
 #[component]
@@ -24,7 +32,7 @@ pub fn Login() -> impl IntoView {
     let reason = move || query.with(|q| q.get("reason").and_then(|r| Ended::from_code(&r)));
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiError>);
     let submit = Action::new_local(move |(email, password): &(String, String)| {
         let (email, password) = (email.clone(), password.clone());
         async move {
@@ -38,7 +46,7 @@ pub fn Login() -> impl IntoView {
             let next = safe_next(query.with_untracked(|q| q.get("next")));
             navigate(&next, Default::default());
         }
-        Some(Err(e)) => error.set(Some(e.to_string())),
+        Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
     view! {
@@ -70,7 +78,7 @@ pub fn Login() -> impl IntoView {
                     on:input=move |ev| password.set(event_target_value(&ev)) />
             </label>
             {move || error.get().map(|e| view! {
-                <p class="status down" role="alert" data-testid="login-error">{e}</p>
+                <p class="status down" role="alert" data-testid="login-error">{move || e.message(i18n.lang.get())}</p>
             })}
             <button type="submit" disabled=move || pending.get()>
                 {move || i18n.t(if pending.get() { Text::SigningIn } else { Text::SignIn })}

@@ -67,7 +67,7 @@ pub fn Register() -> impl IntoView {
                         <span class="muted">{move || i18n.t(Text::PasswordRule)}</span>
                         {field_error("password")}
                     </label>
-                    {move || error().and_then(|e| e.general(&FIELDS)).map(|message| view! {
+                    {move || error().and_then(|e| e.general(&FIELDS, i18n.lang.get())).map(|message| view! {
                         <p class="status down" role="alert">{message}</p>
                     })}
                     <button type="submit" disabled=move || pending.get()>

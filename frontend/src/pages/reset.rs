@@ -40,7 +40,7 @@ pub fn Reset() -> impl IntoView {
                         <span class="muted">{move || i18n.t(Text::PasswordRule)}</span>
                         {other.and_then(Result::err).map(|e| view! {
                             <span class="field-error" role="alert" data-testid="reset-error">
-                                {e.field("new_password").unwrap_or_else(|| e.to_string())}
+                                {e.field("new_password").unwrap_or_else(|| e.message(i18n.lang.get()))}
                             </span>
                         })}
                     </label>

@@ -28,7 +28,7 @@ pub fn Unsubscribe() -> impl IntoView {
             }
             .into_any(),
             Some(Err(error)) => view! {
-                <p role="alert" class="error">{error.to_string()}</p>
+                <p role="alert" class="error">{move || error.message(i18n.lang.get())}</p>
             }
             .into_any(),
             None => view! {

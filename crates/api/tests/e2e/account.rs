@@ -20,7 +20,8 @@ async fn a_person_signs_in_sees_their_figures_stays_signed_in_on_reload_and_sign
             .await;
     }
     let browser = Browser::open(&server.base).await;
-    browser.goto("/login").await;
+    // A `next` that browsers would read as another site (`/\example.net`) is not followed.
+    browser.goto("/login?next=%2F%5Cexample.net").await;
     browser.screenshots("login").await;
     let wrong = browser
         .fill_login("ann@example.org", "not the password")
@@ -29,6 +30,7 @@ async fn a_person_signs_in_sees_their_figures_stays_signed_in_on_reload_and_sign
     browser.screenshots("login-error").await;
 
     browser.fill_login("ann@example.org", PASSWORD).await;
+    browser.wait_for_path("/dashboard").await;
     browser.wait_for_text("[data-testid=my-clients]", "3").await;
     assert_eq!(
         browser.text("[data-testid=signed-in-as]").await,

@@ -67,7 +67,7 @@ pub fn ClientForm(
             <Field label=Text::FullName name="full_name" value=full_name error=error("full_name") />
             <Field label=Text::Comment name="comment" value=comment error=error("comment") />
             {move || save.value().with(|v| match v {
-                Some(Err(e)) => e.general(&FIELDS).map(|m| view! { <ErrorNotice message=m /> }),
+                Some(Err(e)) => e.general(&FIELDS, i18n.lang.get()).map(|m| view! { <ErrorNotice message=m /> }),
                 _ => None,
             })}
             <div class="actions">

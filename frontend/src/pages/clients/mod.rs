@@ -9,7 +9,7 @@ use mailroom_domain::wire::Client;
 use crate::api::{self, ApiError};
 use crate::components::guard::SignedIn;
 use crate::components::list::{ListState, Pager, SearchBox, SortHeader};
-use crate::components::notice::{DoneNotice, ErrorNotice, Loading, failed};
+use crate::components::notice::{ApiErrorNotice, DoneNotice, Loading, failed};
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::time;
@@ -77,7 +77,7 @@ fn ClientsPage() -> impl IntoView {
         </div>
         {move || notice.get().map(|n| match n {
             Ok(text) => view! { <DoneNotice message=i18n.t(text) /> }.into_any(),
-            Err(e) => view! { <ErrorNotice message=e.to_string() /> }.into_any(),
+            Err(e) => view! { <ApiErrorNotice error=e /> }.into_any(),
         })}
         {move || editing.get().map(|mode| {
             let client = match mode {

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, ApiError};
-use crate::components::notice::ErrorNotice;
+use crate::components::notice::ApiErrorNotice;
 use crate::i18n::{Text, import_summary, use_i18n};
 use crate::session::use_session;
 
@@ -35,7 +35,14 @@ fn download(name: &str, text: &str) -> Option<()> {
     link.set_href(&url);
     link.set_download(name);
     link.click();
-    web_sys::Url::revoke_object_url(&url).ok()
+    // Some browsers read the file after the click returns: let go of it a little later.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(5),
+    );
+    Some(())
 }
 
 #[component]
@@ -82,10 +89,10 @@ pub fn ImportExport(#[prop(into)] imported: Callback<()>) -> impl IntoView {
             </div>
             {move || import.value().get().map(|result| match result {
                 Ok(report) => view! { <Report report=report /> }.into_any(),
-                Err(e) => view! { <ErrorNotice message=e.to_string() /> }.into_any(),
+                Err(e) => view! { <ApiErrorNotice error=e /> }.into_any(),
             })}
             {move || match export.value().get() {
-                Some(Err(e)) => Some(view! { <ErrorNotice message=e.to_string() /> }),
+                Some(Err(e)) => Some(view! { <ApiErrorNotice error=e /> }),
                 _ => None,
             }}
         </section>

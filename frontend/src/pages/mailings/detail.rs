@@ -12,7 +12,7 @@ use super::progress::SendNow;
 use crate::api;
 use crate::components::chart::DailyChart;
 use crate::components::guard::SignedIn;
-use crate::components::notice::{ErrorNotice, Loading, failed};
+use crate::components::notice::{ApiErrorNotice, Loading, failed};
 use crate::components::status::StatusBadge;
 use crate::i18n::{Text, run_trigger_text, schedule_text, use_i18n};
 use crate::session::use_session;
@@ -49,6 +49,8 @@ fn DetailPage() -> impl IntoView {
                 }
             })}
         </Transition>
+        // Outside the part that is read again: its filter, search and page stay as chosen.
+        {move || id().map(|id| view! { <Attempts mailing_id=id version=version /> })}
     }
 }
 
@@ -113,7 +115,8 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
                 <dd data-testid="mailing-failed">{stats.attempts.failed}</dd>
             </dl>
             <div class="actions">
-                {(mine && mailing.status != MailingStatus::Completed).then(|| view! {
+                // A completed mailing can still be edited: a later end time reopens it.
+                {mine.then(|| view! {
                     <A href=format!("/mailings/{id}/edit") attr:class="button secondary">{move || i18n.t(Text::Edit)}</A>
                 })}
                 {mine.then(|| view! {
@@ -134,8 +137,8 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
                     </button>
                 })}
             </div>
-            {move || remove.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice message=e.to_string() /> })}
-            {move || toggle.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice message=e.to_string() /> })}
+            {move || remove.value().get().and_then(Result::err).map(|e| view! { <ApiErrorNotice error=e /> })}
+            {move || toggle.value().get().and_then(Result::err).map(|e| view! { <ApiErrorNotice error=e /> })}
         </section>
         <SendNow mailing_id=id can_send=can_send latest=latest changed=move |()| version.update(|v| *v += 1) />
         <section class="card" aria-labelledby="days-heading">
@@ -143,7 +146,6 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
             <DailyChart days=stats.daily />
         </section>
         <Runs runs=stats.runs />
-        <Attempts mailing_id=id version=version />
     }
 }
 

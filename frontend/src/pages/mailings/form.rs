@@ -2,7 +2,9 @@
 
 use std::collections::BTreeSet;
 
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use mailroom_domain::Schedule;
 use mailroom_domain::wire::{Mailing, MailingRequest};
@@ -60,13 +62,40 @@ fn FormPage() -> impl IntoView {
     }
 }
 
+/// A time input and the instant it started from: an untouched input keeps that instant exactly
+/// (the input shows minutes; a mailing made through the API may have seconds, and a running
+/// mailing's start cannot move).
+#[derive(Debug, Clone, Copy)]
+struct TimeField {
+    text: RwSignal<String>,
+    initial: DateTime<Utc>,
+}
+
+impl TimeField {
+    fn new(initial: DateTime<Utc>) -> Self {
+        Self {
+            text: RwSignal::new(time::to_input(initial)),
+            initial,
+        }
+    }
+
+    fn value(&self) -> Option<DateTime<Utc>> {
+        let text = self.text.get_untracked();
+        if text == time::to_input(self.initial) {
+            Some(self.initial)
+        } else {
+            time::from_input(&text)
+        }
+    }
+}
+
 /// The form's fields as typed, turned into a request; an unreadable time is named like the
 /// server would name it.
 fn request(
     message: &str,
     clients: &BTreeSet<i64>,
-    starts: &str,
-    ends: &str,
+    starts: TimeField,
+    ends: TimeField,
     schedule: &str,
 ) -> Result<MailingRequest, Vec<(&'static str, Text)>> {
     let mut errors = Vec::new();
@@ -74,11 +103,11 @@ fn request(
     if message_id.is_none() {
         errors.push(("message_id", Text::ChooseMessage));
     }
-    let starts_at = time::from_input(starts);
+    let starts_at = starts.value();
     if starts_at.is_none() {
         errors.push(("starts_at", Text::EnterTime));
     }
-    let ends_at = time::from_input(ends);
+    let ends_at = ends.value();
     if ends_at.is_none() {
         errors.push(("ends_at", Text::EnterTime));
     }
@@ -115,16 +144,16 @@ fn Form(mailing: Option<Mailing>) -> impl IntoView {
             .map(|m| m.client_ids.iter().copied().collect())
             .unwrap_or_default(),
     );
-    let starts = RwSignal::new(time::to_input(
+    let starts = TimeField::new(
         mailing
             .as_ref()
             .map_or(now + chrono::Duration::minutes(5), |m| m.starts_at),
-    ));
-    let ends = RwSignal::new(time::to_input(
+    );
+    let ends = TimeField::new(
         mailing
             .as_ref()
             .map_or(now + chrono::Duration::days(7), |m| m.ends_at),
-    ));
+    );
     let schedule = RwSignal::new(
         mailing
             .map_or(Schedule::Once, |m| m.schedule)
@@ -177,7 +206,7 @@ fn Form(mailing: Option<Mailing>) -> impl IntoView {
     };
     let general = move || {
         save.value().with(|v| match v {
-            Some(Err(e)) => e.general(&FIELDS),
+            Some(Err(e)) => e.general(&FIELDS, i18n.lang.get()),
             _ => None,
         })
     };
@@ -186,19 +215,27 @@ fn Form(mailing: Option<Mailing>) -> impl IntoView {
         <form class="card form wide" data-testid="mailing-form" novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
-                match request(&message.get_untracked(), &clients.get_untracked(), &starts.get_untracked(), &ends.get_untracked(), &schedule.get_untracked()) {
+                match request(&message.get_untracked(), &clients.get_untracked(), starts, ends, &schedule.get_untracked()) {
                     Ok(request) => { local_errors.set(Vec::new()); save.dispatch(request); }
                     Err(errors) => local_errors.set(errors),
                 }
             }>
-            <label>
-                {move || i18n.t(Text::Message)}
+            <div class="field">
+                <label for="message_id">{move || i18n.t(Text::Message)}</label>
                 <Suspense fallback=Loading>
                     {move || Suspend::new(async move {
                         match messages.await {
                             Err(e) => failed(e),
+                            // Nothing to choose yet: say where messages are written.
+                            Ok(page) if page.items.is_empty() => view! {
+                                <p class="empty">
+                                    {move || i18n.t(Text::NoMessagesYet)}" "
+                                    <A href="/messages/new">{move || i18n.t(Text::NewMessage)}</A>
+                                </p>
+                            }.into_any(),
                             Ok(page) => view! {
-                                <select name="message_id" aria-describedby="message_id-error"
+                                <select id="message_id" name="message_id" aria-describedby="message_id-error"
+                                    aria-invalid=move || error("message_id").with(Option::is_some).to_string()
                                     on:change=move |ev| message.set(event_target_value(&ev))>
                                     <option value="" selected=message.get_untracked().is_empty()>{move || i18n.t(Text::ChooseMessage)}</option>
                                     {page.items.into_iter().map(|m| {
@@ -212,26 +249,29 @@ fn Form(mailing: Option<Mailing>) -> impl IntoView {
                     })}
                 </Suspense>
                 {field_error("message_id")}
-            </label>
+            </div>
             <ClientPicker selected=clients error=error("client_ids") />
             <div class="row">
-                <label>
-                    {move || i18n.t(Text::FirstSend)}
-                    <input type="datetime-local" name="starts_at" prop:value=starts.get_untracked()
+                <div class="field">
+                    <label for="starts_at">{move || i18n.t(Text::FirstSend)}</label>
+                    <input type="datetime-local" id="starts_at" name="starts_at" prop:value=starts.text.get_untracked()
                         aria-describedby="starts_at-error"
-                        on:input=move |ev| starts.set(event_target_value(&ev)) />
+                        aria-invalid=move || error("starts_at").with(Option::is_some).to_string()
+                        on:input=move |ev| starts.text.set(event_target_value(&ev)) />
                     {field_error("starts_at")}
-                </label>
-                <label>
-                    {move || i18n.t(Text::EndTime)}
-                    <input type="datetime-local" name="ends_at" prop:value=ends.get_untracked()
+                </div>
+                <div class="field">
+                    <label for="ends_at">{move || i18n.t(Text::EndTime)}</label>
+                    <input type="datetime-local" id="ends_at" name="ends_at" prop:value=ends.text.get_untracked()
                         aria-describedby="ends_at-error"
-                        on:input=move |ev| ends.set(event_target_value(&ev)) />
+                        aria-invalid=move || error("ends_at").with(Option::is_some).to_string()
+                        on:input=move |ev| ends.text.set(event_target_value(&ev)) />
                     {field_error("ends_at")}
-                </label>
-                <label>
-                    {move || i18n.t(Text::Schedule)}
-                    <select name="schedule" on:change=move |ev| schedule.set(event_target_value(&ev))>
+                </div>
+                <div class="field">
+                    <label for="schedule">{move || i18n.t(Text::Schedule)}</label>
+                    <select id="schedule" name="schedule" aria-describedby="schedule-error"
+                        on:change=move |ev| schedule.set(event_target_value(&ev))>
                         {SCHEDULES.into_iter().map(|s| view! {
                             <option value=s.as_str() selected=schedule.get_untracked() == s.as_str()>
                                 {move || i18n.t(schedule_text(s))}
@@ -239,7 +279,7 @@ fn Form(mailing: Option<Mailing>) -> impl IntoView {
                         }).collect_view()}
                     </select>
                     {field_error("schedule")}
-                </label>
+                </div>
             </div>
             <p class="hint">{move || i18n.t(Text::TimesAreLocal)}</p>
             {move || general().map(|m| view! { <ErrorNotice message=m /> })}

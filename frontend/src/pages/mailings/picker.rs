@@ -4,11 +4,12 @@
 use std::collections::{BTreeSet, HashMap};
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::api;
 use crate::components::list::{ListState, Pager, SearchBox};
 use crate::components::notice::{Loading, failed};
-use crate::i18n::{Text, chosen_line, use_i18n};
+use crate::i18n::{Text, chosen_line, more_line, use_i18n};
 use crate::session::use_session;
 
 #[component]
@@ -44,7 +45,15 @@ pub fn ClientPicker(
     view! {
         <fieldset class="picker" aria-describedby="client_ids-error" data-testid="client-picker">
             <legend>{move || i18n.t(Text::Clients)}</legend>
-            <p class="muted" data-testid="chosen">{move || chosen_line(i18n.lang.get(), selected.with(BTreeSet::len))}</p>
+            <div class="actions">
+                <p class="muted" data-testid="chosen">{move || chosen_line(i18n.lang.get(), selected.with(BTreeSet::len))}</p>
+                <Show when=move || selected.with(|s| !s.is_empty())>
+                    <button type="button" class="link" on:click=move |_| selected.set(BTreeSet::new())>
+                        {move || i18n.t(Text::ClearChoice)}
+                    </button>
+                </Show>
+            </div>
+            // The chosen clients seen on the pages shown so far, by address; the others counted.
             <ul class="chips">
                 {move || selected.get().into_iter().filter_map(|id| {
                     names.with(|n| n.get(&id).cloned()).map(|email| view! {
@@ -55,12 +64,22 @@ pub fn ClientPicker(
                         </li>
                     })
                 }).collect_view()}
+                {move || {
+                    let unseen = selected.with(|s| names.with(|n| s.iter().filter(|id| !n.contains_key(id)).count()));
+                    (unseen > 0).then(|| view! { <li class="more">{more_line(i18n.lang.get(), unseen)}</li> })
+                }}
             </ul>
             <SearchBox list=list label=Text::SearchClients />
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match clients.await {
                         Err(e) => failed(e),
+                        Ok(page) if page.items.is_empty() && list.q.get_untracked().trim().is_empty() => view! {
+                            <p class="empty">
+                                {move || i18n.t(Text::AddClientsFirst)}" "
+                                <A href="/clients">{move || i18n.t(Text::Clients)}</A>
+                            </p>
+                        }.into_any(),
                         Ok(page) if page.items.is_empty() => view! {
                             <p class="empty">{move || i18n.t(Text::NothingFound)}</p>
                         }.into_any(),

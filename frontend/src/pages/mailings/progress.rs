@@ -8,11 +8,13 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api;
-use crate::components::notice::ErrorNotice;
+use crate::components::notice::ApiErrorNotice;
 use crate::i18n::{Text, progress_line, use_i18n};
 use crate::session::use_session;
 
 const POLL_MS: i32 = 500;
+/// After a failed read, wait longer each time, up to this.
+const MAX_POLL_MS: i32 = 8_000;
 
 async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
@@ -34,7 +36,8 @@ fn percent(run: &Run) -> u64 {
 }
 
 /// `latest`: the mailing's latest run, followed when it is still sending. `changed` is called
-/// when a run ends.
+/// when a run ends. Hidden when there is nothing to send or show (a manager's view of a mailing
+/// never sent).
 #[component]
 pub fn SendNow(
     mailing_id: i64,
@@ -45,9 +48,10 @@ pub fn SendNow(
     let i18n = use_i18n();
     let session = use_session();
     let run = RwSignal::new(latest);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<api::ApiError>);
     let follow = move || {
         spawn_local(async move {
+            let mut wait = POLL_MS;
             loop {
                 // The page was left: stop asking.
                 let Some(Some(current)) = run.try_get_untracked() else {
@@ -57,16 +61,26 @@ pub fn SendNow(
                     changed.run(());
                     return;
                 }
-                sleep(POLL_MS).await;
+                sleep(wait).await;
                 match api::mailings::run(session, mailing_id, current.id).await {
                     Ok(next) => {
+                        wait = POLL_MS;
+                        let _ = error.try_set(None);
                         if run.try_set(Some(next)).is_some() {
                             return;
                         }
                     }
-                    Err(e) => {
-                        let _ = error.try_set(Some(e.to_string()));
+                    // The run is gone (its mailing was deleted): nothing more to follow.
+                    Err(e) if e.is_not_found() => {
+                        let _ = run.try_set(None);
                         return;
+                    }
+                    // Offline for a moment: say so, and keep following, less often.
+                    Err(e) => {
+                        if error.try_set(Some(e)).is_some() {
+                            return;
+                        }
+                        wait = (wait * 2).min(MAX_POLL_MS);
                     }
                 }
             }
@@ -85,35 +99,48 @@ pub fn SendNow(
             run.set(Some(started));
             follow();
         }
-        Some(Err(e)) => error.set(Some(e.to_string())),
+        Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
     let sending = move || run.with(|r| r.as_ref().is_some_and(|r| !finished(r)));
+    // Screen readers hear the start and the end, not every half-second step.
+    let announcement = move || {
+        run.with(|r| match r {
+            Some(r) if finished(r) => {
+                progress_line(i18n.lang.get(), 100, r.sent, r.failed, r.total)
+            }
+            Some(_) => i18n.t(Text::SendingNow).to_owned(),
+            None => String::new(),
+        })
+    };
     view! {
-        <section class="card send" aria-labelledby="send-heading">
-            <h2 id="send-heading">{move || i18n.t(Text::Sending)}</h2>
-            {can_send.then(|| view! {
-                <button type="button" data-testid="send-now"
-                    disabled=move || send.pending().get() || sending()
-                    on:click=move |_| { send.dispatch(()); }>
-                    {move || i18n.t(if sending() { Text::SendingNow } else { Text::SendNow })}
-                </button>
-            })}
-            {move || error.get().map(|e| view! { <ErrorNotice message=e /> })}
-            {move || run.get().map(|r| {
-                let pct = percent(&r);
-                view! {
-                    <div class="progress" data-testid="progress">
-                        <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100"
-                            aria-valuenow=pct aria-label=move || i18n.t(Text::Progress)>
-                            <div class="fill" style=format!("width: {pct}%")></div>
+        <Show when=move || can_send || run.with(Option::is_some)>
+            <section class="card send" aria-labelledby="send-heading">
+                <h2 id="send-heading">{move || i18n.t(Text::Sending)}</h2>
+                {can_send.then(|| view! {
+                    <button type="button" data-testid="send-now"
+                        disabled=move || send.pending().get() || sending()
+                        on:click=move |_| { send.dispatch(()); }>
+                        {move || i18n.t(if sending() { Text::SendingNow } else { Text::SendNow })}
+                    </button>
+                })}
+                {move || error.get().map(|e| view! { <ApiErrorNotice error=e /> })}
+                {move || run.get().map(|r| {
+                    let pct = percent(&r);
+                    view! {
+                        <div class="progress" data-testid="progress">
+                            <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100"
+                                aria-valuenow=pct aria-label=move || i18n.t(Text::Progress)>
+                                <div class="fill" style=format!("width: {pct}%")></div>
+                            </div>
+                            <p data-testid="progress-text">
+                                {move || progress_line(i18n.lang.get(), pct, r.sent, r.failed, r.total)}
+                            </p>
                         </div>
-                        <p data-testid="progress-text" aria-live="polite">
-                            {move || progress_line(i18n.lang.get(), pct, r.sent, r.failed, r.total)}
-                        </p>
-                    </div>
-                }
-            })}
-        </section>
+                    }
+                })}
+                <p class="visually-hidden" aria-live="polite">{announcement}</p>
+            </section>
+        </Show>
     }
 }

@@ -7,7 +7,7 @@ use mailroom_domain::wire::UserStats;
 use crate::api;
 use crate::components::guard::ManagersOnly;
 use crate::components::list::{ListState, Pager, SearchBox, SortHeader};
-use crate::components::notice::{ErrorNotice, Loading, failed};
+use crate::components::notice::{ApiErrorNotice, Loading, failed};
 use crate::i18n::{Text, role_text, state_text, use_i18n};
 use crate::session::use_session;
 
@@ -77,7 +77,7 @@ fn Page() -> impl IntoView {
         <div class="toolbar">
             <SearchBox list=list label=Text::SearchUsers />
         </div>
-        {move || toggle.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice message=e.to_string() /> })}
+        {move || toggle.value().get().and_then(Result::err).map(|e| view! { <ApiErrorNotice error=e /> })}
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match users.await {

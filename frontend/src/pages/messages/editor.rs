@@ -9,7 +9,7 @@ use mailroom_domain::wire::{Message, MessageRequest};
 use crate::api;
 use crate::components::field::{Field, TextArea};
 use crate::components::guard::SignedIn;
-use crate::components::notice::{ErrorNotice, Loading, failed};
+use crate::components::notice::{ApiErrorNotice, ErrorNotice, Loading, failed};
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 
@@ -118,7 +118,7 @@ fn Editor(message: Option<Message>) -> impl IntoView {
                 <TextArea label=Text::Body name="body" value=body error=error("body") rows=12 />
                 <p class="hint">{move || i18n.t(Text::PlaceholdersHint)}</p>
                 {move || save.value().with(|v| match v {
-                    Some(Err(e)) => e.general(&FIELDS).map(|m| view! { <ErrorNotice message=m /> }.into_any()),
+                    Some(Err(e)) => e.general(&FIELDS, i18n.lang.get()).map(|m| view! { <ErrorNotice message=m /> }.into_any()),
                     Some(Ok(_)) => Some(view! {
                         <p class="notice ok" role="status" data-testid="done">{i18n.t(Text::MessageSaved)}</p>
                     }.into_any()),
@@ -126,7 +126,7 @@ fn Editor(message: Option<Message>) -> impl IntoView {
                         <p class="notice ok" role="status" data-testid="done">{i18n.t(Text::MessageSaved)}</p>
                     }.into_any()),
                 })}
-                {move || remove.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice message=e.to_string() /> })}
+                {move || remove.value().get().and_then(Result::err).map(|e| view! { <ApiErrorNotice error=e /> })}
                 <div class="actions">
                     <button type="submit" disabled=move || save.pending().get()>
                         {move || i18n.t(if save.pending().get() { Text::Saving } else { Text::Save })}

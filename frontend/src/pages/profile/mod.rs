@@ -54,7 +54,7 @@ fn ProfilePage() -> impl IntoView {
             <Field label=Text::FullName name="full_name" value=full_name error=error autocomplete="name" />
             {move || save.value().get().map(|r| match r {
                 Ok(_) => view! { <DoneNotice message=i18n.t(Text::Saved) /> }.into_any(),
-                Err(e) => match e.general(&["full_name"]) {
+                Err(e) => match e.general(&["full_name"], i18n.lang.get()) {
                     Some(m) => view! { <ErrorNotice message=m /> }.into_any(),
                     None => ().into_any(),
                 },

@@ -62,7 +62,7 @@ pub fn PasswordForm() -> impl IntoView {
             }}
             {move || change.value().get().map(|r| match r {
                 Ok(()) => view! { <DoneNotice message=i18n.t(Text::PasswordChanged) /> }.into_any(),
-                Err(e) => match e.general(&FIELDS) {
+                Err(e) => match e.general(&FIELDS, i18n.lang.get()) {
                     Some(m) => view! { <ErrorNotice message=m /> }.into_any(),
                     None => ().into_any(),
                 },

@@ -6,7 +6,7 @@ use mailroom_domain::wire::{CreatedApiToken, NewApiTokenRequest};
 
 use crate::api;
 use crate::components::field::Field;
-use crate::components::notice::{ErrorNotice, Loading, failed};
+use crate::components::notice::{ApiErrorNotice, ErrorNotice, Loading, failed};
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::time;
@@ -45,6 +45,15 @@ pub fn Tokens() -> impl IntoView {
             })
         })
     };
+    let expires_input = NodeRef::<leptos::html::Input>::new();
+    let expires_error = RwSignal::new(false);
+    let expires_message = move || {
+        if expires_error.get() {
+            Some(i18n.t(Text::EnterTime).to_owned())
+        } else {
+            error("expires_at").get()
+        }
+    };
     view! {
         <section class="card" aria-labelledby="tokens-heading">
             <h2 id="tokens-heading">{move || i18n.t(Text::ApiTokens)}</h2>
@@ -52,30 +61,41 @@ pub fn Tokens() -> impl IntoView {
             <form class="form" data-testid="token-form" novalidate
                 on:submit=move |ev| {
                     ev.prevent_default();
-                    create.dispatch(NewApiTokenRequest {
-                        name: name.get_untracked(),
-                        expires_at: time::from_input(&expires.get_untracked()),
-                    });
+                    // A half-typed date reads as empty: refuse it rather than make a token that
+                    // never expires.
+                    let half_typed = expires_input.get().is_some_and(|i| i.validity().bad_input());
+                    let text = expires.get_untracked();
+                    let expires_at = time::from_input(&text);
+                    if half_typed || (!text.trim().is_empty() && expires_at.is_none()) {
+                        expires_error.set(true);
+                        return;
+                    }
+                    expires_error.set(false);
+                    create.dispatch(NewApiTokenRequest { name: name.get_untracked(), expires_at });
                 }>
                 <Field label=Text::TokenName name="name" value=name error=error("name") required=true />
-                <label>
-                    {move || i18n.t(Text::ExpiresOptional)}
-                    <input type="datetime-local" name="expires_at" aria-describedby="expires_at-error"
+                <div class="field">
+                    <label for="expires_at">{move || i18n.t(Text::ExpiresOptional)}</label>
+                    <input type="datetime-local" id="expires_at" name="expires_at" node_ref=expires_input
+                        aria-describedby="expires_at-error"
+                        aria-invalid=move || expires_message().is_some().to_string()
                         on:input=move |ev| expires.set(event_target_value(&ev)) />
-                    <span class="field-error" id="expires_at-error">{error("expires_at")}</span>
-                </label>
+                    <span class="field-error" id="expires_at-error" data-testid="error-expires_at">
+                        {expires_message}
+                    </span>
+                </div>
                 <div class="actions">
                     <button type="submit" disabled=move || create.pending().get()>{move || i18n.t(Text::CreateToken)}</button>
                 </div>
             </form>
             {move || create.value().get().map(|r| match r {
                 Ok(created) => view! { <NewToken created=created /> }.into_any(),
-                Err(e) => match e.general(&["name", "expires_at"]) {
+                Err(e) => match e.general(&["name", "expires_at"], i18n.lang.get()) {
                     Some(m) => view! { <ErrorNotice message=m /> }.into_any(),
                     None => ().into_any(),
                 },
             })}
-            {move || revoke.value().get().and_then(Result::err).map(|e| view! { <ErrorNotice message=e.to_string() /> })}
+            {move || revoke.value().get().and_then(Result::err).map(|e| view! { <ApiErrorNotice error=e /> })}
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match tokens.await {
