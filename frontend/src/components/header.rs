@@ -40,8 +40,9 @@ pub fn Header() -> impl IntoView {
                     when=move || session.user_id().is_some()
                     fallback=move || view! { <A href="/login">{move || i18n.t(Text::SignIn)}</A> }
                 >
-                    <A href="/profile" attr:data-testid="profile-link">
-                        {move || session.user.get().map(|u| u.email).unwrap_or_default()}
+                    <A href="/profile" attr:data-testid="profile-link"
+                        attr:title=move || session.user.get().map(|u| u.email).unwrap_or_default()>
+                        {move || i18n.t(Text::Profile)}
                     </A>
                     <button type="button" class="link" data-testid="sign-out" on:click=sign_out.clone()>
                         {move || i18n.t(Text::SignOut)}

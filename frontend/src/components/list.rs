@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::api::ListQuery;
+use mailroom_domain::wire::Page;
+
+use crate::api::{ApiError, ListQuery};
+use crate::components::notice::{Loading, failed};
 use crate::i18n::{Text, range_line, use_i18n};
 
 #[derive(Debug, Clone, Copy)]
@@ -157,5 +160,44 @@ pub fn Pager(list: ListState, #[prop(into)] total: Signal<u64>) -> impl IntoView
                 {move || i18n.t(Text::Next)}
             </button>
         </nav>
+    }
+}
+
+/// One page of a list: loading, a failure, the empty state (`empty` before any search, "nothing
+/// found" after one), or the rows as `table` draws them; and the pager below.
+#[component]
+pub fn Paged<T, F, V>(
+    list: ListState,
+    rows: LocalResource<Result<Page<T>, ApiError>>,
+    empty: Text,
+    table: F,
+) -> impl IntoView
+where
+    T: Clone + 'static,
+    F: Fn(Vec<T>) -> V + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let i18n = use_i18n();
+    let total = Signal::derive(move || {
+        rows.get()
+            .and_then(|r| r.as_ref().ok().map(|p| p.total))
+            .unwrap_or(0)
+    });
+    let table = StoredValue::new(table);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match rows.await {
+                    Err(e) => failed(e),
+                    Ok(page) if page.items.is_empty() => view! {
+                        <p class="empty" data-testid="empty">
+                            {move || i18n.t(if list.q.get().trim().is_empty() { empty } else { Text::NothingFound })}
+                        </p>
+                    }.into_any(),
+                    Ok(page) => table.with_value(|table| table(page.items)).into_any(),
+                }
+            })}
+        </Suspense>
+        <Pager list=list total=total />
     }
 }

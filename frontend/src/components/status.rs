@@ -17,13 +17,15 @@ pub fn status_text(status: MailingStatus) -> Text {
 pub fn StatusBadge(status: MailingStatus, #[prop(optional)] disabled: bool) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <span class=format!("badge {}", status.as_str()) data-testid="mailing-status">
-            {move || i18n.t(status_text(status))}
-        </span>
-        {disabled.then(|| view! {
-            <span class="badge disabled" data-testid="mailing-disabled">
-                {move || i18n.t(Text::Disabled)}
+        <span class="badges">
+            <span class=format!("badge {}", status.as_str()) data-testid="mailing-status">
+                {move || i18n.t(status_text(status))}
             </span>
-        })}
+            {disabled.then(|| view! {
+                <span class="badge disabled" data-testid="mailing-disabled">
+                    {move || i18n.t(Text::Disabled)}
+                </span>
+            })}
+        </span>
     }
 }

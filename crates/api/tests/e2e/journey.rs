@@ -292,6 +292,20 @@ async fn a_manager_blocks_a_user_whose_next_action_sends_them_to_sign_in_with_th
         "mailings are named by their message"
     );
     manager.screenshots("manage-mailings").await;
+
+    // A manager opens anyone's mailing read-only, and disables it.
+    manager.click("[data-testid=mailings] a").await;
+    manager
+        .wait_for_text("[data-testid=mailing-subject]", "Spring sale")
+        .await;
+    assert!(
+        !manager.has("[data-testid=send-now]").await,
+        "not theirs to send"
+    );
+    manager.click("[data-testid=toggle-disabled]").await;
+    manager.text("[data-testid=mailing-disabled]").await;
+    manager.screenshots("manage-mailing-disabled").await;
+
     manager.click("a[href='/manage/users']").await;
     let row = format!("[data-testid='user-{ANN}']");
     manager

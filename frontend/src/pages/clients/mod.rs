@@ -8,8 +8,8 @@ use mailroom_domain::wire::Client;
 
 use crate::api::{self, ApiError};
 use crate::components::guard::SignedIn;
-use crate::components::list::{ListState, Pager, SearchBox, SortHeader};
-use crate::components::notice::{ApiErrorNotice, DoneNotice, Loading, failed};
+use crate::components::list::{ListState, Paged, SearchBox, SortHeader};
+use crate::components::notice::{ApiErrorNotice, DoneNotice};
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::time;
@@ -39,12 +39,6 @@ fn ClientsPage() -> impl IntoView {
         let mut query = list.query();
         query.owner_id = session.user_id();
         async move { api::clients::list(session, &query).await }
-    });
-    let total = Signal::derive(move || {
-        clients
-            .get()
-            .and_then(|r| r.as_ref().ok().map(|p| p.total))
-            .unwrap_or(0)
     });
     let remove = Action::new_local(move |client: &Client| {
         let id = client.id;
@@ -89,16 +83,7 @@ fn ClientsPage() -> impl IntoView {
         <div class="toolbar">
             <SearchBox list=list label=Text::SearchClients />
         </div>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match clients.await {
-                    Err(e) => failed(e),
-                    Ok(page) if page.items.is_empty() => view! {
-                        <p class="empty" data-testid="empty">
-                            {move || i18n.t(if list.q.get().is_empty() { Text::NoClientsYet } else { Text::NothingFound })}
-                        </p>
-                    }.into_any(),
-                    Ok(page) => view! {
+        <Paged list=list rows=clients empty=Text::NoClientsYet table={move |items: Vec<Client>| view! {
                         <div class="table-wrap">
                             <table data-testid="clients">
                                 <thead>
@@ -111,7 +96,7 @@ fn ClientsPage() -> impl IntoView {
                                     </tr>
                                 </thead>
                                 <tbody>
-                                    {page.items.into_iter().map(|client| {
+                                    {items.into_iter().map(|client| {
                                         let for_edit = client.clone();
                                         let for_delete = client.clone();
                                         view! {
@@ -143,11 +128,7 @@ fn ClientsPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
-        <Pager list=list total=total />
+                    }} />
         <ImportExport imported=move |()| list.reload() />
     }
 }

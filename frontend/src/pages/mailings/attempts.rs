@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 use mailroom_domain::AttemptStatus;
+use mailroom_domain::wire::Attempt;
 
 use crate::api;
-use crate::components::list::{ListState, Pager, SearchBox, SortHeader};
-use crate::components::notice::{Loading, failed};
+use crate::components::list::{ListState, Paged, SearchBox, SortHeader};
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::time;
@@ -22,12 +22,6 @@ pub fn Attempts(mailing_id: i64, #[prop(into)] version: Signal<u32>) -> impl Int
         let query = list.query();
         let status = outcome.get();
         async move { api::attempts::of_mailing(session, mailing_id, status, &query).await }
-    });
-    let total = Signal::derive(move || {
-        attempts
-            .get()
-            .and_then(|r| r.as_ref().ok().map(|p| p.total))
-            .unwrap_or(0)
     });
     view! {
         <section class="card" aria-labelledby="attempts-heading">
@@ -46,14 +40,7 @@ pub fn Attempts(mailing_id: i64, #[prop(into)] version: Signal<u32>) -> impl Int
                 </label>
                 <SearchBox list=list label=Text::SearchAddress />
             </div>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match attempts.await {
-                        Err(e) => failed(e),
-                        Ok(page) if page.items.is_empty() => view! {
-                            <p class="empty" data-testid="no-attempts">{move || i18n.t(Text::NoAttemptsYet)}</p>
-                        }.into_any(),
-                        Ok(page) => view! {
+            <Paged list=list rows=attempts empty=Text::NoAttemptsYet table={move |items: Vec<Attempt>| view! {
                             <div class="table-wrap">
                                 <table data-testid="attempts">
                                     <thead>
@@ -65,7 +52,7 @@ pub fn Attempts(mailing_id: i64, #[prop(into)] version: Signal<u32>) -> impl Int
                                         </tr>
                                     </thead>
                                     <tbody>
-                                        {page.items.into_iter().map(|a| {
+                                        {items.into_iter().map(|a| {
                                             let ok = a.status == AttemptStatus::Success;
                                             view! {
                                                 <tr>
@@ -83,11 +70,7 @@ pub fn Attempts(mailing_id: i64, #[prop(into)] version: Signal<u32>) -> impl Int
                                     </tbody>
                                 </table>
                             </div>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
-            <Pager list=list total=total />
+                        }} />
         </section>
     }
 }

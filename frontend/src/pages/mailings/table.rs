@@ -4,10 +4,10 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use mailroom_domain::wire::Mailing;
 
 use crate::api;
-use crate::components::list::{ListState, Pager, SortHeader};
-use crate::components::notice::{Loading, failed};
+use crate::components::list::{ListState, Paged, SortHeader};
 use crate::components::status::StatusBadge;
 use crate::i18n::{Text, schedule_text, use_i18n};
 use crate::session::use_session;
@@ -27,24 +27,9 @@ pub fn MailingTable(
         query.owner_id = owner.get();
         async move { api::mailings::list(session, &query).await }
     });
-    let total = Signal::derive(move || {
-        mailings
-            .get()
-            .and_then(|r| r.as_ref().ok().map(|p| p.total))
-            .unwrap_or(0)
-    });
     let with_owner = owners.is_some();
     view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match mailings.await {
-                    Err(e) => failed(e),
-                    Ok(page) if page.items.is_empty() => view! {
-                        <p class="empty" data-testid="empty">
-                            {move || i18n.t(if list.q.get().is_empty() { Text::NoMailingsYet } else { Text::NothingFound })}
-                        </p>
-                    }.into_any(),
-                    Ok(page) => view! {
+        <Paged list=list rows=mailings empty=Text::NoMailingsYet table={move |items: Vec<Mailing>| view! {
                         <div class="table-wrap">
                             <table data-testid="mailings">
                                 <thead>
@@ -61,7 +46,7 @@ pub fn MailingTable(
                                     </tr>
                                 </thead>
                                 <tbody>
-                                    {page.items.into_iter().map(|m| {
+                                    {items.into_iter().map(|m| {
                                         let owner_id = m.owner_id;
                                         view! {
                                             <tr>
@@ -88,10 +73,6 @@ pub fn MailingTable(
                                 </tbody>
                             </table>
                         </div>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
-        <Pager list=list total=total />
+                    }} />
     }
 }

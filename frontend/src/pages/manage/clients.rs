@@ -1,12 +1,12 @@
 //! `/manage/clients`: everyone's clients with their owners, read-only.
 
 use leptos::prelude::*;
+use mailroom_domain::wire::Client;
 
 use super::owners::owners;
 use crate::api;
 use crate::components::guard::ManagersOnly;
-use crate::components::list::{ListState, Pager, SearchBox, SortHeader};
-use crate::components::notice::{Loading, failed};
+use crate::components::list::{ListState, Paged, SearchBox, SortHeader};
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::time;
@@ -26,25 +26,12 @@ fn Page() -> impl IntoView {
         let query = list.query();
         async move { api::clients::list(session, &query).await }
     });
-    let total = Signal::derive(move || {
-        clients
-            .get()
-            .and_then(|r| r.as_ref().ok().map(|p| p.total))
-            .unwrap_or(0)
-    });
     view! {
         <h1>{move || i18n.t(Text::AllClients)}</h1>
         <div class="toolbar">
             <SearchBox list=list label=Text::SearchClients />
         </div>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match clients.await {
-                    Err(e) => failed(e),
-                    Ok(page) if page.items.is_empty() => view! {
-                        <p class="empty">{move || i18n.t(Text::NothingFound)}</p>
-                    }.into_any(),
-                    Ok(page) => view! {
+        <Paged list=list rows=clients empty=Text::NothingFound table={move |items: Vec<Client>| view! {
                         <div class="table-wrap">
                             <table data-testid="all-clients">
                                 <thead>
@@ -56,7 +43,7 @@ fn Page() -> impl IntoView {
                                     </tr>
                                 </thead>
                                 <tbody>
-                                    {page.items.into_iter().map(|client| {
+                                    {items.into_iter().map(|client| {
                                         let owner_id = client.owner_id;
                                         view! {
                                             <tr>
@@ -72,10 +59,6 @@ fn Page() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
-        <Pager list=list total=total />
+                    }} />
     }
 }

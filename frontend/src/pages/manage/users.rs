@@ -6,8 +6,8 @@ use mailroom_domain::wire::UserStats;
 
 use crate::api;
 use crate::components::guard::ManagersOnly;
-use crate::components::list::{ListState, Pager, SearchBox, SortHeader};
-use crate::components::notice::{ApiErrorNotice, Loading, failed};
+use crate::components::list::{ListState, Paged, SearchBox, SortHeader};
+use crate::components::notice::ApiErrorNotice;
 use crate::i18n::{Text, role_text, state_text, use_i18n};
 use crate::session::use_session;
 
@@ -24,12 +24,6 @@ fn Page() -> impl IntoView {
     let users = LocalResource::new(move || {
         let query = list.query();
         async move { api::users::stats(session, &query).await }
-    });
-    let total = Signal::derive(move || {
-        users
-            .get()
-            .and_then(|r| r.as_ref().ok().map(|p| p.total))
-            .unwrap_or(0)
     });
     let toggle = Action::new_local(move |(id, block): &(i64, bool)| {
         let (id, block) = (*id, *block);
@@ -78,14 +72,7 @@ fn Page() -> impl IntoView {
             <SearchBox list=list label=Text::SearchUsers />
         </div>
         {move || toggle.value().get().and_then(Result::err).map(|e| view! { <ApiErrorNotice error=e /> })}
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match users.await {
-                    Err(e) => failed(e),
-                    Ok(page) if page.items.is_empty() => view! {
-                        <p class="empty">{move || i18n.t(Text::NothingFound)}</p>
-                    }.into_any(),
-                    Ok(page) => view! {
+        <Paged list=list rows=users empty=Text::NothingFound table={move |items: Vec<UserStats>| view! {
                         <div class="table-wrap">
                             <table data-testid="users">
                                 <thead>
@@ -102,13 +89,9 @@ fn Page() -> impl IntoView {
                                         <th scope="col"><span class="visually-hidden">{move || i18n.t(Text::Actions)}</span></th>
                                     </tr>
                                 </thead>
-                                <tbody>{page.items.into_iter().map(row).collect_view()}</tbody>
+                                <tbody>{items.into_iter().map(row).collect_view()}</tbody>
                             </table>
                         </div>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
-        <Pager list=list total=total />
+                    }} />
     }
 }

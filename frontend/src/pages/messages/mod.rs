@@ -4,11 +4,11 @@ pub mod editor;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use mailroom_domain::wire::Message;
 
 use crate::api;
 use crate::components::guard::SignedIn;
-use crate::components::list::{ListState, Pager, SearchBox, SortHeader};
-use crate::components::notice::{Loading, failed};
+use crate::components::list::{ListState, Paged, SearchBox, SortHeader};
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::time;
@@ -28,12 +28,6 @@ fn MessagesPage() -> impl IntoView {
         query.owner_id = session.user_id();
         async move { api::messages::list(session, &query).await }
     });
-    let total = Signal::derive(move || {
-        messages
-            .get()
-            .and_then(|r| r.as_ref().ok().map(|p| p.total))
-            .unwrap_or(0)
-    });
     view! {
         <div class="page-head">
             <h1>{move || i18n.t(Text::Messages)}</h1>
@@ -44,16 +38,7 @@ fn MessagesPage() -> impl IntoView {
         <div class="toolbar">
             <SearchBox list=list label=Text::SearchMessages />
         </div>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match messages.await {
-                    Err(e) => failed(e),
-                    Ok(page) if page.items.is_empty() => view! {
-                        <p class="empty" data-testid="empty">
-                            {move || i18n.t(if list.q.get().is_empty() { Text::NoMessagesYet } else { Text::NothingFound })}
-                        </p>
-                    }.into_any(),
-                    Ok(page) => view! {
+        <Paged list=list rows=messages empty=Text::NoMessagesYet table={move |items: Vec<Message>| view! {
                         <div class="table-wrap">
                             <table data-testid="messages">
                                 <thead>
@@ -63,7 +48,7 @@ fn MessagesPage() -> impl IntoView {
                                     </tr>
                                 </thead>
                                 <tbody>
-                                    {page.items.into_iter().map(|message| view! {
+                                    {items.into_iter().map(|message| view! {
                                         <tr>
                                             <td data-label=move || i18n.t(Text::Subject)>
                                                 <A href=format!("/messages/{}", message.id)>{message.subject}</A>
@@ -76,10 +61,6 @@ fn MessagesPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
-        <Pager list=list total=total />
+                    }} />
     }
 }
