@@ -182,6 +182,54 @@ impl Browser {
             .unwrap_or_else(|e| panic!("{css} clicked: {e}"));
     }
 
+    /// Clicks the element the XPath `path` finds (to pick a row by its text), once it is there.
+    pub async fn click_xpath(&self, path: &str) {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::XPath(path))
+            .await
+            .unwrap_or_else(|e| panic!("{path} appears: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("{path} clicked: {e}"));
+    }
+
+    /// Types `text` into the element matching `css`, after what it holds.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css} appears: {e}"))
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("typed into {css}: {e}"));
+    }
+
+    /// Waits (10 s at most) until the rows of the table matching `css` read, in order, as
+    /// `expected` says: each row contains its text.
+    pub async fn wait_for_rows(&self, css: &str, expected: &[&str]) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let rows = self.texts(&format!("{css} tbody tr")).await;
+            let matches = rows.len() == expected.len()
+                && rows
+                    .iter()
+                    .zip(expected)
+                    .all(|(row, text)| row.contains(text));
+            if matches {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} has rows {rows:?}, not {expected:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Chooses the option reading `label` in the select matching `css`.
     pub async fn choose(&self, css: &str, label: &str) {
         let select = self

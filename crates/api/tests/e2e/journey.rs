@@ -72,7 +72,57 @@ async fn add_clients(browser: &Browser) {
         "the refused row is explained: {report}"
     );
     browser
-        .wait_for_text_containing("[data-testid=clients]", "reject-cy@example.net")
+        .wait_for_rows(
+            "[data-testid=clients]",
+            &["reject-cy@example.net", "bob@example.net"],
+        )
+        .await;
+
+    // Sorted by address, Bob comes first; a search keeps only what matches.
+    browser.click("[data-testid=clients] th button").await;
+    browser
+        .wait_for_rows(
+            "[data-testid=clients]",
+            &["bob@example.net", "reject-cy@example.net"],
+        )
+        .await;
+    browser.type_into("[data-testid=search]", "REJECT").await;
+    browser
+        .wait_for_rows("[data-testid=clients]", &["reject-cy@example.net"])
+        .await;
+    browser.type_into("[data-testid=search]", "-nobody").await;
+    browser.text("[data-testid=empty]").await;
+    browser.goto("/clients").await;
+
+    // Bob's row is edited in place; a client added by mistake is deleted.
+    browser
+        .click_xpath("//tr[contains(., 'bob@example.net')]//button[contains(., 'Edit')]")
+        .await;
+    browser.fill(&[("comment", "met at the fair")]).await;
+    browser.screenshots("client-edit").await;
+    browser.submit().await;
+    browser
+        .wait_for_text_containing("[data-testid=clients]", "met at the fair")
+        .await;
+    browser.click("[data-testid=new-client]").await;
+    browser.fill(&[("email", "oops@example.net")]).await;
+    browser.submit().await;
+    browser
+        .wait_for_text_containing("[data-testid=clients]", "oops@example.net")
+        .await;
+    browser
+        .click_xpath("//tr[contains(., 'oops@example.net')]//button[contains(., 'Delete')]")
+        .await;
+    browser
+        .client
+        .accept_alert()
+        .await
+        .expect("the deletion is confirmed");
+    browser
+        .wait_for_rows(
+            "[data-testid=clients]",
+            &["reject-cy@example.net", "bob@example.net"],
+        )
         .await;
     browser.screenshots("clients").await;
 }

@@ -1,6 +1,7 @@
 //! Creating or editing one client, with the server's message beside each field.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 use mailroom_domain::wire::{Client, ClientRequest};
 
 use crate::api;
@@ -47,6 +48,17 @@ pub fn ClientForm(
             })
         })
     };
+    // The form opens above the table: take the keyboard there.
+    request_animation_frame(|| {
+        let first = document()
+            .query_selector("[data-testid=client-form] input")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(input) = first {
+            let _ = input.focus();
+        }
+    });
     Effect::new(move |_| {
         if let Some(Ok(client)) = save.value().get() {
             saved.run(client);
