@@ -68,3 +68,12 @@ pub fn from_input(value: &str) -> Option<DateTime<Utc>> {
 pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }
+
+/// Waits `ms` milliseconds without blocking the page.
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms));
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

@@ -4,10 +4,11 @@
 use gloo_net::http::Request;
 use mailroom_domain::wire::{
     Accepted, EmailRequest, LoginRequest, PasswordResetConfirm, RegisterRequest, TokenRequest,
-    TokenResponse, User,
+    TokenResponse, User, problem_types,
 };
 
 use super::{ApiError, answer, get, network, post, problem_of};
+use crate::time;
 
 pub async fn login(email: String, password: String) -> Result<TokenResponse, ApiError> {
     post(
@@ -18,14 +19,27 @@ pub async fn login(email: String, password: String) -> Result<TokenResponse, Api
 }
 
 /// A new session from the refresh cookie; `None` when there is no valid one (not signed in).
+/// When another tab renewed with the same cookie a moment ago, the browser holds the newer one
+/// by the time the server says so: one more try uses it.
 pub async fn refresh() -> Result<Option<TokenResponse>, ApiError> {
-    let response = Request::post("/api/v1/auth/refresh")
-        .send()
-        .await
-        .map_err(network)?;
-    match response.status() {
-        401 => Ok(None),
-        _ => answer(response).await.map(Some),
+    let mut tries = 0;
+    loop {
+        let response = Request::post("/api/v1/auth/refresh")
+            .send()
+            .await
+            .map_err(network)?;
+        if response.status() != 401 {
+            return answer(response).await.map(Some);
+        }
+        match problem_of(response).await {
+            ApiError::Problem(p)
+                if p.kind == problem_types::REFRESH_TOKEN_SUPERSEDED && tries == 0 =>
+            {
+                tries += 1;
+                time::sleep(200).await;
+            }
+            _ => return Ok(None),
+        }
     }
 }
 

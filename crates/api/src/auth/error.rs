@@ -40,6 +40,8 @@ pub enum AuthError {
     RefreshInvalid(String),
     #[error("a refresh token was used twice")]
     RefreshReused,
+    #[error("a refresh token was used again right after its renewal")]
+    RefreshSuperseded,
     #[error("too many attempts")]
     RateLimited(Duration),
     #[error("{} invalid field(s)", .0.len())]
@@ -119,6 +121,12 @@ impl AuthError {
                  started from the same sign-in has been ended; sign in again",
             )
             .with_type(problem_types::REFRESH_TOKEN_REUSED),
+            RefreshSuperseded => Problem::new(
+                ProblemKind::Unauthorized,
+                "this refresh token was renewed a moment ago (by another tab or window, or a \
+                 repeated request): use the newer one",
+            )
+            .with_type(problem_types::REFRESH_TOKEN_SUPERSEDED),
             RateLimited(wait) => Problem::new(
                 ProblemKind::TooManyRequests,
                 format!(
@@ -166,7 +174,7 @@ impl AuthError {
         use AuthError::*;
         match self {
             Unauthenticated(_) | InvalidCredentials | SessionEnded | RefreshInvalid(_)
-            | RefreshReused => 401,
+            | RefreshReused | RefreshSuperseded => 401,
             Unconfirmed | Blocked => 403,
             Link { .. } => 400,
             RateLimited(_) => 429,

@@ -15,6 +15,11 @@ use crate::db::{DbConnection, DbPool, run};
 
 pub const REFRESH_TOKEN_TTL: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 
+/// A token used again this soon after its renewal is refused without ending the session: tabs of
+/// one browser reloading at once (a restored session) each renew with the same cookie. Later
+/// reuse means a copy of the token is loose, and ends every session of its sign-in.
+pub const REUSE_GRACE: Duration = Duration::from_secs(30);
+
 /// Starts a session for `user`: a new refresh-token family, or the next token of `family`.
 pub fn issue(
     conn: &mut DbConnection,
@@ -52,6 +57,8 @@ pub fn issue(
 enum Exchange {
     Renewed(TokenResponse),
     Reused,
+    /// Used again within [`REUSE_GRACE`] of its renewal.
+    Superseded,
     Refused(AuthError),
 }
 
@@ -78,6 +85,12 @@ pub async fn refresh(
                 )));
             }
             if row.rotated_at.is_some() || tokens::rotate_refresh(conn, row.id, now)? == 0 {
+                // Lost a race with a renewal committed just now: that one counts as `now`.
+                let rotated = row.rotated_at.unwrap_or(now);
+                let grace = chrono::Duration::from_std(REUSE_GRACE).unwrap_or_default();
+                if now - rotated < grace {
+                    return Ok(Exchange::Superseded);
+                }
                 tokens::revoke_family(conn, &row.family, now)?;
                 return Ok(Exchange::Reused);
             }
@@ -103,6 +116,7 @@ pub async fn refresh(
     match outcome {
         Exchange::Renewed(session) => Ok(session),
         Exchange::Reused => Err(AuthError::RefreshReused),
+        Exchange::Superseded => Err(AuthError::RefreshSuperseded),
         Exchange::Refused(error) => Err(error),
     }
 }

@@ -1,7 +1,7 @@
 use serde_json::{Value, json};
 
 use crate::accounts::PASSWORD;
-use crate::helpers::{problem, spawn_app, spawn_app_with_smtp};
+use crate::helpers::{TestApp, problem, spawn_app, spawn_app_with_smtp};
 
 #[tokio::test]
 async fn sign_up_confirm_sign_in_refresh_and_sign_out_work_end_to_end() {
@@ -104,6 +104,47 @@ async fn the_refresh_cookie_alone_renews_a_browser_session() {
     assert_eq!(renewed.status().as_u16(), 200);
 }
 
+/// Moves every recorded renewal `seconds` into the past.
+fn backdate_rotations(app: &TestApp, seconds: i64) {
+    use diesel::prelude::*;
+    use mailroom_api::db::schema::refresh_tokens;
+    let mut conn = app.pool.get().expect("connection");
+    let earlier = (chrono::Utc::now() - chrono::Duration::seconds(seconds)).naive_utc();
+    diesel::update(refresh_tokens::table.filter(refresh_tokens::rotated_at.is_not_null()))
+        .set(refresh_tokens::rotated_at.eq(earlier))
+        .execute(&mut *conn)
+        .expect("renewals backdated");
+}
+
+#[tokio::test]
+async fn a_refresh_token_used_again_right_after_its_renewal_is_refused_and_the_session_lives_on() {
+    let app = spawn_app_with_smtp().await;
+    let session = app.confirmed_user("ann@example.org").await;
+    let renewed: Value = app
+        .refresh_with(&session.refresh)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let current = renewed["refresh_token"]
+        .as_str()
+        .expect("rotated")
+        .to_owned();
+
+    // A second tab of the same browser renews with the cookie the first one just used.
+    let late_tab = app.refresh_with(&session.refresh).await;
+    let body = problem(late_tab, 401).await;
+    assert_eq!(
+        body["type"],
+        "urn:mailroom:problem:refresh-token-superseded"
+    );
+    assert_eq!(
+        app.refresh_with(&current).await.status().as_u16(),
+        200,
+        "the session goes on with the newer token"
+    );
+}
+
 #[tokio::test]
 async fn reusing_a_rotated_refresh_token_ends_every_session_of_that_sign_in() {
     let app = spawn_app_with_smtp().await;
@@ -119,7 +160,8 @@ async fn reusing_a_rotated_refresh_token_ends_every_session_of_that_sign_in() {
         .expect("rotated")
         .to_owned();
 
-    // A thief replays the old token.
+    // A thief replays the old token, later than another tab of the same browser could have.
+    backdate_rotations(&app, 31);
     let replay = app.refresh_with(&session.refresh).await;
     let body = problem(replay, 401).await;
     assert_eq!(body["type"], "urn:mailroom:problem:refresh-token-reused");

@@ -147,6 +147,7 @@ pub mod types {
     pub const TOKEN_USED: &str = "urn:mailroom:problem:token-used";
     pub const TOKEN_EXPIRED: &str = "urn:mailroom:problem:token-expired";
     pub const REFRESH_TOKEN_REUSED: &str = "urn:mailroom:problem:refresh-token-reused";
+    pub const REFRESH_TOKEN_SUPERSEDED: &str = "urn:mailroom:problem:refresh-token-superseded";
 }
 
 impl Problem {

@@ -1,8 +1,8 @@
 //! Creating or editing one client, with the server's message beside each field.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 use mailroom_domain::wire::{Client, ClientRequest};
+use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::components::field::Field;

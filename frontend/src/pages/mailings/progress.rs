@@ -4,24 +4,16 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mailroom_domain::wire::Run;
-use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::api;
 use crate::components::notice::ApiErrorNotice;
 use crate::i18n::{Text, progress_line, use_i18n};
 use crate::session::use_session;
+use crate::time;
 
 const POLL_MS: i32 = 500;
 /// After a failed read, wait longer each time, up to this.
 const MAX_POLL_MS: i32 = 8_000;
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = JsFuture::from(promise).await.unwrap_or(JsValue::UNDEFINED);
-}
 
 fn finished(run: &Run) -> bool {
     run.pending == 0 && run.finished_at.is_some()
@@ -61,7 +53,7 @@ pub fn SendNow(
                     changed.run(());
                     return;
                 }
-                sleep(wait).await;
+                time::sleep(wait).await;
                 match api::mailings::run(session, mailing_id, current.id).await {
                     Ok(next) => {
                         wait = POLL_MS;
