@@ -140,12 +140,18 @@ impl ManageConnection for DbConnectionManager {
             DbConnection::Postgres(pg) => {
                 pg.batch_execute("SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan")
             }
-            DbConnection::Sqlite(sqlite) => sqlite.batch_execute(&format!(
-                "PRAGMA journal_mode = WAL; \
-                 PRAGMA synchronous = NORMAL; \
-                 PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; \
-                 PRAGMA foreign_keys = ON;"
-            )),
+            DbConnection::Sqlite(sqlite) => sqlite
+                .batch_execute(&format!(
+                    "PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; \
+                     PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; \
+                     PRAGMA foreign_keys = ON;"
+                ))
+                .and_then(|()| {
+                    super::queries::unicode_lower_utils::register_impl(sqlite, |text: String| {
+                        text.to_lowercase()
+                    })
+                }),
         }
         .map_err(r2d2::Error::QueryError)?;
         Ok(conn)

@@ -353,6 +353,58 @@ async fn a_manager_sees_every_client_but_changes_only_their_own() {
 }
 
 #[tokio::test]
+async fn searches_ignore_case_beyond_ascii_in_clients_messages_mailings_and_attempts() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    let ivan = create(&app, &ann, "ivan@example.org", "Иван Петров").await;
+    create(&app, &ann, "karel@example.org", "Karel Čapek").await;
+    create(&app, &ann, "bob@example.org", "Bob Stone").await;
+    for (query, expected) in [
+        ("?q=%D0%B8%D0%B2%D0%B0%D0%BD", "Иван Петров"), // иван
+        ("?q=%D0%9F%D0%95%D0%A2%D0%A0%D0%9E%D0%92", "Иван Петров"), // ПЕТРОВ
+        ("?q=%C4%8Capek", "Karel Čapek"),               // Čapek
+        ("?q=%C4%8DAPEK", "Karel Čapek"),               // čAPEK
+    ] {
+        let found = list(&app, &ann, query).await;
+        assert_eq!(found["total"], 1, "{query}");
+        assert_eq!(found["items"][0]["full_name"], expected, "{query}");
+    }
+
+    let message: Value = app
+        .post_as(
+            "/api/v1/messages",
+            &ann.access,
+            &json!({"subject": "Новости недели", "body": "Привет"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let mailing = app
+        .post_as(
+            "/api/v1/mailings",
+            &ann.access,
+            &json!({
+                "message_id": message["id"], "client_ids": [ivan["id"]],
+                "starts_at": "2030-01-01T09:00:00Z", "ends_at": "2030-01-08T09:00:00Z",
+            }),
+        )
+        .await;
+    assert_eq!(mailing.status().as_u16(), 201);
+    // НОВОСТИ
+    let upper = "%D0%9D%D0%9E%D0%92%D0%9E%D0%A1%D0%A2%D0%98";
+    for path in ["/api/v1/messages", "/api/v1/mailings"] {
+        let found: Value = app
+            .get_as(&format!("{path}?q={upper}"), &ann.access)
+            .await
+            .json()
+            .await
+            .expect("JSON");
+        assert_eq!(found["total"], 1, "{path}");
+    }
+}
+
+#[tokio::test]
 async fn lists_page_sort_and_search() {
     let app = spawn_app().await;
     let ann = app.user("ann@example.org").await;

@@ -4,10 +4,10 @@ use diesel::prelude::*;
 use mailroom_domain::listing::Sort;
 use mailroom_domain::mailing::AttemptSort;
 
-use super::{Backend, contains_pattern, lower};
-use crate::db::DbConnection;
+use super::{Backend, contains_pattern, lower, unicode_lower};
 use crate::db::rows::AttemptRow;
 use crate::db::schema::{attempts, mailings};
+use crate::db::{Backend as DbBackend, DbConnection};
 
 #[derive(Debug, Clone, Default)]
 pub struct AttemptFilter {
@@ -21,7 +21,7 @@ pub struct AttemptFilter {
     pub search: Option<String>,
 }
 
-fn filtered(filter: &AttemptFilter) -> attempts::BoxedQuery<'static, Backend> {
+fn filtered(filter: &AttemptFilter, backend: DbBackend) -> attempts::BoxedQuery<'static, Backend> {
     let mut query = attempts::table.into_boxed();
     if let Some(owner_id) = filter.owner_id {
         let owned = mailings::table
@@ -42,11 +42,17 @@ fn filtered(filter: &AttemptFilter) -> attempts::BoxedQuery<'static, Backend> {
         query = query.filter(attempts::attempted_at.lt(to));
     }
     if let Some(text) = &filter.search {
-        query = query.filter(
-            lower(attempts::client_email)
-                .like(contains_pattern(text))
-                .escape('\\'),
-        );
+        let pattern = contains_pattern(text);
+        query = match backend {
+            DbBackend::Postgres => {
+                query.filter(lower(attempts::client_email).like(pattern).escape('\\'))
+            }
+            DbBackend::Sqlite => query.filter(
+                unicode_lower(attempts::client_email)
+                    .like(pattern)
+                    .escape('\\'),
+            ),
+        };
     }
     query
 }
@@ -58,14 +64,12 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<AttemptRow>, i64)> {
-    let total = filtered(filter).count().get_result(conn)?;
+    let total = filtered(filter, conn.backend()).count().get_result(conn)?;
     let query = match (sort.field, sort.descending) {
-        (AttemptSort::AttemptedAt, true) => {
-            filtered(filter).order((attempts::attempted_at.desc(), attempts::id.desc()))
-        }
-        (AttemptSort::AttemptedAt, false) => {
-            filtered(filter).order((attempts::attempted_at.asc(), attempts::id.asc()))
-        }
+        (AttemptSort::AttemptedAt, true) => filtered(filter, conn.backend())
+            .order((attempts::attempted_at.desc(), attempts::id.desc())),
+        (AttemptSort::AttemptedAt, false) => filtered(filter, conn.backend())
+            .order((attempts::attempted_at.asc(), attempts::id.asc())),
     };
     let rows = query
         .offset(offset)

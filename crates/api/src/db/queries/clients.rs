@@ -3,7 +3,7 @@ use diesel::prelude::*;
 use mailroom_domain::client::ClientSort;
 use mailroom_domain::listing::Sort;
 
-use super::{Backend, contains_pattern, lower};
+use super::{Backend, contains_pattern, lower, unicode_lower};
 use crate::db::rows::{ClientRow, NewClient};
 use crate::db::schema::clients;
 use crate::db::{Backend as DbBackend, DbConnection};
@@ -32,11 +32,8 @@ fn filtered(filter: &ClientFilter, backend: DbBackend) -> clients::BoxedQuery<'s
                     .like(pattern)
                     .escape('\\'),
             ),
-            // SQLite's LIKE already ignores case, exactly as far as its lower() does (ASCII).
             DbBackend::Sqlite => query.filter(
-                clients::email
-                    .concat(" ")
-                    .concat(clients::full_name)
+                unicode_lower(clients::email.concat(" ").concat(clients::full_name))
                     .like(pattern)
                     .escape('\\'),
             ),

@@ -5,10 +5,10 @@ use diesel::prelude::*;
 use mailroom_domain::listing::Sort;
 use mailroom_domain::mailing::MailingSort;
 
-use super::{Backend, contains_pattern, lower};
-use crate::db::DbConnection;
+use super::{Backend, contains_pattern, lower, unicode_lower};
 use crate::db::rows::{MailingClientRow, MailingRow, NewMailing};
 use crate::db::schema::{clients, mailing_clients, mailings, messages};
+use crate::db::{Backend as DbBackend, DbConnection};
 
 /// Rows per statement: SQLite allows 32,766 bound parameters.
 const CHUNK: usize = 10_000;
@@ -20,20 +20,29 @@ pub struct MailingFilter {
     pub search: Option<String>,
 }
 
-fn filtered(filter: &MailingFilter) -> mailings::BoxedQuery<'static, Backend> {
+fn filtered(filter: &MailingFilter, backend: DbBackend) -> mailings::BoxedQuery<'static, Backend> {
     let mut query = mailings::table.into_boxed();
     if let Some(owner_id) = filter.owner_id {
         query = query.filter(mailings::owner_id.eq(owner_id));
     }
     if let Some(text) = &filter.search {
-        let matching = messages::table
-            .filter(
-                lower(messages::subject)
-                    .like(contains_pattern(text))
-                    .escape('\\'),
-            )
-            .select(messages::id);
-        query = query.filter(mailings::message_id.eq_any(matching));
+        let pattern = contains_pattern(text);
+        query = match backend {
+            DbBackend::Postgres => query.filter(
+                mailings::message_id.eq_any(
+                    messages::table
+                        .filter(lower(messages::subject).like(pattern).escape('\\'))
+                        .select(messages::id),
+                ),
+            ),
+            DbBackend::Sqlite => query.filter(
+                mailings::message_id.eq_any(
+                    messages::table
+                        .filter(unicode_lower(messages::subject).like(pattern).escape('\\'))
+                        .select(messages::id),
+                ),
+            ),
+        };
     }
     query
 }
@@ -45,8 +54,8 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<MailingRow>, i64)> {
-    let total = filtered(filter).count().get_result(conn)?;
-    let query = filtered(filter);
+    let total = filtered(filter, conn.backend()).count().get_result(conn)?;
+    let query = filtered(filter, conn.backend());
     let query = match (sort.field, sort.descending) {
         (MailingSort::CreatedAt, false) => {
             query.order((mailings::created_at.asc(), mailings::id.asc()))

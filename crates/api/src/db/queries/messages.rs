@@ -5,10 +5,10 @@ use diesel::prelude::*;
 use mailroom_domain::listing::Sort;
 use mailroom_domain::message::MessageSort;
 
-use super::{Backend, contains_pattern, lower};
-use crate::db::DbConnection;
+use super::{Backend, contains_pattern, lower, unicode_lower};
 use crate::db::rows::{MessageRow, NewMessage};
 use crate::db::schema::{mailings, messages};
+use crate::db::{Backend as DbBackend, DbConnection};
 
 #[derive(Debug, Clone, Default)]
 pub struct MessageFilter {
@@ -16,17 +16,21 @@ pub struct MessageFilter {
     pub search: Option<String>,
 }
 
-fn filtered(filter: &MessageFilter) -> messages::BoxedQuery<'static, Backend> {
+fn filtered(filter: &MessageFilter, backend: DbBackend) -> messages::BoxedQuery<'static, Backend> {
     let mut query = messages::table.into_boxed();
     if let Some(owner_id) = filter.owner_id {
         query = query.filter(messages::owner_id.eq(owner_id));
     }
     if let Some(text) = &filter.search {
-        query = query.filter(
-            lower(messages::subject)
-                .like(contains_pattern(text))
-                .escape('\\'),
-        );
+        let pattern = contains_pattern(text);
+        query = match backend {
+            DbBackend::Postgres => {
+                query.filter(lower(messages::subject).like(pattern).escape('\\'))
+            }
+            DbBackend::Sqlite => {
+                query.filter(unicode_lower(messages::subject).like(pattern).escape('\\'))
+            }
+        };
     }
     query
 }
@@ -38,8 +42,8 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<MessageRow>, i64)> {
-    let total = filtered(filter).count().get_result(conn)?;
-    let query = filtered(filter);
+    let total = filtered(filter, conn.backend()).count().get_result(conn)?;
+    let query = filtered(filter, conn.backend());
     let query = match (sort.field, sort.descending) {
         (MessageSort::CreatedAt, false) => {
             query.order((messages::created_at.asc(), messages::id.asc()))

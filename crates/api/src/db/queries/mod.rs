@@ -19,6 +19,13 @@ diesel::define_sql_function! {
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
+diesel::define_sql_function! {
+    /// Lower case by Unicode's rules, registered on every SQLite connection: SQLite's own
+    /// `lower()` folds ASCII only, so "Иван" would never match a search for "иван". Searches use
+    /// it on SQLite; PostgreSQL's `lower()` already folds Unicode (and its indexes use it).
+    fn unicode_lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
 /// A `LIKE` pattern matching `text` anywhere, with its wildcards escaped (escape character `\`).
 pub fn contains_pattern(text: &str) -> String {
     // A NUL can match nothing, and PostgreSQL refuses it in a parameter.
