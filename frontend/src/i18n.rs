@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use mailroom_domain::delivery::RunTrigger;
+use mailroom_domain::template::TemplateError;
 use mailroom_domain::{Role, Schedule, UserState};
 
 const STORAGE_KEY: &str = "mailroom.lang";
@@ -92,6 +93,10 @@ pub enum Text {
     ChooseNewPassword,
     NewPassword,
     SetPassword,
+    ResendConfirmation,
+    ConfirmSend,
+    ConfirmBlock,
+    ConfirmDisable,
     CannotReachServer,
     UnexpectedAnswer,
     MainNav,
@@ -303,6 +308,22 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
         ChooseNewPassword => ("Choose a new password", "Новый пароль"),
         NewPassword => ("New password", "Новый пароль"),
         SetPassword => ("Set the password", "Сохранить пароль"),
+        ResendConfirmation => (
+            "Mail me a new confirmation link",
+            "Прислать новую ссылку для подтверждения",
+        ),
+        ConfirmSend => (
+            "Send this mailing to all its clients now?",
+            "Отправить эту рассылку всем её клиентам сейчас?",
+        ),
+        ConfirmBlock => (
+            "Block this account? It is signed out at once and its mailings stop sending.",
+            "Заблокировать аккаунт? Он сразу выйдет из системы, а его рассылки перестанут отправляться.",
+        ),
+        ConfirmDisable => (
+            "Disable this mailing? It will not send until it is enabled again.",
+            "Отключить рассылку? Она не будет отправляться, пока её снова не включат.",
+        ),
         CannotReachServer => ("Cannot reach the server", "Нет связи с сервером"),
         UnexpectedAnswer => (
             "Unexpected answer from the server",
@@ -524,6 +545,24 @@ pub fn import_summary(lang: Lang, created: u64, updated: u64, rejected: u64) -> 
     match lang {
         Lang::En => format!("Created {created}, updated {updated}, rejected {rejected}."),
         Lang::Ru => format!("Создано: {created}, обновлено: {updated}, отклонено: {rejected}."),
+    }
+}
+
+/// What is wrong with a message's placeholders, as the preview says it.
+pub fn template_problem(lang: Lang, problem: &TemplateError) -> String {
+    match (lang, problem) {
+        (Lang::En, TemplateError::Unknown(name)) => format!(
+            "Unknown placeholder {{{{{name}}}}}: the known ones are {{{{full_name}}}}, {{{{email}}}} and {{{{unsubscribe_url}}}}"
+        ),
+        (Lang::Ru, TemplateError::Unknown(name)) => format!(
+            "Неизвестная подстановка {{{{{name}}}}}: доступны {{{{full_name}}}}, {{{{email}}}} и {{{{unsubscribe_url}}}}"
+        ),
+        (Lang::En, TemplateError::Unclosed) => {
+            "A placeholder is opened with {{ but never closed with }}".to_owned()
+        }
+        (Lang::Ru, TemplateError::Unclosed) => {
+            "Подстановка открыта {{, но не закрыта }}".to_owned()
+        }
     }
 }
 

@@ -195,8 +195,13 @@ pub fn provide() -> Session {
     };
     provide_context(session);
     spawn_local(async move {
-        if let Ok(Some(tokens)) = api::auth::refresh().await {
-            let _ = session.start(tokens).await;
+        match api::auth::refresh().await {
+            Ok(Some(tokens)) => {
+                let _ = session.start(tokens).await;
+            }
+            // Blocked since the last visit: the sign-in page says so before the password is typed.
+            Err(e) if api::is_blocked(&e) => session.ended.set(Some(Ended::Blocked)),
+            _ => {}
         }
         session.known.set(true);
     });

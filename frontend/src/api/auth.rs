@@ -69,6 +69,15 @@ pub async fn confirm(token: String) -> Result<Accepted, ApiError> {
     post("/api/v1/auth/confirm", Some(&TokenRequest { token })).await
 }
 
+/// Asks for a new confirmation link by mail (the answer is the same for unknown addresses).
+pub async fn resend_confirmation(email: String) -> Result<Accepted, ApiError> {
+    post(
+        "/api/v1/auth/resend-confirmation",
+        Some(&EmailRequest { email }),
+    )
+    .await
+}
+
 /// Asks for a password reset link by mail (the answer is the same for unknown addresses).
 pub async fn forgot(email: String) -> Result<Accepted, ApiError> {
     post("/api/v1/auth/password-reset", Some(&EmailRequest { email })).await

@@ -29,11 +29,12 @@ pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
     Effect::new(move |_| {
         if session.known.get() && session.user_id().is_none() {
             let reason = session.ended.get().map(Ended::code);
-            let here = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked()
-            );
+            let path = location.pathname.get_untracked();
+            // Signing out has already moved to the sign-in page.
+            if path.starts_with("/login") {
+                return;
+            }
+            let here = format!("{path}{}", location.search.get_untracked());
             // Replacing the entry keeps Back from bouncing between this page and sign-in.
             let options = NavigateOptions {
                 replace: true,

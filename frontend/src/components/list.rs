@@ -178,23 +178,27 @@ where
     V: IntoView + 'static,
 {
     let i18n = use_i18n();
-    let total = Signal::derive(move || {
-        rows.get()
-            .and_then(|r| r.as_ref().ok().map(|p| p.total))
-            .unwrap_or(0)
-    });
+    // Kept from inside the Suspense: reading the resource out here would make an enclosing
+    // Suspense (a form around a picker) redraw everything, and take the focus from the search.
+    let total = RwSignal::new(0_u64);
     let table = StoredValue::new(table);
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match rows.await {
                     Err(e) => failed(e),
-                    Ok(page) if page.items.is_empty() => view! {
-                        <p class="empty" data-testid="empty">
-                            {move || i18n.t(if list.q.get().trim().is_empty() { empty } else { Text::NothingFound })}
-                        </p>
-                    }.into_any(),
-                    Ok(page) => table.with_value(|table| table(page.items)).into_any(),
+                    Ok(page) => {
+                        total.set(page.total);
+                        if page.items.is_empty() {
+                            view! {
+                                <p class="empty" data-testid="empty">
+                                    {move || i18n.t(if list.q.get().trim().is_empty() { empty } else { Text::NothingFound })}
+                                </p>
+                            }.into_any()
+                        } else {
+                            table.with_value(|table| table(page.items)).into_any()
+                        }
+                    }
                 }
             })}
         </Suspense>

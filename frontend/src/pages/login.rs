@@ -5,7 +5,10 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use mailroom_domain::wire::problem_types;
+
 use crate::api::{self, ApiError};
+use crate::components::notice::ApiErrorNotice;
 use crate::i18n::{Text, use_i18n};
 use crate::session::{Ended, use_session};
 
@@ -41,6 +44,15 @@ pub fn Login() -> impl IntoView {
         }
     });
     let pending = submit.pending();
+    let resend = Action::new_local(move |email: &String| {
+        let email = email.clone();
+        async move { api::auth::resend_confirmation(email).await }
+    });
+    let unconfirmed = move || {
+        error.with(|e| {
+            matches!(e, Some(ApiError::Problem(p)) if p.kind == problem_types::ACCOUNT_UNCONFIRMED)
+        })
+    };
     Effect::new(move |_| match submit.value().get() {
         Some(Ok(())) => {
             let next = safe_next(query.with_untracked(|q| q.get("next")));
@@ -78,8 +90,22 @@ pub fn Login() -> impl IntoView {
                     on:input=move |ev| password.set(event_target_value(&ev)) />
             </label>
             {move || error.get().map(|e| view! {
-                <p class="status down" role="alert" data-testid="login-error">{move || e.message(i18n.lang.get())}</p>
+                <p class="notice bad" role="alert" data-testid="login-error">{move || e.message(i18n.lang.get())}</p>
             })}
+            // The account waits for its confirmation: a new link is one click away.
+            <Show when=unconfirmed>
+                {move || match resend.value().get() {
+                    Some(Ok(done)) => view! { <p class="notice ok" role="status" data-testid="resent">{done.message}</p> }.into_any(),
+                    Some(Err(e)) => view! { <ApiErrorNotice error=e /> }.into_any(),
+                    None => view! {
+                        <button type="button" class="secondary" data-testid="resend-confirmation"
+                            disabled=move || resend.pending().get()
+                            on:click=move |_| { resend.dispatch(email.get_untracked()); }>
+                            {move || i18n.t(Text::ResendConfirmation)}
+                        </button>
+                    }.into_any(),
+                }}
+            </Show>
             <button type="submit" disabled=move || pending.get()>
                 {move || i18n.t(if pending.get() { Text::SigningIn } else { Text::SignIn })}
             </button>

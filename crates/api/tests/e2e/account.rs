@@ -97,6 +97,14 @@ async fn a_newcomer_registers_confirms_the_address_from_the_mail_and_signs_in() 
     );
     browser.screenshots("register-done").await;
 
+    // Signing in before confirming says why it cannot, and offers a new link.
+    browser.goto("/login").await;
+    let refused = browser.fill_login("ann@example.org", PASSWORD).await;
+    assert!(refused.contains("not confirmed"), "{refused}");
+    browser.click("[data-testid=resend-confirmation]").await;
+    browser.text("[data-testid=resent]").await;
+    browser.screenshots("login-unconfirmed").await;
+
     let link = server.link_in_mail_to("ann@example.org", "/confirm?token=");
     browser.goto(&link).await;
     assert!(!browser.text("[data-testid=confirmed]").await.is_empty());

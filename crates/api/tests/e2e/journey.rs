@@ -154,6 +154,48 @@ async fn create_mailing(browser: &Browser) {
     browser
         .choose("select[name=message_id]", "Winter news for {{full_name}}")
         .await;
+    // The picker's search keeps the focus while its list reloads under the typing.
+    let search = "[data-testid=client-picker] [data-testid=search]";
+    browser.type_into(search, "bo").await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let focused = browser
+        .client
+        .execute(
+            "return document.activeElement.closest('[data-testid=client-picker]') !== null \
+             && document.activeElement.type === 'search'",
+            vec![],
+        )
+        .await
+        .expect("the focused element");
+    assert_eq!(
+        focused,
+        serde_json::Value::Bool(true),
+        "the search keeps the focus"
+    );
+    browser.type_into(search, "b@").await;
+    browser
+        .wait_for_text_containing("[data-testid=client-picker] ul.choices", "bob@example.net")
+        .await;
+    let typed = browser
+        .client
+        .find(fantoccini::Locator::Css(search))
+        .await
+        .expect("the search")
+        .prop("value")
+        .await
+        .expect("its value");
+    assert_eq!(typed.as_deref(), Some("bob@"));
+    browser.click("[data-testid=choose-shown]").await;
+    browser
+        .wait_for_text("[data-testid=chosen]", "1 chosen")
+        .await;
+    // Four backspaces (WebDriver's key code).
+    browser
+        .type_into(search, "\u{E003}\u{E003}\u{E003}\u{E003}")
+        .await;
+    browser
+        .wait_for_text_containing("[data-testid=client-picker] ul.choices", "reject-cy")
+        .await;
     browser.click("[data-testid=choose-shown]").await;
     browser
         .wait_for_text("[data-testid=chosen]", "2 chosen")
@@ -201,6 +243,11 @@ async fn a_newcomer_signs_up_and_sends_a_mailing_whose_progress_and_attempts_the
         .await;
 
     browser.click("[data-testid=send-now]").await;
+    browser
+        .client
+        .accept_alert()
+        .await
+        .expect("sending is confirmed");
     browser
         .wait_for_text_containing("[data-testid=progress-text]", "100%")
         .await;
@@ -353,6 +400,11 @@ async fn a_manager_blocks_a_user_whose_next_action_sends_them_to_sign_in_with_th
         "not theirs to send"
     );
     manager.click("[data-testid=toggle-disabled]").await;
+    manager
+        .client
+        .accept_alert()
+        .await
+        .expect("disabling is confirmed");
     manager.text("[data-testid=mailing-disabled]").await;
     manager.screenshots("manage-mailing-disabled").await;
 
@@ -361,6 +413,11 @@ async fn a_manager_blocks_a_user_whose_next_action_sends_them_to_sign_in_with_th
     manager
         .click(&format!("{row} [data-testid=toggle-block]"))
         .await;
+    manager
+        .client
+        .accept_alert()
+        .await
+        .expect("blocking is confirmed");
     manager
         .wait_for_text(&format!("{row} [data-testid=user-state]"), "Blocked")
         .await;

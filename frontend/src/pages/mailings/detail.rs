@@ -30,6 +30,8 @@ fn DetailPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     // Bumped when a run ends or the mailing changes: everything on the page is read again.
     let version = RwSignal::new(0_u32);
+    // Whether the mailing is there: a deleted or unknown one shows its error, without attempts.
+    let found = RwSignal::new(false);
     let loaded = LocalResource::new(move || {
         version.track();
         let id = id();
@@ -44,13 +46,21 @@ fn DetailPage() -> impl IntoView {
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match loaded.await {
-                    Ok((mailing, stats)) => view! { <Detail mailing=mailing stats=stats version=version /> }.into_any(),
-                    Err(e) => failed(e),
+                    Ok((mailing, stats)) => {
+                        found.set(true);
+                        view! { <Detail mailing=mailing stats=stats version=version /> }.into_any()
+                    }
+                    Err(e) => {
+                        found.set(false);
+                        failed(e)
+                    }
                 }
             })}
         </Transition>
         // Outside the part that is read again: its filter, search and page stay as chosen.
-        {move || id().map(|id| view! { <Attempts mailing_id=id version=version /> })}
+        <Show when=move || found.get()>
+            {move || id().map(|id| view! { <Attempts mailing_id=id version=version /> })}
+        </Show>
     }
 }
 
@@ -132,7 +142,12 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
                 {manager.then(|| view! {
                     <button type="button" class="secondary" data-testid="toggle-disabled"
                         disabled=move || toggle.pending().get()
-                        on:click=move |_| { toggle.dispatch(!disabled); }>
+                        on:click=move |_| {
+                            // Disabling stops sending: asked first. Enabling only allows it again.
+                            if disabled || window().confirm_with_message(i18n.t(Text::ConfirmDisable)).unwrap_or(false) {
+                                toggle.dispatch(!disabled);
+                            }
+                        }>
                         {move || i18n.t(if disabled { Text::Enable } else { Text::Disable })}
                     </button>
                 })}

@@ -27,12 +27,8 @@ pub fn ClientPicker(
         query.owner_id = session.user_id();
         async move { api::clients::list(session, &query).await }
     });
-    let total = Signal::derive(move || {
-        clients
-            .get()
-            .and_then(|r| r.as_ref().ok().map(|p| p.total))
-            .unwrap_or(0)
-    });
+    // Set from inside the Suspense (see `Paged`): the form around keeps the search's focus.
+    let total = RwSignal::new(0_u64);
     let toggle = move |id: i64, on: bool| {
         selected.update(|s| {
             if on {
@@ -72,7 +68,11 @@ pub fn ClientPicker(
             <SearchBox list=list label=Text::SearchClients />
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
-                    match clients.await {
+                    let page = clients.await;
+                    if let Ok(page) = &page {
+                        total.set(page.total);
+                    }
+                    match page {
                         Err(e) => failed(e),
                         Ok(page) if page.items.is_empty() && list.q.get_untracked().trim().is_empty() => view! {
                             <p class="empty">

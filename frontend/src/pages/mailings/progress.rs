@@ -112,7 +112,11 @@ pub fn SendNow(
                 {can_send.then(|| view! {
                     <button type="button" data-testid="send-now"
                         disabled=move || send.pending().get() || sending()
-                        on:click=move |_| { send.dispatch(()); }>
+                        on:click=move |_| {
+                            if window().confirm_with_message(i18n.t(Text::ConfirmSend)).unwrap_or(false) {
+                                send.dispatch(());
+                            }
+                        }>
                         {move || i18n.t(if sending() { Text::SendingNow } else { Text::SendNow })}
                     </button>
                 })}

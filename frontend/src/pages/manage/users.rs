@@ -58,7 +58,11 @@ fn Page() -> impl IntoView {
                         <button type="button" class=if blocked { "secondary" } else { "secondary danger" }
                             data-testid="toggle-block"
                             disabled=move || toggle.pending().get()
-                            on:click=move |_| { toggle.dispatch((id, !blocked)); }>
+                            on:click=move |_| {
+                                if blocked || window().confirm_with_message(i18n.t(Text::ConfirmBlock)).unwrap_or(false) {
+                                    toggle.dispatch((id, !blocked));
+                                }
+                            }>
                             {move || i18n.t(if blocked { Text::Unblock } else { Text::Block })}
                         </button>
                     })}

@@ -10,7 +10,7 @@ use crate::api;
 use crate::components::field::{Field, TextArea};
 use crate::components::guard::SignedIn;
 use crate::components::notice::{ApiErrorNotice, ErrorNotice, Loading, failed};
-use crate::i18n::{Text, use_i18n};
+use crate::i18n::{Text, template_problem, use_i18n};
 use crate::session::use_session;
 
 const FIELDS: [&str; 2] = ["subject", "body"];
@@ -104,7 +104,7 @@ fn Editor(message: Option<Message>) -> impl IntoView {
         template::placeholders(&s)
             .and(template::placeholders(&b))
             .err()
-            .map(|e| e.to_string())
+            .map(|e| template_problem(i18n.lang.get(), &e))
     };
     view! {
         <h1>{move || i18n.t(if id.is_some() { Text::EditMessage } else { Text::NewMessage })}</h1>
