@@ -1,6 +1,7 @@
 //! The frame every page shares and the route table.
 
 use leptos::prelude::*;
+use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -30,7 +31,11 @@ use crate::session;
 pub fn App() -> impl IntoView {
     let i18n = i18n::provide();
     session::provide();
+    provide_meta_context();
     view! {
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Mailroom".to_owned() } else { format!("{page} · Mailroom") }
+        } />
         <Router>
             <a class="skip-link" href="#content">{move || i18n.t(Text::SkipToContent)}</a>
             <Header />

@@ -9,3 +9,4 @@ pub mod list;
 pub mod notice;
 pub mod server_status;
 pub mod status;
+pub mod title;

@@ -5,6 +5,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api;
+use crate::components::title::PageTitle;
 use crate::i18n::{Text, use_i18n};
 
 #[component]
@@ -17,6 +18,7 @@ pub fn Confirm() -> impl IntoView {
         async move { api::auth::confirm(token).await }
     });
     view! {
+        <PageTitle text=Text::ConfirmAddress />
         <h1>{move || i18n.t(Text::ConfirmAddress)}</h1>
         <Suspense fallback=move || view! { <p class="muted">{i18n.t(Text::Confirming)}</p> }>
             {move || Suspend::new(async move {

@@ -8,6 +8,7 @@ use crate::components::chart::DailyChart;
 use crate::components::figure::Figure;
 use crate::components::guard::SignedIn;
 use crate::components::notice::Loading;
+use crate::components::title::PageTitle;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 
@@ -42,6 +43,7 @@ fn DashboardPage() -> impl IntoView {
         async move { api::stats::mine(session).await }
     });
     view! {
+        <PageTitle text=Text::Dashboard />
         <h1>{move || i18n.t(Text::Dashboard)}</h1>
         <p class="muted" data-testid="signed-in-as">
             {move || session.user.get().map(|u| u.email).unwrap_or_default()}

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::title::PageTitle;
 use crate::i18n::{Text, use_i18n};
 
 #[component]
@@ -15,6 +16,7 @@ pub fn Forgot() -> impl IntoView {
     });
     let pending = submit.pending();
     view! {
+        <PageTitle text=Text::ForgotPassword />
         <h1>{move || i18n.t(Text::ForgotPassword)}</h1>
         {move || match submit.value().get() {
             Some(Ok(done)) => view! {

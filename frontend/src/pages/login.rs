@@ -9,6 +9,7 @@ use mailroom_domain::wire::problem_types;
 
 use crate::api::{self, ApiError};
 use crate::components::notice::ApiErrorNotice;
+use crate::components::title::PageTitle;
 use crate::i18n::{Text, use_i18n};
 use crate::session::{Ended, use_session};
 
@@ -62,6 +63,7 @@ pub fn Login() -> impl IntoView {
         None => {}
     });
     view! {
+        <PageTitle text=Text::SignIn />
         <h1>{move || i18n.t(Text::SignIn)}</h1>
         {move || reason().map(|reason| view! {
             <p class="notice bad" role="alert" data-testid="session-ended">

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use mailroom_domain::wire::RegisterRequest;
 
 use crate::api::{self, ApiError};
+use crate::components::title::PageTitle;
 use crate::i18n::{Text, use_i18n};
 
 const FIELDS: [&str; 3] = ["full_name", "email", "password"];
@@ -31,6 +32,7 @@ pub fn Register() -> impl IntoView {
         }
     };
     view! {
+        <PageTitle text=Text::CreateAccount />
         <h1>{move || i18n.t(Text::CreateAccount)}</h1>
         {move || match submit.value().get() {
             Some(Ok(done)) => view! {

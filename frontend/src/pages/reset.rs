@@ -5,6 +5,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::api;
+use crate::components::title::PageTitle;
 use crate::i18n::{Text, use_i18n};
 
 #[component]
@@ -18,6 +19,7 @@ pub fn Reset() -> impl IntoView {
     });
     let pending = submit.pending();
     view! {
+        <PageTitle text=Text::ChooseNewPassword />
         <h1>{move || i18n.t(Text::ChooseNewPassword)}</h1>
         {move || match submit.value().get() {
             Some(Ok(done)) => view! {

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::unsubscribe::unsubscribe;
+use crate::components::title::PageTitle;
 use crate::i18n::{Text, use_i18n};
 
 #[component]
@@ -18,6 +19,7 @@ pub fn Unsubscribe() -> impl IntoView {
     let pending = action.pending();
     let i18n = use_i18n();
     view! {
+        <PageTitle text=Text::Unsubscribe />
         <h1>{move || i18n.t(Text::Unsubscribe)}</h1>
         {move || match action.value().get() {
             Some(Ok(done)) => view! {

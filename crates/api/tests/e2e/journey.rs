@@ -39,6 +39,11 @@ async fn sign_up(browser: &Browser, smtp: &SmtpServer) {
 async fn add_clients(browser: &Browser) {
     browser.click("a[href='/clients']").await;
     browser.text("[data-testid=empty]").await;
+    assert_eq!(
+        browser.client.title().await.expect("the title"),
+        "Clients · Mailroom",
+        "the tab names the page"
+    );
     browser.screenshots("clients-empty").await;
     browser.click("[data-testid=new-client]").await;
     browser.fill(&[("email", "not an address")]).await;

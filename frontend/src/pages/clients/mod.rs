@@ -10,6 +10,7 @@ use crate::api::{self, ApiError};
 use crate::components::guard::SignedIn;
 use crate::components::list::{ListState, Paged, SearchBox, SortHeader};
 use crate::components::notice::{ApiErrorNotice, DoneNotice};
+use crate::components::title::PageTitle;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::time;
@@ -62,6 +63,7 @@ fn ClientsPage() -> impl IntoView {
         list.reload();
     };
     view! {
+        <PageTitle text=Text::Clients />
         <div class="page-head">
             <h1>{move || i18n.t(Text::Clients)}</h1>
             <button type="button" data-testid="new-client"

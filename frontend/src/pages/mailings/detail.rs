@@ -14,6 +14,7 @@ use crate::components::chart::DailyChart;
 use crate::components::guard::SignedIn;
 use crate::components::notice::{ApiErrorNotice, Loading, failed};
 use crate::components::status::StatusBadge;
+use crate::components::title::PageTitle;
 use crate::i18n::{Text, run_trigger_text, schedule_text, use_i18n};
 use crate::session::use_session;
 use crate::time;
@@ -43,6 +44,7 @@ fn DetailPage() -> impl IntoView {
         }
     });
     view! {
+        <PageTitle text=Text::Mailings />
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match loaded.await {

@@ -13,6 +13,7 @@ use super::picker::ClientPicker;
 use crate::api::{self, ListQuery};
 use crate::components::guard::SignedIn;
 use crate::components::notice::{ErrorNotice, Loading, failed};
+use crate::components::title::PageTitle;
 use crate::i18n::{Text, schedule_text, use_i18n};
 use crate::session::use_session;
 use crate::time;
@@ -51,6 +52,7 @@ fn FormPage() -> impl IntoView {
         }
     });
     view! {
+        <PageTitle text=Text::Mailings />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match mailing.await {

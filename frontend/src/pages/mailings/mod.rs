@@ -12,6 +12,7 @@ use leptos_router::components::A;
 
 use crate::components::guard::SignedIn;
 use crate::components::list::{ListState, SearchBox};
+use crate::components::title::PageTitle;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use table::MailingTable;
@@ -27,6 +28,7 @@ fn MailingsPage() -> impl IntoView {
     let session = use_session();
     let list = ListState::new("-created_at", 20);
     view! {
+        <PageTitle text=Text::Mailings />
         <div class="page-head">
             <h1>{move || i18n.t(Text::Mailings)}</h1>
             <A href="/mailings/new" attr:class="button" attr:data-testid="new-mailing">

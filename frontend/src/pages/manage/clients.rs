@@ -7,6 +7,7 @@ use super::owners::owners;
 use crate::api;
 use crate::components::guard::ManagersOnly;
 use crate::components::list::{ListState, Paged, SearchBox, SortHeader};
+use crate::components::title::PageTitle;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::time;
@@ -27,6 +28,7 @@ fn Page() -> impl IntoView {
         async move { api::clients::list(session, &query).await }
     });
     view! {
+        <PageTitle text=Text::AllClients />
         <h1>{move || i18n.t(Text::AllClients)}</h1>
         <div class="toolbar">
             <SearchBox list=list label=Text::SearchClients />

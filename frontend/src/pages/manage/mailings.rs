@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::owners::owners;
 use crate::components::guard::ManagersOnly;
 use crate::components::list::{ListState, SearchBox};
+use crate::components::title::PageTitle;
 use crate::i18n::{Text, use_i18n};
 use crate::pages::mailings::table::MailingTable;
 
@@ -20,6 +21,7 @@ fn Page() -> impl IntoView {
     let list = ListState::new("-created_at", 20);
     let owners = owners();
     view! {
+        <PageTitle text=Text::AllMailings />
         <h1>{move || i18n.t(Text::AllMailings)}</h1>
         <div class="toolbar">
             <SearchBox list=list label=Text::SearchMailings />

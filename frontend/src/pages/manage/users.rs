@@ -8,6 +8,7 @@ use crate::api;
 use crate::components::guard::ManagersOnly;
 use crate::components::list::{ListState, Paged, SearchBox, SortHeader};
 use crate::components::notice::ApiErrorNotice;
+use crate::components::title::PageTitle;
 use crate::i18n::{Text, role_text, state_text, use_i18n};
 use crate::session::use_session;
 
@@ -71,6 +72,7 @@ fn Page() -> impl IntoView {
         }
     };
     view! {
+        <PageTitle text=Text::Users />
         <h1>{move || i18n.t(Text::Users)}</h1>
         <div class="toolbar">
             <SearchBox list=list label=Text::SearchUsers />

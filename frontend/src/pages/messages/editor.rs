@@ -10,6 +10,7 @@ use crate::api;
 use crate::components::field::{Field, TextArea};
 use crate::components::guard::SignedIn;
 use crate::components::notice::{ApiErrorNotice, ErrorNotice, Loading, failed};
+use crate::components::title::PageTitle;
 use crate::i18n::{Text, template_problem, use_i18n};
 use crate::session::use_session;
 
@@ -40,6 +41,7 @@ fn EditorPage() -> impl IntoView {
         }
     });
     view! {
+        <PageTitle text=Text::Messages />
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match message.await {

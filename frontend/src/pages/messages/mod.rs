@@ -9,6 +9,7 @@ use mailroom_domain::wire::Message;
 use crate::api;
 use crate::components::guard::SignedIn;
 use crate::components::list::{ListState, Paged, SearchBox, SortHeader};
+use crate::components::title::PageTitle;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::time;
@@ -29,6 +30,7 @@ fn MessagesPage() -> impl IntoView {
         async move { api::messages::list(session, &query).await }
     });
     view! {
+        <PageTitle text=Text::Messages />
         <div class="page-head">
             <h1>{move || i18n.t(Text::Messages)}</h1>
             <A href="/messages/new" attr:class="button" attr:data-testid="new-message">

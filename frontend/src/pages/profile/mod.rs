@@ -9,6 +9,7 @@ use crate::api;
 use crate::components::field::Field;
 use crate::components::guard::SignedIn;
 use crate::components::notice::{DoneNotice, ErrorNotice};
+use crate::components::title::PageTitle;
 use crate::i18n::{Text, role_text, use_i18n};
 use crate::session::use_session;
 use password::PasswordForm;
@@ -43,6 +44,7 @@ fn ProfilePage() -> impl IntoView {
         })
     });
     view! {
+        <PageTitle text=Text::Profile />
         <h1>{move || i18n.t(Text::Profile)}</h1>
         <form class="card form" data-testid="profile-form" novalidate
             on:submit=move |ev| { ev.prevent_default(); save.dispatch(full_name.get_untracked()); }>
