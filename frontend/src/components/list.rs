@@ -171,6 +171,9 @@ pub fn Paged<T, F, V>(
     rows: LocalResource<Result<Page<T>, ApiError>>,
     empty: Text,
     table: F,
+    /// Whether a filter other than the search narrows the list (then empty means no match).
+    #[prop(optional, into)]
+    filtered: Option<Signal<bool>>,
 ) -> impl IntoView
 where
     T: Clone + 'static,
@@ -192,7 +195,11 @@ where
                         if page.items.is_empty() {
                             view! {
                                 <p class="empty" data-testid="empty">
-                                    {move || i18n.t(if list.q.get().trim().is_empty() { empty } else { Text::NothingFound })}
+                                    {move || {
+                                        let narrowed = !list.q.get().trim().is_empty()
+                                            || filtered.is_some_and(|f| f.get());
+                                        i18n.t(if narrowed { Text::NothingFound } else { empty })
+                                    }}
                                 </p>
                             }.into_any()
                         } else {

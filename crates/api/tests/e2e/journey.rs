@@ -55,6 +55,8 @@ async fn add_clients(browser: &Browser) {
     browser
         .fill(&[("email", "bob@example.net"), ("full_name", "Bob Stone")])
         .await;
+    // The message was about what the field held before: it goes once the field is edited.
+    browser.wait_for_text("[data-testid=error-email]", "").await;
     browser.submit().await;
     browser
         .wait_for_text_containing("[data-testid=clients]", "bob@example.net")

@@ -111,7 +111,7 @@ fn ClientsPage() -> impl IntoView {
                                                 </td>
                                                 <td data-label=move || i18n.t(Text::FullName)>{client.full_name.clone()}</td>
                                                 <td data-label=move || i18n.t(Text::Comment)>{client.comment.clone()}</td>
-                                                <td data-label=move || i18n.t(Text::Added)>
+                                                <td class="when" data-label=move || i18n.t(Text::Added)>
                                                     {move || time::local(client.created_at, i18n.lang.get())}
                                                 </td>
                                                 <td class="row-actions">

@@ -40,7 +40,8 @@ pub fn Attempts(mailing_id: i64, #[prop(into)] version: Signal<u32>) -> impl Int
                 </label>
                 <SearchBox list=list label=Text::SearchAddress />
             </div>
-            <Paged list=list rows=attempts empty=Text::NoAttemptsYet table={move |items: Vec<Attempt>| view! {
+            <Paged list=list rows=attempts empty=Text::NoAttemptsYet
+                filtered=Signal::derive(move || outcome.with(Option::is_some)) table={move |items: Vec<Attempt>| view! {
                             <div class="table-wrap">
                                 <table data-testid="attempts">
                                     <thead>
@@ -56,7 +57,7 @@ pub fn Attempts(mailing_id: i64, #[prop(into)] version: Signal<u32>) -> impl Int
                                             let ok = a.status == AttemptStatus::Success;
                                             view! {
                                                 <tr>
-                                                    <td data-label=move || i18n.t(Text::When)>{move || time::local(a.attempted_at, i18n.lang.get())}</td>
+                                                    <td class="when" data-label=move || i18n.t(Text::When)>{move || time::local(a.attempted_at, i18n.lang.get())}</td>
                                                     <td data-label=move || i18n.t(Text::Email)>{a.client_email}</td>
                                                     <td data-label=move || i18n.t(Text::Outcome)>
                                                         <span class=if ok { "badge ok" } else { "badge bad" }>

@@ -192,13 +192,13 @@ fn Runs(runs: Vec<Run>) -> impl IntoView {
                             <tbody>
                                 {runs.into_iter().map(|run| view! {
                                     <tr>
-                                        <td data-label=move || i18n.t(Text::Started)>{move || time::local(run.started_at.unwrap_or(run.created_at), i18n.lang.get())}</td>
+                                        <td class="when" data-label=move || i18n.t(Text::Started)>{move || time::local(run.started_at.unwrap_or(run.created_at), i18n.lang.get())}</td>
                                         <td data-label=move || i18n.t(Text::Trigger)>{move || i18n.t(run_trigger_text(run.trigger))}</td>
                                         <td class="number" data-label=move || i18n.t(Text::Clients)>{run.total}</td>
                                         <td class="number" data-label=move || i18n.t(Text::Succeeded)>{run.sent}</td>
                                         <td class="number" data-label=move || i18n.t(Text::Failed)>{run.failed}</td>
                                         <td class="number" data-label=move || i18n.t(Text::Pending)>{run.pending}</td>
-                                        <td data-label=move || i18n.t(Text::Finished)>{move || run.finished_at.map(|t| time::local(t, i18n.lang.get())).unwrap_or_else(|| "—".into())}</td>
+                                        <td class="when" data-label=move || i18n.t(Text::Finished)>{move || run.finished_at.map(|t| time::local(t, i18n.lang.get())).unwrap_or_else(|| "—".into())}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

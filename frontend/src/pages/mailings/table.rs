@@ -61,8 +61,8 @@ pub fn MailingTable(
                                                         {move || owners.with(|o| o.get(&owner_id).cloned().unwrap_or_else(|| format!("#{owner_id}")))}
                                                     </td>
                                                 })}
-                                                <td data-label=move || i18n.t(Text::Starts)>{move || time::local(m.starts_at, i18n.lang.get())}</td>
-                                                <td data-label=move || i18n.t(Text::Ends)>{move || time::local(m.ends_at, i18n.lang.get())}</td>
+                                                <td class="when" data-label=move || i18n.t(Text::Starts)>{move || time::local(m.starts_at, i18n.lang.get())}</td>
+                                                <td class="when" data-label=move || i18n.t(Text::Ends)>{move || time::local(m.ends_at, i18n.lang.get())}</td>
                                                 <td data-label=move || i18n.t(Text::Schedule)>{move || i18n.t(schedule_text(m.schedule))}</td>
                                                 <td class="number" data-label=move || i18n.t(Text::Clients)>{m.client_count}</td>
                                                 <td class="number" data-label=move || i18n.t(Text::Succeeded)>{m.success_count}</td>

@@ -54,7 +54,7 @@ fn Page() -> impl IntoView {
                                                 <td data-label=move || i18n.t(Text::Owner) data-testid="owner">
                                                     {move || owners.with(|o| o.get(&owner_id).cloned().unwrap_or_else(|| format!("#{owner_id}")))}
                                                 </td>
-                                                <td data-label=move || i18n.t(Text::Added)>{move || time::local(client.created_at, i18n.lang.get())}</td>
+                                                <td class="when" data-label=move || i18n.t(Text::Added)>{move || time::local(client.created_at, i18n.lang.get())}</td>
                                             </tr>
                                         }
                                     }).collect_view()}

@@ -55,7 +55,7 @@ fn MessagesPage() -> impl IntoView {
                                             <td data-label=move || i18n.t(Text::Subject)>
                                                 <A href=format!("/messages/{}", message.id)>{message.subject}</A>
                                             </td>
-                                            <td data-label=move || i18n.t(Text::Changed)>
+                                            <td class="when" data-label=move || i18n.t(Text::Changed)>
                                                 {move || time::local(message.updated_at, i18n.lang.get())}
                                             </td>
                                         </tr>

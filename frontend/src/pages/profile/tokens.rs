@@ -122,9 +122,9 @@ pub fn Tokens() -> impl IntoView {
                                                 <tr>
                                                     <td data-label=move || i18n.t(Text::TokenName)>{token.name}</td>
                                                     <td data-label=move || i18n.t(Text::Prefix)><code>{token.prefix}"…"</code></td>
-                                                    <td data-label=move || i18n.t(Text::Added)>{move || time::local(token.created_at, i18n.lang.get())}</td>
-                                                    <td data-label=move || i18n.t(Text::Expires)>{move || token.expires_at.map(|t| time::local(t, i18n.lang.get())).unwrap_or_else(|| i18n.t(Text::Never).into())}</td>
-                                                    <td data-label=move || i18n.t(Text::LastUsed)>{move || token.last_used_at.map(|t| time::local(t, i18n.lang.get())).unwrap_or_else(|| i18n.t(Text::Never).into())}</td>
+                                                    <td class="when" data-label=move || i18n.t(Text::Added)>{move || time::local(token.created_at, i18n.lang.get())}</td>
+                                                    <td class="when" data-label=move || i18n.t(Text::Expires)>{move || token.expires_at.map(|t| time::local(t, i18n.lang.get())).unwrap_or_else(|| i18n.t(Text::Never).into())}</td>
+                                                    <td class="when" data-label=move || i18n.t(Text::LastUsed)>{move || token.last_used_at.map(|t| time::local(t, i18n.lang.get())).unwrap_or_else(|| i18n.t(Text::Never).into())}</td>
                                                     <td class="row-actions">
                                                         <button type="button" class="link danger"
                                                             on:click=move |_| {
