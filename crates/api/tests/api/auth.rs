@@ -104,6 +104,15 @@ async fn the_refresh_cookie_alone_renews_a_browser_session() {
     assert_eq!(renewed.status().as_u16(), 200);
 }
 
+/// Renews the session of `refresh` and returns the new refresh token.
+async fn renewed(app: &TestApp, refresh: &str) -> String {
+    let renewed: Value = app.refresh_with(refresh).await.json().await.expect("JSON");
+    renewed["refresh_token"]
+        .as_str()
+        .expect("rotated")
+        .to_owned()
+}
+
 /// Moves every recorded renewal `seconds` into the past.
 fn backdate_rotations(app: &TestApp, seconds: i64) {
     use diesel::prelude::*;
@@ -120,16 +129,7 @@ fn backdate_rotations(app: &TestApp, seconds: i64) {
 async fn a_refresh_token_used_again_right_after_its_renewal_is_refused_and_the_session_lives_on() {
     let app = spawn_app_with_smtp().await;
     let session = app.confirmed_user("ann@example.org").await;
-    let renewed: Value = app
-        .refresh_with(&session.refresh)
-        .await
-        .json()
-        .await
-        .expect("JSON");
-    let current = renewed["refresh_token"]
-        .as_str()
-        .expect("rotated")
-        .to_owned();
+    let current = renewed(&app, &session.refresh).await;
 
     // A second tab of the same browser renews with the cookie the first one just used.
     let late_tab = app.refresh_with(&session.refresh).await;
@@ -149,16 +149,7 @@ async fn a_refresh_token_used_again_right_after_its_renewal_is_refused_and_the_s
 async fn reusing_a_rotated_refresh_token_ends_every_session_of_that_sign_in() {
     let app = spawn_app_with_smtp().await;
     let session = app.confirmed_user("ann@example.org").await;
-    let renewed: Value = app
-        .refresh_with(&session.refresh)
-        .await
-        .json()
-        .await
-        .expect("JSON");
-    let current = renewed["refresh_token"]
-        .as_str()
-        .expect("rotated")
-        .to_owned();
+    let current = renewed(&app, &session.refresh).await;
 
     // A thief replays the old token, later than another tab of the same browser could have.
     backdate_rotations(&app, 31);

@@ -85,6 +85,17 @@ impl Browser {
         }
     }
 
+    /// The first element `locator` finds, once it is there (10 s at most).
+    pub async fn element(&self, locator: Locator<'_>) -> fantoccini::elements::Element {
+        let described = format!("{locator:?}");
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(locator)
+            .await
+            .unwrap_or_else(|e| panic!("{described} appears: {e}"))
+    }
+
     pub async fn goto(&self, path: &str) {
         self.client
             .goto(&format!("{}{path}", self.base))
@@ -97,13 +108,7 @@ impl Browser {
     pub async fn text(&self, css: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            let element = self
-                .client
-                .wait()
-                .at_most(Duration::from_secs(10))
-                .for_element(Locator::Css(css))
-                .await
-                .unwrap_or_else(|e| panic!("{css} appears: {e}"));
+            let element = self.element(Locator::Css(css)).await;
             match element.text().await {
                 Ok(text) => return text,
                 Err(e) => assert!(Instant::now() < deadline, "the text of {css}: {e}"),
@@ -171,12 +176,8 @@ impl Browser {
 
     /// Clicks the first element matching `css`, once it is there.
     pub async fn click(&self, css: &str) {
-        self.client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css(css))
+        self.element(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("{css} appears: {e}"))
             .click()
             .await
             .unwrap_or_else(|e| panic!("{css} clicked: {e}"));
@@ -184,12 +185,8 @@ impl Browser {
 
     /// Clicks the element the XPath `path` finds (to pick a row by its text), once it is there.
     pub async fn click_xpath(&self, path: &str) {
-        self.client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::XPath(path))
+        self.element(Locator::XPath(path))
             .await
-            .unwrap_or_else(|e| panic!("{path} appears: {e}"))
             .click()
             .await
             .unwrap_or_else(|e| panic!("{path} clicked: {e}"));
@@ -197,12 +194,8 @@ impl Browser {
 
     /// Types `text` into the element matching `css`, after what it holds.
     pub async fn type_into(&self, css: &str, text: &str) {
-        self.client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css(css))
+        self.element(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("{css} appears: {e}"))
             .send_keys(text)
             .await
             .unwrap_or_else(|e| panic!("typed into {css}: {e}"));
@@ -232,13 +225,7 @@ impl Browser {
 
     /// Chooses the option reading `label` in the select matching `css`.
     pub async fn choose(&self, css: &str, label: &str) {
-        let select = self
-            .client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css} appears: {e}"));
+        let select = self.element(Locator::Css(css)).await;
         select
             .select_by_label(label)
             .await
@@ -247,12 +234,8 @@ impl Browser {
 
     /// Hands `file` to the file input matching `css`, as a person choosing it would.
     pub async fn upload(&self, css: &str, file: &std::path::Path) {
-        self.client
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css(css))
+        self.element(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("{css} appears: {e}"))
             .send_keys(&file.to_string_lossy())
             .await
             .expect("the file is chosen");
@@ -261,13 +244,7 @@ impl Browser {
     /// Types into the named fields of the page's form, replacing what they held.
     pub async fn fill(&self, fields: &[(&str, &str)]) {
         for (name, value) in fields {
-            let input = self
-                .client
-                .wait()
-                .at_most(Duration::from_secs(10))
-                .for_element(Locator::Css(&format!("[name={name}]")))
-                .await
-                .unwrap_or_else(|e| panic!("the {name} field: {e}"));
+            let input = self.element(Locator::Css(&format!("[name={name}]"))).await;
             input.clear().await.expect("cleared");
             input.send_keys(value).await.expect("typed");
         }
