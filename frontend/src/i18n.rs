@@ -94,7 +94,6 @@ pub enum Text {
     NewPassword,
     SetPassword,
     ResendConfirmation,
-    ConfirmSend,
     ConfirmBlock,
     ConfirmDisable,
     CannotReachServer,
@@ -311,10 +310,6 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
         ResendConfirmation => (
             "Mail me a new confirmation link",
             "Прислать новую ссылку для подтверждения",
-        ),
-        ConfirmSend => (
-            "Send this mailing to all its clients now?",
-            "Отправить эту рассылку всем её клиентам сейчас?",
         ),
         ConfirmBlock => (
             "Block this account? It is signed out at once and its mailings stop sending.",
@@ -579,6 +574,43 @@ pub fn more_line(lang: Lang, count: usize) -> String {
     match lang {
         Lang::En => format!("and {count} more"),
         Lang::Ru => format!("и ещё {count}"),
+    }
+}
+
+/// The question before Send now: to how many, and what becomes of the schedule (`next`: the
+/// pending scheduled send, in the reader's time). A one-time mailing sent by hand is not sent
+/// again at its start time; a repeating one keeps its next send.
+pub fn send_question(lang: Lang, clients: u64, schedule: Schedule, next: Option<&str>) -> String {
+    let repeating = schedule != Schedule::Once;
+    match lang {
+        Lang::En => {
+            let ask = format!(
+                "Send this mailing now to its {clients} client(s)? Clients who unsubscribed are left out."
+            );
+            match (repeating, next) {
+                (false, Some(next)) => {
+                    format!("{ask} It sends once: its scheduled send on {next} will not happen.")
+                }
+                (true, Some(next)) => {
+                    format!("{ask} Its schedule goes on: the next send is on {next}.")
+                }
+                (_, None) => ask,
+            }
+        }
+        Lang::Ru => {
+            let ask = format!(
+                "Отправить эту рассылку сейчас её клиентам ({clients})? Отписавшиеся клиенты не получат её."
+            );
+            match (repeating, next) {
+                (false, Some(next)) => format!(
+                    "{ask} Она отправляется один раз: запланированной отправки {next} не будет."
+                ),
+                (true, Some(next)) => {
+                    format!("{ask} Расписание сохранится: следующая отправка {next}.")
+                }
+                (_, None) => ask,
+            }
+        }
     }
 }
 

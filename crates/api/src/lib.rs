@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod http;
 pub mod mail;
+pub mod mailings;
 pub mod routes;
 pub mod sending;
 pub mod startup;

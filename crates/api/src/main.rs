@@ -10,13 +10,17 @@ use mailroom_api::auth::admin;
 use mailroom_api::cli::{Cli, Command};
 use mailroom_api::config::Settings;
 use mailroom_api::http::openapi;
-use mailroom_api::sending::{self, Background, Clock, SystemClock};
+use mailroom_api::sending::{self, Background, Clock, SenderHealth, SystemClock};
 use mailroom_api::startup::{self, Application};
 use mailroom_api::telemetry;
 use mailroom_domain::Role;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Fault injection for the tests (`FAILPOINTS=name=action`), only in builds with the
+    // `failpoints` feature: a release build ignores the variable.
+    #[cfg(feature = "failpoints")]
+    let _failpoints = fail::FailScenario::setup();
     let cli = Cli::parse();
     telemetry::init(cli.config.log_format);
     match run(cli).await {
@@ -74,10 +78,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let worker =
                 sending::build_worker(&settings, pool.clone(), cache.clone(), clock.clone())?;
             tracing::info!("worker started");
-            let background = Background::spawn(worker, pool, cache, clock, settings.sending.tick);
-            send::stopped().await;
-            tracing::info!("stopping: finishing the deliveries in flight");
+            let health = SenderHealth::default();
+            let background = Background::spawn(
+                worker,
+                pool,
+                cache,
+                clock,
+                settings.sending.tick,
+                health.clone(),
+            );
+            // A sender that stops by itself ends the process with an error, so that whatever
+            // supervises it (systemd, an orchestrator) starts it again.
+            let failed = tokio::select! {
+                () = send::stopped() => None,
+                why = health.failed() => Some(why),
+            };
+            if failed.is_none() {
+                tracing::info!("stopping: finishing the deliveries in flight");
+            }
             background.shutdown().await;
+            if let Some(why) = failed {
+                anyhow::bail!("the sender stopped: {why}");
+            }
             tracing::info!("worker stopped");
         }
         Command::Serve | Command::Openapi { .. } => {

@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use mailroom_api::config::Settings;
 use mailroom_api::db::queries::runs;
 use mailroom_api::db::rows::RunRow;
-use mailroom_api::db::{DbError, DbPool, run};
+use mailroom_api::db::{DbError, DbPool, blocking};
 use mailroom_api::sending::start::{StartError, start_now};
 use mailroom_api::sending::{self, Clock, SystemClock, WorkerStats};
 use mailroom_api::startup;
@@ -20,7 +20,7 @@ pub async fn send(settings: &Settings, mailing_id: i64, no_wait: bool) -> anyhow
     let (_, cache) = startup::open_cache(settings)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let now = clock.now();
-    let queued: RunRow = run(&pool, move |conn| start_now(conn, mailing_id, now))
+    let queued: RunRow = blocking(&pool, move |conn| start_now(conn, mailing_id, now))
         .await
         .map_err(|e| match e {
             StartError::Db(e) => anyhow::Error::new(e).context("cannot queue the run"),
@@ -40,7 +40,7 @@ pub async fn send(settings: &Settings, mailing_id: i64, no_wait: bool) -> anyhow
         return Ok(());
     }
     let run_id = queued.id;
-    let owners = run(&pool, move |conn| {
+    let owners = blocking(&pool, move |conn| {
         Ok::<_, DbError>(runs::owners(conn, &[run_id])?)
     })
     .await
@@ -79,7 +79,10 @@ pub async fn send(settings: &Settings, mailing_id: i64, no_wait: bool) -> anyhow
             break;
         }
     }
-    sender.await.context("the sender stopped unexpectedly")?;
+    sender
+        .await
+        .context("the sender stopped unexpectedly")?
+        .context("the sender stopped")?;
     let counts = figures(&pool, queued.id).await?;
     bar.set_position(u64::try_from(counts.total - counts.pending()).unwrap_or_default());
     bar.finish();
@@ -110,7 +113,7 @@ pub async fn send(settings: &Settings, mailing_id: i64, no_wait: bool) -> anyhow
 }
 
 async fn figures(pool: &DbPool, run_id: i64) -> anyhow::Result<RunRow> {
-    run(pool, move |conn| {
+    blocking(pool, move |conn| {
         Ok::<_, DbError>(runs::find(conn, run_id)?)
     })
     .await?

@@ -20,7 +20,7 @@ use crate::mail::{MailConfigError, Mailer};
 use crate::routes;
 use crate::routes::runs::SendQueue;
 use crate::sending::unsubscribe::UnsubscribeKeys;
-use crate::sending::{self, Background, Clock, SystemClock, Worker};
+use crate::sending::{self, Background, Clock, SenderHealth, SystemClock, Worker};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -46,6 +46,7 @@ pub struct Application {
     pool: DbPool,
     cache: Cache,
     background: Option<(Worker, Arc<dyn Clock>, std::time::Duration)>,
+    sender: SenderHealth,
 }
 
 impl Application {
@@ -69,6 +70,7 @@ impl Application {
         let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
         let worker = sending::build_worker(&settings, pool.clone(), cache.clone(), clock.clone())?;
         let queue = SendQueue(settings.sending.in_process.then(|| worker.clone()));
+        let sender = SenderHealth::default();
         let server = serve(
             listener,
             &settings,
@@ -79,6 +81,7 @@ impl Application {
                 mailer,
                 clock: clock.clone(),
                 queue,
+                sender: sender.clone(),
             },
         )?;
         let background =
@@ -92,6 +95,7 @@ impl Application {
             pool,
             cache,
             background,
+            sender,
         })
     }
 
@@ -111,7 +115,14 @@ impl Application {
     /// and the deliveries in flight and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let background = self.background.map(|(worker, clock, tick)| {
-            Background::spawn(worker, self.pool.clone(), self.cache.clone(), clock, tick)
+            Background::spawn(
+                worker,
+                self.pool.clone(),
+                self.cache.clone(),
+                clock,
+                tick,
+                self.sender.clone(),
+            )
         });
         let served = self.server.await;
         if let Some(background) = background {
@@ -164,6 +175,7 @@ struct Services {
     mailer: Mailer,
     clock: Arc<dyn Clock>,
     queue: SendQueue,
+    sender: SenderHealth,
 }
 
 fn serve(
@@ -178,6 +190,7 @@ fn serve(
         mailer,
         clock,
         queue,
+        sender,
     } = services;
     let address = listener
         .local_addr()
@@ -195,6 +208,7 @@ fn serve(
     let rate_limits = web::Data::new(AuthRateLimits::default());
     let clock: web::Data<dyn Clock> = web::Data::from(clock);
     let queue = web::Data::new(queue);
+    let sender = web::Data::new(sender);
     let unsubscribe_keys = web::Data::new(UnsubscribeKeys::new(&settings.jwt_secret));
     let pruned = rate_limits.clone();
     tokio::spawn(async move {
@@ -224,6 +238,7 @@ fn serve(
             .app_data(rate_limits.clone())
             .app_data(clock.clone())
             .app_data(queue.clone())
+            .app_data(sender.clone())
             .app_data(unsubscribe_keys.clone())
             .configure(routes::configure)
             .split_for_parts();

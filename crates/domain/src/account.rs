@@ -2,6 +2,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::validation::{TextError, required_line};
+
+/// The longest name an account may have.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// An account's name: required, and one line, since it goes into the `Reply-To:` of its mailings.
+pub fn full_name(raw: &str) -> Result<String, TextError> {
+    required_line(raw, MAX_NAME_CHARS)
+}
+
 /// A person's role. Roles are read from the database on every request, never trusted from a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -2,7 +2,7 @@
 
 use crate::EmailAddress;
 use crate::listing::{Sort, SortField};
-use crate::validation::{TextError, Validator, optional_text};
+use crate::validation::{TextError, Validator, optional_line, optional_text};
 use crate::wire::FieldError;
 
 pub const MAX_FULL_NAME_CHARS: usize = 200;
@@ -16,8 +16,9 @@ pub struct ClientFields {
     pub comment: String,
 }
 
+/// A client's name goes into the `To:` header of every mail: one line.
 pub fn full_name(raw: &str) -> Result<String, TextError> {
-    optional_text(raw, MAX_FULL_NAME_CHARS)
+    optional_line(raw, MAX_FULL_NAME_CHARS)
 }
 
 pub fn comment(raw: &str) -> Result<String, TextError> {
@@ -80,6 +81,16 @@ mod tests {
             (client.full_name.as_str(), client.comment.as_str()),
             ("", "")
         );
+    }
+
+    #[test]
+    fn a_name_is_one_line_and_a_comment_keeps_its_lines() {
+        let client = ClientFields::parse("bob@example.org", "Line one\nLine two", "first\nsecond")
+            .expect("valid");
+        assert_eq!(client.full_name, "Line one Line two");
+        assert_eq!(client.comment, "first\nsecond");
+        let errors = ClientFields::parse("bob@example.org", "Bob\u{1b}", "").expect_err("invalid");
+        assert_eq!(errors[0].field, "full_name");
     }
 
     #[test]

@@ -120,6 +120,51 @@ impl TryOutcome {
     }
 }
 
+/// What becomes of a delivery after a try: the state it moves to, and when it is tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextStep {
+    /// Accepted by the server: done.
+    Sent,
+    /// Tried again after this wait (it stays pending).
+    RetryAfter(Duration),
+    /// Refused for good, or out of tries: done.
+    Failed,
+}
+
+impl NextStep {
+    /// The delivery's state once this step is recorded.
+    pub fn state(self) -> DeliveryState {
+        match self {
+            NextStep::Sent => DeliveryState::Sent,
+            NextStep::RetryAfter(_) => DeliveryState::Pending,
+            NextStep::Failed => DeliveryState::Failed,
+        }
+    }
+
+    /// How the try itself is recorded.
+    pub fn attempt_status(self) -> crate::AttemptStatus {
+        match self {
+            NextStep::Sent => crate::AttemptStatus::Success,
+            NextStep::RetryAfter(_) | NextStep::Failed => crate::AttemptStatus::Failure,
+        }
+    }
+}
+
+impl Verdict {
+    /// The step after a delivery's `tries`-th try (the first is 1) ended with this verdict;
+    /// `jitter` in [0, 1) spreads the retries.
+    pub fn next_step(self, tries: u32, policy: &RetryPolicy, jitter: f64) -> NextStep {
+        match self {
+            Verdict::Sent => NextStep::Sent,
+            Verdict::Failed => NextStep::Failed,
+            Verdict::Retry { .. } => match policy.delay(tries, jitter) {
+                Some(wait) => NextStep::RetryAfter(wait),
+                None => NextStep::Failed,
+            },
+        }
+    }
+}
+
 /// Retries of transient failures: exponential backoff with full jitter, a ceiling, and a cap on
 /// the number of tries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,6 +263,40 @@ mod tests {
         assert_eq!(policy.delay(2, 1.0), Some(Duration::from_secs(20)));
         assert_eq!(policy.delay(3, 1.0), Some(Duration::from_secs(25)));
         assert_eq!(policy.delay(4, 0.5), None);
+    }
+
+    #[test]
+    fn a_try_decides_the_deliverys_next_state_and_when_it_is_tried_again() {
+        let policy = RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_secs(10),
+            max_delay: Duration::from_secs(60),
+        };
+        let sent = reply(250).verdict().next_step(1, &policy, 0.5);
+        assert_eq!(sent, NextStep::Sent);
+        assert_eq!(
+            (sent.state(), sent.attempt_status()),
+            (DeliveryState::Sent, crate::AttemptStatus::Success)
+        );
+        let retry = reply(451).verdict().next_step(1, &policy, 1.0);
+        assert_eq!(retry, NextStep::RetryAfter(Duration::from_secs(10)));
+        assert_eq!(
+            (retry.state(), retry.attempt_status()),
+            (DeliveryState::Pending, crate::AttemptStatus::Failure)
+        );
+        assert_eq!(
+            reply(451).verdict().next_step(3, &policy, 1.0),
+            NextStep::Failed,
+            "the last try's temporary failure is final"
+        );
+        let refused = reply(550).verdict().next_step(1, &policy, 0.0);
+        assert_eq!(refused.state(), DeliveryState::Failed);
+        assert_eq!(
+            TryOutcome::Unsendable("no".into())
+                .verdict()
+                .next_step(1, &policy, 0.0),
+            NextStep::Failed
+        );
     }
 
     #[test]

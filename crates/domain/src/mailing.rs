@@ -90,6 +90,51 @@ impl MailingFields {
     }
 }
 
+impl MailingFields {
+    /// Whether `other` sends at other times: another schedule, start or end.
+    pub fn timing_differs(&self, other: &MailingFields) -> bool {
+        self.schedule != other.schedule
+            || self.starts_at != other.starts_at
+            || self.ends_at != other.ends_at
+    }
+
+    /// The next scheduled send once the timing is this: after the last slot already sent (its
+    /// schedule goes on in its new shape), or the start when none was. A one-time mailing sent
+    /// at all (by hand too, which takes no slot) has no send left: once means once.
+    pub fn next_slot(
+        &self,
+        last_sent_slot: Option<NaiveDateTime>,
+        ever_sent: bool,
+    ) -> Option<NaiveDateTime> {
+        if self.schedule == Schedule::Once && ever_sent {
+            return None;
+        }
+        match last_sent_slot {
+            Some(last) => self.schedule.next_after(self.starts_at, self.ends_at, last),
+            None => (self.starts_at < self.ends_at).then_some(self.starts_at),
+        }
+    }
+
+    /// A new end time must be ahead: a mailing made (or moved) to end in the past would show
+    /// completed at once and never send. `previous_end` is the stored one, which an edit of
+    /// other fields may keep as it is.
+    pub fn check_end(
+        &self,
+        now: NaiveDateTime,
+        previous_end: Option<NaiveDateTime>,
+    ) -> Result<(), Vec<FieldError>> {
+        if previous_end != Some(self.ends_at) && self.ends_at <= now {
+            let mut v = Validator::new();
+            v.add(
+                "ends_at",
+                "is already past: a mailing must end in the future",
+            );
+            return v.finish();
+        }
+        Ok(())
+    }
+}
+
 /// Why a change to a mailing is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EditRefusal {
@@ -263,6 +308,73 @@ mod tests {
             check_edit(MailingStatus::Running, &current, &other_clients),
             Ok(())
         );
+    }
+
+    #[test]
+    fn only_a_change_of_schedule_start_or_end_changes_the_timing() {
+        let current =
+            MailingFields::parse(1, &[1], utc(9), utc(18), Schedule::Daily).expect("valid");
+        let other_clients = MailingFields {
+            client_ids: vec![2],
+            message_id: 5,
+            ..current.clone()
+        };
+        assert!(!current.timing_differs(&other_clients));
+        let later_end = MailingFields {
+            ends_at: at(20),
+            ..current.clone()
+        };
+        assert!(current.timing_differs(&later_end));
+    }
+
+    #[test]
+    fn the_next_slot_follows_the_last_one_sent_or_is_the_start() {
+        let daily = MailingFields::parse(
+            1,
+            &[1],
+            utc(9),
+            utc(9) + chrono::Duration::days(3),
+            Schedule::Daily,
+        )
+        .expect("valid");
+        assert_eq!(daily.next_slot(None, false), Some(at(9)));
+        assert_eq!(
+            daily.next_slot(Some(at(9)), true),
+            Some(at(9) + chrono::Duration::days(1))
+        );
+        assert_eq!(
+            daily.next_slot(None, true),
+            Some(at(9)),
+            "sent by hand only"
+        );
+        let once = MailingFields {
+            schedule: Schedule::Once,
+            ..daily
+        };
+        assert_eq!(once.next_slot(Some(at(9)), true), None, "sent once already");
+        assert_eq!(
+            once.next_slot(None, true),
+            None,
+            "sent by hand: no slot left"
+        );
+        assert_eq!(once.next_slot(None, false), Some(at(9)));
+    }
+
+    #[test]
+    fn a_new_end_time_must_be_ahead_but_a_kept_one_may_have_passed() {
+        let fields = MailingFields::parse(1, &[1], utc(9), utc(12), Schedule::Once).expect("valid");
+        let errors = fields.check_end(at(13), None).expect_err("past");
+        assert_eq!(errors[0].field, "ends_at");
+        assert!(
+            fields.check_end(at(12), Some(at(11))).is_err(),
+            "moved, still past"
+        );
+        assert_eq!(
+            fields.check_end(at(13), Some(at(12))),
+            Ok(()),
+            "kept as it was"
+        );
+        assert_eq!(fields.check_end(at(11), None), Ok(()));
     }
 
     #[test]

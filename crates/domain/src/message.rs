@@ -2,7 +2,7 @@
 
 use crate::listing::{Sort, SortField};
 use crate::template::placeholders;
-use crate::validation::{Validator, required_text};
+use crate::validation::{Validator, required_line, required_text};
 use crate::wire::FieldError;
 
 pub const MAX_SUBJECT_CHARS: usize = 300;
@@ -18,7 +18,7 @@ impl MessageFields {
     pub fn parse(subject: &str, body: &str) -> Result<Self, Vec<FieldError>> {
         let mut v = Validator::new();
         let subject = v
-            .check("subject", required_text(subject, MAX_SUBJECT_CHARS))
+            .check("subject", required_line(subject, MAX_SUBJECT_CHARS))
             .and_then(|s| v.check("subject", placeholders(&s).map(|_| ())).map(|()| s));
         // The body keeps its inner layout; only surrounding blank space goes.
         let body = v
@@ -76,5 +76,11 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_subject_is_one_line() {
+        let ok = MessageFields::parse("News\nfor you", "Body").expect("valid");
+        assert_eq!(ok.subject, "News for you");
     }
 }

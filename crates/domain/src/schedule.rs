@@ -42,6 +42,15 @@ impl Schedule {
         }
     }
 
+    /// The pending slot once the mailing was sent by hand: a one-time mailing was sent, so its
+    /// slot is used up; a repeating one keeps its next send.
+    pub fn after_manual_run(self, pending: Option<NaiveDateTime>) -> Option<NaiveDateTime> {
+        match self {
+            Schedule::Once => None,
+            Schedule::Daily | Schedule::Weekly | Schedule::Monthly => pending,
+        }
+    }
+
     /// The first send strictly after `after` and before `ends_at`, if the schedule has one.
     pub fn next_after(
         self,
@@ -135,5 +144,15 @@ mod tests {
         let (start, end) = (at(2026, 1, 1, 9), at(2026, 1, 2, 9));
         assert_eq!(Schedule::Daily.next_after(start, end, start), None);
         assert_eq!(Schedule::Daily.next_after(end, start, end), None);
+    }
+
+    #[test]
+    fn sending_by_hand_uses_up_a_one_time_slot_and_keeps_a_repeating_one() {
+        let slot = NaiveDate::from_ymd_opt(2026, 12, 24)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .expect("valid");
+        assert_eq!(Schedule::Once.after_manual_run(Some(slot)), None);
+        assert_eq!(Schedule::Daily.after_manual_run(Some(slot)), Some(slot));
+        assert_eq!(Schedule::Monthly.after_manual_run(None), None);
     }
 }

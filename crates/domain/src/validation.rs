@@ -70,6 +70,37 @@ pub fn optional_text(raw: &str, max_chars: usize) -> Result<String, TextError> {
     }
 }
 
+/// Text that ends up in a mail header (a name, a subject): one line. Line breaks and tabs, which a
+/// pasted or imported value may hold, fold into one space each run; any other control character
+/// is refused, since no person means to type one and a header cannot carry it.
+pub fn required_line(raw: &str, max_chars: usize) -> Result<String, TextError> {
+    required_text(&one_line(raw)?, max_chars)
+}
+
+/// As `required_line`, for a line that may be left empty.
+pub fn optional_line(raw: &str, max_chars: usize) -> Result<String, TextError> {
+    optional_text(&one_line(raw)?, max_chars)
+}
+
+fn one_line(raw: &str) -> Result<String, TextError> {
+    let breaks = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}');
+    if raw.contains('\0') {
+        return Err(TextError::Nul);
+    }
+    if raw.chars().any(|c| c.is_control() && !breaks(c)) {
+        return Err(TextError::Control);
+    }
+    if !raw.contains(breaks) {
+        return Ok(raw.to_owned());
+    }
+    let pieces: Vec<&str> = raw
+        .split(breaks)
+        .map(str::trim)
+        .filter(|piece| !piece.is_empty())
+        .collect();
+    Ok(pieces.join(" "))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TextError {
     #[error("must not be blank")]
@@ -79,6 +110,8 @@ pub enum TextError {
     /// PostgreSQL cannot store it, and no person means to type it.
     #[error("must not contain a NUL character")]
     Nul,
+    #[error("must be plain text on one line, without control characters")]
+    Control,
 }
 
 #[cfg(test)]
@@ -102,6 +135,26 @@ mod tests {
     fn a_nul_character_is_refused_in_any_text() {
         assert_eq!(required_text("a\0b", 10), Err(TextError::Nul));
         assert_eq!(optional_text("a\0b", 10), Err(TextError::Nul));
+    }
+
+    #[test]
+    fn a_line_folds_its_line_breaks_and_tabs_into_single_spaces() {
+        assert_eq!(
+            required_line("Line one\r\n  Line two\n", 200),
+            Ok("Line one Line two".into())
+        );
+        assert_eq!(optional_line("Ann\tLee", 200), Ok("Ann Lee".into()));
+        assert_eq!(optional_line("Ann\u{2028}Lee", 200), Ok("Ann Lee".into()));
+        assert_eq!(optional_line("\n\n", 200), Ok(String::new()));
+        assert_eq!(required_line("\r\n", 200), Err(TextError::Blank));
+        assert_eq!(required_line("Ann Lee", 200), Ok("Ann Lee".into()));
+    }
+
+    #[test]
+    fn a_line_refuses_other_control_characters() {
+        assert_eq!(required_line("Ann\u{1b}[31m", 200), Err(TextError::Control));
+        assert_eq!(optional_line("bell\u{7}", 200), Err(TextError::Control));
+        assert_eq!(optional_line("a\0b", 200), Err(TextError::Nul));
     }
 
     #[test]

@@ -2,15 +2,14 @@
 //! become a manager through the API.
 
 use chrono::Utc;
-use mailroom_domain::validation::{Validator, required_text};
+use mailroom_domain::validation::Validator;
 use mailroom_domain::wire::FieldError;
 use mailroom_domain::{EmailAddress, Password, Role};
 
-use super::signup::MAX_NAME_CHARS;
 use crate::cache::Cache;
 use crate::db::queries::users;
 use crate::db::rows::{NewUser, UserRow};
-use crate::db::{DbError, DbPool, run};
+use crate::db::{DbError, DbPool, blocking};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
@@ -50,13 +49,13 @@ pub async fn create_manager(
     let mut v = Validator::new();
     let email = v.check("email", EmailAddress::parse(email));
     let password = v.check("password", Password::parse(password));
-    let full_name = v.check("full_name", required_text(full_name, MAX_NAME_CHARS));
+    let full_name = v.check("full_name", mailroom_domain::account::full_name(full_name));
     v.finish().map_err(AdminError::Invalid)?;
     let (Some(email), Some(password), Some(full_name)) = (email, password, full_name) else {
         return Err(AdminError::Invalid(Vec::new()));
     };
     let hash = super::password::hash(password).await?;
-    run(pool, move |conn| {
+    blocking(pool, move |conn| {
         crate::db::write_transaction::<_, AdminError, _>(conn, |conn| {
             if users::find_by_email(conn, &email.normalized())?.is_some() {
                 return Err(AdminError::Exists(email.to_string()));
@@ -91,7 +90,7 @@ pub async fn set_role(
 ) -> Result<UserRow, AdminError> {
     let normalized = email.trim().to_lowercase();
     let email = email.trim().to_owned();
-    let user = run(pool, move |conn| {
+    let user = blocking(pool, move |conn| {
         let user = users::find_by_email(conn, &normalized)?.ok_or(AdminError::NoSuchUser(email))?;
         users::set_role(conn, user.id, role.as_str(), Utc::now().naive_utc())?;
         Ok::<_, AdminError>(users::find(conn, user.id)?.unwrap_or(user))

@@ -32,7 +32,23 @@ const LAST_USED_GRANULARITY: Duration = Duration::minutes(1);
 pub struct CurrentUser {
     pub user: UserRow,
     pub role: Role,
+    /// How the request proved who it is.
+    pub via: Via,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// An access token from signing in (a person, in the web app or a script).
+    Session,
+    /// A personal API token (an integration).
+    ApiToken,
+}
+
+/// The signed-in account, through a session only: what may change the account itself (its API
+/// tokens, password and profile). An API token must not mint tokens that outlive its own
+/// revocation, or take the account over; it gets 403.
+#[derive(Debug, Clone)]
+pub struct SessionUser(pub CurrentUser);
 
 impl CurrentUser {
     pub fn id(&self) -> i64 {
@@ -78,7 +94,7 @@ fn credential(req: &HttpRequest) -> Result<Credential, AuthError> {
 }
 
 /// Only active accounts act; the state is checked on every request.
-fn admit(user: UserRow) -> Result<CurrentUser, AuthError> {
+fn admit(user: UserRow, via: Via) -> Result<CurrentUser, AuthError> {
     match UserState::from_str(&user.state) {
         Ok(UserState::Active) => {}
         Ok(UserState::Blocked) => return Err(AuthError::Blocked),
@@ -86,7 +102,7 @@ fn admit(user: UserRow) -> Result<CurrentUser, AuthError> {
         Err(e) => return Err(AuthError::Internal(e.to_string())),
     }
     let role = Role::from_str(&user.role).map_err(|e| AuthError::Internal(e.to_string()))?;
-    Ok(CurrentUser { user, role })
+    Ok(CurrentUser { user, role, via })
 }
 
 /// The account an access token names, from the cache when it holds it.
@@ -96,7 +112,7 @@ async fn account(
     id: i64,
 ) -> Result<Option<UserRow>, AuthError> {
     let read = || async move {
-        let user = db::run(&pool, move |conn| {
+        let user = db::blocking(&pool, move |conn| {
             Ok::<_, AuthError>(users::find(conn, id)?)
         })
         .await?;
@@ -136,7 +152,7 @@ async fn authenticate(
             let user = account(pool, cache, id)
                 .await?
                 .ok_or_else(|| AuthError::Unauthenticated("the account no longer exists".into()))?;
-            let current = admit(user)?;
+            let current = admit(user, Via::Session)?;
             if current.user.session_version != claims.sv {
                 return Err(AuthError::SessionEnded);
             }
@@ -145,7 +161,7 @@ async fn authenticate(
         Credential::ApiToken(token) => {
             let hash = secret::hash(&token);
             let now = Utc::now().naive_utc();
-            let user = db::run(&pool, move |conn| {
+            let user = db::blocking(&pool, move |conn| {
                 let Some(row) = tokens::find_api_token(conn, &hash)? else {
                     return Err(AuthError::Unauthenticated(
                         "the API token is not valid (revoked or mistyped)".into(),
@@ -165,10 +181,13 @@ async fn authenticate(
                 Ok(user)
             })
             .await?;
-            admit(UserRow {
-                password_hash: String::new(),
-                ..user
-            })
+            admit(
+                UserRow {
+                    password_hash: String::new(),
+                    ..user
+                },
+                Via::ApiToken,
+            )
         }
     }
 }
@@ -203,6 +222,22 @@ impl FromRequest for CurrentUser {
             // Who acted, for what runs after the handler (`http::invalidation`).
             req.extensions_mut().insert(current.actor());
             Ok(current)
+        })
+    }
+}
+
+impl FromRequest for SessionUser {
+    type Error = AuthError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AuthError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let current = CurrentUser::from_request(req, payload);
+        Box::pin(async move {
+            let current = current.await?;
+            match current.via {
+                Via::Session => Ok(SessionUser(current)),
+                Via::ApiToken => Err(AuthError::SessionRequired),
+            }
         })
     }
 }

@@ -31,6 +31,8 @@ pub enum AuthError {
     Blocked,
     #[error("the session has ended; sign in again")]
     SessionEnded,
+    #[error("this needs a signed-in session, not an API token")]
+    SessionRequired,
     #[error("{what} link problem: {problem:?}")]
     Link {
         what: &'static str,
@@ -97,6 +99,12 @@ impl AuthError {
                 "the session has ended because the password changed; sign in again",
             )
             .with_type(problem_types::SESSION_ENDED),
+            SessionRequired => Problem::new(
+                ProblemKind::Forbidden,
+                "API tokens act on the account's data; managing API tokens, the password and the \
+                 profile needs a signed-in session: sign in and use its access token",
+            )
+            .with_type(problem_types::SESSION_REQUIRED),
             Link { what, problem } => {
                 let (type_uri, detail) = match problem {
                     LinkProblem::Unknown => (
@@ -175,7 +183,7 @@ impl AuthError {
         match self {
             Unauthenticated(_) | InvalidCredentials | SessionEnded | RefreshInvalid(_)
             | RefreshReused | RefreshSuperseded => 401,
-            Unconfirmed | Blocked => 403,
+            Unconfirmed | Blocked | SessionRequired => 403,
             Link { .. } => 400,
             RateLimited(_) => 429,
             Validation(_) => 422,

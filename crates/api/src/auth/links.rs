@@ -8,7 +8,7 @@ use super::secret;
 use crate::config::PublicBaseUrl;
 use crate::db::queries::{tokens, users};
 use crate::db::rows::{NewOneTimeToken, OneTimeTokenRow, UserRow};
-use crate::db::{DbConnection, DbPool, run};
+use crate::db::{DbConnection, DbPool, blocking};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -109,7 +109,7 @@ pub async fn issue_for_address(
     eligible: fn(&UserRow) -> bool,
 ) -> Result<Option<(String, String)>, AuthError> {
     let normalized = email.normalized();
-    let found = run(pool, move |conn| {
+    let found = blocking(pool, move |conn| {
         crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
             let Some(user) = users::find_by_email(conn, &normalized)? else {
                 return Ok(None);

@@ -12,7 +12,7 @@ pub mod secret;
 pub mod sessions;
 pub mod signup;
 
-pub use current_user::CurrentUser;
+pub use current_user::{CurrentUser, SessionUser, Via};
 pub use error::AuthError;
 pub use jwt::JwtKeys;
 pub use rate_limit::AuthRateLimits;

@@ -9,7 +9,7 @@ use super::links::{self, Purpose};
 use crate::config::PublicBaseUrl;
 use crate::db::queries::{tokens, users};
 use crate::db::rows::UserRow;
-use crate::db::{DbPool, run};
+use crate::db::{DbPool, blocking};
 use crate::mail::{Mailer, templates};
 
 /// Mails a reset link when the address has an account that is not blocked; says nothing either way.
@@ -42,7 +42,7 @@ fn parse_new_password(raw: &str) -> Result<Password, AuthError> {
 pub async fn reset(pool: &DbPool, token: String, new_password: &str) -> Result<i64, AuthError> {
     let password = parse_new_password(new_password)?;
     let hash = super::password::hash(password).await?;
-    run(pool, move |conn| {
+    blocking(pool, move |conn| {
         crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
             let link = links::consume(conn, Purpose::ResetPassword, &token, now)?;
@@ -76,7 +76,7 @@ pub async fn change(
     let password =
         password.ok_or_else(|| AuthError::Internal("validated password missing".into()))?;
     let hash = super::password::hash(password).await?;
-    run(pool, move |conn| {
+    blocking(pool, move |conn| {
         crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
             users::set_password(conn, user_id, &hash, now)?;

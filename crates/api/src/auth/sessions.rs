@@ -11,7 +11,7 @@ use super::jwt::JwtKeys;
 use super::secret;
 use crate::db::queries::{tokens, users};
 use crate::db::rows::{NewRefreshToken, UserRow};
-use crate::db::{DbConnection, DbPool, run};
+use crate::db::{DbConnection, DbPool, blocking};
 
 pub const REFRESH_TOKEN_TTL: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 
@@ -70,7 +70,7 @@ pub async fn refresh(
     token: String,
 ) -> Result<TokenResponse, AuthError> {
     let hash = secret::hash(&token);
-    let outcome = run(pool, move |conn| {
+    let outcome = blocking(pool, move |conn| {
         crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
             let Some(row) = tokens::find_refresh(conn, &hash)? else {
@@ -125,7 +125,7 @@ pub async fn refresh(
 /// is not an error.
 pub async fn logout(pool: &DbPool, token: String) -> Result<(), AuthError> {
     let hash = secret::hash(&token);
-    run(pool, move |conn| {
+    blocking(pool, move |conn| {
         if let Some(row) = tokens::find_refresh(conn, &hash)? {
             tokens::revoke_family(conn, &row.family, Utc::now().naive_utc())?;
         }
@@ -149,7 +149,7 @@ pub async fn login(
         super::password::verify(password, None).await;
         return Err(AuthError::InvalidCredentials);
     }
-    let user = run(pool, move |conn| {
+    let user = blocking(pool, move |conn| {
         Ok::<_, AuthError>(users::find_by_email(conn, &normalized)?)
     })
     .await?;
@@ -163,7 +163,7 @@ pub async fn login(
         "blocked" => return Err(AuthError::Blocked),
         _ => return Err(AuthError::Unconfirmed),
     }
-    run(pool, move |conn| {
+    blocking(pool, move |conn| {
         issue(conn, &keys, &user, None, Utc::now().naive_utc())
     })
     .await

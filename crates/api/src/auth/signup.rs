@@ -4,7 +4,7 @@
 //! mails that address instead, so the API never tells whether an address is registered.
 
 use chrono::Utc;
-use mailroom_domain::validation::{Validator, required_text};
+use mailroom_domain::validation::Validator;
 use mailroom_domain::wire::RegisterRequest;
 use mailroom_domain::{EmailAddress, Password};
 
@@ -13,10 +13,8 @@ use super::links::{self, Purpose};
 use crate::config::PublicBaseUrl;
 use crate::db::queries::users;
 use crate::db::rows::{NewUser, UserRow};
-use crate::db::{DbPool, run};
+use crate::db::{DbPool, blocking};
 use crate::mail::{Mailer, templates};
-
-pub const MAX_NAME_CHARS: usize = 200;
 
 enum Registered {
     New { token: String },
@@ -34,7 +32,7 @@ pub async fn register(
     let password = v.check("password", Password::parse(&request.password));
     let full_name = v.check(
         "full_name",
-        required_text(&request.full_name, MAX_NAME_CHARS),
+        mailroom_domain::account::full_name(&request.full_name),
     );
     v.finish().map_err(AuthError::Validation)?;
     let (Some(email), Some(password), Some(full_name)) = (email, password, full_name) else {
@@ -44,7 +42,7 @@ pub async fn register(
     // Hashed in both branches, so an existing address answers no faster than a new one.
     let password_hash = super::password::hash(password).await?;
     let address = email.clone();
-    let outcome = run(pool, move |conn| {
+    let outcome = blocking(pool, move |conn| {
         crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
             if let Some(existing) = users::find_by_email(conn, &address.normalized())? {
                 return Ok(Registered::Existing {
@@ -101,7 +99,7 @@ pub async fn register(
 /// Activates the account the confirmation link belongs to, and returns its id. A blocked account
 /// stays blocked.
 pub async fn confirm(pool: &DbPool, token: String) -> Result<i64, AuthError> {
-    run(pool, move |conn| {
+    blocking(pool, move |conn| {
         crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
             let now = Utc::now().naive_utc();
             let link = links::consume(conn, Purpose::ConfirmEmail, &token, now)?;

@@ -5,7 +5,7 @@ use futures_util::stream::{self, Stream};
 
 use crate::db::queries::clients;
 use crate::db::rows::ClientRow;
-use crate::db::{DbError, DbPool, run};
+use crate::db::{DbError, DbPool, blocking};
 
 const PAGE: i64 = 1000;
 
@@ -33,7 +33,7 @@ pub fn stream(pool: DbPool, owner_id: Option<i64>) -> impl Stream<Item = Result<
         let pool = pool.clone();
         async move {
             let Some(after) = after else { return Ok(None) };
-            let rows = run(&pool, move |conn| {
+            let rows = blocking(&pool, move |conn| {
                 Ok::<_, DbError>(clients::after(conn, owner_id, after, PAGE)?)
             })
             .await?;

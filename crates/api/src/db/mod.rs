@@ -7,14 +7,14 @@ pub mod queries;
 pub mod rows;
 pub mod schema;
 
+mod blocking;
 mod migrations;
 pub mod pool;
-mod run;
 mod transaction;
 
+pub use blocking::{DbError, blocking};
 pub use migrations::{MigrationError, revert_all_migrations, run_migrations};
 pub use pool::{Backend, DatabaseUrl, DbPool, PooledConn, connect};
-pub use run::{DbError, run};
 pub use transaction::write_transaction;
 
 use diesel::{PgConnection, SqliteConnection};

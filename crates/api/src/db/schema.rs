@@ -51,7 +51,6 @@ diesel::table! {
         message_id -> BigInt,
         starts_at -> Timestamp,
         ends_at -> Timestamp,
-        status -> Text,
         disabled -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,

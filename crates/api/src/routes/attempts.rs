@@ -18,7 +18,7 @@ use crate::auth::CurrentUser;
 use crate::cache::{Cache, Scope};
 use crate::db::queries::attempts::{self, AttemptFilter};
 use crate::db::rows::AttemptRow;
-use crate::db::{DbPool, run};
+use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
 use crate::sending::Clock;
 
@@ -67,7 +67,7 @@ struct Checked {
 
 fn check(mut filter: AttemptFilter, query: &AttemptListQuery) -> Result<Checked, ApiError> {
     let mut v = Validator::new();
-    let page = v.check("per_page", PageRequest::parse(query.page, query.per_page));
+    let page = PageRequest::check(&mut v, query.page, query.per_page);
     let sort = v.check("sort", Sort::<AttemptSort>::parse(query.sort.as_deref()));
     if let Some(raw) = &query.status {
         filter.status = v
@@ -111,7 +111,7 @@ async fn answer(
         (scope, key)
     });
     respond(cache, place, now, || async move {
-        let (rows, total) = run(pool, move |conn| {
+        let (rows, total) = blocking(pool, move |conn| {
             Ok::<_, ApiError>(attempts::list(
                 conn,
                 &filter,

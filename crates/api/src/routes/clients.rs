@@ -17,7 +17,7 @@ use crate::cache::Cache;
 use crate::clients::{export, import};
 use crate::db::queries::clients::{self, ClientFilter};
 use crate::db::rows::{ClientRow, NewClient};
-use crate::db::{DbError, DbPool, run};
+use crate::db::{DbError, DbPool, blocking};
 use crate::http::api_error::ApiError;
 use crate::sending::Clock;
 
@@ -101,7 +101,7 @@ pub async fn list_clients(
     let place = list.cache_place("clients", filter.owner_id);
     let (sort, offset, limit) = (list.sort, list.offset(), list.limit());
     respond(&cache, place, clock.now(), || async move {
-        let (rows, total) = run(&pool, move |conn| {
+        let (rows, total) = blocking(&pool, move |conn| {
             Ok::<_, ApiError>(clients::list(conn, &filter, sort, offset, limit)?)
         })
         .await?;
@@ -133,7 +133,7 @@ pub async fn create_client(
         .map_err(ApiError::Validation)?;
     let owner_id = current.id();
     let email = fields.email.to_string();
-    let row = run(&pool, move |conn| {
+    let row = blocking(&pool, move |conn| {
         let now = Utc::now().naive_utc();
         clients::insert(
             conn,
@@ -218,7 +218,7 @@ pub async fn import_clients(
         ));
     }
     let owner_id = current.id();
-    let report = run(&pool, move |conn| {
+    let report = blocking(&pool, move |conn| {
         import::import(conn, owner_id, &body).map_err(|e| match e {
             import::ImportError::Db(db) => ApiError::from(db),
             other => ApiError::BadRequest(other.to_string()),
@@ -274,7 +274,7 @@ pub async fn get_client(
 async fn save(pool: &DbPool, row: ClientRow, fields: ClientFields) -> Result<Client, ApiError> {
     let id = row.id;
     let email = fields.email.to_string();
-    run(pool, move |conn| {
+    blocking(pool, move |conn| {
         clients::update(
             conn,
             id,
@@ -368,7 +368,7 @@ pub async fn delete_client(
 ) -> Result<HttpResponse, ApiError> {
     let row = changeable(&current, &pool, path.into_inner()).await?;
     let id = row.id;
-    run(&pool, move |conn| {
+    blocking(&pool, move |conn| {
         Ok::<_, ApiError>(clients::delete(conn, id)?)
     })
     .await?;

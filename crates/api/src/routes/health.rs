@@ -12,6 +12,7 @@ use mailroom_domain::wire::{
 
 use crate::cache::Redis;
 use crate::db::DbPool;
+use crate::sending::{SenderHealth, SenderState};
 
 /// How long a dependency may take to answer before the server counts as not ready.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
@@ -34,20 +35,29 @@ pub async fn live() -> HttpResponse {
 }
 
 /// The database answers: the server can take traffic. Redis, when configured, is checked too; the
-/// server still serves without it (from the database) and says `degraded`.
+/// server still serves without it (from the database) and says `degraded`. A sender running in
+/// this process that stopped by itself makes the process not ready: it must be restarted.
 #[utoipa::path(
     tag = "health",
     responses(
         (status = OK, description = "The database answered (`degraded`: Redis did not)", body = Readiness),
-        (status = SERVICE_UNAVAILABLE, description = "The database is down",
+        (status = SERVICE_UNAVAILABLE, description = "The database is down, or this process's sender stopped",
          body = NotReady, content_type = "application/problem+json"),
     )
 )]
 #[get("/health/ready")]
-pub async fn ready(pool: web::Data<DbPool>, redis: web::Data<Option<Redis>>) -> HttpResponse {
+pub async fn ready(
+    pool: web::Data<DbPool>,
+    redis: web::Data<Option<Redis>>,
+    sender: web::Data<SenderHealth>,
+) -> HttpResponse {
     let (database, redis) =
         tokio::join!(check_database(pool.get_ref().clone()), check_redis(&redis));
-    let checks = ReadinessChecks { database, redis };
+    let checks = ReadinessChecks {
+        database,
+        redis,
+        sender: check_sender(&sender),
+    };
     let no_store = CacheControl(vec![CacheDirective::NoStore]);
     let status = checks.status();
     if status != ReadyStatus::NotReady {
@@ -57,11 +67,15 @@ pub async fn ready(pool: web::Data<DbPool>, redis: web::Data<Option<Redis>>) -> 
             checks,
         });
     }
-    let detail = [("database", &checks.database), ("redis", &checks.redis)]
-        .iter()
-        .filter_map(|(name, check)| check.error.as_ref().map(|e| format!("{name}: {e}")))
-        .collect::<Vec<_>>()
-        .join("; ");
+    let detail = [
+        ("database", &checks.database),
+        ("redis", &checks.redis),
+        ("sender", &checks.sender),
+    ]
+    .iter()
+    .filter_map(|(name, check)| check.error.as_ref().map(|e| format!("{name}: {e}")))
+    .collect::<Vec<_>>()
+    .join("; ");
     let body = NotReady {
         problem: Problem::new(ProblemKind::Unavailable, detail),
         checks,
@@ -103,6 +117,20 @@ async fn check_redis(redis: &Option<Redis>) -> Check {
     match redis.ping(CHECK_TIMEOUT).await {
         Ok(()) => up(started, None),
         Err(error) => down(started, error),
+    }
+}
+
+fn check_sender(sender: &SenderHealth) -> Check {
+    let (status, error) = match sender.state() {
+        SenderState::Off => (CheckStatus::Disabled, None),
+        SenderState::Sending => (CheckStatus::Up, None),
+        SenderState::Failed(why) => (CheckStatus::Down, Some(why)),
+    };
+    Check {
+        status,
+        latency_ms: None,
+        backend: None,
+        error,
     }
 }
 

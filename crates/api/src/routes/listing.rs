@@ -24,7 +24,7 @@ impl<S: SortField> ListRequest<S> {
         q: Option<&str>,
     ) -> Result<Self, ApiError> {
         let mut v = Validator::new();
-        let page = v.check("per_page", PageRequest::parse(page, per_page));
+        let page = PageRequest::check(&mut v, page, per_page);
         let sort = v.check("sort", Sort::<S>::parse(sort));
         v.finish().map_err(ApiError::Validation)?;
         let (Some(page), Some(sort)) = (page, sort) else {

@@ -1,15 +1,11 @@
 //! `/api/v1/mailings`: a message sent to clients between a start and an end time.
 
-use std::collections::HashMap;
-
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::NaiveDateTime;
-use std::str::FromStr;
 
-use mailroom_domain::mailing::{MailingFields, MailingSort, check_edit};
+use mailroom_domain::mailing::{MailingFields, MailingSort};
 use mailroom_domain::wire::{FieldError, Mailing, MailingPatch, MailingRequest, Page, Problem};
-use mailroom_domain::{MailingStatus, Schedule};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -18,115 +14,29 @@ use super::listing::ListRequest;
 use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
 use crate::cache::Cache;
-use crate::db::queries::deliveries::{self, Scope};
-use crate::db::queries::mailings::{self, MailingFilter, MailingUpdate};
-use crate::db::queries::messages;
-use crate::db::queries::runs;
-use crate::db::queries::stats;
-use crate::db::rows::{MailingRow, NewMailing};
-use crate::db::{DbConnection, DbPool, run};
+use crate::db::queries::mailings::{self, MailingFilter};
+use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
+use crate::mailings::{self as service, MailingError, view};
 use crate::sending::Clock;
 
-/// What a mailing answer needs beyond its row.
-struct Extras {
-    client_ids: HashMap<i64, Vec<i64>>,
-    subjects: HashMap<i64, String>,
-    counts: HashMap<i64, (u64, u64)>,
-    /// Mailings with at least one run: they are running (until their end), even before the
-    /// first attempt is recorded.
-    sent: Vec<i64>,
-}
-
-fn extras(conn: &mut DbConnection, rows: &[MailingRow]) -> Result<Extras, ApiError> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let message_ids: Vec<i64> = rows.iter().map(|r| r.message_id).collect();
-    Ok(Extras {
-        client_ids: mailings::client_ids(conn, &ids)?,
-        subjects: messages::subjects(conn, &message_ids)?,
-        counts: stats::attempts_by_mailing(conn, &ids)?,
-        sent: runs::any(conn, &ids)?,
-    })
-}
-
-fn status(row: &MailingRow, extras: &Extras, now: NaiveDateTime) -> MailingStatus {
-    let counts = extras.counts.get(&row.id).copied().unwrap_or_default();
-    let sent = counts.0 + counts.1 > 0 || extras.sent.contains(&row.id);
-    MailingStatus::at(now, row.ends_at, sent)
-}
-
-fn mailing_json(row: MailingRow, extras: &mut Extras, now: NaiveDateTime) -> Mailing {
-    let status = status(&row, extras, now);
-    let client_ids = extras.client_ids.remove(&row.id).unwrap_or_default();
-    let counts = extras.counts.get(&row.id).copied().unwrap_or_default();
-    Mailing {
-        status,
-        schedule: Schedule::from_str(&row.schedule).unwrap_or_default(),
-        next_run_at: row.next_run_at.map(|t| t.and_utc()),
-        id: row.id,
-        message_id: row.message_id,
-        message_subject: extras
-            .subjects
-            .get(&row.message_id)
-            .cloned()
-            .unwrap_or_default(),
-        client_count: client_ids.len() as u64,
-        client_ids,
-        starts_at: row.starts_at.and_utc(),
-        ends_at: row.ends_at.and_utc(),
-        disabled: row.disabled,
-        owner_id: row.owner_id,
-        created_at: row.created_at.and_utc(),
-        updated_at: row.updated_at.and_utc(),
-        success_count: counts.0,
-        failure_count: counts.1,
+impl From<MailingError> for ApiError {
+    fn from(error: MailingError) -> Self {
+        match error {
+            MailingError::NotFound(id) => ApiError::NotFound(format!("no mailing {id}")),
+            MailingError::Invalid(errors) => ApiError::Validation(errors),
+            MailingError::Refused(refusal) => ApiError::Conflict(refusal.to_string()),
+            MailingError::Db(e) => e.into(),
+        }
     }
 }
 
-/// One mailing as answered, read in one go.
+/// One mailing as answered.
 async fn answer(pool: &DbPool, id: i64, now: NaiveDateTime) -> Result<Mailing, ApiError> {
-    run(pool, move |conn| {
-        let row = mailings::find(conn, id)?
-            .ok_or_else(|| ApiError::NotFound(format!("no mailing {id}")))?;
-        let mut extras = extras(conn, std::slice::from_ref(&row))?;
-        Ok(mailing_json(row, &mut extras, now))
+    blocking(pool, move |conn| {
+        view::find(conn, id, now)?.ok_or_else(|| ApiError::NotFound(format!("no mailing {id}")))
     })
     .await
-}
-
-/// The message and every client must be the owner's; the answer names those that are not.
-fn check_ownership(
-    conn: &mut DbConnection,
-    owner_id: i64,
-    fields: &MailingFields,
-) -> Result<(), ApiError> {
-    let mut errors = Vec::new();
-    let message_owned =
-        messages::find(conn, fields.message_id)?.is_some_and(|m| m.owner_id == owner_id);
-    if !message_owned {
-        errors.push(FieldError {
-            field: "message_id".into(),
-            message: format!("message {} is not one of your messages", fields.message_id),
-        });
-    }
-    let foreign = mailings::foreign_clients(conn, owner_id, &fields.client_ids)?;
-    if !foreign.is_empty() {
-        let shown: Vec<String> = foreign.iter().take(20).map(i64::to_string).collect();
-        let more = if foreign.len() > 20 {
-            format!(" and {} more", foreign.len() - 20)
-        } else {
-            String::new()
-        };
-        errors.push(FieldError {
-            field: "client_ids".into(),
-            message: format!("not your clients: {}{more}", shown.join(", ")),
-        });
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::Validation(errors))
-    }
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -177,14 +87,9 @@ pub async fn list_mailings(
     let place = list.cache_place("mailings", filter.owner_id);
     let (sort, offset, limit) = (list.sort, list.offset(), list.limit());
     respond(&cache, place, now, || async move {
-        let (items, total) = run(&pool, move |conn| {
+        let (items, total) = blocking(&pool, move |conn| {
             let (rows, total) = mailings::list(conn, &filter, sort, offset, limit)?;
-            let mut extras = extras(conn, &rows)?;
-            let items: Vec<Mailing> = rows
-                .into_iter()
-                .map(|row| mailing_json(row, &mut extras, now))
-                .collect();
-            Ok::<_, ApiError>((items, total))
+            Ok::<_, ApiError>((view::answer_all(conn, rows, now)?, total))
         })
         .await?;
         // A listed mailing completes at its end time, without any write.
@@ -226,26 +131,8 @@ pub async fn create_mailing(
     )
     .map_err(ApiError::Validation)?;
     let owner_id = current.id();
-    let id = run(&pool, move |conn| {
-        crate::db::write_transaction::<_, ApiError, _>(conn, |conn| {
-            check_ownership(conn, owner_id, &fields)?;
-            let row = mailings::insert(
-                conn,
-                &NewMailing {
-                    owner_id,
-                    message_id: fields.message_id,
-                    starts_at: fields.starts_at,
-                    ends_at: fields.ends_at,
-                    status: MailingStatus::Created.as_str(),
-                    created_at: now,
-                    updated_at: now,
-                    schedule: fields.schedule.as_str(),
-                    next_run_at: Some(fields.starts_at),
-                },
-            )?;
-            mailings::set_clients(conn, row.id, &fields.client_ids)?;
-            Ok(row.id)
-        })
+    let id = blocking(&pool, move |conn| {
+        service::create(conn, owner_id, fields, now)
     })
     .await?;
     let mailing = answer(&pool, id, now).await?;
@@ -277,64 +164,14 @@ pub async fn get_mailing(
     Ok(HttpResponse::Ok().json(answer(&pool, row.id, now).await?))
 }
 
-/// Applies `wanted` to the mailing if its state allows.
+/// Applies `wanted` to the mailing if its state allows, and answers it.
 async fn change(
     pool: &DbPool,
-    row: MailingRow,
+    id: i64,
     now: NaiveDateTime,
-    wanted: impl FnOnce(&MailingFields) -> Result<MailingFields, ApiError> + Send + 'static,
+    wanted: impl FnOnce(&MailingFields) -> Result<MailingFields, Vec<FieldError>> + Send + 'static,
 ) -> Result<Mailing, ApiError> {
-    let id = row.id;
-    let owner_id = row.owner_id;
-    run(pool, move |conn| {
-        crate::db::write_transaction::<_, ApiError, _>(conn, |conn| {
-            let mut extras = extras(conn, std::slice::from_ref(&row))?;
-            let status = status(&row, &extras, now);
-            let current = MailingFields {
-                message_id: row.message_id,
-                client_ids: extras.client_ids.remove(&id).unwrap_or_default(),
-                starts_at: row.starts_at,
-                ends_at: row.ends_at,
-                schedule: Schedule::from_str(&row.schedule).unwrap_or_default(),
-            };
-            let wanted = wanted(&current)?;
-            check_edit(status, &current, &wanted).map_err(|e| ApiError::Conflict(e.to_string()))?;
-            check_ownership(conn, owner_id, &wanted)?;
-            // The schedule goes on after the last slot already sent, in its new shape.
-            let timing_kept = wanted.schedule == current.schedule
-                && wanted.starts_at == current.starts_at
-                && wanted.ends_at == current.ends_at;
-            let next_run_at = if timing_kept {
-                row.next_run_at
-            } else {
-                match runs::last_slot(conn, id)? {
-                    Some(last) => {
-                        wanted
-                            .schedule
-                            .next_after(wanted.starts_at, wanted.ends_at, last)
-                    }
-                    None => Some(wanted.starts_at),
-                }
-            };
-            mailings::update(
-                conn,
-                id,
-                MailingUpdate {
-                    message_id: wanted.message_id,
-                    starts_at: wanted.starts_at,
-                    ends_at: wanted.ends_at,
-                    schedule: wanted.schedule.as_str(),
-                    next_run_at,
-                },
-                now,
-            )?;
-            if wanted.client_ids != current.client_ids {
-                mailings::set_clients(conn, id, &wanted.client_ids)?;
-            }
-            Ok(())
-        })
-    })
-    .await?;
+    blocking(pool, move |conn| service::change(conn, id, now, wanted)).await?;
     answer(pool, id, now).await
 }
 
@@ -363,7 +200,7 @@ pub async fn replace_mailing(
     let now = clock.now();
     let row = owned::mailing(&pool, &current, path.into_inner(), Intent::Change).await?;
     let body = body.into_inner();
-    let mailing = change(&pool, row, now, move |_| {
+    let mailing = change(&pool, row.id, now, move |_| {
         MailingFields::parse(
             body.message_id,
             &body.client_ids,
@@ -371,7 +208,6 @@ pub async fn replace_mailing(
             body.ends_at,
             body.schedule,
         )
-        .map_err(ApiError::Validation)
     })
     .await?;
     Ok(HttpResponse::Ok().json(mailing))
@@ -402,7 +238,7 @@ pub async fn update_mailing(
     let now = clock.now();
     let row = owned::mailing(&pool, &current, path.into_inner(), Intent::Change).await?;
     let patch = body.into_inner();
-    let mailing = change(&pool, row, now, move |current| {
+    let mailing = change(&pool, row.id, now, move |current| {
         MailingFields::parse(
             patch.message_id.unwrap_or(current.message_id),
             patch.client_ids.as_deref().unwrap_or(&current.client_ids),
@@ -410,7 +246,6 @@ pub async fn update_mailing(
             patch.ends_at.unwrap_or(current.ends_at.and_utc()),
             patch.schedule.unwrap_or(current.schedule),
         )
-        .map_err(ApiError::Validation)
     })
     .await?;
     Ok(HttpResponse::Ok().json(mailing))
@@ -435,7 +270,7 @@ pub async fn delete_mailing(
 ) -> Result<HttpResponse, ApiError> {
     let row = owned::mailing(&pool, &current, path.into_inner(), Intent::Change).await?;
     let id = row.id;
-    run(&pool, move |conn| {
+    blocking(&pool, move |conn| {
         Ok::<_, ApiError>(mailings::delete(conn, id)?)
     })
     .await?;
@@ -453,18 +288,13 @@ async fn set_disabled(
     current.actor().may_disable_mailings()?;
     let row = owned::mailing(pool, &current, id, Intent::Read).await?;
     let manager = current.id();
-    run(pool, move |conn| {
-        mailings::set_disabled(conn, row.id, disabled, now)?;
-        if disabled {
-            // Its mail stops now: what is queued is cancelled, not left to a worker's check.
-            let touched = deliveries::cancel(conn, Scope::Mailing(row.id), now)?;
-            runs::finish_done(conn, &touched, now)?;
-        }
-        Ok::<_, ApiError>(())
+    let owner = row.owner_id;
+    blocking(pool, move |conn| {
+        service::set_disabled(conn, &row, disabled, now)
     })
     .await?;
     // The owner's lists and figures show the flag and the cancelled deliveries.
-    cache.changed([row.owner_id]).await;
+    cache.changed([owner]).await;
     tracing::info!(
         manager,
         mailing = id,

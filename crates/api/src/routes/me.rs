@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::Utc;
-use mailroom_domain::validation::{Validator, required_text};
+use mailroom_domain::validation::{Validator, required_line};
 use mailroom_domain::wire::{
     ApiToken, ChangePasswordRequest, CreatedApiToken, NewApiTokenRequest, Problem, TokenResponse,
     UpdateMeRequest, User,
@@ -14,12 +14,13 @@ use mailroom_domain::{Role, UserState};
 use super::auth::session_response;
 use crate::auth::rate_limit::Action;
 use crate::auth::secret::{self, API_TOKEN_PREFIX};
-use crate::auth::signup::MAX_NAME_CHARS;
-use crate::auth::{AuthError, AuthRateLimits, CurrentUser, JwtKeys, recovery, sessions};
+use crate::auth::{
+    AuthError, AuthRateLimits, CurrentUser, JwtKeys, SessionUser, recovery, sessions,
+};
 use crate::config::PublicBaseUrl;
 use crate::db::queries::{tokens, users};
 use crate::db::rows::{ApiTokenRow, NewApiToken, UserRow};
-use crate::db::{DbPool, run};
+use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
 
 /// How many characters of a token are shown in lists.
@@ -73,11 +74,12 @@ pub async fn get_me(current: CurrentUser) -> Result<HttpResponse, ApiError> {
         (status = OK, body = User),
         (status = UNPROCESSABLE_ENTITY, description = "Invalid name", body = Problem, content_type = "application/problem+json"),
         (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "Signed in with an API token: this needs a session", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[patch("/me")]
 pub async fn update_me(
-    current: CurrentUser,
+    SessionUser(current): SessionUser,
     body: web::Json<UpdateMeRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
@@ -85,10 +87,10 @@ pub async fn update_me(
     let full_name = body
         .full_name
         .as_deref()
-        .and_then(|name| v.check("full_name", required_text(name, MAX_NAME_CHARS)));
+        .and_then(|name| v.check("full_name", mailroom_domain::account::full_name(name)));
     v.finish().map_err(ApiError::Validation)?;
     let id = current.id();
-    let row = run(&pool, move |conn| {
+    let row = blocking(&pool, move |conn| {
         if let Some(name) = &full_name {
             users::set_full_name(conn, id, name, Utc::now().naive_utc())?;
         }
@@ -109,12 +111,13 @@ pub async fn update_me(
         (status = UNPROCESSABLE_ENTITY, description = "Wrong current password or a new one that breaks the policy", body = Problem, content_type = "application/problem+json"),
         (status = TOO_MANY_REQUESTS, description = "Too many attempts (see Retry-After)", body = Problem, content_type = "application/problem+json"),
         (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "Signed in with an API token: this needs a session", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/me/password")]
 pub async fn change_password(
     req: HttpRequest,
-    current: CurrentUser,
+    SessionUser(current): SessionUser,
     body: web::Json<ChangePasswordRequest>,
     pool: web::Data<DbPool>,
     keys: web::Data<JwtKeys>,
@@ -128,13 +131,13 @@ pub async fn change_password(
         new_password,
     } = body.into_inner();
     let id = current.id();
-    let stored_hash = run(&pool, move |conn| {
+    let stored_hash = blocking(&pool, move |conn| {
         users::find(conn, id)?.ok_or(AuthError::SessionEnded)
     })
     .await?
     .password_hash;
     recovery::change(&pool, id, stored_hash, current_password, &new_password).await?;
-    let session = run(&pool, move |conn| {
+    let session = blocking(&pool, move |conn| {
         let user = users::find(conn, id)?.ok_or(AuthError::SessionEnded)?;
         sessions::issue(conn, &keys, &user, None, Utc::now().naive_utc())
     })
@@ -149,15 +152,16 @@ pub async fn change_password(
     responses(
         (status = OK, body = Vec<ApiToken>),
         (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "Signed in with an API token: this needs a session", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/me/tokens")]
 pub async fn list_tokens(
-    current: CurrentUser,
+    SessionUser(current): SessionUser,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let id = current.id();
-    let rows = run(&pool, move |conn| {
+    let rows = blocking(&pool, move |conn| {
         Ok::<_, ApiError>(tokens::list_api_tokens(conn, id)?)
     })
     .await?;
@@ -174,17 +178,18 @@ pub async fn list_tokens(
         (status = CREATED, body = CreatedApiToken),
         (status = UNPROCESSABLE_ENTITY, description = "Missing name or an expiry in the past", body = Problem, content_type = "application/problem+json"),
         (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "Signed in with an API token: this needs a session", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/me/tokens")]
 pub async fn create_token(
-    current: CurrentUser,
+    SessionUser(current): SessionUser,
     body: web::Json<NewApiTokenRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let now = Utc::now();
     let mut v = Validator::new();
-    let name = v.check("name", required_text(&body.name, MAX_TOKEN_NAME_CHARS));
+    let name = v.check("name", required_line(&body.name, MAX_TOKEN_NAME_CHARS));
     if body.expires_at.is_some_and(|at| at <= now) {
         v.add("expires_at", "must be in the future");
     }
@@ -195,7 +200,7 @@ pub async fn create_token(
     let prefix: String = secret.plain.chars().take(SHOWN_PREFIX_CHARS).collect();
     let user_id = current.id();
     let hash = secret.hash;
-    let row = run(&pool, move |conn| {
+    let row = blocking(&pool, move |conn| {
         Ok::<_, ApiError>(tokens::insert_api_token(
             conn,
             &NewApiToken {
@@ -224,17 +229,18 @@ pub async fn create_token(
         (status = NO_CONTENT, description = "Revoked"),
         (status = NOT_FOUND, description = "No such token of this account", body = Problem, content_type = "application/problem+json"),
         (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = FORBIDDEN, description = "Signed in with an API token: this needs a session", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/me/tokens/{id}")]
 pub async fn delete_token(
-    current: CurrentUser,
+    SessionUser(current): SessionUser,
     path: web::Path<i64>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let user_id = current.id();
-    let deleted = run(&pool, move |conn| {
+    let deleted = blocking(&pool, move |conn| {
         Ok::<_, ApiError>(tokens::delete_api_token(conn, user_id, id)?)
     })
     .await?;

@@ -16,7 +16,7 @@ use crate::auth::CurrentUser;
 use crate::cache::Cache;
 use crate::db::queries::messages::{self, MessageFilter};
 use crate::db::rows::{MessageRow, NewMessage};
-use crate::db::{DbPool, run};
+use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
 use crate::sending::Clock;
 
@@ -78,7 +78,7 @@ pub async fn list_messages(
     let place = list.cache_place("messages", filter.owner_id);
     let (sort, offset, limit) = (list.sort, list.offset(), list.limit());
     respond(&cache, place, clock.now(), || async move {
-        let (rows, total) = run(&pool, move |conn| {
+        let (rows, total) = blocking(&pool, move |conn| {
             Ok::<_, ApiError>(messages::list(conn, &filter, sort, offset, limit)?)
         })
         .await?;
@@ -107,7 +107,7 @@ pub async fn create_message(
 ) -> Result<HttpResponse, ApiError> {
     let fields = MessageFields::parse(&body.subject, &body.body).map_err(ApiError::Validation)?;
     let owner_id = current.id();
-    let row = run(&pool, move |conn| {
+    let row = blocking(&pool, move |conn| {
         let now = Utc::now().naive_utc();
         Ok::<_, ApiError>(messages::insert(
             conn,
@@ -164,7 +164,7 @@ pub async fn get_message(
 }
 
 async fn save(pool: &DbPool, id: i64, fields: MessageFields) -> Result<Message, ApiError> {
-    run(pool, move |conn| {
+    blocking(pool, move |conn| {
         messages::update(
             conn,
             id,
@@ -252,7 +252,7 @@ pub async fn delete_message(
 ) -> Result<HttpResponse, ApiError> {
     let row = load(&current, &pool, path.into_inner(), Intent::Change).await?;
     let id = row.id;
-    run(&pool, move |conn| {
+    blocking(&pool, move |conn| {
         crate::db::write_transaction(conn, |conn| {
             let users = messages::used_by(conn, id)?;
             if !users.is_empty() {

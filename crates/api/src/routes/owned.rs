@@ -6,7 +6,7 @@ use diesel::QueryResult;
 use crate::auth::CurrentUser;
 use crate::db::queries::mailings;
 use crate::db::rows::{ClientRow, MailingRow, MessageRow};
-use crate::db::{DbConnection, DbPool, run};
+use crate::db::{DbConnection, DbPool, blocking};
 use crate::http::api_error::ApiError;
 
 pub trait Owned {
@@ -43,7 +43,7 @@ where
     F: FnOnce(&mut DbConnection) -> QueryResult<Option<T>> + Send + 'static,
     T: Owned + Send + 'static,
 {
-    let row = run(pool, move |conn| Ok::<_, ApiError>(find(conn)?))
+    let row = blocking(pool, move |conn| Ok::<_, ApiError>(find(conn)?))
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no {what}")))?;
     let actor = current.actor();

@@ -5,7 +5,8 @@ use std::str::FromStr;
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
 use mailroom_domain::delivery::RunTrigger;
-use mailroom_domain::wire::{FieldError, Page, PageError, PageRequest, Problem, Run};
+use mailroom_domain::validation::Validator;
+use mailroom_domain::wire::{Page, PageRequest, Problem, Run};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -13,7 +14,7 @@ use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
 use crate::db::queries::runs;
 use crate::db::rows::RunRow;
-use crate::db::{DbPool, run};
+use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
 use crate::sending::Clock;
 use crate::sending::start::{self, StartError};
@@ -74,7 +75,7 @@ pub async fn send_mailing(
 ) -> Result<HttpResponse, ApiError> {
     let mailing = owned::mailing(&pool, &current, path.into_inner(), Intent::Change).await?;
     let now = clock.now();
-    let row = run(&pool, move |conn| {
+    let row = blocking(&pool, move |conn| {
         Ok::<_, ApiError>(start::start_now(conn, mailing.id, now)?)
     })
     .await?;
@@ -121,20 +122,14 @@ pub async fn list_runs(
     query: web::Query<RunListQuery>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = PageRequest::parse(query.page, query.per_page).map_err(|e| {
-        let field = match e {
-            PageError::Page => "page",
-            PageError::PerPage => "per_page",
-        };
-        ApiError::Validation(vec![FieldError {
-            field: field.into(),
-            message: e.to_string(),
-        }])
-    })?;
+    let mut v = Validator::new();
+    let page = PageRequest::check(&mut v, query.page, query.per_page);
+    v.finish().map_err(ApiError::Validation)?;
+    let page = page.ok_or_else(|| ApiError::Internal("validated page missing".into()))?;
     let mailing = owned::mailing(&pool, &current, path.into_inner(), Intent::Read).await?;
     let offset = i64::try_from(page.offset()).unwrap_or(i64::MAX);
     let limit = i64::from(page.per_page);
-    let (rows, total) = run(&pool, move |conn| {
+    let (rows, total) = blocking(&pool, move |conn| {
         Ok::<_, ApiError>(runs::list(conn, mailing.id, offset, limit)?)
     })
     .await?;
@@ -168,7 +163,7 @@ pub async fn get_run(
 ) -> Result<HttpResponse, ApiError> {
     let (id, run_id) = path.into_inner();
     let mailing = owned::mailing(&pool, &current, id, Intent::Read).await?;
-    let row = run(&pool, move |conn| {
+    let row = blocking(&pool, move |conn| {
         runs::find(conn, run_id)?
             .filter(|r| r.mailing_id == mailing.id)
             .ok_or_else(|| ApiError::NotFound(format!("no run {run_id} of mailing {id}")))

@@ -24,7 +24,7 @@ use crate::auth::CurrentUser;
 use crate::cache::{Cache, Scope};
 use crate::db::queries::stats::{self, Of};
 use crate::db::queries::{mailings, runs, users};
-use crate::db::{DbConnection, DbPool, run};
+use crate::db::{DbConnection, DbPool, blocking};
 use crate::http::api_error::ApiError;
 use crate::sending::Clock;
 
@@ -93,7 +93,7 @@ pub async fn overview(
     let now = clock.now();
     let place = Some((Scope::All, "overview".to_owned()));
     let mut response = respond(&cache, place, now, || async move {
-        run(&pool, move |conn| {
+        blocking(&pool, move |conn| {
             let (mailings, running, recipients) = stats::overview(conn, now)?;
             let overview = Overview {
                 mailings: count(mailings),
@@ -141,7 +141,7 @@ pub async fn my_stats(
         Some((Scope::Owner(owner), key)),
         now,
         || async move {
-            run(&pool, move |conn| {
+            blocking(&pool, move |conn| {
                 let (total, running, completed) = stats::mailing_counts(conn, owner, now)?;
                 let stats = MyStats {
                     mailings: MailingCounts {
@@ -193,7 +193,7 @@ pub async fn mailing_stats(
     let key = format!("mailing:{}:{}:{}", mailing.id, range.from, range.to);
     let scope = Scope::Owner(mailing.owner_id);
     respond(&cache, Some((scope, key)), now, || async move {
-        run(&pool, move |conn| {
+        blocking(&pool, move |conn| {
             let of = Of::Mailing(mailing.id);
             let (latest, run_count) = runs::list(conn, mailing.id, 0, LATEST_RUNS)?;
             let attempts = attempts(stats::attempts(conn, of)?);
@@ -251,7 +251,7 @@ pub async fn user_stats(
     let (search, sort, offset, limit) =
         (list.search.clone(), list.sort, list.offset(), list.limit());
     respond(&cache, place, clock.now(), || async move {
-        let (rows, figures, total) = run(&pool, move |conn| {
+        let (rows, figures, total) = blocking(&pool, move |conn| {
             let (rows, total) = users::list(conn, search.as_deref(), sort, offset, limit)?;
             let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
             Ok::<_, ApiError>((rows, stats::by_owner(conn, &ids)?, total))

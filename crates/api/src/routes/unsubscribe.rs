@@ -7,7 +7,7 @@ use mailroom_domain::wire::{Problem, Unsubscribed};
 
 use crate::cache::Cache;
 use crate::db::queries::clients;
-use crate::db::{DbPool, run};
+use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
 use crate::sending::Clock;
 use crate::sending::unsubscribe::UnsubscribeKeys;
@@ -33,7 +33,7 @@ pub async fn unsubscribe(
     let not_found = || ApiError::NotFound("this unsubscribe link is not valid".into());
     let client_id = keys.verify(&path).ok_or_else(not_found)?;
     let now = clock.now();
-    let (email, owner) = run(&pool, move |conn| {
+    let (email, owner) = blocking(&pool, move |conn| {
         let email = clients::unsubscribe(conn, client_id, now)?;
         let owner = clients::find(conn, client_id)?.map(|c| c.owner_id);
         Ok::<_, ApiError>(email.zip(owner))

@@ -3,7 +3,7 @@
 use std::str::FromStr;
 
 use actix_web::{HttpResponse, get, post, web};
-use chrono::Utc;
+use chrono::NaiveDateTime;
 use mailroom_domain::Role;
 use mailroom_domain::account::UserSort;
 use mailroom_domain::wire::{Page, Problem, User};
@@ -14,11 +14,12 @@ use super::listing::ListRequest;
 use super::me::user_json;
 use crate::auth::CurrentUser;
 use crate::cache::Cache;
-use crate::db::queries::deliveries::{self, Scope};
-use crate::db::queries::runs;
+use crate::db::queries::deliveries::Scope;
 use crate::db::queries::users;
-use crate::db::{DbPool, run};
+use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
+use crate::sending::Clock;
+use crate::sending::start::stop;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -60,7 +61,7 @@ pub async fn list_users(
     )?;
     let (search, sort, offset, limit) =
         (list.search.clone(), list.sort, list.offset(), list.limit());
-    let (rows, total) = run(&pool, move |conn| {
+    let (rows, total) = blocking(&pool, move |conn| {
         Ok::<_, ApiError>(users::list(conn, search.as_deref(), sort, offset, limit)?)
     })
     .await?;
@@ -90,7 +91,7 @@ pub async fn get_user(
 ) -> Result<HttpResponse, ApiError> {
     current.actor().may_oversee_users()?;
     let id = path.into_inner();
-    let row = run(&pool, move |conn| Ok::<_, ApiError>(users::find(conn, id)?)).await?;
+    let row = blocking(&pool, move |conn| Ok::<_, ApiError>(users::find(conn, id)?)).await?;
     let row = row.ok_or_else(|| ApiError::NotFound(format!("no user {id}")))?;
     Ok(HttpResponse::Ok().json(user_json(row)?))
 }
@@ -100,21 +101,20 @@ async fn set_blocked(
     id: i64,
     pool: &DbPool,
     cache: &Cache,
+    now: NaiveDateTime,
     blocked: bool,
 ) -> Result<HttpResponse, ApiError> {
     current.actor().may_oversee_users()?;
     let actor = current.actor();
-    let row = run(pool, move |conn| {
+    let row = blocking(pool, move |conn| {
         let user =
             users::find(conn, id)?.ok_or_else(|| ApiError::NotFound(format!("no user {id}")))?;
         let role = Role::from_str(&user.role).map_err(|e| ApiError::Internal(e.to_string()))?;
         actor.may_block(user.id, role)?;
-        let now = Utc::now().naive_utc();
         if blocked {
             users::set_state(conn, id, "blocked", now)?;
             // Their mail stops now: what is queued is cancelled, not left to a worker's check.
-            let touched = deliveries::cancel(conn, Scope::Owner(id), now)?;
-            runs::finish_done(conn, &touched, now)?;
+            stop(conn, Scope::Owner(id), now)?;
         } else {
             users::unblock(conn, id, now)?;
         }
@@ -149,8 +149,10 @@ pub async fn block_user(
     path: web::Path<i64>,
     pool: web::Data<DbPool>,
     cache: web::Data<Cache>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
-    set_blocked(current, path.into_inner(), &pool, &cache, true).await
+    let now = clock.now();
+    set_blocked(current, path.into_inner(), &pool, &cache, now, true).await
 }
 
 /// Unblock an account: it is again active, or unconfirmed if its address was never proven.
@@ -170,6 +172,8 @@ pub async fn unblock_user(
     path: web::Path<i64>,
     pool: web::Data<DbPool>,
     cache: web::Data<Cache>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
-    set_blocked(current, path.into_inner(), &pool, &cache, false).await
+    let now = clock.now();
+    set_blocked(current, path.into_inner(), &pool, &cache, now, false).await
 }

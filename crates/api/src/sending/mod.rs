@@ -5,6 +5,7 @@
 pub mod clock;
 pub mod compose;
 pub mod courier;
+pub mod health;
 pub mod scheduler;
 pub mod smtp_pool;
 pub mod start;
@@ -20,7 +21,8 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use worker::{Worker, WorkerSettings, WorkerStats};
+pub use health::{SenderHealth, SenderState};
+pub use worker::{Worker, WorkerError, WorkerSettings, WorkerStats};
 
 use crate::cache::Cache;
 use crate::config::Settings;
@@ -88,12 +90,14 @@ pub struct Background {
 }
 
 impl Background {
+    /// `health` follows the sender: sending, then failed if it stops by itself.
     pub fn spawn(
         worker: Worker,
         pool: DbPool,
         cache: Cache,
         clock: Arc<dyn Clock>,
         tick: Duration,
+        health: SenderHealth,
     ) -> Self {
         let stop = CancellationToken::new();
         let scheduler = {
@@ -117,7 +121,13 @@ impl Background {
         };
         let sender = {
             let stop = stop.clone();
-            tokio::spawn(async move { worker.run(stop).await })
+            health.set(SenderState::Sending);
+            tokio::spawn(async move {
+                match worker.run(stop).await {
+                    Ok(()) => health.set(SenderState::Off),
+                    Err(error) => health.set(SenderState::Failed(error.to_string())),
+                }
+            })
         };
         Self {
             stop,

@@ -3,11 +3,11 @@
 
 use chrono::NaiveDateTime;
 
-use super::start::{StartError, start_scheduled};
+use super::start::{StartError, start_scheduled, stop};
 use crate::cache::Cache;
-use crate::db::queries::deliveries::{self, Scope};
+use crate::db::queries::deliveries::Scope;
 use crate::db::queries::{mailings, runs};
-use crate::db::{DbError, DbPool, run};
+use crate::db::{DbPool, blocking};
 
 /// Due mailings handled per tick; the rest wait for the next one.
 const DUE_PER_TICK: i64 = 100;
@@ -21,11 +21,8 @@ pub struct Tick {
 }
 
 pub async fn tick(pool: &DbPool, cache: &Cache, now: NaiveDateTime) -> Result<Tick, StartError> {
-    let (tick, owners) = run(pool, move |conn| {
-        let ended = deliveries::cancel(conn, Scope::Ended, now)?;
-        if !ended.is_empty() {
-            runs::finish_done(conn, &ended, now)?;
-        }
+    let (tick, owners) = blocking(pool, move |conn| {
+        let ended = stop(conn, Scope::Ended, now)?;
         let mut started = Vec::new();
         for mailing in mailings::due(conn, now, DUE_PER_TICK)? {
             match start_scheduled(conn, &mailing, now) {
@@ -45,15 +42,4 @@ pub async fn tick(pool: &DbPool, cache: &Cache, now: NaiveDateTime) -> Result<Ti
         cache.changed(owners).await;
     }
     Ok(tick)
-}
-
-/// Stops a mailing's sending now: its pending deliveries are cancelled (the ones a worker is
-/// sending at this instant finish). For a disabled mailing or a blocked owner.
-pub async fn cancel(pool: &DbPool, scope: Scope, now: NaiveDateTime) -> Result<usize, DbError> {
-    run(pool, move |conn| {
-        let runs_touched = deliveries::cancel(conn, scope, now)?;
-        runs::finish_done(conn, &runs_touched, now)?;
-        Ok(runs_touched.len())
-    })
-    .await
 }

@@ -1,4 +1,4 @@
-//! Starting a run, the same for the API, the command line and the scheduler.
+//! Starting and stopping runs, the same for the API, the command line and the scheduler.
 
 use std::str::FromStr;
 
@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use mailroom_domain::delivery::{RunTrigger, SendRefusal, may_send};
 use mailroom_domain::{Schedule, UserState};
 
+use crate::db::queries::deliveries::{self, Scope};
 use crate::db::queries::{mailings, runs, users};
 use crate::db::rows::{MailingRow, NewRun, RunRow};
 use crate::db::{DbConnection, DbError};
@@ -41,17 +42,25 @@ pub fn check(
 }
 
 /// Queues a run of the mailing now (on demand): refused when it may not send or a run of it is
-/// still going.
+/// still going. A one-time mailing's pending slot is used up by it: `once` sends once.
 pub fn start_now(
     conn: &mut DbConnection,
     mailing_id: i64,
     now: NaiveDateTime,
 ) -> Result<RunRow, StartError> {
     let run = crate::db::write_transaction::<_, StartError, _>(conn, |conn| {
-        let mailing = mailings::find(conn, mailing_id)?.ok_or(StartError::NoMailing(mailing_id))?;
+        // Locked: a scheduler tick, an edit or a second click waits for this run to be queued.
+        let mailing = mailings::find_for_update(conn, mailing_id)?
+            .ok_or(StartError::NoMailing(mailing_id))?;
         check(conn, &mailing, now)?;
         if let Some(busy) = runs::unfinished(conn, mailing_id)? {
             return Err(StartError::Busy(busy));
+        }
+        if let Some(slot) = mailing.next_run_at {
+            let left = schedule_of(&mailing)?.after_manual_run(Some(slot));
+            if left != Some(slot) {
+                mailings::advance_schedule(conn, mailing_id, slot, left)?;
+            }
         }
         Ok(runs::create(
             conn,
@@ -69,24 +78,37 @@ pub fn start_now(
 
 /// Takes the mailing's due schedule slot and queues its run. The slot is taken even when the
 /// mailing may not send then (it is skipped, not postponed); slots missed while no scheduler ran
-/// collapse into one run. `Ok(None)`: another process took the slot, or nothing was queued.
+/// collapse into one run. `Ok(None)`: another process took the slot, or nothing was queued. An
+/// error takes nothing: the slot is tried again at the next tick.
 pub fn start_scheduled(
     conn: &mut DbConnection,
-    mailing: &MailingRow,
+    due: &MailingRow,
     now: NaiveDateTime,
 ) -> Result<Option<RunRow>, StartError> {
-    let Some(slot) = mailing.next_run_at else {
+    let Some(slot) = due.next_run_at else {
         return Ok(None);
     };
     let run = crate::db::write_transaction::<_, StartError, _>(conn, |conn| {
-        let schedule = Schedule::from_str(&mailing.schedule).unwrap_or_default();
-        let next = schedule.next_after(mailing.starts_at, mailing.ends_at, slot.max(now));
+        // Read again, locked: the mailing as it is now, not as the list of due ones found it.
+        let Some(mailing) = mailings::find_for_update(conn, due.id)? else {
+            return Ok(None);
+        };
+        let mailing = &mailing;
+        if mailing.next_run_at != Some(slot) {
+            return Ok(None);
+        }
+        let next =
+            schedule_of(mailing)?.next_after(mailing.starts_at, mailing.ends_at, slot.max(now));
         if mailings::advance_schedule(conn, mailing.id, slot, next)? == 0 {
             return Ok(None);
         }
-        if let Err(refusal) = check(conn, mailing, now) {
-            tracing::info!(mailing = mailing.id, %slot, reason = %refusal, "scheduled send skipped");
-            return Ok(None);
+        match check(conn, mailing, now) {
+            Ok(()) => {}
+            Err(StartError::Refused(refusal)) => {
+                tracing::info!(mailing = mailing.id, %slot, reason = %refusal, "scheduled send skipped");
+                return Ok(None);
+            }
+            Err(error) => return Err(error),
         }
         if let Some(busy) = runs::unfinished(conn, mailing.id)? {
             tracing::warn!(mailing = mailing.id, %slot, run = busy, "scheduled send skipped: the previous run is still sending");
@@ -108,4 +130,22 @@ pub fn start_scheduled(
         runs::refresh_statistics(conn, run.total)?;
     }
     Ok(run)
+}
+
+/// Stops sending now in `scope`: the pending deliveries of its unfinished runs are cancelled (the
+/// ones a worker is sending at this instant finish), and the runs left with nothing pending are
+/// finished. Returns the runs touched. For a disabled mailing, a blocked owner, an ended mailing.
+pub fn stop(
+    conn: &mut DbConnection,
+    scope: Scope,
+    now: NaiveDateTime,
+) -> Result<Vec<i64>, DbError> {
+    let touched = deliveries::cancel(conn, scope, now)?;
+    runs::finish_done(conn, &touched, now)?;
+    Ok(touched)
+}
+
+fn schedule_of(mailing: &MailingRow) -> Result<Schedule, StartError> {
+    Schedule::from_str(&mailing.schedule)
+        .map_err(|e| StartError::Db(DbError::Corrupt(e.to_string())))
 }

@@ -72,7 +72,6 @@ fn insert_mailing(
             message_id,
             starts_at,
             ends_at,
-            status: "created",
             created_at: now(),
             updated_at: now(),
             schedule: "once",
@@ -202,8 +201,8 @@ fn migrations_apply_from_scratch_and_every_table_matches_the_schema() {
         .first(&mut *conn)
         .expect("mailing");
     assert_eq!(
-        (mailing.status.as_str(), mailing.disabled),
-        ("created", false)
+        (mailing.schedule.as_str(), mailing.disabled),
+        ("once", false)
     );
     let links: Vec<MailingClientRow> = mailing_clients::table
         .select(MailingClientRow::as_select())
@@ -320,14 +319,14 @@ fn a_mailing_must_end_after_it_starts() {
 }
 
 #[test]
-fn a_status_outside_the_known_ones_is_refused() {
+fn a_schedule_outside_the_known_ones_is_refused() {
     let db = TestDatabase::create();
     let pool = db.migrated_pool();
     let mut conn = pool.get().expect("connection");
     let w = world(&mut conn);
 
     let result = diesel::update(mailings::table.find(w.mailing))
-        .set(mailings::status.eq("paused"))
+        .set(mailings::schedule.eq("hourly"))
         .execute(&mut *conn);
 
     assert_violation(result, DatabaseErrorKind::CheckViolation);

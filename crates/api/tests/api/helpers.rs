@@ -254,7 +254,8 @@ impl TestApp {
     pub async fn drain(&self) {
         self.worker()
             .drain(None, tokio_util::sync::CancellationToken::new())
-            .await;
+            .await
+            .expect("the worker drains");
     }
 
     /// One scheduler tick at the clock's time.

@@ -5,7 +5,7 @@ use mailroom_api::db::schema::attempts;
 use serde_json::{Value, json};
 
 use crate::accounts::Session;
-use crate::helpers::{TestApp, problem, spawn_app};
+use crate::helpers::{TestApp, problem, spawn_app, spawn_sending_app};
 
 /// One message and two clients of `who`, ready for a mailing.
 async fn material(app: &TestApp, who: &Session) -> (i64, Vec<i64>) {
@@ -212,10 +212,11 @@ async fn invalid_times_no_clients_and_someone_elses_ids_are_refused_and_nothing_
 
 #[tokio::test]
 async fn the_status_is_right_at_every_moment_of_a_mailings_life() {
-    let app = spawn_app().await;
+    // The app's clock moves by hand: the end time passes without waiting for it.
+    let app = spawn_sending_app().await;
     let ann = app.user("ann@example.org").await;
     let (message, clients) = material(&app, &ann).await;
-    let mailing = create(&app, &ann, json!({"message_id": message, "client_ids": clients, "starts_at": hours(-2), "ends_at": hours(24)})).await;
+    let mailing = create(&app, &ann, json!({"message_id": message, "client_ids": clients, "starts_at": hours(-2), "ends_at": hours(1)})).await;
     let id = mailing["id"].as_i64().expect("id");
     let path = format!("/api/v1/mailings/{id}");
     assert_eq!(mailing["status"], "created");
@@ -237,13 +238,29 @@ async fn the_status_is_right_at_every_moment_of_a_mailings_life() {
         (Some(1), Some(1))
     );
 
+    // An end moved into the past is refused: the mailing would show completed at once.
+    let past = patch(&app, &ann, &mailing["id"], json!({"ends_at": hours(-1)})).await;
+    let body = problem(past, 422).await;
+    assert_eq!(body["errors"][0]["field"], "ends_at");
+    let unchanged: Value = app
+        .get_as(&path, &ann.access)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(unchanged["ends_at"], mailing["ends_at"]);
+
     // Its end time passes: completed at once, with no background job involved.
-    let ended = patch(&app, &ann, &mailing["id"], json!({"ends_at": hours(-1)})).await;
-    assert_eq!(ended.status().as_u16(), 200);
-    let completed: Value = ended.json().await.expect("JSON");
+    app.clock.advance(Duration::hours(2));
+    let completed: Value = app
+        .get_as(&path, &ann.access)
+        .await
+        .json()
+        .await
+        .expect("JSON");
     assert_eq!(completed["status"], "completed");
 
-    // Completed: only a later end time is accepted.
+    // Completed: only a later end time (ahead of now) is accepted.
     let refused = patch(
         &app,
         &ann,
@@ -258,15 +275,8 @@ async fn the_status_is_right_at_every_moment_of_a_mailings_life() {
             .is_some_and(|d| d.contains("only its end time")),
         "{body}"
     );
-    let earlier_end = (Utc::now() - Duration::minutes(90)).to_rfc3339();
-    let earlier = patch(
-        &app,
-        &ann,
-        &mailing["id"],
-        json!({ "ends_at": earlier_end }),
-    )
-    .await;
-    problem(earlier, 409).await;
+    let still_past = patch(&app, &ann, &mailing["id"], json!({ "ends_at": hours(1) })).await;
+    problem(still_past, 422).await;
     let extended: Value = patch(&app, &ann, &mailing["id"], json!({"ends_at": hours(10)}))
         .await
         .json()
@@ -493,4 +503,51 @@ async fn attempts_are_listed_newest_first_and_filtered_by_outcome_and_time() {
 
 fn urlencode(text: &str) -> String {
     text.replace('+', "%2B").replace(':', "%3A")
+}
+
+#[tokio::test]
+async fn a_mailing_made_to_end_in_the_past_is_refused_naming_ends_at_and_nothing_is_written() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    let (message, clients) = material(&app, &ann).await;
+
+    let past = app
+        .post_as("/api/v1/mailings", &ann.access, &json!({"message_id": message, "client_ids": clients, "starts_at": hours(-3), "ends_at": hours(-1)}))
+        .await;
+    let body = problem(past, 422).await;
+    assert_eq!(body["errors"][0]["field"], "ends_at");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("past")),
+        "{body}"
+    );
+    let listed: Value = app
+        .get_as("/api/v1/mailings", &ann.access)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(listed["total"], 0);
+}
+
+#[tokio::test]
+async fn page_zero_is_refused_under_page_and_an_oversized_page_under_per_page() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    for list in ["/api/v1/mailings", "/api/v1/clients", "/api/v1/attempts"] {
+        let body = problem(
+            app.get_as(&format!("{list}?page=0"), &ann.access).await,
+            422,
+        )
+        .await;
+        assert_eq!(body["errors"][0]["field"], "page", "{list}: {body}");
+        let body = problem(
+            app.get_as(&format!("{list}?per_page=201"), &ann.access)
+                .await,
+            422,
+        )
+        .await;
+        assert_eq!(body["errors"][0]["field"], "per_page", "{list}: {body}");
+    }
 }

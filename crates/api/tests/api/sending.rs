@@ -350,11 +350,12 @@ async fn sending_is_refused_with_a_reason_and_nothing_is_queued() {
         &app,
         &ann,
         &[bob],
-        (now - Duration::days(2), now - Duration::days(1)),
+        (now - Duration::days(2), now + Duration::minutes(1)),
         "once",
     )
     .await;
     let open = open_mailing(&app, &ann, &[bob]).await;
+    app.clock.advance(Duration::minutes(2));
     let send_as = |who: &Session, id: i64| {
         let path = format!("/api/v1/mailings/{id}/send");
         let token = who.access.clone();
@@ -592,7 +593,8 @@ async fn two_workers_never_deliver_the_same_delivery_twice() {
 
     let (one, two) = (app.worker(), app.worker());
     let stop = tokio_util::sync::CancellationToken::new();
-    tokio::join!(one.drain(None, stop.clone()), two.drain(None, stop.clone()));
+    let (a, b) = tokio::join!(one.drain(None, stop.clone()), two.drain(None, stop.clone()));
+    a.and(b).expect("both workers drain");
 
     assert_eq!(
         figures(&run_of(&app, &ann, id, &queued).await),

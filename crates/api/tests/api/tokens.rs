@@ -1,5 +1,6 @@
 use serde_json::{Value, json};
 
+use crate::accounts::PASSWORD;
 use crate::helpers::{problem, spawn_app_with_smtp};
 
 #[tokio::test]
@@ -144,4 +145,101 @@ async fn a_token_needs_a_name_and_a_future_expiry_and_stops_when_it_expires() {
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
     let body = problem(app.get_as("/api/v1/me", token).await, 401).await;
     assert_eq!(body["detail"], "the API token has expired");
+}
+
+#[tokio::test]
+async fn an_api_token_acts_on_the_data_but_cannot_mint_tokens_or_change_the_account() {
+    let app = spawn_app_with_smtp().await;
+    let ann = app.confirmed_user("ann@example.org").await;
+    let created: Value = app
+        .post_as("/api/v1/me/tokens", &ann.access, &json!({"name": "CRM"}))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let token = created["token"].as_str().expect("token").to_owned();
+    let id = created["id"].as_i64().expect("id");
+    let request = |method: reqwest::Method, path: &str, body: Option<Value>| {
+        let mut request = app
+            .client
+            .request(method, app.url(path))
+            .bearer_auth(&token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        request.send()
+    };
+
+    // What the token is for still works.
+    let client = app
+        .post_as(
+            "/api/v1/clients",
+            &token,
+            &json!({"email": "bob@example.net"}),
+        )
+        .await;
+    assert_eq!(client.status().as_u16(), 201);
+    assert_eq!(
+        app.get_as("/api/v1/me", &token).await.status().as_u16(),
+        200
+    );
+
+    use reqwest::Method;
+    let refused = [
+        (
+            Method::POST,
+            "/api/v1/me/tokens".to_owned(),
+            Some(json!({"name": "more"})),
+        ),
+        (Method::GET, "/api/v1/me/tokens".to_owned(), None),
+        (Method::DELETE, format!("/api/v1/me/tokens/{id}"), None),
+        (
+            Method::PATCH,
+            "/api/v1/me".to_owned(),
+            Some(json!({"full_name": "Mallory"})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/me/password".to_owned(),
+            Some(json!({"current_password": PASSWORD, "new_password": "a new long passphrase"})),
+        ),
+    ];
+    for (method, path, body) in refused {
+        let answer = request(method.clone(), &path, body).await.expect("sent");
+        let body = problem(answer, 403).await;
+        assert_eq!(
+            body["type"], "urn:mailroom:problem:session-required",
+            "{method} {path}: {body}"
+        );
+        assert!(
+            body["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("signed-in session")),
+            "{body}"
+        );
+    }
+
+    // Nothing changed: one token, still working; the name as it was.
+    let tokens: Value = app
+        .get_as("/api/v1/me/tokens", &ann.access)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(tokens.as_array().map(Vec::len), Some(1));
+    let me: Value = app
+        .get_as("/api/v1/me", &token)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_ne!(me["full_name"], "Mallory");
+    // The password is unchanged: it still signs in.
+    assert_eq!(
+        app.login("ann@example.org", PASSWORD)
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
 }

@@ -49,13 +49,17 @@ pub struct ReadinessChecks {
     pub database: Check,
     /// Redis; `disabled` when `REDIS_URL` is not set and the in-process cache is used.
     pub redis: Check,
+    /// This process's sender; `disabled` when it runs none (`NO_WORKER`), `down` when it stopped
+    /// by itself.
+    #[serde(default = "Check::disabled")]
+    pub sender: Check,
 }
 
 impl ReadinessChecks {
     /// Ready with everything up; degraded (still serving) without Redis, which only speeds
-    /// answers up; not ready without the database.
+    /// answers up; not ready without the database, or with a sender that stopped.
     pub fn status(&self) -> ReadyStatus {
-        if self.database.status == CheckStatus::Down {
+        if self.database.status == CheckStatus::Down || self.sender.status == CheckStatus::Down {
             ReadyStatus::NotReady
         } else if self.redis.status == CheckStatus::Down {
             ReadyStatus::Degraded
@@ -78,6 +82,18 @@ pub struct Check {
     /// Why the check failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+impl Check {
+    /// A dependency that is not configured.
+    pub fn disabled() -> Self {
+        Self {
+            status: CheckStatus::Disabled,
+            latency_ms: None,
+            backend: None,
+            error: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +125,7 @@ mod tests {
         let checks = ReadinessChecks {
             database: check(CheckStatus::Up),
             redis: check(CheckStatus::Disabled),
+            sender: check(CheckStatus::Disabled),
         };
         assert_eq!(checks.status(), ReadyStatus::Ready);
     }
@@ -118,6 +135,7 @@ mod tests {
         let checks = ReadinessChecks {
             database: check(CheckStatus::Up),
             redis: check(CheckStatus::Down),
+            sender: check(CheckStatus::Up),
         };
         assert_eq!(checks.status(), ReadyStatus::Degraded);
     }
@@ -127,6 +145,17 @@ mod tests {
         let checks = ReadinessChecks {
             database: check(CheckStatus::Down),
             redis: check(CheckStatus::Up),
+            sender: check(CheckStatus::Up),
+        };
+        assert_eq!(checks.status(), ReadyStatus::NotReady);
+    }
+
+    #[test]
+    fn a_sender_that_stopped_by_itself_makes_the_process_unready() {
+        let checks = ReadinessChecks {
+            database: check(CheckStatus::Up),
+            redis: check(CheckStatus::Up),
+            sender: check(CheckStatus::Down),
         };
         assert_eq!(checks.status(), ReadyStatus::NotReady);
     }
@@ -138,6 +167,7 @@ mod tests {
             checks: ReadinessChecks {
                 database: check(CheckStatus::Up),
                 redis: check(CheckStatus::Down),
+                sender: check(CheckStatus::Up),
             },
         };
         let json = serde_json::to_value(&body).expect("serializes");

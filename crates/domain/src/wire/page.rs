@@ -31,7 +31,32 @@ pub enum PageError {
     PerPage,
 }
 
+impl PageError {
+    /// The query parameter at fault.
+    pub fn field(&self) -> &'static str {
+        match self {
+            PageError::Page => "page",
+            PageError::PerPage => "per_page",
+        }
+    }
+}
+
 impl PageRequest {
+    /// The request, or every parameter at fault with its error.
+    pub fn check(
+        v: &mut crate::validation::Validator,
+        page: Option<u32>,
+        per_page: Option<u32>,
+    ) -> Option<Self> {
+        match Self::parse(page, per_page) {
+            Ok(request) => Some(request),
+            Err(e) => {
+                v.add(e.field(), e.to_string());
+                None
+            }
+        }
+    }
+
     pub fn parse(page: Option<u32>, per_page: Option<u32>) -> Result<Self, PageError> {
         let page = page.unwrap_or(1);
         let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
@@ -74,5 +99,14 @@ mod tests {
         assert_eq!(PageRequest::parse(Some(0), None), Err(PageError::Page));
         assert_eq!(PageRequest::parse(None, Some(201)), Err(PageError::PerPage));
         assert_eq!(PageRequest::parse(None, Some(0)), Err(PageError::PerPage));
+    }
+
+    #[test]
+    fn each_error_names_its_own_parameter() {
+        let mut v = crate::validation::Validator::new();
+        assert_eq!(PageRequest::check(&mut v, Some(0), None), None);
+        let errors = v.finish().expect_err("page 0");
+        assert_eq!(errors[0].field, "page");
+        assert_eq!(PageError::PerPage.field(), "per_page");
     }
 }

@@ -143,6 +143,7 @@ pub mod types {
     pub const ACCOUNT_UNCONFIRMED: &str = "urn:mailroom:problem:account-unconfirmed";
     pub const ACCOUNT_BLOCKED: &str = "urn:mailroom:problem:account-blocked";
     pub const SESSION_ENDED: &str = "urn:mailroom:problem:session-ended";
+    pub const SESSION_REQUIRED: &str = "urn:mailroom:problem:session-required";
     pub const TOKEN_UNKNOWN: &str = "urn:mailroom:problem:token-unknown";
     pub const TOKEN_USED: &str = "urn:mailroom:problem:token-used";
     pub const TOKEN_EXPIRED: &str = "urn:mailroom:problem:token-expired";

@@ -15,7 +15,7 @@ use crate::components::guard::SignedIn;
 use crate::components::notice::{ApiErrorNotice, Loading, failed};
 use crate::components::status::StatusBadge;
 use crate::components::title::PageTitle;
-use crate::i18n::{Text, run_trigger_text, schedule_text, use_i18n};
+use crate::i18n::{Text, run_trigger_text, schedule_text, send_question, use_i18n};
 use crate::session::use_session;
 use crate::time;
 
@@ -94,6 +94,12 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
         }
     });
     let disabled = mailing.disabled;
+    let (clients, schedule, next) = (mailing.client_count, mailing.schedule, mailing.next_run_at);
+    let question = Signal::derive(move || {
+        let lang = i18n.lang.get();
+        let next = next.map(|at| time::local(at, lang));
+        send_question(lang, clients, schedule, next.as_deref())
+    });
     view! {
         <div class="page-head">
             <h1 data-testid="mailing-subject">{mailing.message_subject.clone()}</h1>
@@ -157,7 +163,7 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
             {move || remove.value().get().and_then(Result::err).map(|e| view! { <ApiErrorNotice error=e /> })}
             {move || toggle.value().get().and_then(Result::err).map(|e| view! { <ApiErrorNotice error=e /> })}
         </section>
-        <SendNow mailing_id=id can_send=can_send latest=latest changed=move |()| version.update(|v| *v += 1) />
+        <SendNow mailing_id=id can_send=can_send question=question latest=latest changed=move |()| version.update(|v| *v += 1) />
         <section class="card" aria-labelledby="days-heading">
             <h2 id="days-heading">{move || i18n.t(Text::AttemptsPerDay)}</h2>
             <DailyChart days=stats.daily />

@@ -34,6 +34,8 @@ fn percent(run: &Run) -> u64 {
 pub fn SendNow(
     mailing_id: i64,
     can_send: bool,
+    /// What the confirmation asks: recipients, and what happens to the schedule.
+    question: Signal<String>,
     latest: Option<Run>,
     #[prop(into)] changed: Callback<()>,
 ) -> impl IntoView {
@@ -113,7 +115,7 @@ pub fn SendNow(
                     <button type="button" data-testid="send-now"
                         disabled=move || send.pending().get() || sending()
                         on:click=move |_| {
-                            if window().confirm_with_message(i18n.t(Text::ConfirmSend)).unwrap_or(false) {
+                            if window().confirm_with_message(&question.get_untracked()).unwrap_or(false) {
                                 send.dispatch(());
                             }
                         }>

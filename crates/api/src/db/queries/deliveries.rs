@@ -6,6 +6,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
+use mailroom_domain::AttemptStatus;
+use mailroom_domain::delivery::DeliveryState;
 
 use std::collections::HashMap;
 
@@ -91,12 +93,21 @@ pub fn claim(conn: &mut DbConnection, claim: Claim) -> QueryResult<Vec<ClaimedDe
 pub struct Outcome {
     pub delivery_id: i64,
     pub lease: i64,
-    /// The delivery's state after this outcome (`pending` for a retry).
-    pub state: &'static str,
+    /// The delivery's state after this outcome (`Pending` for a retry).
+    pub state: DeliveryState,
     /// When to try again (retries), or when it ended.
     pub next_attempt_at: NaiveDateTime,
-    /// The try, when one was made: (time, `success` or `failure`, the server's reply).
-    pub attempt: Option<(NaiveDateTime, &'static str, String)>,
+    /// The try, when one was made.
+    pub attempt: Option<Attempt>,
+}
+
+/// One try, as it is kept.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub at: NaiveDateTime,
+    pub status: AttemptStatus,
+    /// The server's reply, or why there was none.
+    pub response: String,
 }
 
 // A group of outcomes in one statement, kept prepared with a generic plan: five statements, each
@@ -216,12 +227,12 @@ impl RecordBinds {
         for o in outcomes {
             binds.ids.push(o.delivery_id);
             binds.leases.push(o.lease);
-            binds.states.push(o.state);
+            binds.states.push(o.state.as_str());
             binds.next_at.push(o.next_attempt_at);
             let attempt = o.attempt.as_ref();
-            binds.tried_at.push(attempt.map(|a| a.0));
-            binds.statuses.push(attempt.map(|a| a.1));
-            binds.responses.push(attempt.map(|a| a.2.clone()));
+            binds.tried_at.push(attempt.map(|a| a.at));
+            binds.statuses.push(attempt.map(|a| a.status.as_str()));
+            binds.responses.push(attempt.map(|a| a.response.clone()));
         }
         binds
     }
@@ -254,17 +265,17 @@ fn record_one_by_one(
         let applied = diesel::sql_query(OUTCOME_SQLITE)
             .bind::<BigInt, _>(o.delivery_id)
             .bind::<BigInt, _>(o.lease)
-            .bind::<Text, _>(o.state)
+            .bind::<Text, _>(o.state.as_str())
             .bind::<Timestamp, _>(o.next_attempt_at)
             .bind::<Integer, _>(i32::from(o.attempt.is_some()))
             .bind::<Timestamp, _>(now)
             .load::<Applied>(conn)?;
-        if let Some((at, status, response)) = &o.attempt {
+        if let Some(attempt) = &o.attempt {
             diesel::sql_query(ATTEMPT_SQLITE)
                 .bind::<BigInt, _>(o.delivery_id)
-                .bind::<Timestamp, _>(*at)
-                .bind::<Text, _>(*status)
-                .bind::<Text, _>(response)
+                .bind::<Timestamp, _>(attempt.at)
+                .bind::<Text, _>(attempt.status.as_str())
+                .bind::<Text, _>(&attempt.response)
                 .execute(conn)?;
         }
         for row in applied {

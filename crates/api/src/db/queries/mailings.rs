@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use mailroom_domain::listing::Sort;
-use mailroom_domain::mailing::MailingSort;
+use mailroom_domain::mailing::{MailingFields, MailingSort};
 
 use super::{Backend, contains_pattern, lower, unicode_lower};
 use crate::db::rows::{MailingClientRow, MailingRow, NewMailing};
@@ -88,26 +88,36 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<MailingRow>>
         .optional()
 }
 
+/// The mailing, its row locked against other writers until the end of the transaction
+/// (PostgreSQL; on SQLite the write transaction already holds the database's one write lock).
+/// `FOR NO KEY UPDATE`: runs and statistics rows may still reference it meanwhile.
+pub fn find_for_update(conn: &mut DbConnection, id: i64) -> QueryResult<Option<MailingRow>> {
+    let query = mailings::table.find(id);
+    match conn {
+        DbConnection::Postgres(pg) => query
+            .select(MailingRow::as_select())
+            .for_no_key_update()
+            .first(pg)
+            .optional(),
+        DbConnection::Sqlite(sqlite) => query
+            .select(MailingRow::as_select())
+            .first(sqlite)
+            .optional(),
+    }
+}
+
 pub fn insert(conn: &mut DbConnection, mailing: &NewMailing<'_>) -> QueryResult<MailingRow> {
     diesel::insert_into(mailings::table)
         .values(mailing)
         .get_result(conn)
 }
 
-/// A mailing's editable fields as stored.
-#[derive(Debug, Clone, Copy)]
-pub struct MailingUpdate<'a> {
-    pub message_id: i64,
-    pub starts_at: NaiveDateTime,
-    pub ends_at: NaiveDateTime,
-    pub schedule: &'a str,
-    pub next_run_at: Option<NaiveDateTime>,
-}
-
+/// Writes a mailing's editable fields (its clients aside: `set_clients`). The next send is the
+/// scheduler's, moved only by `set_next_run`.
 pub fn update(
     conn: &mut DbConnection,
     id: i64,
-    fields: MailingUpdate<'_>,
+    fields: &MailingFields,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(mailings::table.find(id))
@@ -115,10 +125,20 @@ pub fn update(
             mailings::message_id.eq(fields.message_id),
             mailings::starts_at.eq(fields.starts_at),
             mailings::ends_at.eq(fields.ends_at),
-            mailings::schedule.eq(fields.schedule),
-            mailings::next_run_at.eq(fields.next_run_at),
+            mailings::schedule.eq(fields.schedule.as_str()),
             mailings::updated_at.eq(now),
         ))
+        .execute(conn)
+}
+
+/// Moves the next scheduled send (the timing of the mailing changed).
+pub fn set_next_run(
+    conn: &mut DbConnection,
+    id: i64,
+    next: Option<NaiveDateTime>,
+) -> QueryResult<usize> {
+    diesel::update(mailings::table.find(id))
+        .set(mailings::next_run_at.eq(next))
         .execute(conn)
 }
 

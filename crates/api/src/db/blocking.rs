@@ -12,6 +12,9 @@ pub enum DbError {
     Query(#[from] diesel::result::Error),
     #[error("the database task did not finish: {0}")]
     Task(String),
+    /// A stored value the application cannot read (an unknown state name, say).
+    #[error("stored data is not valid: {0}")]
+    Corrupt(String),
 }
 
 impl DbError {
@@ -28,7 +31,7 @@ impl DbError {
 }
 
 /// Runs `f` with a pooled connection on the blocking thread pool.
-pub async fn run<T, E, F>(pool: &DbPool, f: F) -> Result<T, E>
+pub async fn blocking<T, E, F>(pool: &DbPool, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
     T: Send + 'static,

@@ -1,0 +1,119 @@
+//! The recorder: commits outcomes in groups, one group at a time; a permit is released only once
+//! its outcome is committed. Outcomes arriving during a commit wait in the channel and form the
+//! next group, so groups grow with the load. (Two groups committing at once were tried: more work
+//! for PostgreSQL, which then waits on the runs' rows, for no more messages per second.) A commit
+//! the database refused is retried, never dropped: the database may be restarting. A commit that
+//! panicked would panic again: the recorder stops, and with it the worker.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{OwnedSemaphorePermit, mpsc};
+use tokio::time::Instant;
+
+use super::leases::Held;
+use crate::cache::Cache;
+use crate::db::queries::deliveries::{self, Outcome};
+use crate::db::{DbError, DbPool, blocking};
+use crate::sending::Clock;
+
+/// Outcomes committed together at most.
+const RECORD_BATCH: usize = 1_000;
+/// How long the recorder waits for more outcomes before committing what it has.
+const GROUP_COMMIT_WAIT: Duration = Duration::from_millis(5);
+
+/// A delivery's fate as the recorder sees it.
+pub enum Record {
+    /// Recorded; the owner's cached figures change with it.
+    Done {
+        outcome: Outcome,
+        owner: Option<i64>,
+    },
+    /// Not sent (the worker is stopping): give it back.
+    Release { id: i64, lease: i64 },
+}
+
+impl Record {
+    fn delivery_id(&self) -> i64 {
+        match self {
+            Record::Done { outcome, .. } => outcome.delivery_id,
+            Record::Release { id, .. } => *id,
+        }
+    }
+}
+
+/// What the recorder is sent: a record, with the in-flight permit it frees once committed.
+pub type Inbox = mpsc::UnboundedReceiver<(Record, Option<OwnedSemaphorePermit>)>;
+
+pub async fn record_loop(
+    pool: DbPool,
+    cache: Cache,
+    clock: Arc<dyn Clock>,
+    mut inbox: Inbox,
+    held: Held,
+) -> Result<(), String> {
+    while let Some(first) = inbox.recv().await {
+        let mut batch = vec![first];
+        let deadline = Instant::now() + GROUP_COMMIT_WAIT;
+        while batch.len() < RECORD_BATCH {
+            match tokio::time::timeout_at(deadline, inbox.recv()).await {
+                Ok(Some(item)) => batch.push(item),
+                _ => break,
+            }
+        }
+        commit(&pool, &cache, clock.as_ref(), &held, batch).await?;
+    }
+    Ok(())
+}
+
+async fn commit(
+    pool: &DbPool,
+    cache: &Cache,
+    clock: &dyn Clock,
+    held: &Held,
+    batch: Vec<(Record, Option<OwnedSemaphorePermit>)>,
+) -> Result<(), String> {
+    let mut outcomes = Vec::new();
+    let mut owners = BTreeSet::new();
+    let mut releases: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (record, _) in &batch {
+        match record {
+            Record::Done { outcome, owner } => {
+                outcomes.push(outcome.clone());
+                owners.extend(*owner);
+            }
+            Record::Release { id, lease } => releases.entry(*lease).or_default().push(*id),
+        }
+    }
+    let mut wait = Duration::from_millis(100);
+    loop {
+        let now = clock.now();
+        let (outcomes, releases) = (outcomes.clone(), releases.clone());
+        let result = blocking(pool, move |conn| {
+            // Lets a test see what a worker does when its recorder dies.
+            fail::fail_point!("worker::record");
+            deliveries::record(conn, &outcomes, now)?;
+            for (lease, ids) in &releases {
+                deliveries::release(conn, *lease, ids)?;
+            }
+            Ok::<_, DbError>(())
+        })
+        .await;
+        match result {
+            Ok(()) => break,
+            Err(DbError::Task(why)) => {
+                return Err(format!("recording outcomes failed: {why}"));
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot record delivery outcomes; retrying");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+        }
+    }
+    cache.changed(owners).await;
+    held.remove(batch.iter().map(|(record, _)| record.delivery_id()));
+    // Dropping the batch releases its permits: the next deliveries may go.
+    Ok(())
+}
