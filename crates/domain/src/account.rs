@@ -16,6 +16,11 @@ pub fn full_name(raw: &str) -> Result<String, TextError> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)
+)]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum Role {
     /// Sees and changes only their own clients, messages and mailings.
     User,
@@ -27,12 +32,60 @@ pub enum Role {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)
+)]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum UserState {
     /// Registered, email address not yet confirmed: cannot sign in.
     Unconfirmed,
     Active,
     /// Locked out by a manager: cannot sign in, and their mailings do not send.
     Blocked,
+}
+
+/// What a single-use link mailed to someone is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)
+)]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+pub enum LinkPurpose {
+    ConfirmEmail,
+    ResetPassword,
+}
+
+crate::text_enum!(LinkPurpose {
+    ConfirmEmail => "confirm_email",
+    ResetPassword => "reset_password",
+});
+
+impl LinkPurpose {
+    /// How long a link stays valid: a day to confirm an address, an hour to reset a password.
+    pub fn lifetime(self) -> chrono::Duration {
+        match self {
+            LinkPurpose::ConfirmEmail => chrono::Duration::hours(24),
+            LinkPurpose::ResetPassword => chrono::Duration::hours(1),
+        }
+    }
+
+    /// How the link is named in messages: "this confirmation link has expired".
+    pub fn label(self) -> &'static str {
+        match self {
+            LinkPurpose::ConfirmEmail => "confirmation",
+            LinkPurpose::ResetPassword => "password reset",
+        }
+    }
+
+    /// The web app's page the link opens.
+    pub fn path(self) -> &'static str {
+        match self {
+            LinkPurpose::ConfirmEmail => "/confirm",
+            LinkPurpose::ResetPassword => "/reset-password",
+        }
+    }
 }
 
 crate::text_enum!(Role { User => "user", Manager => "manager" });

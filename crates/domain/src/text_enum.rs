@@ -9,7 +9,10 @@ pub struct UnknownVariant {
 }
 
 /// Gives an enum `as_str`, `Display` and `FromStr` over one table of names, so the database column,
-/// the JSON and the parser can never disagree.
+/// the JSON and the parser can never disagree. With the `diesel` feature the enum is also written
+/// to and read from a `Text` column by those names, on any backend (the enum itself derives
+/// `AsExpression` and `FromSqlRow`); a stored name that matches no variant is an error, never a
+/// default.
 #[macro_export]
 macro_rules! text_enum {
     ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
@@ -26,6 +29,38 @@ macro_rules! text_enum {
         impl ::std::fmt::Display for $ty {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        #[cfg(feature = "diesel")]
+        impl<DB> ::diesel::serialize::ToSql<::diesel::sql_types::Text, DB> for $ty
+        where
+            DB: ::diesel::backend::Backend,
+            str: ::diesel::serialize::ToSql<::diesel::sql_types::Text, DB>,
+        {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut ::diesel::serialize::Output<'b, '_, DB>,
+            ) -> ::diesel::serialize::Result {
+                <str as ::diesel::serialize::ToSql<::diesel::sql_types::Text, DB>>::to_sql(
+                    self.as_str(),
+                    out,
+                )
+            }
+        }
+
+        #[cfg(feature = "diesel")]
+        impl<DB> ::diesel::deserialize::FromSql<::diesel::sql_types::Text, DB> for $ty
+        where
+            DB: ::diesel::backend::Backend,
+            String: ::diesel::deserialize::FromSql<::diesel::sql_types::Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> ::diesel::deserialize::Result<Self> {
+                let name = <String as ::diesel::deserialize::FromSql<
+                    ::diesel::sql_types::Text,
+                    DB,
+                >>::from_sql(bytes)?;
+                Ok(name.parse::<$ty>()?)
             }
         }
 

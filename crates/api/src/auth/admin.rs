@@ -4,7 +4,7 @@
 use chrono::Utc;
 use mailroom_domain::validation::Validator;
 use mailroom_domain::wire::FieldError;
-use mailroom_domain::{EmailAddress, Password, Role};
+use mailroom_domain::{EmailAddress, Password, Role, UserState};
 
 use crate::cache::Cache;
 use crate::db::queries::users;
@@ -67,8 +67,8 @@ pub async fn create_manager(
                     email: email.as_ref(),
                     password_hash: &hash,
                     full_name: &full_name,
-                    role: Role::Manager.as_str(),
-                    state: "active",
+                    role: Role::Manager,
+                    state: UserState::Active,
                     created_at: now,
                     updated_at: now,
                 },
@@ -92,7 +92,7 @@ pub async fn set_role(
     let email = email.trim().to_owned();
     let user = blocking(pool, move |conn| {
         let user = users::find_by_email(conn, &normalized)?.ok_or(AdminError::NoSuchUser(email))?;
-        users::set_role(conn, user.id, role.as_str(), Utc::now().naive_utc())?;
+        users::set_role(conn, user.id, role, Utc::now().naive_utc())?;
         Ok::<_, AdminError>(users::find(conn, user.id)?.unwrap_or(user))
     })
     .await?;

@@ -6,7 +6,6 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::str::FromStr;
 
 use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
@@ -95,13 +94,12 @@ fn credential(req: &HttpRequest) -> Result<Credential, AuthError> {
 
 /// Only active accounts act; the state is checked on every request.
 fn admit(user: UserRow, via: Via) -> Result<CurrentUser, AuthError> {
-    match UserState::from_str(&user.state) {
-        Ok(UserState::Active) => {}
-        Ok(UserState::Blocked) => return Err(AuthError::Blocked),
-        Ok(UserState::Unconfirmed) => return Err(AuthError::Unconfirmed),
-        Err(e) => return Err(AuthError::Internal(e.to_string())),
+    match user.state {
+        UserState::Active => {}
+        UserState::Blocked => return Err(AuthError::Blocked),
+        UserState::Unconfirmed => return Err(AuthError::Unconfirmed),
     }
-    let role = Role::from_str(&user.role).map_err(|e| AuthError::Internal(e.to_string()))?;
+    let role = user.role;
     Ok(CurrentUser { user, role, via })
 }
 

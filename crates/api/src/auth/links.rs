@@ -1,6 +1,6 @@
 //! Single-use links sent by mail: confirming an address (24 hours) and resetting a password (1 hour).
 
-use chrono::{Duration, NaiveDateTime, Utc};
+use chrono::{NaiveDateTime, Utc};
 use mailroom_domain::EmailAddress;
 
 use super::error::{AuthError, LinkProblem};
@@ -10,43 +10,7 @@ use crate::db::queries::{tokens, users};
 use crate::db::rows::{NewOneTimeToken, OneTimeTokenRow, UserRow};
 use crate::db::{DbConnection, DbPool, blocking};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    ConfirmEmail,
-    ResetPassword,
-}
-
-impl Purpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            Purpose::ConfirmEmail => "confirm_email",
-            Purpose::ResetPassword => "reset_password",
-        }
-    }
-
-    fn lifetime(self) -> Duration {
-        match self {
-            Purpose::ConfirmEmail => Duration::hours(24),
-            Purpose::ResetPassword => Duration::hours(1),
-        }
-    }
-
-    /// How the link is named in messages: "this confirmation link has expired".
-    fn label(self) -> &'static str {
-        match self {
-            Purpose::ConfirmEmail => "confirmation",
-            Purpose::ResetPassword => "password reset",
-        }
-    }
-
-    /// The web app's page the link opens.
-    pub fn path(self) -> &'static str {
-        match self {
-            Purpose::ConfirmEmail => "/confirm",
-            Purpose::ResetPassword => "/reset-password",
-        }
-    }
-}
+pub use mailroom_domain::account::LinkPurpose as Purpose;
 
 /// The web app's address that receives `token`, e.g. `https://…/confirm?token=…`.
 pub fn url(base_url: &PublicBaseUrl, purpose: Purpose, token: &str) -> String {
@@ -65,7 +29,7 @@ pub fn create(
         conn,
         &NewOneTimeToken {
             user_id,
-            purpose: purpose.as_str(),
+            purpose,
             token_hash: &secret.hash,
             expires_at: now + purpose.lifetime(),
             created_at: now,
@@ -85,7 +49,7 @@ pub fn consume(
         what: purpose.label(),
         problem,
     };
-    let row = tokens::find_one_time(conn, purpose.as_str(), &secret::hash(token.trim()))?
+    let row = tokens::find_one_time(conn, purpose, &secret::hash(token.trim()))?
         .ok_or_else(|| refuse(LinkProblem::Unknown))?;
     if row.used_at.is_some() {
         return Err(refuse(LinkProblem::Used));

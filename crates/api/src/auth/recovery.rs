@@ -2,7 +2,7 @@
 
 use chrono::Utc;
 use mailroom_domain::validation::Validator;
-use mailroom_domain::{EmailAddress, Password};
+use mailroom_domain::{EmailAddress, Password, UserState};
 
 use super::error::AuthError;
 use super::links::{self, Purpose};
@@ -19,7 +19,7 @@ pub async fn request_reset(
     base_url: &PublicBaseUrl,
     email: EmailAddress,
 ) -> Result<(), AuthError> {
-    let not_blocked = |user: &UserRow| user.state != "blocked";
+    let not_blocked = |user: &UserRow| user.state != UserState::Blocked;
     let found =
         links::issue_for_address(pool, base_url, &email, Purpose::ResetPassword, not_blocked)
             .await?;
@@ -50,7 +50,7 @@ pub async fn reset(pool: &DbPool, token: String, new_password: &str) -> Result<i
             tokens::revoke_all_refresh(conn, link.user_id, now)?;
             // A reset follows a lost or stolen password: tokens made with it go too.
             tokens::delete_all_api_tokens(conn, link.user_id)?;
-            tokens::use_all_one_time(conn, link.user_id, "reset_password", now)?;
+            tokens::use_all_one_time(conn, link.user_id, Purpose::ResetPassword, now)?;
             users::confirm(conn, link.user_id, now)?;
             Ok(link.user_id)
         })

@@ -1,5 +1,6 @@
 //! Sign-in sessions: an access token plus a refresh token that rotates on every use.
 
+use mailroom_domain::UserState;
 use std::time::Duration;
 
 use actix_web::web;
@@ -101,13 +102,13 @@ pub async fn refresh(
             }
             let user = users::find(conn, row.user_id)?
                 .ok_or_else(|| AuthError::RefreshInvalid("the account no longer exists".into()))?;
-            match user.state.as_str() {
-                "active" => {}
-                "blocked" => {
+            match user.state {
+                UserState::Active => {}
+                UserState::Blocked => {
                     tokens::revoke_family(conn, &row.family, now)?;
                     return Ok(Exchange::Refused(AuthError::Blocked));
                 }
-                _ => return Ok(Exchange::Refused(AuthError::Unconfirmed)),
+                UserState::Unconfirmed => return Ok(Exchange::Refused(AuthError::Unconfirmed)),
             }
             issue(conn, &keys, &user, Some(&row.family), now).map(Exchange::Renewed)
         })
@@ -158,10 +159,10 @@ pub async fn login(
     let Some(user) = user.filter(|_| matches) else {
         return Err(AuthError::InvalidCredentials);
     };
-    match user.state.as_str() {
-        "active" => {}
-        "blocked" => return Err(AuthError::Blocked),
-        _ => return Err(AuthError::Unconfirmed),
+    match user.state {
+        UserState::Active => {}
+        UserState::Blocked => return Err(AuthError::Blocked),
+        UserState::Unconfirmed => return Err(AuthError::Unconfirmed),
     }
     blocking(pool, move |conn| {
         issue(conn, &keys, &user, None, Utc::now().naive_utc())

@@ -6,7 +6,7 @@
 use chrono::Utc;
 use mailroom_domain::validation::Validator;
 use mailroom_domain::wire::RegisterRequest;
-use mailroom_domain::{EmailAddress, Password};
+use mailroom_domain::{EmailAddress, Password, Role, UserState};
 
 use super::error::AuthError;
 use super::links::{self, Purpose};
@@ -56,8 +56,8 @@ pub async fn register(
                     email: address.as_ref(),
                     password_hash: &password_hash,
                     full_name: &full_name,
-                    role: "user",
-                    state: "unconfirmed",
+                    role: Role::User,
+                    state: UserState::Unconfirmed,
                     created_at: now,
                     updated_at: now,
                 },
@@ -118,7 +118,7 @@ pub async fn resend(
     base_url: &PublicBaseUrl,
     email: EmailAddress,
 ) -> Result<(), AuthError> {
-    let unconfirmed = |user: &UserRow| user.state == "unconfirmed";
+    let unconfirmed = |user: &UserRow| user.state == UserState::Unconfirmed;
     let found =
         links::issue_for_address(pool, base_url, &email, Purpose::ConfirmEmail, unconfirmed)
             .await?;

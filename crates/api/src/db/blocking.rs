@@ -8,7 +8,8 @@ use super::{DbConnection, DbPool};
 pub enum DbError {
     #[error("no database connection was free in time: {0}")]
     Pool(#[from] r2d2::PoolError),
-    #[error(transparent)]
+    /// With its causes: "Error deserializing field 'state': 'frozen' is not a valid UserState".
+    #[error("{}", with_causes(.0))]
     Query(#[from] diesel::result::Error),
     #[error("the database task did not finish: {0}")]
     Task(String),
@@ -28,6 +29,20 @@ impl DbError {
             ))
         )
     }
+}
+
+fn with_causes(error: &diesel::result::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(c) = cause {
+        let cause_text = c.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        cause = c.source();
+    }
+    text
 }
 
 /// Runs `f` with a pooled connection on the blocking thread pool.

@@ -2,6 +2,9 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use mailroom_domain::account::LinkPurpose;
+use mailroom_domain::delivery::RunTrigger;
+use mailroom_domain::{AttemptStatus, Role, Schedule, UserState};
 
 use super::schema::{
     api_tokens, attempts, clients, deliveries, mailing_clients, mailings, messages,
@@ -26,8 +29,8 @@ pub struct UserRow {
     #[serde(skip)]
     pub password_hash: String,
     pub full_name: String,
-    pub role: String,
-    pub state: String,
+    pub role: Role,
+    pub state: UserState,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub session_version: i64,
@@ -40,8 +43,8 @@ pub struct NewUser<'a> {
     pub email: &'a str,
     pub password_hash: &'a str,
     pub full_name: &'a str,
-    pub role: &'a str,
-    pub state: &'a str,
+    pub role: Role,
+    pub state: UserState,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }
@@ -102,20 +105,20 @@ pub struct MailingRow {
     pub disabled: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-    pub schedule: String,
+    pub schedule: Schedule,
     pub next_run_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = mailings)]
-pub struct NewMailing<'a> {
+pub struct NewMailing {
     pub owner_id: i64,
     pub message_id: i64,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-    pub schedule: &'a str,
+    pub schedule: Schedule,
     pub next_run_at: Option<NaiveDateTime>,
 }
 
@@ -133,7 +136,7 @@ pub struct AttemptRow {
     pub mailing_id: i64,
     pub client_email: String,
     pub attempted_at: NaiveDateTime,
-    pub status: String,
+    pub status: AttemptStatus,
     pub server_response: String,
     pub run_id: Option<i64>,
 }
@@ -144,7 +147,7 @@ pub struct NewAttempt<'a> {
     pub mailing_id: i64,
     pub client_email: &'a str,
     pub attempted_at: NaiveDateTime,
-    pub status: &'a str,
+    pub status: AttemptStatus,
     pub server_response: &'a str,
     pub run_id: Option<i64>,
 }
@@ -154,7 +157,7 @@ pub struct NewAttempt<'a> {
 pub struct OneTimeTokenRow {
     pub id: i64,
     pub user_id: i64,
-    pub purpose: String,
+    pub purpose: LinkPurpose,
     pub token_hash: String,
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
@@ -165,7 +168,7 @@ pub struct OneTimeTokenRow {
 #[diesel(table_name = one_time_tokens)]
 pub struct NewOneTimeToken<'a> {
     pub user_id: i64,
-    pub purpose: &'a str,
+    pub purpose: LinkPurpose,
     pub token_hash: &'a str,
     pub expires_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
@@ -223,7 +226,7 @@ pub struct NewApiToken<'a> {
 pub struct RunRow {
     pub id: i64,
     pub mailing_id: i64,
-    pub trigger: String,
+    pub trigger: RunTrigger,
     pub scheduled_for: Option<NaiveDateTime>,
     pub total: i64,
     pub skipped: i64,
@@ -243,9 +246,9 @@ impl RunRow {
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = runs)]
-pub struct NewRun<'a> {
+pub struct NewRun {
     pub mailing_id: i64,
-    pub trigger: &'a str,
+    pub trigger: RunTrigger,
     pub scheduled_for: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
 }

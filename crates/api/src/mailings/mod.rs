@@ -9,7 +9,7 @@ use chrono::NaiveDateTime;
 use mailroom_domain::mailing::{EditRefusal, MailingFields, check_edit};
 use mailroom_domain::wire::FieldError;
 
-use crate::db::queries::deliveries::Scope;
+use crate::db::queries::deliveries::RunsOf;
 use crate::db::queries::{mailings, messages, runs};
 use crate::db::rows::{MailingRow, NewMailing};
 use crate::db::{DbConnection, DbError, write_transaction};
@@ -52,7 +52,7 @@ pub fn create(
                 ends_at: fields.ends_at,
                 created_at: now,
                 updated_at: now,
-                schedule: fields.schedule.as_str(),
+                schedule: fields.schedule,
                 next_run_at: fields.next_slot(None, false),
             },
         )?;
@@ -79,7 +79,7 @@ pub fn change(
             client_ids: extras.take_client_ids(id),
             starts_at: row.starts_at,
             ends_at: row.ends_at,
-            schedule: view::schedule_of(&row)?,
+            schedule: row.schedule,
         };
         let wanted = wanted(&current).map_err(MailingError::Invalid)?;
         wanted
@@ -110,7 +110,7 @@ pub fn set_disabled(
         mailings::set_disabled(conn, mailing.id, disabled, now)?;
         if disabled {
             // What is queued is cancelled, not left to a worker's check.
-            stop(conn, Scope::Mailing(mailing.id), now)?;
+            stop(conn, RunsOf::Mailing(mailing.id), now)?;
         }
         Ok(())
     })

@@ -2,11 +2,10 @@
 //! counts and its status now.
 
 use std::collections::HashMap;
-use std::str::FromStr;
 
 use chrono::NaiveDateTime;
+use mailroom_domain::MailingStatus;
 use mailroom_domain::wire::Mailing;
-use mailroom_domain::{MailingStatus, Schedule};
 
 use crate::db::queries::{mailings, messages, runs, stats};
 use crate::db::rows::MailingRow;
@@ -56,7 +55,7 @@ impl Extras {
         let counts = self.counts.get(&row.id).copied().unwrap_or_default();
         Ok(Mailing {
             status,
-            schedule: schedule_of(&row)?,
+            schedule: row.schedule,
             next_run_at: row.next_run_at.map(|t| t.and_utc()),
             id: row.id,
             message_id: row.message_id,
@@ -77,10 +76,6 @@ impl Extras {
             failure_count: counts.1,
         })
     }
-}
-
-pub fn schedule_of(row: &MailingRow) -> Result<Schedule, DbError> {
-    Schedule::from_str(&row.schedule).map_err(|e| DbError::Corrupt(e.to_string()))
 }
 
 /// One mailing as answered, or none when it does not exist.

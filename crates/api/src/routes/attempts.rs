@@ -24,8 +24,7 @@ use crate::sending::Clock;
 
 fn attempt_json(row: AttemptRow) -> Result<Attempt, ApiError> {
     Ok(Attempt {
-        status: AttemptStatus::from_str(&row.status)
-            .map_err(|e| ApiError::Internal(e.to_string()))?,
+        status: row.status,
         id: row.id,
         mailing_id: row.mailing_id,
         client_email: row.client_email,
@@ -70,9 +69,7 @@ fn check(mut filter: AttemptFilter, query: &AttemptListQuery) -> Result<Checked,
     let page = PageRequest::check(&mut v, query.page, query.per_page);
     let sort = v.check("sort", Sort::<AttemptSort>::parse(query.sort.as_deref()));
     if let Some(raw) = &query.status {
-        filter.status = v
-            .check("status", AttemptStatus::from_str(raw))
-            .map(AttemptStatus::as_str);
+        filter.status = v.check("status", AttemptStatus::from_str(raw));
     }
     if let (Some(from), Some(to)) = (query.from, query.to)
         && to <= from

@@ -1,7 +1,5 @@
 //! `/api/v1/me`: the signed-in account, its password and its personal API tokens.
 
-use std::str::FromStr;
-
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use chrono::Utc;
 use mailroom_domain::validation::{Validator, required_line};
@@ -9,7 +7,6 @@ use mailroom_domain::wire::{
     ApiToken, ChangePasswordRequest, CreatedApiToken, NewApiTokenRequest, Problem, TokenResponse,
     UpdateMeRequest, User,
 };
-use mailroom_domain::{Role, UserState};
 
 use super::auth::session_response;
 use crate::auth::rate_limit::Action;
@@ -29,8 +26,8 @@ const MAX_TOKEN_NAME_CHARS: usize = 100;
 
 pub fn user_json(row: UserRow) -> Result<User, ApiError> {
     Ok(User {
-        role: Role::from_str(&row.role).map_err(|e| ApiError::Internal(e.to_string()))?,
-        state: UserState::from_str(&row.state).map_err(|e| ApiError::Internal(e.to_string()))?,
+        role: row.role,
+        state: row.state,
         id: row.id,
         email: row.email,
         full_name: row.full_name,

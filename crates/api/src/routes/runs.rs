@@ -1,10 +1,7 @@
 //! `/api/v1/mailings/{id}/send` and `/runs`: sending a mailing now, and how its runs went.
 
-use std::str::FromStr;
-
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
-use mailroom_domain::delivery::RunTrigger;
 use mailroom_domain::validation::Validator;
 use mailroom_domain::wire::{Page, PageRequest, Problem, Run};
 use serde::Deserialize;
@@ -28,8 +25,7 @@ pub(super) fn run_json(row: RunRow) -> Result<Run, ApiError> {
     Ok(Run {
         id: row.id,
         mailing_id: row.mailing_id,
-        trigger: RunTrigger::from_str(&row.trigger)
-            .map_err(|e| ApiError::Internal(e.to_string()))?,
+        trigger: row.trigger,
         total: count(row.total),
         sent: count(row.sent),
         failed: count(row.failed),

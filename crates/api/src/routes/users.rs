@@ -1,10 +1,8 @@
 //! `/api/v1/users`: managers find accounts and block or unblock them.
 
-use std::str::FromStr;
-
 use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDateTime;
-use mailroom_domain::Role;
+use mailroom_domain::UserState;
 use mailroom_domain::account::UserSort;
 use mailroom_domain::wire::{Page, Problem, User};
 use serde::Deserialize;
@@ -14,7 +12,7 @@ use super::listing::ListRequest;
 use super::me::user_json;
 use crate::auth::CurrentUser;
 use crate::cache::Cache;
-use crate::db::queries::deliveries::Scope;
+use crate::db::queries::deliveries::RunsOf;
 use crate::db::queries::users;
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
@@ -109,12 +107,11 @@ async fn set_blocked(
     let row = blocking(pool, move |conn| {
         let user =
             users::find(conn, id)?.ok_or_else(|| ApiError::NotFound(format!("no user {id}")))?;
-        let role = Role::from_str(&user.role).map_err(|e| ApiError::Internal(e.to_string()))?;
-        actor.may_block(user.id, role)?;
+        actor.may_block(user.id, user.role)?;
         if blocked {
-            users::set_state(conn, id, "blocked", now)?;
+            users::set_state(conn, id, UserState::Blocked, now)?;
             // Their mail stops now: what is queued is cancelled, not left to a worker's check.
-            stop(conn, Scope::Owner(id), now)?;
+            stop(conn, RunsOf::Owner(id), now)?;
         } else {
             users::unblock(conn, id, now)?;
         }

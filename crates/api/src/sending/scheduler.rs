@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 
 use super::start::{StartError, start_scheduled, stop};
 use crate::cache::Cache;
-use crate::db::queries::deliveries::Scope;
+use crate::db::queries::deliveries::RunsOf;
 use crate::db::queries::{mailings, runs};
 use crate::db::{DbPool, blocking};
 
@@ -22,7 +22,7 @@ pub struct Tick {
 
 pub async fn tick(pool: &DbPool, cache: &Cache, now: NaiveDateTime) -> Result<Tick, StartError> {
     let (tick, owners) = blocking(pool, move |conn| {
-        let ended = stop(conn, Scope::Ended, now)?;
+        let ended = stop(conn, RunsOf::Ended, now)?;
         let mut started = Vec::new();
         for mailing in mailings::due(conn, now, DUE_PER_TICK)? {
             match start_scheduled(conn, &mailing, now) {

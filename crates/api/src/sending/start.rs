@@ -1,12 +1,10 @@
 //! Starting and stopping runs, the same for the API, the command line and the scheduler.
 
-use std::str::FromStr;
-
 use chrono::NaiveDateTime;
+use mailroom_domain::UserState;
 use mailroom_domain::delivery::{RunTrigger, SendRefusal, may_send};
-use mailroom_domain::{Schedule, UserState};
 
-use crate::db::queries::deliveries::{self, Scope};
+use crate::db::queries::deliveries::{self, RunsOf};
 use crate::db::queries::{mailings, runs, users};
 use crate::db::rows::{MailingRow, NewRun, RunRow};
 use crate::db::{DbConnection, DbError};
@@ -35,8 +33,8 @@ pub fn check(
     mailing: &MailingRow,
     now: NaiveDateTime,
 ) -> Result<(), StartError> {
-    let owner_blocked = users::find(conn, mailing.owner_id)?
-        .is_some_and(|u| u.state == UserState::Blocked.as_str());
+    let owner_blocked =
+        users::find(conn, mailing.owner_id)?.is_some_and(|u| u.state == UserState::Blocked);
     may_send(now, mailing.ends_at, mailing.disabled, owner_blocked)?;
     Ok(())
 }
@@ -57,7 +55,7 @@ pub fn start_now(
             return Err(StartError::Busy(busy));
         }
         if let Some(slot) = mailing.next_run_at {
-            let left = schedule_of(&mailing)?.after_manual_run(Some(slot));
+            let left = mailing.schedule.after_manual_run(Some(slot));
             if left != Some(slot) {
                 mailings::advance_schedule(conn, mailing_id, slot, left)?;
             }
@@ -66,7 +64,7 @@ pub fn start_now(
             conn,
             &NewRun {
                 mailing_id,
-                trigger: RunTrigger::Manual.as_str(),
+                trigger: RunTrigger::Manual,
                 scheduled_for: None,
                 created_at: now,
             },
@@ -97,8 +95,9 @@ pub fn start_scheduled(
         if mailing.next_run_at != Some(slot) {
             return Ok(None);
         }
-        let next =
-            schedule_of(mailing)?.next_after(mailing.starts_at, mailing.ends_at, slot.max(now));
+        let next = mailing
+            .schedule
+            .next_after(mailing.starts_at, mailing.ends_at, slot.max(now));
         if mailings::advance_schedule(conn, mailing.id, slot, next)? == 0 {
             return Ok(None);
         }
@@ -118,7 +117,7 @@ pub fn start_scheduled(
             conn,
             &NewRun {
                 mailing_id: mailing.id,
-                trigger: RunTrigger::Schedule.as_str(),
+                trigger: RunTrigger::Schedule,
                 scheduled_for: Some(slot),
                 created_at: now,
             },
@@ -137,15 +136,10 @@ pub fn start_scheduled(
 /// finished. Returns the runs touched. For a disabled mailing, a blocked owner, an ended mailing.
 pub fn stop(
     conn: &mut DbConnection,
-    scope: Scope,
+    scope: RunsOf,
     now: NaiveDateTime,
 ) -> Result<Vec<i64>, DbError> {
     let touched = deliveries::cancel(conn, scope, now)?;
     runs::finish_done(conn, &touched, now)?;
     Ok(touched)
-}
-
-fn schedule_of(mailing: &MailingRow) -> Result<Schedule, StartError> {
-    Schedule::from_str(&mailing.schedule)
-        .map_err(|e| StartError::Db(DbError::Corrupt(e.to_string())))
 }

@@ -8,6 +8,8 @@ use mailroom_api::db::schema::{
     attempts, clients, deliveries, mailing_clients, mailings, messages, users,
 };
 use mailroom_api::db::{self, Backend, DbConnection};
+use mailroom_domain::delivery::RunTrigger;
+use mailroom_domain::{AttemptStatus, Role, Schedule, UserState};
 
 use crate::helpers::{TestDatabase, backend};
 
@@ -21,8 +23,8 @@ fn insert_user(conn: &mut DbConnection, email: &str) -> i64 {
             email,
             password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA",
             full_name: "Ann Lee",
-            role: "user",
-            state: "active",
+            role: Role::User,
+            state: UserState::Active,
             created_at: now(),
             updated_at: now(),
         })
@@ -74,7 +76,7 @@ fn insert_mailing(
             ends_at,
             created_at: now(),
             updated_at: now(),
-            schedule: "once",
+            schedule: Schedule::Once,
             next_run_at: None,
         })
         .returning(mailings::id)
@@ -88,7 +90,7 @@ fn insert_attempt(conn: &mut DbConnection, mailing_id: i64, email: &str) -> (i64
         conn,
         &NewRun {
             mailing_id,
-            trigger: "manual",
+            trigger: RunTrigger::Manual,
             scheduled_for: None,
             created_at: now(),
         },
@@ -105,7 +107,7 @@ fn insert_attempt(conn: &mut DbConnection, mailing_id: i64, email: &str) -> (i64
             mailing_id,
             client_email: email,
             attempted_at: now(),
-            status: "success",
+            status: AttemptStatus::Success,
             run_id: Some(run.id),
             server_response: "250 2.0.0 Ok: queued as 4F2A",
         })
@@ -294,8 +296,8 @@ fn a_user_email_is_unique_whatever_its_case() {
             email: "ANN@example.org",
             password_hash: "x",
             full_name: "",
-            role: "user",
-            state: "unconfirmed",
+            role: Role::User,
+            state: UserState::Unconfirmed,
             created_at: now(),
             updated_at: now(),
         })
@@ -532,4 +534,21 @@ fn every_pooled_connection_gets_the_backend_settings() {
             }
         }
     }
+}
+
+#[test]
+fn a_stored_name_no_enum_knows_is_an_error_naming_it_not_a_default() {
+    let db = TestDatabase::create();
+    let pool = db.migrated_pool();
+    let mut conn = pool.get().expect("connection");
+
+    let read = diesel::select("frozen".into_sql::<Text>()).get_result::<UserState>(&mut *conn);
+
+    let error = mailroom_api::db::DbError::from(read.expect_err("no such state")).to_string();
+    assert!(
+        error.contains("'frozen' is not a valid UserState"),
+        "{error}"
+    );
+    let known = diesel::select("blocked".into_sql::<Text>()).get_result::<UserState>(&mut *conn);
+    assert_eq!(known.ok(), Some(UserState::Blocked));
 }

@@ -59,7 +59,7 @@ fn record_attempt(app: &TestApp, mailing_id: i64, email: &str, status: &str, min
             mailing_id,
             client_email: email,
             attempted_at: (Utc::now() - Duration::minutes(minutes_ago)).naive_utc(),
-            status,
+            status: status.parse().expect("an attempt status"),
             run_id: None,
             server_response: if status == "success" {
                 "250 2.0.0 Ok: queued"

@@ -1,5 +1,6 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use mailroom_domain::AttemptStatus;
 
 use mailroom_domain::listing::Sort;
 use mailroom_domain::mailing::AttemptSort;
@@ -14,7 +15,7 @@ pub struct AttemptFilter {
     /// Only attempts of mailings this owner has (None: everyone's, for managers).
     pub owner_id: Option<i64>,
     pub mailing_id: Option<i64>,
-    pub status: Option<&'static str>,
+    pub status: Option<AttemptStatus>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
     /// Only attempts whose client address contains this text (any case).

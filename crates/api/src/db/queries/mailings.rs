@@ -106,7 +106,7 @@ pub fn find_for_update(conn: &mut DbConnection, id: i64) -> QueryResult<Option<M
     }
 }
 
-pub fn insert(conn: &mut DbConnection, mailing: &NewMailing<'_>) -> QueryResult<MailingRow> {
+pub fn insert(conn: &mut DbConnection, mailing: &NewMailing) -> QueryResult<MailingRow> {
     diesel::insert_into(mailings::table)
         .values(mailing)
         .get_result(conn)
@@ -125,7 +125,7 @@ pub fn update(
             mailings::message_id.eq(fields.message_id),
             mailings::starts_at.eq(fields.starts_at),
             mailings::ends_at.eq(fields.ends_at),
-            mailings::schedule.eq(fields.schedule.as_str()),
+            mailings::schedule.eq(fields.schedule),
             mailings::updated_at.eq(now),
         ))
         .execute(conn)

@@ -2,6 +2,8 @@ use chrono::NaiveDateTime;
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Timestamp};
+use mailroom_domain::UserState;
+use mailroom_domain::delivery::DeliveryState;
 
 use crate::db::DbConnection;
 use crate::db::rows::{NewRun, RunRow};
@@ -9,7 +11,7 @@ use crate::db::schema::{clients, deliveries, mailing_clients, mailings, messages
 
 /// Creates a run of `mailing_id` and queues one delivery per client that has not unsubscribed,
 /// in one statement, however many clients there are.
-pub fn create(conn: &mut DbConnection, run: &NewRun<'_>) -> QueryResult<RunRow> {
+pub fn create(conn: &mut DbConnection, run: &NewRun) -> QueryResult<RunRow> {
     let run_id: i64 = diesel::insert_into(runs::table)
         .values(run)
         .returning(runs::id)
@@ -134,12 +136,12 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn count(&mut self, state: &str) {
+    pub fn count(&mut self, state: DeliveryState) {
         match state {
-            "sent" => self.sent += 1,
-            "failed" => self.failed += 1,
-            "cancelled" => self.cancelled += 1,
-            _ => {}
+            DeliveryState::Sent => self.sent += 1,
+            DeliveryState::Failed => self.failed += 1,
+            DeliveryState::Cancelled => self.cancelled += 1,
+            DeliveryState::Pending => {}
         }
     }
 }
@@ -196,7 +198,7 @@ pub struct RunContent {
     pub body: String,
     pub owner_email: String,
     pub owner_name: String,
-    pub owner_state: String,
+    pub owner_state: UserState,
     pub disabled: bool,
     pub ends_at: NaiveDateTime,
 }

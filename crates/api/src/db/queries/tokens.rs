@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use mailroom_domain::account::LinkPurpose;
 
 use crate::db::DbConnection;
 use crate::db::rows::{
@@ -17,7 +18,7 @@ pub fn insert_one_time(conn: &mut DbConnection, token: &NewOneTimeToken<'_>) -> 
 
 pub fn find_one_time(
     conn: &mut DbConnection,
-    purpose: &str,
+    purpose: LinkPurpose,
     token_hash: &str,
 ) -> QueryResult<Option<OneTimeTokenRow>> {
     one_time_tokens::table
@@ -43,7 +44,7 @@ pub fn use_one_time(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> Que
 pub fn use_all_one_time(
     conn: &mut DbConnection,
     user_id: i64,
-    purpose: &str,
+    purpose: LinkPurpose,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(

@@ -2,6 +2,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use mailroom_domain::account::UserSort;
 use mailroom_domain::listing::Sort;
+use mailroom_domain::{Role, UserState};
 
 use super::{contains_pattern, lower};
 use crate::db::DbConnection;
@@ -39,7 +40,7 @@ pub fn insert(conn: &mut DbConnection, user: &NewUser<'_>) -> QueryResult<UserRo
 pub fn set_state(
     conn: &mut DbConnection,
     id: i64,
-    state: &str,
+    state: UserState,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(users::table.find(id))
@@ -52,9 +53,16 @@ pub fn confirm(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryRes
     diesel::update(users::table.find(id).filter(users::confirmed_at.is_null()))
         .set(users::confirmed_at.eq(now))
         .execute(conn)?;
-    diesel::update(users::table.find(id).filter(users::state.eq("unconfirmed")))
-        .set((users::state.eq("active"), users::updated_at.eq(now)))
-        .execute(conn)
+    diesel::update(
+        users::table
+            .find(id)
+            .filter(users::state.eq(UserState::Unconfirmed)),
+    )
+    .set((
+        users::state.eq(UserState::Active),
+        users::updated_at.eq(now),
+    ))
+    .execute(conn)
 }
 
 /// Lifts a block: the account is again what it was, active if its address was proven.
@@ -63,16 +71,24 @@ pub fn unblock(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryRes
         .find(id)
         .select(users::confirmed_at.is_not_null())
         .first::<bool>(conn)?;
-    let state = if confirmed { "active" } else { "unconfirmed" };
-    diesel::update(users::table.find(id).filter(users::state.eq("blocked")))
-        .set((users::state.eq(state), users::updated_at.eq(now)))
-        .execute(conn)
+    let state = if confirmed {
+        UserState::Active
+    } else {
+        UserState::Unconfirmed
+    };
+    diesel::update(
+        users::table
+            .find(id)
+            .filter(users::state.eq(UserState::Blocked)),
+    )
+    .set((users::state.eq(state), users::updated_at.eq(now)))
+    .execute(conn)
 }
 
 pub fn set_role(
     conn: &mut DbConnection,
     id: i64,
-    role: &str,
+    role: Role,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(users::table.find(id))

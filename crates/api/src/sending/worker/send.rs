@@ -41,7 +41,7 @@ impl Worker {
         let (Some(content), Some(client_id)) = (content, delivery.client_id) else {
             return cancelled(self);
         };
-        let owner_blocked = content.owner_state == UserState::Blocked.as_str();
+        let owner_blocked = content.owner_state == UserState::Blocked;
         if may_send(now, content.ends_at, content.disabled, owner_blocked).is_err() {
             return cancelled(self);
         }

@@ -1,92 +1,18 @@
-//! The delivery queue. A claim is a lease: the claimed rows stay `pending` with `lease` set to the
-//! claim's token and `leased_until` to the lease's end. Only that claim can record an outcome; if
-//! its worker dies, the rows fall due again when the lease runs out. A claim leaves the indexed
-//! columns alone, so PostgreSQL updates the row in place.
+//! Recording what became of a group of deliveries, with their attempts and their runs' figures.
+
+use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::AstPass;
 use diesel::sql_types::{Array, BigInt, Integer, Nullable, Text, Timestamp};
 use mailroom_domain::AttemptStatus;
 use mailroom_domain::delivery::DeliveryState;
 
-use std::collections::HashMap;
-
 use crate::db::DbConnection;
 use crate::db::queries::prepared::{Binds, Prepared, unknown_placeholder};
 use crate::db::queries::runs::{self as run_figures, Tally};
-use crate::db::rows::ClaimedDelivery;
-use crate::db::schema::{deliveries, mailings, runs};
-use diesel::pg::Pg;
-use diesel::query_builder::AstPass;
-
-const CLAIM_POSTGRES: &str = "\
-UPDATE deliveries AS d SET leased_until = $1, lease = $2
-FROM (SELECT id FROM deliveries
-      WHERE state = 'pending' AND next_attempt_at <= $3
-        AND (leased_until IS NULL OR leased_until <= $3) AND ($4::bigint IS NULL OR run_id = $4)
-      ORDER BY next_attempt_at, id LIMIT $5
-      FOR UPDATE SKIP LOCKED) AS due
-WHERE d.id = due.id
-RETURNING d.id, d.run_id, d.client_id, d.email, d.full_name, d.attempts";
-
-// SQLite runs one writer at a time, so the statement alone makes the claim atomic.
-const CLAIM_SQLITE: &str = "\
-UPDATE deliveries SET leased_until = ?1, lease = ?2
-WHERE id IN (SELECT id FROM deliveries
-             WHERE state = 'pending' AND next_attempt_at <= ?3
-               AND (leased_until IS NULL OR leased_until <= ?3) AND (?4 IS NULL OR run_id = ?4)
-             ORDER BY next_attempt_at, id LIMIT ?5)
-RETURNING id, run_id, client_id, email, full_name, attempts";
-
-/// A claim: up to `limit` due deliveries (of one run, or any), leased until `lease_until`.
-#[derive(Debug, Clone, Copy)]
-pub struct Claim {
-    pub now: NaiveDateTime,
-    pub lease_until: NaiveDateTime,
-    pub lease: i64,
-    pub limit: i64,
-    pub only_run: Option<i64>,
-}
-
-/// Whether any delivery (of one run, or any) is due: cheap, and writes nothing.
-pub fn any_due(
-    conn: &mut DbConnection,
-    now: NaiveDateTime,
-    only_run: Option<i64>,
-) -> QueryResult<bool> {
-    let mut due = deliveries::table
-        .filter(deliveries::state.eq("pending"))
-        .filter(deliveries::next_attempt_at.le(now))
-        .filter(
-            deliveries::leased_until
-                .is_null()
-                .or(deliveries::leased_until.le(now)),
-        )
-        .select(deliveries::id)
-        .into_boxed();
-    if let Some(run_id) = only_run {
-        due = due.filter(deliveries::run_id.eq(run_id));
-    }
-    Ok(due.first::<i64>(conn).optional()?.is_some())
-}
-
-pub fn claim(conn: &mut DbConnection, claim: Claim) -> QueryResult<Vec<ClaimedDelivery>> {
-    macro_rules! claim_with {
-        ($conn:expr, $sql:expr) => {
-            diesel::sql_query($sql)
-                .bind::<Timestamp, _>(claim.lease_until)
-                .bind::<BigInt, _>(claim.lease)
-                .bind::<Timestamp, _>(claim.now)
-                .bind::<Nullable<BigInt>, _>(claim.only_run)
-                .bind::<BigInt, _>(claim.limit)
-                .load::<ClaimedDelivery>($conn)
-        };
-    }
-    match conn {
-        DbConnection::Postgres(pg) => claim_with!(pg, CLAIM_POSTGRES),
-        DbConnection::Sqlite(sqlite) => claim_with!(sqlite, CLAIM_SQLITE),
-    }
-}
 
 /// The outcome of one delivery as the worker records it.
 #[derive(Debug, Clone)]
@@ -114,7 +40,7 @@ pub struct Attempt {
 // parsed and planned anew, made that a third of PostgreSQL's work while sending. The attempts read
 // `deliveries` as the statement found them (run and address never change); runs are updated in id
 // order. Placeholders appear once each, in order (see `Prepared`).
-const RECORD_POSTGRES: &str = "\
+pub(super) const RECORD_POSTGRES: &str = "\
 WITH v AS (
     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamp[],
                          $5::timestamp[], $6::text[], $7::text[])
@@ -153,7 +79,7 @@ SELECT r.mailing_id, d.run_id, d.email, ?2, ?3, ?4
 FROM deliveries d JOIN runs r ON r.id = d.run_id
 WHERE d.id = ?1";
 
-const OUTCOME_SQLITE: &str = "\
+pub(super) const OUTCOME_SQLITE: &str = "\
 UPDATE deliveries
 SET state = ?3, attempts = attempts + ?5, next_attempt_at = ?4, lease = NULL, leased_until = NULL,
     updated_at = ?6
@@ -166,7 +92,7 @@ struct Applied {
     #[diesel(sql_type = BigInt)]
     run_id: i64,
     #[diesel(sql_type = Text)]
-    state: String,
+    state: DeliveryState,
 }
 
 /// Records a group of outcomes, atomically: every try becomes an attempt (even one whose lease
@@ -279,7 +205,7 @@ fn record_one_by_one(
                 .execute(conn)?;
         }
         for row in applied {
-            tallies.entry(row.run_id).or_default().count(&row.state);
+            tallies.entry(row.run_id).or_default().count(row.state);
         }
     }
     let mut touched: Vec<(i64, Tally)> = tallies.into_iter().collect();
@@ -289,134 +215,5 @@ fn record_one_by_one(
     }
     let run_ids: Vec<i64> = touched.into_iter().map(|(run_id, _)| run_id).collect();
     run_figures::finish_done(conn, &run_ids, now)?;
-    Ok(())
-}
-
-// Rows another transaction holds are being recorded (they will not need their lease any more);
-// waiting for them could deadlock with that commit, which locks its rows in another order.
-const RENEW_POSTGRES: &str = "\
-UPDATE deliveries SET leased_until = $1
-WHERE id IN (SELECT id FROM deliveries
-             WHERE id = ANY($2) AND lease = $3 AND state = 'pending'
-             FOR UPDATE SKIP LOCKED)";
-
-/// Extends a claim's lease on the deliveries still in hand.
-pub fn renew(
-    conn: &mut DbConnection,
-    lease: i64,
-    ids: &[i64],
-    until: NaiveDateTime,
-) -> QueryResult<usize> {
-    match conn {
-        DbConnection::Postgres(pg) => diesel::sql_query(RENEW_POSTGRES)
-            .bind::<Timestamp, _>(until)
-            .bind::<Array<BigInt>, _>(ids)
-            .bind::<BigInt, _>(lease)
-            .execute(pg),
-        DbConnection::Sqlite(_) => diesel::update(
-            deliveries::table
-                .filter(deliveries::id.eq_any(ids))
-                .filter(deliveries::lease.eq(lease))
-                .filter(deliveries::state.eq("pending")),
-        )
-        .set(deliveries::leased_until.eq(until))
-        .execute(conn),
-    }
-}
-
-/// Gives deliveries back unsent (a worker stopping): due again at once, for any worker.
-pub fn release(conn: &mut DbConnection, lease: i64, ids: &[i64]) -> QueryResult<usize> {
-    diesel::update(
-        deliveries::table
-            .filter(deliveries::id.eq_any(ids))
-            .filter(deliveries::lease.eq(lease))
-            .filter(deliveries::state.eq("pending")),
-    )
-    .set((
-        deliveries::lease.eq(None::<i64>),
-        deliveries::leased_until.eq(None::<NaiveDateTime>),
-    ))
-    .execute(conn)
-}
-
-/// Which unfinished runs a cancellation covers.
-#[derive(Debug, Clone, Copy)]
-pub enum Scope {
-    Mailing(i64),
-    Owner(i64),
-    /// Every mailing whose end time has passed.
-    Ended,
-}
-
-/// Cancels the pending deliveries of unfinished runs in `scope` that no live claim holds (those
-/// finish as they are), and returns the runs touched.
-pub fn cancel(conn: &mut DbConnection, scope: Scope, now: NaiveDateTime) -> QueryResult<Vec<i64>> {
-    let unfinished = runs::table
-        .inner_join(mailings::table)
-        .filter(runs::finished_at.is_null())
-        .into_boxed();
-    let unfinished = match scope {
-        Scope::Mailing(id) => unfinished.filter(mailings::id.eq(id)),
-        Scope::Owner(id) => unfinished.filter(mailings::owner_id.eq(id)),
-        Scope::Ended => unfinished.filter(mailings::ends_at.le(now)),
-    };
-    let run_ids: Vec<i64> = unfinished.select(runs::id).load(conn)?;
-    for &run_id in &run_ids {
-        cancel_waiting(conn, run_id, None, now)?;
-    }
-    Ok(run_ids)
-}
-
-/// Cancels the deliveries to one client that no live claim holds (the client unsubscribed).
-pub fn cancel_for_client(
-    conn: &mut DbConnection,
-    client_id: i64,
-    now: NaiveDateTime,
-) -> QueryResult<Vec<i64>> {
-    let run_ids: Vec<i64> = deliveries::table
-        .filter(deliveries::client_id.eq(client_id))
-        .filter(deliveries::state.eq("pending"))
-        .select(deliveries::run_id)
-        .distinct()
-        .load(conn)?;
-    for &run_id in &run_ids {
-        cancel_waiting(conn, run_id, Some(client_id), now)?;
-    }
-    Ok(run_ids)
-}
-
-/// Cancels a run's pending deliveries (to one client, or all) that no live claim holds, and
-/// counts them in the run's figures.
-fn cancel_waiting(
-    conn: &mut DbConnection,
-    run_id: i64,
-    client_id: Option<i64>,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    let mut waiting = diesel::update(deliveries::table)
-        .filter(deliveries::run_id.eq(run_id))
-        .filter(deliveries::state.eq("pending"))
-        .filter(
-            deliveries::leased_until
-                .is_null()
-                .or(deliveries::leased_until.le(now)),
-        )
-        .into_boxed();
-    if let Some(client_id) = client_id {
-        waiting = waiting.filter(deliveries::client_id.eq(client_id));
-    }
-    let cancelled = waiting
-        .set((
-            deliveries::state.eq("cancelled"),
-            deliveries::lease.eq(None::<i64>),
-            deliveries::leased_until.eq(None::<NaiveDateTime>),
-            deliveries::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    let tally = Tally {
-        cancelled: cancelled as i64,
-        ..Tally::default()
-    };
-    run_figures::add_to_figures(conn, run_id, tally)?;
     Ok(())
 }
