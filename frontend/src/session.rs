@@ -11,7 +11,11 @@ use leptos::task::spawn_local;
 use mailroom_domain::Role;
 use mailroom_domain::wire::{TokenResponse, User};
 
-use crate::api::{self, ApiError};
+use gloo_net::http::Response;
+use serde::de::DeserializeOwned;
+
+use crate::api;
+use crate::http::{ApiError, Call, is_blocked, problem_of};
 
 /// Renew this long before the access token expires.
 const RENEW_AHEAD_MS: f64 = 60_000.0;
@@ -149,7 +153,7 @@ impl Session {
                 self.end_by_itself(Ended::Expired);
                 None
             }
-            Err(e) if api::is_blocked(&e) => {
+            Err(e) if is_blocked(&e) => {
                 self.end_by_itself(Ended::Blocked);
                 None
             }
@@ -200,7 +204,7 @@ pub fn provide() -> Session {
                 let _ = session.start(tokens).await;
             }
             // Blocked since the last visit: the sign-in page says so before the password is typed.
-            Err(e) if api::is_blocked(&e) => session.ended.set(Some(Ended::Blocked)),
+            Err(e) if is_blocked(&e) => session.ended.set(Some(Ended::Blocked)),
             _ => {}
         }
         session.known.set(true);
@@ -210,4 +214,60 @@ pub fn provide() -> Session {
 
 pub fn use_session() -> Session {
     expect_context::<Session>()
+}
+
+/// Requests made as the signed-in person: a 401 renews the session once and tries again; a
+/// session the server refuses for good ends here, so the app can send the person to sign in.
+pub trait SignedIn: Sized {
+    /// The answer's JSON.
+    async fn json_answer<T: DeserializeOwned>(self, session: Session) -> Result<T, ApiError>;
+    /// For answers without a body (204).
+    async fn done(self, session: Session) -> Result<(), ApiError>;
+    /// The answer as text (CSV).
+    async fn text_answer(self, session: Session) -> Result<String, ApiError>;
+}
+
+impl SignedIn for Call {
+    async fn json_answer<T: DeserializeOwned>(self, session: Session) -> Result<T, ApiError> {
+        send_signed_in(self, session)
+            .await?
+            .json::<T>()
+            .await
+            .map_err(|e| ApiError::Unexpected(e.to_string()))
+    }
+
+    async fn done(self, session: Session) -> Result<(), ApiError> {
+        send_signed_in(self, session).await.map(drop)
+    }
+
+    async fn text_answer(self, session: Session) -> Result<String, ApiError> {
+        send_signed_in(self, session)
+            .await?
+            .text()
+            .await
+            .map_err(|e| ApiError::Unexpected(e.to_string()))
+    }
+}
+
+async fn send_signed_in(call: Call, session: Session) -> Result<Response, ApiError> {
+    let mut response = call.send(session.token().await.as_deref()).await?;
+    if response.status() == 401 {
+        // No new token: the session ended (and the renewal said so), or the server could not
+        // be reached, and then the session is kept for the next try.
+        let Some(access) = session.renew().await else {
+            return Err(problem_of(response).await);
+        };
+        response = call.send(Some(&access)).await?;
+        if response.status() == 401 {
+            session.end_by_itself(Ended::Expired);
+        }
+    }
+    if response.ok() {
+        return Ok(response);
+    }
+    let error = problem_of(response).await;
+    if is_blocked(&error) {
+        session.end_by_itself(Ended::Blocked);
+    }
+    Err(error)
 }

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
 
+pub use mailroom_domain::PublicBaseUrl;
+
 use crate::cli::{Config, Environment};
 use crate::db::{Backend, DatabaseUrl};
 use crate::mail::{MailSettings, MailTransport};
@@ -36,36 +38,6 @@ pub struct CacheSettings {
     pub prefix: String,
     pub ttl: std::time::Duration,
     pub timeout: std::time::Duration,
-}
-
-/// The address people reach Mailroom at, without a trailing slash.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PublicBaseUrl(String);
-
-impl PublicBaseUrl {
-    pub fn parse(raw: &str) -> Result<Self, ConfigError> {
-        let trimmed = raw.trim().trim_end_matches('/');
-        let rest = trimmed
-            .strip_prefix("https://")
-            .or_else(|| trimmed.strip_prefix("http://"));
-        match rest {
-            Some(host) if !host.is_empty() => Ok(Self(trimmed.to_owned())),
-            _ => Err(ConfigError::PublicBaseUrl(raw.to_owned())),
-        }
-    }
-
-    /// An absolute link to a path of the web app, e.g. `join("/confirm?token=…")`.
-    pub fn join(&self, path: &str) -> String {
-        format!("{}/{}", self.0, path.trim_start_matches('/'))
-    }
-
-    pub fn is_https(&self) -> bool {
-        self.0.starts_with("https://")
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -132,9 +104,10 @@ impl Settings {
             None => load_or_create_secret(&config.data_dir.join("jwt_secret"))?,
         };
         let public_base_url = match &config.public_base_url {
-            Some(url) => PublicBaseUrl::parse(url)?,
-            None => PublicBaseUrl::parse(&format!("http://{}", config.bind))?,
-        };
+            Some(url) => PublicBaseUrl::parse(url),
+            None => PublicBaseUrl::parse(&format!("http://{}", config.bind)),
+        }
+        .map_err(|e| ConfigError::PublicBaseUrl(e.0))?;
         let transport = match config.smtp_url.as_deref().map(str::trim) {
             None | Some("") => MailTransport::Outbox(config.data_dir.join("outbox")),
             Some(url) => MailTransport::Smtp(SecretString::from(url.to_owned())),
@@ -375,16 +348,5 @@ mod tests {
         let err = Settings::from_config(&config(&["--redis-url", "http://cache"], dir.path()))
             .expect_err("refused");
         assert!(matches!(err, ConfigError::RedisUrl(_)));
-    }
-
-    #[test]
-    fn the_public_base_url_loses_its_trailing_slash_and_joins_paths() {
-        let url = PublicBaseUrl::parse("https://mail.example.org/").expect("valid");
-        assert_eq!(
-            url.join("/confirm?token=abc"),
-            "https://mail.example.org/confirm?token=abc"
-        );
-        assert!(url.is_https());
-        assert!(PublicBaseUrl::parse("mail.example.org").is_err());
     }
 }

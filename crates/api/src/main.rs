@@ -10,7 +10,7 @@ use mailroom_api::auth::admin;
 use mailroom_api::cli::{Cli, Command};
 use mailroom_api::config::Settings;
 use mailroom_api::http::openapi;
-use mailroom_api::sending::{self, Background, Clock, SenderHealth, SystemClock};
+use mailroom_api::sending::{Background, Clock, SenderHealth, SystemClock};
 use mailroom_api::startup::{self, Application};
 use mailroom_api::telemetry;
 use mailroom_domain::Role;
@@ -75,8 +75,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let pool = startup::open_database(&settings).await?;
             let clock: Arc<dyn Clock> = Arc::new(SystemClock);
             let (_, cache) = startup::open_cache(&settings)?;
-            let worker =
-                sending::build_worker(&settings, pool.clone(), cache.clone(), clock.clone())?;
+            let transport = startup::open_transport(&settings)?;
+            let worker = startup::build_worker(
+                &settings,
+                transport,
+                pool.clone(),
+                cache.clone(),
+                clock.clone(),
+            );
             tracing::info!("worker started");
             let health = SenderHealth::default();
             let background = Background::spawn(

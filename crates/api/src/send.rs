@@ -11,7 +11,7 @@ use mailroom_api::db::queries::runs;
 use mailroom_api::db::rows::RunRow;
 use mailroom_api::db::{DbError, DbPool, blocking};
 use mailroom_api::sending::start::{StartError, start_now};
-use mailroom_api::sending::{self, Clock, SystemClock, WorkerStats};
+use mailroom_api::sending::{Clock, SystemClock, WorkerStats};
 use mailroom_api::startup;
 use tokio_util::sync::CancellationToken;
 
@@ -46,7 +46,9 @@ pub async fn send(settings: &Settings, mailing_id: i64, no_wait: bool) -> anyhow
     .await
     .context("cannot read the run's owner")?;
     cache.changed(owners).await;
-    let worker = sending::build_worker(settings, pool.clone(), cache, clock)?;
+    let transport = mailroom_api::startup::open_transport(settings)?;
+    let worker =
+        mailroom_api::startup::build_worker(settings, transport, pool.clone(), cache, clock);
     let stop = CancellationToken::new();
     let sender = {
         let stop = stop.clone();

@@ -16,11 +16,12 @@ use crate::cache::{Cache, Redis};
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::http::{fallback, invalidation, openapi, problem, request_id, spa, validators};
-use crate::mail::{MailConfigError, Mailer};
+use crate::mail::{MailConfigError, Mailer, Transport};
 use crate::routes;
-use crate::routes::runs::SendQueue;
+use crate::sending::compose::Composer;
+use crate::sending::throttle::Throttle;
 use crate::sending::unsubscribe::UnsubscribeKeys;
-use crate::sending::{self, Background, Clock, SenderHealth, SystemClock, Worker};
+use crate::sending::{Background, Clock, LocalWorker, SenderHealth, SystemClock, Worker};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -62,14 +63,21 @@ impl Application {
     ) -> Result<Self, StartupError> {
         let pool = open_database(&settings).await?;
         let (redis, cache) = open_cache(&settings)?;
-        let mailer = Mailer::new(&settings.mail)?;
+        let transport = open_transport(&settings)?;
+        let mailer = Mailer::new(settings.mail.from.clone(), transport.clone());
         let listener = TcpListener::bind(&settings.bind).map_err(|source| StartupError::Bind {
             address: settings.bind.clone(),
             source,
         })?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
-        let worker = sending::build_worker(&settings, pool.clone(), cache.clone(), clock.clone())?;
-        let queue = SendQueue(settings.sending.in_process.then(|| worker.clone()));
+        let worker = build_worker(
+            &settings,
+            transport,
+            pool.clone(),
+            cache.clone(),
+            clock.clone(),
+        );
+        let local = LocalWorker::new(settings.sending.in_process.then(|| worker.clone()));
         let sender = SenderHealth::default();
         let server = serve(
             listener,
@@ -80,7 +88,7 @@ impl Application {
                 cache: cache.clone(),
                 mailer,
                 clock: clock.clone(),
-                queue,
+                local,
                 sender: sender.clone(),
             },
         )?;
@@ -133,6 +141,38 @@ impl Application {
     }
 }
 
+/// The process's one mail transport: `SMTP_URL`'s pool of connections, or the outbox folder.
+pub fn open_transport(settings: &Settings) -> Result<Transport, MailConfigError> {
+    Transport::new(&settings.mail, settings.sending.connections)
+}
+
+/// The sending worker these settings describe, over `transport`, on the given clock (tests bring
+/// their own).
+pub fn build_worker(
+    settings: &Settings,
+    transport: Transport,
+    pool: DbPool,
+    cache: Cache,
+    clock: Arc<dyn Clock>,
+) -> Worker {
+    let sending = &settings.sending;
+    let composer = Composer::new(
+        settings.mail.from.clone(),
+        settings.public_base_url.clone(),
+        UnsubscribeKeys::new(&settings.jwt_secret),
+    );
+    let throttle = Arc::new(Throttle::new(sending.rate, sending.per_domain));
+    Worker::new(
+        pool,
+        cache,
+        transport,
+        composer,
+        throttle,
+        clock,
+        sending.worker.clone(),
+    )
+}
+
 /// Redis when configured (the URL is checked; it is connected at first use), and the cache over
 /// it or over memory.
 pub fn open_cache(settings: &Settings) -> Result<(Option<Redis>, Cache), StartupError> {
@@ -174,7 +214,7 @@ struct Services {
     cache: Cache,
     mailer: Mailer,
     clock: Arc<dyn Clock>,
-    queue: SendQueue,
+    local: LocalWorker,
     sender: SenderHealth,
 }
 
@@ -189,7 +229,7 @@ fn serve(
         cache,
         mailer,
         clock,
-        queue,
+        local,
         sender,
     } = services;
     let address = listener
@@ -207,7 +247,7 @@ fn serve(
     ));
     let rate_limits = web::Data::new(AuthRateLimits::default());
     let clock: web::Data<dyn Clock> = web::Data::from(clock);
-    let queue = web::Data::new(queue);
+    let local = web::Data::new(local);
     let sender = web::Data::new(sender);
     let unsubscribe_keys = web::Data::new(UnsubscribeKeys::new(&settings.jwt_secret));
     let pruned = rate_limits.clone();
@@ -237,7 +277,7 @@ fn serve(
             .app_data(jwt_keys.clone())
             .app_data(rate_limits.clone())
             .app_data(clock.clone())
-            .app_data(queue.clone())
+            .app_data(local.clone())
             .app_data(sender.clone())
             .app_data(unsubscribe_keys.clone())
             .configure(routes::configure)

@@ -4,6 +4,7 @@
 //! crate, so a rule or a JSON shape defined here cannot drift between them.
 
 pub mod account;
+pub mod base_url;
 pub mod client;
 pub mod delivery;
 pub mod email;
@@ -20,6 +21,7 @@ pub mod validation;
 pub mod wire;
 
 pub use account::{Role, UserState};
+pub use base_url::PublicBaseUrl;
 pub use email::{EmailAddress, EmailError};
 pub use mailing::{AttemptStatus, MailingStatus};
 pub use password::{Password, PasswordError};

@@ -10,7 +10,9 @@
 //!
 //! Plain `std` on purpose: it compiles in seconds on a fresh machine.
 
-mod steps;
+mod check;
+mod commands;
+mod process;
 mod tools;
 
 use std::process::ExitCode;
@@ -48,12 +50,12 @@ fn main() -> ExitCode {
         }
     };
     let result = match command {
-        "run" => steps::run(rest),
-        "test" => steps::test(),
-        "spa" => tools::ensure().and_then(|tools| steps::build_spa(&tools)),
-        "openapi" => steps::openapi(),
-        "bench-send" => steps::bench_send(rest),
-        "bench-load" => steps::bench_load(rest),
+        "run" => commands::run(rest),
+        "test" => check::test(),
+        "spa" => tools::ensure().and_then(|tools| commands::build_spa(&tools)),
+        "openapi" => commands::openapi(),
+        "bench-send" => commands::bench_send(rest),
+        "bench-load" => commands::bench_load(rest),
         "setup" => tools::ensure().and_then(|t| tools::ensure_smtp_server(&t.path_env).map(|_| ())),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

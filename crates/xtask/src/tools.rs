@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::steps::{cmd, repo_root, step};
+use crate::process::{cmd, repo_root, step};
 
 /// Trunk 0.22 needs a newer rustc than this repo's toolchain.
 const TRUNK_VERSION: &str = "0.21.14";

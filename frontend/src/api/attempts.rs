@@ -4,7 +4,7 @@ use mailroom_domain::AttemptStatus;
 use mailroom_domain::wire::{Attempt, Page};
 
 use super::{ApiError, Call, ListQuery};
-use crate::session::Session;
+use crate::session::{Session, SignedIn};
 
 pub async fn of_mailing(
     session: Session,

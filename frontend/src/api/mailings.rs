@@ -3,7 +3,7 @@
 use mailroom_domain::wire::{Mailing, MailingRequest, MailingStats, Page, Run};
 
 use super::{ApiError, Call, ListQuery};
-use crate::session::Session;
+use crate::session::{Session, SignedIn};
 
 pub async fn list(session: Session, query: &ListQuery) -> Result<Page<Mailing>, ApiError> {
     query

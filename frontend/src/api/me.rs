@@ -6,7 +6,7 @@ use mailroom_domain::wire::{
 };
 
 use super::{ApiError, Call};
-use crate::session::Session;
+use crate::session::{Session, SignedIn};
 
 pub async fn update(session: Session, full_name: String) -> Result<User, ApiError> {
     let body = UpdateMeRequest {

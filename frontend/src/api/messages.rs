@@ -3,7 +3,7 @@
 use mailroom_domain::wire::{Message, MessageRequest, Page};
 
 use super::{ApiError, Call, ListQuery};
-use crate::session::Session;
+use crate::session::{Session, SignedIn};
 
 pub async fn list(session: Session, query: &ListQuery) -> Result<Page<Message>, ApiError> {
     query

@@ -1,7 +1,7 @@
 use mailroom_domain::wire::{MyStats, Overview};
 
 use super::{ApiError, Call, get};
-use crate::session::Session;
+use crate::session::{Session, SignedIn};
 
 /// Everyone's totals for the home page (public).
 pub async fn overview() -> Result<Overview, ApiError> {

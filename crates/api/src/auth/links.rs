@@ -5,10 +5,10 @@ use mailroom_domain::EmailAddress;
 
 use super::error::{AuthError, LinkProblem};
 use super::secret;
-use crate::config::PublicBaseUrl;
 use crate::db::queries::{tokens, users};
 use crate::db::rows::{NewOneTimeToken, OneTimeTokenRow, UserRow};
 use crate::db::{DbConnection, DbPool, blocking};
+use mailroom_domain::PublicBaseUrl;
 
 pub use mailroom_domain::account::LinkPurpose as Purpose;
 

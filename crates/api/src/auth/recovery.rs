@@ -6,11 +6,11 @@ use mailroom_domain::{EmailAddress, Password, UserState};
 
 use super::error::AuthError;
 use super::links::{self, Purpose};
-use crate::config::PublicBaseUrl;
 use crate::db::queries::{tokens, users};
 use crate::db::rows::UserRow;
 use crate::db::{DbPool, blocking};
 use crate::mail::{Mailer, templates};
+use mailroom_domain::PublicBaseUrl;
 
 /// Mails a reset link when the address has an account that is not blocked; says nothing either way.
 pub async fn request_reset(

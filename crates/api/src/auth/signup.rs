@@ -10,11 +10,11 @@ use mailroom_domain::{EmailAddress, Password, Role, UserState};
 
 use super::error::AuthError;
 use super::links::{self, Purpose};
-use crate::config::PublicBaseUrl;
 use crate::db::queries::users;
 use crate::db::rows::{NewUser, UserRow};
 use crate::db::{DbPool, blocking};
 use crate::mail::{Mailer, templates};
+use mailroom_domain::PublicBaseUrl;
 
 enum Registered {
     New { token: String },

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::store::Fetched;
+use super::fetched::Fetched;
 
 /// Most bytes of entries kept; the least recently used go first.
 const CAPACITY_BYTES: u64 = 64 * 1024 * 1024;

@@ -12,6 +12,7 @@
 //! alone. Invalidations that could not be written are kept and written first when Redis answers
 //! again; until then nothing is read from it.
 
+mod fetched;
 mod local;
 pub mod metrics;
 mod redis;
@@ -26,9 +27,10 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
+use self::fetched::StoreError;
 pub use self::local::Local;
 pub use self::redis::Redis;
-use self::store::{Store, StoreError};
+use self::store::Store;
 
 /// How long Redis is left alone after it failed.
 const BACKOFF: Duration = Duration::from_secs(1);
@@ -289,17 +291,6 @@ impl Cache {
                 %error,
                 "the cache failed; answering from the database until it is back"
             );
-        }
-    }
-
-    /// Deletes every key under this cache's prefix (Redis only; tests clean up with it).
-    pub async fn clear(&self) -> Result<(), String> {
-        match &self.inner.store {
-            Some(Store::Redis(redis)) => redis
-                .clear(&self.inner.prefix)
-                .await
-                .map_err(|e| e.to_string()),
-            _ => Ok(()),
         }
     }
 }

@@ -6,7 +6,7 @@ use redis::AsyncConnectionConfig;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::sync::OnceCell;
 
-use super::store::{Fetched, StoreError};
+use super::fetched::{Fetched, StoreError};
 
 #[derive(Clone)]
 pub struct Redis {
@@ -114,23 +114,6 @@ impl Redis {
             pipe.cmd("INCR").arg(key).ignore();
         }
         self.within(pipe.query_async::<()>(&mut conn)).await
-    }
-
-    /// Deletes every key under `prefix` (tests clean up after themselves with it).
-    pub async fn clear(&self, prefix: &str) -> Result<(), StoreError> {
-        let mut conn = self.connection().await?;
-        let keys: Vec<String> = self
-            .within(
-                redis::cmd("KEYS")
-                    .arg(format!("{prefix}:*"))
-                    .query_async(&mut conn),
-            )
-            .await?;
-        if !keys.is_empty() {
-            self.within(redis::cmd("DEL").arg(&keys).query_async::<()>(&mut conn))
-                .await?;
-        }
-        Ok(())
     }
 
     async fn within<T>(

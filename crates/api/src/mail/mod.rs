@@ -1,14 +1,20 @@
 //! Outgoing mail: a real SMTP server when `SMTP_URL` is set, otherwise an outbox folder of `.eml`
 //! files, so the embedded mode works with no mail server and every message can still be read.
+//! One `Transport` carries all of it (`transport.rs`); `Mailer` is Mailroom's own mail on top.
 
 use std::path::{Path, PathBuf};
 
+pub mod smtp_pool;
 pub mod templates;
+pub mod transport;
 
+use lettre::Message;
 use lettre::message::{Mailbox, MultiPart};
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use mailroom_domain::EmailAddress;
-use secrecy::{ExposeSecret, SecretString};
+use mailroom_domain::delivery::{TryOutcome, Verdict};
+use secrecy::SecretString;
+
+pub use transport::Transport;
 
 /// A message's content: a subject, a plain-text body and the same in HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,8 +40,6 @@ pub struct MailSettings {
 pub enum MailConfigError {
     #[error("MAIL_FROM '{0}' is not a mailbox such as 'Mailroom <noreply@example.org>'")]
     From(String),
-    #[error("SMTP_URL is not a valid SMTP address: {0}")]
-    SmtpUrl(#[source] lettre::transport::smtp::Error),
     #[error("{0}")]
     SmtpEndpoint(String),
     #[error("cannot create the outbox folder {path}")]
@@ -52,10 +56,8 @@ pub enum MailError {
     Build(#[from] lettre::error::Error),
     #[error("the recipient address is not deliverable: {0}")]
     Address(#[from] lettre::address::AddressError),
-    #[error("the SMTP server refused the message: {0}")]
-    Smtp(#[from] lettre::transport::smtp::Error),
-    #[error("cannot write the message to the outbox: {0}")]
-    Outbox(#[from] lettre::transport::file::Error),
+    #[error("not sent: {0}")]
+    NotSent(String),
 }
 
 impl MailSettings {
@@ -67,53 +69,21 @@ impl MailSettings {
     }
 }
 
-/// Sends Mailroom's mail. Cheap to clone: the SMTP transport shares one connection pool.
+/// Sends Mailroom's mail. Cheap to clone: it shares the process's one transport.
 #[derive(Clone)]
 pub struct Mailer {
     from: Mailbox,
     transport: Transport,
 }
 
-#[derive(Clone)]
-enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    Outbox {
-        dir: PathBuf,
-        files: AsyncFileTransport<Tokio1Executor>,
-    },
-}
-
 impl Mailer {
-    pub fn new(settings: &MailSettings) -> Result<Self, MailConfigError> {
-        let transport = match &settings.transport {
-            MailTransport::Smtp(url) => Transport::Smtp(
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
-                    .map_err(MailConfigError::SmtpUrl)?
-                    .build(),
-            ),
-            MailTransport::Outbox(dir) => {
-                std::fs::create_dir_all(dir).map_err(|source| MailConfigError::Outbox {
-                    path: dir.clone(),
-                    source,
-                })?;
-                Transport::Outbox {
-                    dir: dir.clone(),
-                    files: AsyncFileTransport::new(dir),
-                }
-            }
-        };
-        Ok(Self {
-            from: settings.from.clone(),
-            transport,
-        })
+    pub fn new(from: Mailbox, transport: Transport) -> Self {
+        Self { from, transport }
     }
 
     /// The outbox folder, when mail is written to files instead of sent.
     pub fn outbox(&self) -> Option<&Path> {
-        match &self.transport {
-            Transport::Outbox { dir, .. } => Some(dir),
-            Transport::Smtp(_) => None,
-        }
+        self.transport.outbox()
     }
 
     /// Sends after the caller has answered: the mail's latency must neither slow a request nor
@@ -140,18 +110,14 @@ impl Mailer {
                 email.text.clone(),
                 email.html.clone(),
             ))?;
-        match &self.transport {
-            Transport::Smtp(smtp) => {
-                smtp.send(message).await?;
-                tracing::info!(to = %to, subject, "mail sent");
+        let (outcome, _) = self.transport.deliver(message).await;
+        match (outcome.verdict(), &outcome) {
+            (Verdict::Sent, TryOutcome::Reply { text, .. }) => {
+                tracing::info!(to = %to, subject, reply = %text, "mail sent");
+                Ok(())
             }
-            Transport::Outbox { dir, files } => {
-                let id = files.send(message).await?;
-                let file = dir.join(format!("{id}.eml"));
-                tracing::info!(to = %to, subject, file = %file.display(), "mail written to the outbox");
-            }
+            _ => Err(MailError::NotSent(outcome.describe())),
         }
-        Ok(())
     }
 }
 
@@ -168,7 +134,8 @@ mod tests {
             "Mailroom <m@example.org>",
         )
         .expect("valid");
-        let mailer = Mailer::new(&settings).expect("outbox created");
+        let transport = Transport::new(&settings, 1).expect("outbox created");
+        let mailer = Mailer::new(settings.from.clone(), transport);
         let to = EmailAddress::parse("ann@example.org").expect("valid");
         let email = Email {
             subject: "Welcome".into(),
@@ -206,8 +173,8 @@ mod tests {
         )
         .expect("valid sender");
         assert!(matches!(
-            Mailer::new(&settings),
-            Err(MailConfigError::SmtpUrl(_))
+            Transport::new(&settings, 1),
+            Err(MailConfigError::SmtpEndpoint(_))
         ));
     }
 }

@@ -14,9 +14,9 @@ use crate::auth::rate_limit::Action;
 use crate::auth::sessions::REFRESH_TOKEN_TTL;
 use crate::auth::{AuthError, AuthRateLimits, JwtKeys, recovery, sessions, signup};
 use crate::cache::Cache;
-use crate::config::PublicBaseUrl;
 use crate::db::DbPool;
 use crate::mail::Mailer;
+use mailroom_domain::PublicBaseUrl;
 
 pub const REFRESH_COOKIE: &str = "mailroom_refresh";
 /// The cookie goes only to the endpoints that use it.

@@ -14,11 +14,11 @@ use crate::auth::secret::{self, API_TOKEN_PREFIX};
 use crate::auth::{
     AuthError, AuthRateLimits, CurrentUser, JwtKeys, SessionUser, recovery, sessions,
 };
-use crate::config::PublicBaseUrl;
 use crate::db::queries::{tokens, users};
 use crate::db::rows::{ApiTokenRow, NewApiToken, UserRow};
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
+use mailroom_domain::PublicBaseUrl;
 
 /// How many characters of a token are shown in lists.
 const SHOWN_PREFIX_CHARS: usize = 10;

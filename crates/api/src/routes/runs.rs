@@ -13,12 +13,8 @@ use crate::db::queries::runs;
 use crate::db::rows::RunRow;
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
-use crate::sending::Clock;
 use crate::sending::start::{self, StartError};
-
-/// The in-process worker, woken when a run is queued so that it starts at once.
-#[derive(Clone, Default)]
-pub struct SendQueue(pub Option<crate::sending::Worker>);
+use crate::sending::{Clock, LocalWorker};
 
 pub(super) fn run_json(row: RunRow) -> Result<Run, ApiError> {
     let count = |n: i64| u64::try_from(n).unwrap_or_default();
@@ -67,7 +63,7 @@ pub async fn send_mailing(
     path: web::Path<i64>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
-    queue: web::Data<SendQueue>,
+    local: web::Data<LocalWorker>,
 ) -> Result<HttpResponse, ApiError> {
     let mailing = owned::mailing(&pool, &current, path.into_inner(), Intent::Change).await?;
     let now = clock.now();
@@ -75,9 +71,7 @@ pub async fn send_mailing(
         Ok::<_, ApiError>(start::start_now(conn, mailing.id, now)?)
     })
     .await?;
-    if let Some(worker) = &queue.0 {
-        worker.wake();
-    }
+    local.wake();
     tracing::info!(
         mailing = row.mailing_id,
         run = row.id,

@@ -7,9 +7,9 @@ use lettre::message::{Mailbox, SinglePart};
 use mailroom_domain::template::render;
 
 use super::unsubscribe::UnsubscribeKeys;
-use crate::config::PublicBaseUrl;
 use crate::db::queries::runs::RunContent;
 use crate::db::rows::ClaimedDelivery;
+use mailroom_domain::PublicBaseUrl;
 
 const LIST_UNSUBSCRIBE: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe");
 const LIST_UNSUBSCRIBE_POST: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe-Post");

@@ -4,10 +4,8 @@
 
 pub mod clock;
 pub mod compose;
-pub mod courier;
 pub mod health;
 pub mod scheduler;
-pub mod smtp_pool;
 pub mod start;
 pub mod throttle;
 pub mod unsubscribe;
@@ -25,9 +23,7 @@ pub use health::{SenderHealth, SenderState};
 pub use worker::{Worker, WorkerError, WorkerSettings, WorkerStats};
 
 use crate::cache::Cache;
-use crate::config::Settings;
 use crate::db::DbPool;
-use crate::mail::MailConfigError;
 
 #[derive(Debug, Clone)]
 pub struct SendingSettings {
@@ -57,30 +53,21 @@ impl Default for SendingSettings {
     }
 }
 
-/// A worker for these settings, with the system clock unless a test brings its own.
-pub fn build_worker(
-    settings: &Settings,
-    pool: DbPool,
-    cache: Cache,
-    clock: Arc<dyn Clock>,
-) -> Result<Worker, MailConfigError> {
-    let sending = &settings.sending;
-    let courier = courier::Courier::new(&settings.mail, sending.connections)?;
-    let composer = compose::Composer::new(
-        settings.mail.from.clone(),
-        settings.public_base_url.clone(),
-        unsubscribe::UnsubscribeKeys::new(&settings.jwt_secret),
-    );
-    let throttle = Arc::new(throttle::Throttle::new(sending.rate, sending.per_domain));
-    Ok(Worker::new(
-        pool,
-        cache,
-        courier,
-        composer,
-        throttle,
-        clock,
-        sending.worker.clone(),
-    ))
+/// The worker of this process, if it runs one: woken when a run is queued here, so that it
+/// starts at once instead of at its next poll.
+#[derive(Clone, Default)]
+pub struct LocalWorker(Option<Worker>);
+
+impl LocalWorker {
+    pub fn new(worker: Option<Worker>) -> Self {
+        Self(worker)
+    }
+
+    pub fn wake(&self) {
+        if let Some(worker) = &self.0 {
+            worker.wake();
+        }
+    }
 }
 
 /// A worker and the scheduler running in the background until `shutdown`.

@@ -241,13 +241,15 @@ async fn start(customize: impl FnOnce(&mut Config), manual_clock: bool) -> TestA
 impl TestApp {
     /// A worker like the app's own, on the app's database and clock.
     pub fn worker(&self) -> Worker {
-        sending::build_worker(
+        let transport =
+            mailroom_api::startup::open_transport(&self.settings).expect("a mail transport");
+        mailroom_api::startup::build_worker(
             &self.settings,
+            transport,
             self.pool.clone(),
             self.cache.clone(),
             self.clock.clone(),
         )
-        .expect("a worker for the test app")
     }
 
     /// Sends everything due at the clock's time, and returns when nothing is left to send now.

@@ -28,13 +28,13 @@ pub use stats::WorkerStats;
 
 use super::clock::Clock;
 use super::compose::Composer;
-use super::courier::Courier;
 use super::throttle::Throttle;
 use crate::cache::Cache;
 use crate::db::queries::deliveries::{self, Claim};
 use crate::db::queries::runs::{self, RunContent};
 use crate::db::rows::ClaimedDelivery;
 use crate::db::{DbError, DbPool, blocking};
+use crate::mail::Transport;
 use leases::Held;
 use recorder::Record;
 
@@ -79,7 +79,7 @@ pub enum WorkerError {
 pub struct Worker {
     pool: DbPool,
     cache: Cache,
-    courier: Courier,
+    transport: Transport,
     composer: Composer,
     throttle: Arc<Throttle>,
     clock: Arc<dyn Clock>,
@@ -94,7 +94,7 @@ impl Worker {
     pub fn new(
         pool: DbPool,
         cache: Cache,
-        courier: Courier,
+        transport: Transport,
         composer: Composer,
         throttle: Arc<Throttle>,
         clock: Arc<dyn Clock>,
@@ -103,7 +103,7 @@ impl Worker {
         Self {
             pool,
             cache,
-            courier,
+            transport,
             composer,
             throttle,
             clock,

@@ -57,7 +57,7 @@ impl Worker {
         };
         let outcome = match self.composer.compose(&content, &delivery, client_id) {
             Ok(message) => {
-                let (outcome, took) = self.courier.deliver(message).await;
+                let (outcome, took) = self.transport.deliver(message).await;
                 self.stats.observe(took);
                 outcome
             }

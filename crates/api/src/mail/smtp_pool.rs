@@ -11,16 +11,19 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
+use std::error::Error as _;
+
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
+use lettre::transport::smtp::response::Response;
 use mailroom_domain::delivery::TryOutcome;
 use tokio::net::TcpStream;
 use tokio::sync::Semaphore;
 use tokio::time::{Instant, timeout};
 
-use crate::mail::MailConfigError;
+use super::MailConfigError;
 
 /// How long connecting, or one message's whole SMTP exchange, may take.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -100,7 +103,7 @@ impl SmtpEndpoint {
                 None,
             )
             .await
-            .map_err(|e| super::courier::describe(&e))?,
+            .map_err(|e| describe(&e))?,
             Security::Plain | Security::StartTls { .. } => {
                 let tcp = timeout(
                     SMTP_TIMEOUT,
@@ -112,14 +115,14 @@ impl SmtpEndpoint {
                 tcp.set_nodelay(true).map_err(|e| e.to_string())?;
                 AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &hello)
                     .await
-                    .map_err(|e| super::courier::describe(&e))?
+                    .map_err(|e| describe(&e))?
             }
         };
         if let Security::StartTls { required } = self.security {
             if conn.can_starttls() {
                 conn.starttls(tls()?, &hello)
                     .await
-                    .map_err(|e| super::courier::describe(&e))?;
+                    .map_err(|e| describe(&e))?;
             } else if required {
                 return Err("the server does not offer STARTTLS (tls=required)".into());
             }
@@ -127,7 +130,7 @@ impl SmtpEndpoint {
         if let Some(credentials) = &self.credentials {
             conn.auth(&[Mechanism::Plain, Mechanism::Login], credentials)
                 .await
-                .map_err(|e| super::courier::describe(&e))?;
+                .map_err(|e| describe(&e))?;
         }
         Ok(conn)
     }
@@ -192,7 +195,7 @@ impl SmtpPool {
                         started.elapsed(),
                     );
                 }
-                Ok(result) => super::courier::outcome(result),
+                Ok(result) => outcome(result),
             };
             self.give_back(conn);
             if was_reused && matches!(outcome, TryOutcome::Unreachable(_)) {
@@ -205,4 +208,38 @@ impl SmtpPool {
             started.elapsed(),
         )
     }
+}
+
+/// What an SMTP exchange's result means for the delivery.
+fn outcome(result: Result<Response, lettre::transport::smtp::Error>) -> TryOutcome {
+    match result {
+        Ok(response) => TryOutcome::Reply {
+            code: u16::from(response.code()),
+            text: response.message().collect::<Vec<_>>().join(" "),
+        },
+        Err(error) => match error.status() {
+            Some(code) => TryOutcome::Reply {
+                code: u16::from(code),
+                // The server's own words, without lettre's "permanent error (550):".
+                text: error.source().map(|s| s.to_string()).unwrap_or_default(),
+            },
+            None if error.is_client() => TryOutcome::Unsendable(error.to_string()),
+            None => TryOutcome::Unreachable(describe(&error)),
+        },
+    }
+}
+
+/// An error with its causes, "network error: Connection refused (os error 111)".
+fn describe(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }

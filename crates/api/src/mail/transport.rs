@@ -1,0 +1,75 @@
+//! Where all mail goes, Mailroom's own and mailings alike: an SMTP server through one pool of
+//! lettre connections per process (smtp_pool.rs, `SMTP_URL` parsed there and only there), or the
+//! outbox folder in the embedded mode. Either way each try ends as a `TryOutcome`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
+use mailroom_domain::delivery::TryOutcome;
+use secrecy::ExposeSecret;
+
+use super::smtp_pool::{SmtpEndpoint, SmtpPool};
+use super::{MailConfigError, MailSettings, MailTransport};
+
+/// Cheap to clone: clones share the pool.
+#[derive(Clone)]
+pub enum Transport {
+    Smtp(Arc<SmtpPool>),
+    Outbox {
+        dir: PathBuf,
+        files: AsyncFileTransport<Tokio1Executor>,
+    },
+}
+
+impl Transport {
+    /// `connections`: the most SMTP connections open at once (`SMTP_POOL_SIZE`).
+    pub fn new(settings: &MailSettings, connections: u32) -> Result<Self, MailConfigError> {
+        Ok(match &settings.transport {
+            MailTransport::Smtp(url) => Transport::Smtp(Arc::new(SmtpPool::new(
+                SmtpEndpoint::parse(url.expose_secret())?,
+                connections,
+            ))),
+            MailTransport::Outbox(dir) => {
+                std::fs::create_dir_all(dir).map_err(|source| MailConfigError::Outbox {
+                    path: PathBuf::from(dir),
+                    source,
+                })?;
+                Transport::Outbox {
+                    dir: dir.clone(),
+                    files: AsyncFileTransport::new(dir),
+                }
+            }
+        })
+    }
+
+    /// Tries once; also returns how long the transaction itself took (waiting for a free
+    /// connection left out).
+    pub async fn deliver(&self, message: Message) -> (TryOutcome, Duration) {
+        match self {
+            Transport::Smtp(pool) => pool.send(message.envelope(), &message.formatted()).await,
+            Transport::Outbox { files, .. } => {
+                let started = Instant::now();
+                let outcome = match files.send(message).await {
+                    Ok(id) => TryOutcome::Reply {
+                        code: 250,
+                        text: format!("written to the outbox as {id}.eml"),
+                    },
+                    Err(error) => {
+                        TryOutcome::Unreachable(format!("the outbox refused it: {error}"))
+                    }
+                };
+                (outcome, started.elapsed())
+            }
+        }
+    }
+
+    /// The outbox folder, when mail is written to files instead of sent.
+    pub fn outbox(&self) -> Option<&Path> {
+        match self {
+            Transport::Outbox { dir, .. } => Some(dir),
+            Transport::Smtp(_) => None,
+        }
+    }
+}
