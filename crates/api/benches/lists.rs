@@ -116,10 +116,10 @@ async fn main() {
     let cache = app.cache().clone();
     tokio::spawn(app.run_until_stopped());
 
-    admin::create_manager(&pool, "bench@example.org", "Bench", PASSWORD)
+    admin::create_manager(&pool, "bench@example.org", "Bench", PASSWORD, now())
         .await
         .expect("account");
-    admin::set_role(&pool, &cache, "bench@example.org", Role::User)
+    admin::set_role(&pool, &cache, "bench@example.org", Role::User, now())
         .await
         .expect("user");
     let http = reqwest::Client::new();
@@ -258,4 +258,8 @@ async fn main() {
     {
         let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)"));
     }
+}
+
+fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
 }

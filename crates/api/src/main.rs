@@ -8,9 +8,10 @@ use std::io::IsTerminal;
 
 use mailroom_api::auth::admin;
 use mailroom_api::cli::{Cli, Command};
+use mailroom_api::clock::{Clock, SystemClock};
 use mailroom_api::config::Settings;
 use mailroom_api::http::openapi;
-use mailroom_api::sending::{Background, Clock, SenderHealth, SystemClock};
+use mailroom_api::sending::{Background, SenderHealth};
 use mailroom_api::startup::{self, Application};
 use mailroom_api::telemetry;
 use mailroom_domain::Role;
@@ -51,20 +52,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::CreateManager { email, full_name } => {
             let password = read_password()?;
             let pool = startup::open_database(&settings).await?;
-            let user = admin::create_manager(&pool, &email, &full_name, &password).await?;
+            let user =
+                admin::create_manager(&pool, &email, &full_name, &password, SystemClock.now())
+                    .await?;
             changed(&settings, user.id).await?;
             println!("created manager {} (id {})", user.email, user.id);
         }
         Command::Promote { email } => {
             let pool = startup::open_database(&settings).await?;
             let (_, cache) = startup::open_cache(&settings)?;
-            let user = admin::set_role(&pool, &cache, &email, Role::Manager).await?;
+            let user =
+                admin::set_role(&pool, &cache, &email, Role::Manager, SystemClock.now()).await?;
             println!("{} is now a manager", user.email);
         }
         Command::Demote { email } => {
             let pool = startup::open_database(&settings).await?;
             let (_, cache) = startup::open_cache(&settings)?;
-            let user = admin::set_role(&pool, &cache, &email, Role::User).await?;
+            let user =
+                admin::set_role(&pool, &cache, &email, Role::User, SystemClock.now()).await?;
             println!("{} is now a user", user.email);
         }
         Command::Send {

@@ -6,12 +6,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
+use mailroom_api::clock::{Clock, SystemClock};
 use mailroom_api::config::Settings;
 use mailroom_api::db::queries::runs;
 use mailroom_api::db::rows::RunRow;
 use mailroom_api::db::{DbError, DbPool, blocking};
+use mailroom_api::sending::WorkerStats;
 use mailroom_api::sending::start::{StartError, start_now};
-use mailroom_api::sending::{Clock, SystemClock, WorkerStats};
 use mailroom_api::startup;
 use tokio_util::sync::CancellationToken;
 

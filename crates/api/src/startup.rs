@@ -13,6 +13,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::{AuthRateLimits, JwtKeys};
 use crate::cache::{Cache, Redis};
+use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::http::{fallback, invalidation, openapi, problem, request_id, spa, validators};
@@ -21,7 +22,7 @@ use crate::routes;
 use crate::sending::compose::Composer;
 use crate::sending::throttle::Throttle;
 use crate::sending::unsubscribe::UnsubscribeKeys;
-use crate::sending::{Background, Clock, LocalWorker, SenderHealth, SystemClock, Worker};
+use crate::sending::{Background, LocalWorker, SenderHealth, Worker};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {

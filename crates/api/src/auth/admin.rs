@@ -1,7 +1,7 @@
 //! Operator actions from the command line: creating managers and changing roles. There is no way to
 //! become a manager through the API.
 
-use chrono::Utc;
+use chrono::NaiveDateTime;
 use mailroom_domain::validation::Validator;
 use mailroom_domain::wire::FieldError;
 use mailroom_domain::{EmailAddress, Password, Role, UserState};
@@ -45,6 +45,7 @@ pub async fn create_manager(
     email: &str,
     full_name: &str,
     password: &str,
+    now: NaiveDateTime,
 ) -> Result<UserRow, AdminError> {
     let mut v = Validator::new();
     let email = v.check("email", EmailAddress::parse(email));
@@ -60,7 +61,6 @@ pub async fn create_manager(
             if users::find_by_email(conn, &email.normalized())?.is_some() {
                 return Err(AdminError::Exists(email.to_string()));
             }
-            let now = Utc::now().naive_utc();
             let user = users::insert(
                 conn,
                 &NewUser {
@@ -87,12 +87,13 @@ pub async fn set_role(
     cache: &Cache,
     email: &str,
     role: Role,
+    now: NaiveDateTime,
 ) -> Result<UserRow, AdminError> {
     let normalized = email.trim().to_lowercase();
     let email = email.trim().to_owned();
     let user = blocking(pool, move |conn| {
         let user = users::find_by_email(conn, &normalized)?.ok_or(AdminError::NoSuchUser(email))?;
-        users::set_role(conn, user.id, role, Utc::now().naive_utc())?;
+        users::set_role(conn, user.id, role, now)?;
         Ok::<_, AdminError>(users::find(conn, user.id)?.unwrap_or(user))
     })
     .await?;

@@ -10,14 +10,15 @@ use std::pin::Pin;
 use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
-use chrono::{Duration, NaiveDateTime, Utc};
+use chrono::{Duration, NaiveDateTime};
 use mailroom_domain::permissions::Actor;
 use mailroom_domain::{Role, UserState};
 
 use super::error::AuthError;
-use super::jwt::JwtKeys;
+use super::jwt::{JwtKeys, TokenError};
 use super::secret::{self, API_TOKEN_PREFIX};
 use crate::cache::{Cache, Scope};
+use crate::clock::Clock;
 use crate::db::queries::{tokens, users};
 use crate::db::rows::UserRow;
 use crate::db::{self, DbPool};
@@ -108,6 +109,7 @@ async fn account(
     pool: DbPool,
     cache: Option<&Cache>,
     id: i64,
+    now: NaiveDateTime,
 ) -> Result<Option<UserRow>, AuthError> {
     let read = || async move {
         let user = db::blocking(&pool, move |conn| {
@@ -119,7 +121,6 @@ async fn account(
     match cache {
         Some(cache) => {
             let key = format!("account:{id}");
-            let now = Utc::now().naive_utc();
             let bytes = cache.json(Scope::Owner(id), &key, now, read).await?;
             Ok(serde_json::from_slice(&bytes)?)
         }
@@ -132,22 +133,23 @@ async fn authenticate(
     cache: Option<&Cache>,
     keys: &JwtKeys,
     credential: Credential,
+    now: NaiveDateTime,
 ) -> Result<CurrentUser, AuthError> {
     match credential {
         Credential::Jwt(token) => {
-            let claims = keys.verify(&token).map_err(|e| {
-                let detail = match e.kind() {
-                    jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+            let claims = keys.verify(&token, now.and_utc()).map_err(|e| {
+                let detail = match e {
+                    TokenError::Expired => {
                         "the access token has expired; renew it at POST /api/v1/auth/refresh"
                     }
-                    _ => "the access token is not valid",
+                    TokenError::Invalid => "the access token is not valid",
                 };
                 AuthError::Unauthenticated(detail.into())
             })?;
             let id = claims.user_id().ok_or_else(|| {
                 AuthError::Unauthenticated("the access token is not valid".into())
             })?;
-            let user = account(pool, cache, id)
+            let user = account(pool, cache, id, now)
                 .await?
                 .ok_or_else(|| AuthError::Unauthenticated("the account no longer exists".into()))?;
             let current = admit(user, Via::Session)?;
@@ -158,7 +160,6 @@ async fn authenticate(
         }
         Credential::ApiToken(token) => {
             let hash = secret::hash(&token);
-            let now = Utc::now().naive_utc();
             let user = db::blocking(&pool, move |conn| {
                 let Some(row) = tokens::find_api_token(conn, &hash)? else {
                     return Err(AuthError::Unauthenticated(
@@ -203,9 +204,10 @@ impl FromRequest for CurrentUser {
         let pool = req.app_data::<web::Data<DbPool>>().cloned();
         let keys = req.app_data::<web::Data<JwtKeys>>().cloned();
         let cache = req.app_data::<web::Data<Cache>>().cloned();
+        let clock = req.app_data::<web::Data<dyn Clock>>().cloned();
         let req = req.clone();
         Box::pin(async move {
-            let (Some(pool), Some(keys)) = (pool, keys) else {
+            let (Some(pool), Some(keys), Some(clock)) = (pool, keys, clock) else {
                 return Err(AuthError::Internal(
                     "authentication is not configured".into(),
                 ));
@@ -216,7 +218,14 @@ impl FromRequest for CurrentUser {
                 .as_ref()
                 .map(|c| c.get_ref())
                 .filter(|c| c.is_shared());
-            let current = authenticate(pool.get_ref().clone(), cache, &keys, credential?).await?;
+            let current = authenticate(
+                pool.get_ref().clone(),
+                cache,
+                &keys,
+                credential?,
+                clock.now(),
+            )
+            .await?;
             // Who acted, for what runs after the handler (`http::invalidation`).
             req.extensions_mut().insert(current.actor());
             Ok(current)

@@ -1,6 +1,6 @@
 //! Single-use links sent by mail: confirming an address (24 hours) and resetting a password (1 hour).
 
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use mailroom_domain::EmailAddress;
 
 use super::error::{AuthError, LinkProblem};
@@ -71,6 +71,7 @@ pub async fn issue_for_address(
     email: &EmailAddress,
     purpose: Purpose,
     eligible: fn(&UserRow) -> bool,
+    now: NaiveDateTime,
 ) -> Result<Option<(String, String)>, AuthError> {
     let normalized = email.normalized();
     let found = blocking(pool, move |conn| {
@@ -81,7 +82,7 @@ pub async fn issue_for_address(
             if !eligible(&user) {
                 return Ok(None);
             }
-            let token = create(conn, user.id, purpose, Utc::now().naive_utc())?;
+            let token = create(conn, user.id, purpose, now)?;
             Ok(Some((user.full_name, token)))
         })
     })

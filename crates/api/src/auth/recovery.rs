@@ -1,6 +1,6 @@
 //! Forgotten and changed passwords. Either way every existing session ends.
 
-use chrono::Utc;
+use chrono::NaiveDateTime;
 use mailroom_domain::validation::Validator;
 use mailroom_domain::{EmailAddress, Password, UserState};
 
@@ -18,11 +18,18 @@ pub async fn request_reset(
     mailer: &Mailer,
     base_url: &PublicBaseUrl,
     email: EmailAddress,
+    now: NaiveDateTime,
 ) -> Result<(), AuthError> {
     let not_blocked = |user: &UserRow| user.state != UserState::Blocked;
-    let found =
-        links::issue_for_address(pool, base_url, &email, Purpose::ResetPassword, not_blocked)
-            .await?;
+    let found = links::issue_for_address(
+        pool,
+        base_url,
+        &email,
+        Purpose::ResetPassword,
+        not_blocked,
+        now,
+    )
+    .await?;
     if let Some((full_name, link)) = found {
         mailer.send_in_background(email, templates::password_reset(&full_name, &link));
     }
@@ -39,12 +46,16 @@ fn parse_new_password(raw: &str) -> Result<Password, AuthError> {
 /// Sets the password from a reset link, ends every session and revokes every API token of the
 /// account. Following the link also proves the address, so an unconfirmed account becomes active.
 /// Returns the account's id.
-pub async fn reset(pool: &DbPool, token: String, new_password: &str) -> Result<i64, AuthError> {
+pub async fn reset(
+    pool: &DbPool,
+    token: String,
+    new_password: &str,
+    now: NaiveDateTime,
+) -> Result<i64, AuthError> {
     let password = parse_new_password(new_password)?;
     let hash = super::password::hash(password).await?;
     blocking(pool, move |conn| {
         crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
-            let now = Utc::now().naive_utc();
             let link = links::consume(conn, Purpose::ResetPassword, &token, now)?;
             users::set_password(conn, link.user_id, &hash, now)?;
             tokens::revoke_all_refresh(conn, link.user_id, now)?;
@@ -66,6 +77,7 @@ pub async fn change(
     stored_hash: String,
     current: String,
     new_password: &str,
+    now: NaiveDateTime,
 ) -> Result<(), AuthError> {
     let mut v = Validator::new();
     let password = v.check("new_password", Password::parse(new_password));
@@ -78,7 +90,6 @@ pub async fn change(
     let hash = super::password::hash(password).await?;
     blocking(pool, move |conn| {
         crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
-            let now = Utc::now().naive_utc();
             users::set_password(conn, user_id, &hash, now)?;
             tokens::revoke_all_refresh(conn, user_id, now)?;
             Ok(())

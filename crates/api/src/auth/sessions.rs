@@ -4,7 +4,7 @@ use mailroom_domain::UserState;
 use std::time::Duration;
 
 use actix_web::web;
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use mailroom_domain::wire::TokenResponse;
 
 use super::error::AuthError;
@@ -69,11 +69,11 @@ pub async fn refresh(
     pool: &DbPool,
     keys: web::Data<JwtKeys>,
     token: String,
+    now: NaiveDateTime,
 ) -> Result<TokenResponse, AuthError> {
     let hash = secret::hash(&token);
     let outcome = blocking(pool, move |conn| {
         crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
-            let now = Utc::now().naive_utc();
             let Some(row) = tokens::find_refresh(conn, &hash)? else {
                 return Ok(Exchange::Refused(AuthError::RefreshInvalid(
                     "the refresh token is not valid; sign in again".into(),
@@ -124,11 +124,11 @@ pub async fn refresh(
 
 /// Ends the session the refresh token belongs to. Unknown tokens are ignored: signing out twice
 /// is not an error.
-pub async fn logout(pool: &DbPool, token: String) -> Result<(), AuthError> {
+pub async fn logout(pool: &DbPool, token: String, now: NaiveDateTime) -> Result<(), AuthError> {
     let hash = secret::hash(&token);
     blocking(pool, move |conn| {
         if let Some(row) = tokens::find_refresh(conn, &hash)? {
-            tokens::revoke_family(conn, &row.family, Utc::now().naive_utc())?;
+            tokens::revoke_family(conn, &row.family, now)?;
         }
         Ok::<_, AuthError>(())
     })
@@ -143,6 +143,7 @@ pub async fn login(
     keys: web::Data<JwtKeys>,
     email: &str,
     password: String,
+    now: NaiveDateTime,
 ) -> Result<TokenResponse, AuthError> {
     let normalized = email.trim().to_lowercase();
     if normalized.contains('\0') {
@@ -164,8 +165,5 @@ pub async fn login(
         UserState::Blocked => return Err(AuthError::Blocked),
         UserState::Unconfirmed => return Err(AuthError::Unconfirmed),
     }
-    blocking(pool, move |conn| {
-        issue(conn, &keys, &user, None, Utc::now().naive_utc())
-    })
-    .await
+    blocking(pool, move |conn| issue(conn, &keys, &user, None, now)).await
 }

@@ -3,7 +3,7 @@
 //! Registering an address that already has an account answers exactly like a new registration and
 //! mails that address instead, so the API never tells whether an address is registered.
 
-use chrono::Utc;
+use chrono::NaiveDateTime;
 use mailroom_domain::validation::Validator;
 use mailroom_domain::wire::RegisterRequest;
 use mailroom_domain::{EmailAddress, Password, Role, UserState};
@@ -26,6 +26,7 @@ pub async fn register(
     mailer: &Mailer,
     base_url: &PublicBaseUrl,
     request: RegisterRequest,
+    now: NaiveDateTime,
 ) -> Result<(), AuthError> {
     let mut v = Validator::new();
     let email = v.check("email", EmailAddress::parse(&request.email));
@@ -49,7 +50,6 @@ pub async fn register(
                     full_name: existing.full_name,
                 });
             }
-            let now = Utc::now().naive_utc();
             let inserted = users::insert(
                 conn,
                 &NewUser {
@@ -98,10 +98,9 @@ pub async fn register(
 
 /// Activates the account the confirmation link belongs to, and returns its id. A blocked account
 /// stays blocked.
-pub async fn confirm(pool: &DbPool, token: String) -> Result<i64, AuthError> {
+pub async fn confirm(pool: &DbPool, token: String, now: NaiveDateTime) -> Result<i64, AuthError> {
     blocking(pool, move |conn| {
         crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
-            let now = Utc::now().naive_utc();
             let link = links::consume(conn, Purpose::ConfirmEmail, &token, now)?;
             users::confirm(conn, link.user_id, now)?;
             Ok(link.user_id)
@@ -117,11 +116,18 @@ pub async fn resend(
     mailer: &Mailer,
     base_url: &PublicBaseUrl,
     email: EmailAddress,
+    now: NaiveDateTime,
 ) -> Result<(), AuthError> {
     let unconfirmed = |user: &UserRow| user.state == UserState::Unconfirmed;
-    let found =
-        links::issue_for_address(pool, base_url, &email, Purpose::ConfirmEmail, unconfirmed)
-            .await?;
+    let found = links::issue_for_address(
+        pool,
+        base_url,
+        &email,
+        Purpose::ConfirmEmail,
+        unconfirmed,
+        now,
+    )
+    .await?;
     if let Some((full_name, link)) = found {
         mailer.send_in_background(email, templates::confirm_address(&full_name, &link));
     }

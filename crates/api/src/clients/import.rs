@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::NaiveDateTime;
 use mailroom_domain::client::ClientFields;
 use mailroom_domain::wire::{ImportReport, RejectedRow};
 
@@ -175,6 +175,7 @@ pub fn import(
     conn: &mut DbConnection,
     owner_id: i64,
     body: &[u8],
+    now: NaiveDateTime,
 ) -> Result<ImportReport, ImportError> {
     let (rows, rejected) = parse(body)?;
     let mut report = ImportReport {
@@ -184,7 +185,7 @@ pub fn import(
     };
     for batch in rows.chunks(BATCH) {
         let (created, updated) = crate::db::write_transaction::<_, ImportError, _>(conn, |conn| {
-            apply(conn, owner_id, batch)
+            apply(conn, owner_id, batch, now)
         })?;
         report.created += created;
         report.updated += updated;
@@ -196,8 +197,12 @@ pub fn import(
     Ok(report)
 }
 
-fn apply(conn: &mut DbConnection, owner_id: i64, batch: &[Row]) -> Result<(u64, u64), ImportError> {
-    let now = Utc::now().naive_utc();
+fn apply(
+    conn: &mut DbConnection,
+    owner_id: i64,
+    batch: &[Row],
+    now: NaiveDateTime,
+) -> Result<(u64, u64), ImportError> {
     let emails: Vec<String> = batch.iter().map(|r| r.client.email.normalized()).collect();
     let existing: HashMap<String, i64> = clients::ids_by_email(conn, owner_id, &emails)?
         .into_iter()

@@ -16,11 +16,11 @@ use super::cached::{CACHED_PAGES, respond, scope_of};
 use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
 use crate::cache::{Cache, Scope};
+use crate::clock::Clock;
 use crate::db::queries::attempts::{self, AttemptFilter};
 use crate::db::rows::AttemptRow;
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
-use crate::sending::Clock;
 
 fn attempt_json(row: AttemptRow) -> Result<Attempt, ApiError> {
     Ok(Attempt {

@@ -14,6 +14,7 @@ use crate::auth::rate_limit::Action;
 use crate::auth::sessions::REFRESH_TOKEN_TTL;
 use crate::auth::{AuthError, AuthRateLimits, JwtKeys, recovery, sessions, signup};
 use crate::cache::Cache;
+use crate::clock::Clock;
 use crate::db::DbPool;
 use crate::mail::Mailer;
 use mailroom_domain::PublicBaseUrl;
@@ -104,12 +105,13 @@ pub async fn register(
     req: HttpRequest,
     body: web::Json<RegisterRequest>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
     mailer: web::Data<Mailer>,
     base_url: web::Data<PublicBaseUrl>,
     limits: web::Data<AuthRateLimits>,
 ) -> Result<HttpResponse, AuthError> {
     limit(&limits, Action::Mail, &req, &body.email)?;
-    signup::register(&pool, &mailer, &base_url, body.into_inner()).await?;
+    signup::register(&pool, &mailer, &base_url, body.into_inner(), clock.now()).await?;
     Ok(accepted(
         "Check your inbox: a link to confirm the address is on its way.",
     ))
@@ -128,9 +130,10 @@ pub async fn register(
 pub async fn confirm(
     body: web::Json<TokenRequest>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
     cache: web::Data<Cache>,
 ) -> Result<HttpResponse, AuthError> {
-    let user_id = signup::confirm(&pool, body.into_inner().token).await?;
+    let user_id = signup::confirm(&pool, body.into_inner().token, clock.now()).await?;
     // The account is read through the cache on every request: it must see the new state.
     cache.changed([user_id]).await;
     Ok(HttpResponse::Ok().json(Accepted {
@@ -153,13 +156,14 @@ pub async fn resend_confirmation(
     req: HttpRequest,
     body: web::Json<EmailRequest>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
     mailer: web::Data<Mailer>,
     base_url: web::Data<PublicBaseUrl>,
     limits: web::Data<AuthRateLimits>,
 ) -> Result<HttpResponse, AuthError> {
     limit(&limits, Action::Mail, &req, &body.email)?;
     let email = parse_email(&body.email)?;
-    signup::resend(&pool, &mailer, &base_url, email).await?;
+    signup::resend(&pool, &mailer, &base_url, email, clock.now()).await?;
     Ok(accepted(
         "If this address has an account waiting for confirmation, a new link is on its way.",
     ))
@@ -181,13 +185,14 @@ pub async fn login(
     req: HttpRequest,
     body: web::Json<LoginRequest>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
     keys: web::Data<JwtKeys>,
     base_url: web::Data<PublicBaseUrl>,
     limits: web::Data<AuthRateLimits>,
 ) -> Result<HttpResponse, AuthError> {
     let LoginRequest { email, password } = body.into_inner();
     limit(&limits, Action::Login, &req, &email)?;
-    let session = sessions::login(&pool, keys, &email, password).await?;
+    let session = sessions::login(&pool, keys, &email, password, clock.now()).await?;
     Ok(session_response(&base_url, session))
 }
 
@@ -207,13 +212,14 @@ pub async fn refresh(
     req: HttpRequest,
     body: Option<web::Json<RefreshRequest>>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
     keys: web::Data<JwtKeys>,
     base_url: web::Data<PublicBaseUrl>,
 ) -> Result<HttpResponse, AuthError> {
     let token = refresh_token(&req, body).ok_or_else(|| {
         AuthError::RefreshInvalid("no refresh token: send it in the body or the cookie".into())
     })?;
-    let session = sessions::refresh(&pool, keys, token).await?;
+    let session = sessions::refresh(&pool, keys, token, clock.now()).await?;
     Ok(session_response(&base_url, session))
 }
 
@@ -228,10 +234,11 @@ pub async fn logout(
     req: HttpRequest,
     body: Option<web::Json<RefreshRequest>>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
     base_url: web::Data<PublicBaseUrl>,
 ) -> Result<HttpResponse, AuthError> {
     if let Some(token) = refresh_token(&req, body) {
-        sessions::logout(&pool, token).await?;
+        sessions::logout(&pool, token, clock.now()).await?;
     }
     Ok(HttpResponse::NoContent()
         .cookie(refresh_cookie(
@@ -257,13 +264,14 @@ pub async fn password_reset(
     req: HttpRequest,
     body: web::Json<EmailRequest>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
     mailer: web::Data<Mailer>,
     base_url: web::Data<PublicBaseUrl>,
     limits: web::Data<AuthRateLimits>,
 ) -> Result<HttpResponse, AuthError> {
     limit(&limits, Action::Mail, &req, &body.email)?;
     let email = parse_email(&body.email)?;
-    recovery::request_reset(&pool, &mailer, &base_url, email).await?;
+    recovery::request_reset(&pool, &mailer, &base_url, email, clock.now()).await?;
     Ok(accepted(
         "If this address has an account, a link to choose a new password is on its way.",
     ))
@@ -284,13 +292,14 @@ pub async fn password_reset(
 pub async fn password_reset_confirm(
     body: web::Json<PasswordResetConfirm>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
     cache: web::Data<Cache>,
 ) -> Result<HttpResponse, AuthError> {
     let PasswordResetConfirm {
         token,
         new_password,
     } = body.into_inner();
-    let user_id = recovery::reset(&pool, token, &new_password).await?;
+    let user_id = recovery::reset(&pool, token, &new_password, clock.now()).await?;
     // Access tokens issued before the reset must fail at once: the cached account changes.
     cache.changed([user_id]).await;
     Ok(HttpResponse::Ok().json(Accepted {

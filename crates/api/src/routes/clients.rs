@@ -3,7 +3,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
-use chrono::Utc;
+use chrono::NaiveDateTime;
 use mailroom_domain::client::{ClientFields, ClientSort};
 use mailroom_domain::wire::{Client, ClientPatch, ClientRequest, ImportReport, Page, Problem};
 use serde::Deserialize;
@@ -15,11 +15,11 @@ use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
 use crate::cache::Cache;
 use crate::clients::{export, import};
+use crate::clock::Clock;
 use crate::db::queries::clients::{self, ClientFilter};
 use crate::db::rows::{ClientRow, NewClient};
 use crate::db::{DbError, DbPool, blocking};
 use crate::http::api_error::ApiError;
-use crate::sending::Clock;
 
 /// The largest CSV upload: 100,000 rows of generous width fit with room to spare.
 pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
@@ -128,13 +128,14 @@ pub async fn create_client(
     current: CurrentUser,
     body: web::Json<ClientRequest>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = clock.now();
     let fields = ClientFields::parse(&body.email, &body.full_name, &body.comment)
         .map_err(ApiError::Validation)?;
     let owner_id = current.id();
     let email = fields.email.to_string();
     let row = blocking(&pool, move |conn| {
-        let now = Utc::now().naive_utc();
         clients::insert(
             conn,
             &NewClient {
@@ -206,7 +207,9 @@ pub async fn import_clients(
     req: HttpRequest,
     body: web::Bytes,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = clock.now();
     let is_csv = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -219,7 +222,7 @@ pub async fn import_clients(
     }
     let owner_id = current.id();
     let report = blocking(&pool, move |conn| {
-        import::import(conn, owner_id, &body).map_err(|e| match e {
+        import::import(conn, owner_id, &body, now).map_err(|e| match e {
             import::ImportError::Db(db) => ApiError::from(db),
             other => ApiError::BadRequest(other.to_string()),
         })
@@ -271,7 +274,12 @@ pub async fn get_client(
     Ok(HttpResponse::Ok().json(client_json(row)))
 }
 
-async fn save(pool: &DbPool, row: ClientRow, fields: ClientFields) -> Result<Client, ApiError> {
+async fn save(
+    pool: &DbPool,
+    row: ClientRow,
+    fields: ClientFields,
+    now: NaiveDateTime,
+) -> Result<Client, ApiError> {
     let id = row.id;
     let email = fields.email.to_string();
     blocking(pool, move |conn| {
@@ -281,7 +289,7 @@ async fn save(pool: &DbPool, row: ClientRow, fields: ClientFields) -> Result<Cli
             fields.email.as_ref(),
             &fields.full_name,
             &fields.comment,
-            Utc::now().naive_utc(),
+            now,
         )?;
         clients::find(conn, id)?.ok_or_else(|| DbError::Task(format!("client {id} vanished")))
     })
@@ -310,11 +318,13 @@ pub async fn replace_client(
     path: web::Path<i64>,
     body: web::Json<ClientRequest>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = clock.now();
     let row = changeable(&current, &pool, path.into_inner()).await?;
     let fields = ClientFields::parse(&body.email, &body.full_name, &body.comment)
         .map_err(ApiError::Validation)?;
-    Ok(HttpResponse::Ok().json(save(&pool, row, fields).await?))
+    Ok(HttpResponse::Ok().json(save(&pool, row, fields, now).await?))
 }
 
 /// Change some of a client's fields.
@@ -337,7 +347,9 @@ pub async fn update_client(
     path: web::Path<i64>,
     body: web::Json<ClientPatch>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = clock.now();
     let row = changeable(&current, &pool, path.into_inner()).await?;
     let patch = body.into_inner();
     let fields = ClientFields::parse(
@@ -346,7 +358,7 @@ pub async fn update_client(
         patch.comment.as_deref().unwrap_or(&row.comment),
     )
     .map_err(ApiError::Validation)?;
-    Ok(HttpResponse::Ok().json(save(&pool, row, fields).await?))
+    Ok(HttpResponse::Ok().json(save(&pool, row, fields, now).await?))
 }
 
 /// Delete a client: it leaves its mailings; the attempts already made to it are kept.

@@ -14,11 +14,11 @@ use super::listing::ListRequest;
 use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
 use crate::cache::Cache;
+use crate::clock::Clock;
 use crate::db::queries::mailings::{self, MailingFilter};
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
 use crate::mailings::{self as service, MailingError, view};
-use crate::sending::Clock;
 
 impl From<MailingError> for ApiError {
     fn from(error: MailingError) -> Self {

@@ -1,7 +1,6 @@
 //! `/api/v1/me`: the signed-in account, its password and its personal API tokens.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use chrono::Utc;
 use mailroom_domain::validation::{Validator, required_line};
 use mailroom_domain::wire::{
     ApiToken, ChangePasswordRequest, CreatedApiToken, NewApiTokenRequest, Problem, TokenResponse,
@@ -14,6 +13,7 @@ use crate::auth::secret::{self, API_TOKEN_PREFIX};
 use crate::auth::{
     AuthError, AuthRateLimits, CurrentUser, JwtKeys, SessionUser, recovery, sessions,
 };
+use crate::clock::Clock;
 use crate::db::queries::{tokens, users};
 use crate::db::rows::{ApiTokenRow, NewApiToken, UserRow};
 use crate::db::{DbPool, blocking};
@@ -79,7 +79,9 @@ pub async fn update_me(
     SessionUser(current): SessionUser,
     body: web::Json<UpdateMeRequest>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = clock.now();
     let mut v = Validator::new();
     let full_name = body
         .full_name
@@ -89,7 +91,7 @@ pub async fn update_me(
     let id = current.id();
     let row = blocking(&pool, move |conn| {
         if let Some(name) = &full_name {
-            users::set_full_name(conn, id, name, Utc::now().naive_utc())?;
+            users::set_full_name(conn, id, name, now)?;
         }
         users::find(conn, id)?
             .ok_or_else(|| ApiError::NotFound("the account no longer exists".into()))
@@ -112,6 +114,8 @@ pub async fn update_me(
     )
 )]
 #[post("/me/password")]
+// Each argument is an extractor actix fills in; grouping them would only hide what it needs.
+#[allow(clippy::too_many_arguments)]
 pub async fn change_password(
     req: HttpRequest,
     SessionUser(current): SessionUser,
@@ -120,7 +124,9 @@ pub async fn change_password(
     keys: web::Data<JwtKeys>,
     base_url: web::Data<PublicBaseUrl>,
     limits: web::Data<AuthRateLimits>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, AuthError> {
+    let now = clock.now();
     // Each try checks the current password: a stolen token must not allow guessing it freely.
     super::auth::limit(&limits, Action::Login, &req, &current.user.email)?;
     let ChangePasswordRequest {
@@ -133,10 +139,10 @@ pub async fn change_password(
     })
     .await?
     .password_hash;
-    recovery::change(&pool, id, stored_hash, current_password, &new_password).await?;
+    recovery::change(&pool, id, stored_hash, current_password, &new_password, now).await?;
     let session = blocking(&pool, move |conn| {
         let user = users::find(conn, id)?.ok_or(AuthError::SessionEnded)?;
-        sessions::issue(conn, &keys, &user, None, Utc::now().naive_utc())
+        sessions::issue(conn, &keys, &user, None, now)
     })
     .await?;
     Ok(session_response(&base_url, session))
@@ -183,8 +189,9 @@ pub async fn create_token(
     SessionUser(current): SessionUser,
     body: web::Json<NewApiTokenRequest>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
-    let now = Utc::now();
+    let now = clock.now().and_utc();
     let mut v = Validator::new();
     let name = v.check("name", required_line(&body.name, MAX_TOKEN_NAME_CHARS));
     if body.expires_at.is_some_and(|at| at <= now) {

@@ -3,7 +3,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
-use chrono::Utc;
+use chrono::NaiveDateTime;
 use mailroom_domain::message::{MessageFields, MessageSort};
 use mailroom_domain::wire::{Message, MessagePatch, MessageRequest, Page, Problem};
 use serde::Deserialize;
@@ -14,11 +14,11 @@ use super::listing::ListRequest;
 use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
 use crate::cache::Cache;
+use crate::clock::Clock;
 use crate::db::queries::messages::{self, MessageFilter};
 use crate::db::rows::{MessageRow, NewMessage};
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
-use crate::sending::Clock;
 
 fn message_json(row: MessageRow) -> Message {
     Message {
@@ -104,11 +104,12 @@ pub async fn create_message(
     current: CurrentUser,
     body: web::Json<MessageRequest>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = clock.now();
     let fields = MessageFields::parse(&body.subject, &body.body).map_err(ApiError::Validation)?;
     let owner_id = current.id();
     let row = blocking(&pool, move |conn| {
-        let now = Utc::now().naive_utc();
         Ok::<_, ApiError>(messages::insert(
             conn,
             &NewMessage {
@@ -163,15 +164,14 @@ pub async fn get_message(
     Ok(HttpResponse::Ok().json(message_json(row)))
 }
 
-async fn save(pool: &DbPool, id: i64, fields: MessageFields) -> Result<Message, ApiError> {
+async fn save(
+    pool: &DbPool,
+    id: i64,
+    fields: MessageFields,
+    now: NaiveDateTime,
+) -> Result<Message, ApiError> {
     blocking(pool, move |conn| {
-        messages::update(
-            conn,
-            id,
-            &fields.subject,
-            &fields.body,
-            Utc::now().naive_utc(),
-        )?;
+        messages::update(conn, id, &fields.subject, &fields.body, now)?;
         messages::find(conn, id)?.ok_or_else(|| ApiError::NotFound(format!("no message {id}")))
     })
     .await
@@ -197,10 +197,12 @@ pub async fn replace_message(
     path: web::Path<i64>,
     body: web::Json<MessageRequest>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = clock.now();
     let row = load(&current, &pool, path.into_inner(), Intent::Change).await?;
     let fields = MessageFields::parse(&body.subject, &body.body).map_err(ApiError::Validation)?;
-    Ok(HttpResponse::Ok().json(save(&pool, row.id, fields).await?))
+    Ok(HttpResponse::Ok().json(save(&pool, row.id, fields, now).await?))
 }
 
 /// Change the subject or the body of a message.
@@ -222,14 +224,16 @@ pub async fn update_message(
     path: web::Path<i64>,
     body: web::Json<MessagePatch>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = clock.now();
     let row = load(&current, &pool, path.into_inner(), Intent::Change).await?;
     let fields = MessageFields::parse(
         body.subject.as_deref().unwrap_or(&row.subject),
         body.body.as_deref().unwrap_or(&row.body),
     )
     .map_err(ApiError::Validation)?;
-    Ok(HttpResponse::Ok().json(save(&pool, row.id, fields).await?))
+    Ok(HttpResponse::Ok().json(save(&pool, row.id, fields, now).await?))
 }
 
 /// Delete a message no mailing uses (409 names the mailings that do).

@@ -9,12 +9,13 @@ use utoipa::IntoParams;
 
 use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
+use crate::clock::Clock;
 use crate::db::queries::runs;
 use crate::db::rows::RunRow;
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
+use crate::sending::LocalWorker;
 use crate::sending::start::{self, StartError};
-use crate::sending::{Clock, LocalWorker};
 
 pub(super) fn run_json(row: RunRow) -> Result<Run, ApiError> {
     let count = |n: i64| u64::try_from(n).unwrap_or_default();

@@ -22,11 +22,11 @@ use super::runs::run_json;
 use super::users::UserListQuery;
 use crate::auth::CurrentUser;
 use crate::cache::{Cache, Scope};
+use crate::clock::Clock;
 use crate::db::queries::stats::{self, Of};
 use crate::db::queries::{mailings, runs, users};
 use crate::db::{DbConnection, DbPool, blocking};
 use crate::http::api_error::ApiError;
-use crate::sending::Clock;
 
 /// How long shared caches (proxies, CDNs) may keep the public overview.
 const OVERVIEW_MAX_AGE: &str = "public, max-age=5";

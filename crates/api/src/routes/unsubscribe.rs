@@ -6,10 +6,10 @@ use actix_web::{HttpResponse, post, web};
 use mailroom_domain::wire::{Problem, Unsubscribed};
 
 use crate::cache::Cache;
+use crate::clock::Clock;
 use crate::db::queries::clients;
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
-use crate::sending::Clock;
 use crate::sending::unsubscribe::UnsubscribeKeys;
 
 /// Stop all mail from this sender to the client the link was made for. Needs no sign-in: the

@@ -12,11 +12,11 @@ use super::listing::ListRequest;
 use super::me::user_json;
 use crate::auth::CurrentUser;
 use crate::cache::Cache;
+use crate::clock::Clock;
 use crate::db::queries::deliveries::RunsOf;
 use crate::db::queries::users;
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
-use crate::sending::Clock;
 use crate::sending::start::stop;
 
 #[derive(Debug, Deserialize, IntoParams)]

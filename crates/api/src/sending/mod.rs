@@ -2,7 +2,6 @@
 //! runs on time. Shared by `mailroom serve` (a worker in-process), `mailroom worker` and
 //! `mailroom send`.
 
-pub mod clock;
 pub mod compose;
 pub mod health;
 pub mod scheduler;
@@ -18,11 +17,11 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-pub use clock::{Clock, ManualClock, SystemClock};
 pub use health::{SenderHealth, SenderState};
 pub use worker::{Worker, WorkerError, WorkerSettings, WorkerStats};
 
 use crate::cache::Cache;
+use crate::clock::Clock;
 use crate::db::DbPool;
 
 #[derive(Debug, Clone)]

@@ -106,10 +106,56 @@ impl TestApp {
 
     /// A manager created the way an operator does (`mailroom create-manager`), signed in.
     pub async fn manager(&self, email: &str) -> Session {
-        mailroom_api::auth::admin::create_manager(&self.pool, email, "Mia Manager", PASSWORD)
+        mailroom_api::auth::admin::create_manager(
+            &self.pool,
+            email,
+            "Mia Manager",
+            PASSWORD,
+            self.clock_now(),
+        )
+        .await
+        .expect("manager created");
+        let session = self.session(email, PASSWORD).await;
+        self.lasting(session).await
+    }
+
+    /// On an app whose clock the test moves, an access token would expire 15 minutes of that
+    /// clock later: there, the people of data tests act through an API token, which does not.
+    async fn lasting(&self, session: Session) -> Session {
+        if !self.moves_its_clock {
+            return session;
+        }
+        let created: Value = self
+            .post_as(
+                "/api/v1/me/tokens",
+                &session.access,
+                &json!({"name": "test"}),
+            )
             .await
-            .expect("manager created");
-        self.session(email, PASSWORD).await
+            .json()
+            .await
+            .expect("JSON");
+        Session {
+            access: created["token"].as_str().expect("a token").to_owned(),
+            ..session
+        }
+    }
+
+    /// Every mail the app has sent so far. A marker mail the app is made to send now (a sign-up
+    /// confirmation) arrives after anything it sent before: once the marker is here, nothing
+    /// earlier is still on its way, without guessing how long to wait.
+    pub async fn mail_so_far(&self) -> Vec<crate::smtp::ReceivedMail> {
+        let marker = format!("marker-{}@example.org", uuid::Uuid::new_v4().simple());
+        assert_eq!(
+            self.register(&marker, PASSWORD).await.status().as_u16(),
+            202
+        );
+        self.mail().wait_for(&marker, 1).await;
+        self.mail()
+            .all()
+            .into_iter()
+            .filter(|m| !m.to.eq_ignore_ascii_case(&marker))
+            .collect()
     }
 
     pub async fn refresh_with(&self, refresh_token: &str) -> Response {
@@ -125,17 +171,25 @@ impl TestApp {
     /// A plain, active user without going through mail (the operator commands create it), for
     /// tests about data rather than sign-up.
     pub async fn user(&self, email: &str) -> Session {
-        mailroom_api::auth::admin::create_manager(&self.pool, email, "Test User", PASSWORD)
-            .await
-            .expect("account created");
+        mailroom_api::auth::admin::create_manager(
+            &self.pool,
+            email,
+            "Test User",
+            PASSWORD,
+            self.clock_now(),
+        )
+        .await
+        .expect("account created");
         mailroom_api::auth::admin::set_role(
             &self.pool,
             &self.cache,
             email,
             mailroom_domain::Role::User,
+            self.clock_now(),
         )
         .await
         .expect("demoted to user");
-        self.session(email, PASSWORD).await
+        let session = self.session(email, PASSWORD).await;
+        self.lasting(session).await
     }
 }

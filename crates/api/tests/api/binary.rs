@@ -137,7 +137,7 @@ async fn sigterm_stops_the_server_gracefully() {
             Instant::now() < deadline,
             "mailroom did not stop within 30 s"
         );
-        std::thread::sleep(Duration::from_millis(50));
+        tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(exit.success(), "exit status {exit}");
 }

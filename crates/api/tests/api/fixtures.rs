@@ -105,8 +105,8 @@ pub async fn read(app: &TestApp, who: &Session, path: &str) -> Value {
 }
 
 impl TestApp {
+    /// Now, as the app sees it.
     pub fn clock_now(&self) -> NaiveDateTime {
-        use mailroom_api::sending::Clock;
-        self.clock.now()
+        self.app_clock.now()
     }
 }

@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use mailroom_api::cache::Cache;
 use mailroom_api::cli::{Config, Environment, LogFormat, SendingConfig};
+use mailroom_api::clock::{Clock, ManualClock, SystemClock};
 use mailroom_api::config::Settings;
 use mailroom_api::db::{self, Backend, DatabaseUrl, DbPool};
-use mailroom_api::sending::{self, Clock, ManualClock, SystemClock, Worker};
+use mailroom_api::sending::{self, Worker};
 use mailroom_api::startup::Application;
 use tempfile::TempDir;
 
@@ -99,8 +100,12 @@ pub struct TestApp {
     pub pool: DbPool,
     pub smtp: Option<SmtpServer>,
     pub settings: Settings,
-    /// The clock the app's sending engine reads; only a sending app's moves by hand.
+    /// The clock a sending app reads, moved by hand (other apps read the system's).
     pub clock: Arc<ManualClock>,
+    /// The clock the app reads: `clock` for a sending app, the system's otherwise.
+    pub app_clock: Arc<dyn Clock>,
+    /// Whether the app reads `clock`, which the test moves.
+    pub moves_its_clock: bool,
     /// The app's server cache (Redis on PostgreSQL runs, memory on SQLite runs).
     pub cache: Cache,
     _data_dir: TempDir,
@@ -163,7 +168,7 @@ pub async fn spawn_app() -> TestApp {
 
 /// An app whose mail goes to a real SMTP server on loopback, for the tests that read it.
 pub async fn spawn_app_with_smtp() -> TestApp {
-    let smtp = SmtpServer::start();
+    let smtp = SmtpServer::start().await;
     let url = smtp.url();
     let mut app = spawn_app_with(|c| c.smtp_url = Some(url)).await;
     app.smtp = Some(smtp);
@@ -182,7 +187,7 @@ pub async fn spawn_sending_app() -> TestApp {
 }
 
 pub async fn spawn_sending_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
-    let smtp = SmtpServer::start();
+    let smtp = SmtpServer::start().await;
     let url = smtp.url();
     let mut app = start(
         |c| {
@@ -214,7 +219,7 @@ async fn start(customize: impl FnOnce(&mut Config), manual_clock: bool) -> TestA
     } else {
         Arc::new(SystemClock)
     };
-    let app = Application::build_with_clock(settings.clone(), app_clock)
+    let app = Application::build_with_clock(settings.clone(), app_clock.clone())
         .await
         .expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -232,6 +237,8 @@ async fn start(customize: impl FnOnce(&mut Config), manual_clock: bool) -> TestA
         smtp: None,
         settings,
         clock,
+        app_clock,
+        moves_its_clock: manual_clock,
         cache,
         _data_dir: data_dir,
         _db: db,

@@ -49,7 +49,7 @@ fn free_port() -> u16 {
 }
 
 impl SmtpServer {
-    pub fn start() -> Self {
+    pub async fn start() -> Self {
         let python =
             std::env::var("MAILROOM_TEST_SMTP_PYTHON").unwrap_or_else(|_| "python3".into());
         let dir = tempfile::tempdir().expect("temp dir");
@@ -79,7 +79,7 @@ impl SmtpServer {
                 Instant::now() < deadline,
                 "the test SMTP server did not start in 15 s"
             );
-            std::thread::sleep(Duration::from_millis(50));
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
         Self {
             child,

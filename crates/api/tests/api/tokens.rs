@@ -1,7 +1,7 @@
 use serde_json::{Value, json};
 
 use crate::accounts::PASSWORD;
-use crate::helpers::{problem, spawn_app_with_smtp};
+use crate::helpers::{problem, spawn_app_with_smtp, spawn_sending_app};
 
 #[tokio::test]
 async fn an_api_token_is_shown_once_and_works_like_a_session_until_revoked() {
@@ -103,7 +103,8 @@ async fn someone_elses_token_cannot_be_revoked_or_seen() {
 
 #[tokio::test]
 async fn a_token_needs_a_name_and_a_future_expiry_and_stops_when_it_expires() {
-    let app = spawn_app_with_smtp().await;
+    // The app's clock moves by hand: the token expires without waiting for it.
+    let app = spawn_sending_app().await;
     let session = app.confirmed_user("ann@example.org").await;
 
     let invalid = app
@@ -129,7 +130,9 @@ async fn a_token_needs_a_name_and_a_future_expiry_and_stops_when_it_expires() {
         .expect("JSON");
     assert_eq!(listed, json!([]), "nothing was created");
 
-    let soon = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    let soon = (app.clock_now() + chrono::Duration::seconds(2))
+        .and_utc()
+        .to_rfc3339();
     let created: Value = app
         .post_as(
             "/api/v1/me/tokens",
@@ -142,7 +145,7 @@ async fn a_token_needs_a_name_and_a_future_expiry_and_stops_when_it_expires() {
         .expect("JSON");
     let token = created["token"].as_str().expect("token");
     assert_eq!(app.get_as("/api/v1/me", token).await.status().as_u16(), 200);
-    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    app.clock.advance(chrono::Duration::seconds(3));
     let body = problem(app.get_as("/api/v1/me", token).await, 401).await;
     assert_eq!(body["detail"], "the API token has expired");
 }

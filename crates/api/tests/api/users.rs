@@ -210,6 +210,7 @@ async fn a_role_change_takes_effect_on_the_next_request_without_a_new_token() {
         &app.cache,
         "ann@example.org",
         mailroom_domain::Role::Manager,
+        app.clock_now(),
     )
     .await
     .expect("promoted");

@@ -105,7 +105,9 @@ async fn a_newcomer_registers_confirms_the_address_from_the_mail_and_signs_in() 
     browser.text("[data-testid=resent]").await;
     browser.screenshots("login-unconfirmed").await;
 
-    let link = server.link_in_mail_to("ann@example.org", "/confirm?token=");
+    let link = server
+        .link_in_mail_to("ann@example.org", "/confirm?token=")
+        .await;
     browser.goto(&link).await;
     assert!(!browser.text("[data-testid=confirmed]").await.is_empty());
     browser.screenshots("confirm").await;
@@ -127,7 +129,9 @@ async fn a_forgotten_password_is_replaced_through_the_mailed_link() {
     assert!(!browser.text("[data-testid=reset-sent]").await.is_empty());
     browser.screenshots("forgot-password").await;
 
-    let link = server.link_in_mail_to("ann@example.org", "/reset-password?token=");
+    let link = server
+        .link_in_mail_to("ann@example.org", "/reset-password?token=")
+        .await;
     browser.goto(&link).await;
     browser.fill(&[("new_password", "short")]).await;
     browser.submit().await;

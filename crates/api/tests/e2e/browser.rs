@@ -56,7 +56,7 @@ impl Browser {
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "chromedriver did not start");
-            std::thread::sleep(Duration::from_millis(50));
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let profile = tempfile::tempdir().expect("profile dir");
         let mut capabilities = serde_json::Map::new();

@@ -222,7 +222,7 @@ async fn create_mailing(browser: &Browser) {
 
 #[tokio::test]
 async fn a_newcomer_signs_up_and_sends_a_mailing_whose_progress_and_attempts_they_watch() {
-    let smtp = SmtpServer::start();
+    let smtp = SmtpServer::start().await;
     let url = smtp.url();
     let server = Server::start_with(Options {
         smtp_url: Some(&url),

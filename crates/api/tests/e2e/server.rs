@@ -89,7 +89,7 @@ impl Server {
 
     /// The confirmation or reset link in the newest mail to `to` in the outbox, as a path of the app
     /// (the mail names the public address, which is not where this test server listens).
-    pub fn link_in_mail_to(&self, to: &str, path: &str) -> String {
+    pub async fn link_in_mail_to(&self, to: &str, path: &str) -> String {
         let outbox = self._dir.path().join("outbox");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         loop {
@@ -123,15 +123,21 @@ impl Server {
                 "no mail to {to} with a {path} link in {}",
                 outbox.display()
             );
-            std::thread::sleep(std::time::Duration::from_millis(100));
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
     }
 
     /// A confirmed manager account and its access token.
     pub async fn account(&self, email: &str) -> String {
-        mailroom_api::auth::admin::create_manager(&self.pool, email, "Ann Lee", PASSWORD)
-            .await
-            .expect("account");
+        mailroom_api::auth::admin::create_manager(
+            &self.pool,
+            email,
+            "Ann Lee",
+            PASSWORD,
+            chrono::Utc::now().naive_utc(),
+        )
+        .await
+        .expect("account");
         let login: Value = self
             .http
             .post(format!("{}/api/v1/auth/login", self.base))
@@ -151,9 +157,15 @@ impl Server {
     /// A confirmed account with the plain user role, and its access token.
     pub async fn user_account(&self, email: &str) -> String {
         let token = self.account(email).await;
-        mailroom_api::auth::admin::set_role(&self.pool, &self.cache, email, Role::User)
-            .await
-            .expect("a plain user");
+        mailroom_api::auth::admin::set_role(
+            &self.pool,
+            &self.cache,
+            email,
+            Role::User,
+            chrono::Utc::now().naive_utc(),
+        )
+        .await
+        .expect("a plain user");
         token
     }
 

@@ -7,9 +7,9 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use super::delta;
+use crate::clock::Clock;
 use crate::db::queries::deliveries;
 use crate::db::{DbError, DbPool, blocking};
-use crate::sending::Clock;
 
 /// Delivery id → the token of the claim that holds it.
 #[derive(Clone, Default)]

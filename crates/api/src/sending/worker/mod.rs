@@ -26,10 +26,10 @@ use tokio_util::sync::CancellationToken;
 
 pub use stats::WorkerStats;
 
-use super::clock::Clock;
 use super::compose::Composer;
 use super::throttle::Throttle;
 use crate::cache::Cache;
+use crate::clock::Clock;
 use crate::db::queries::deliveries::{self, Claim};
 use crate::db::queries::runs::{self, RunContent};
 use crate::db::rows::ClaimedDelivery;

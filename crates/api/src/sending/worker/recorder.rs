@@ -14,9 +14,9 @@ use tokio::time::Instant;
 
 use super::leases::Held;
 use crate::cache::Cache;
+use crate::clock::Clock;
 use crate::db::queries::deliveries::{self, Outcome};
 use crate::db::{DbError, DbPool, blocking};
-use crate::sending::Clock;
 
 /// Outcomes committed together at most.
 const RECORD_BATCH: usize = 1_000;
