@@ -14,7 +14,7 @@ use mailroom_domain::EmailAddress;
 use mailroom_domain::delivery::{TryOutcome, Verdict};
 use secrecy::SecretString;
 
-pub use transport::Transport;
+pub use transport::{Lane, Transport};
 
 /// A message's content: a subject, a plain-text body and the same in HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +110,7 @@ impl Mailer {
                 email.text.clone(),
                 email.html.clone(),
             ))?;
-        let (outcome, _) = self.transport.deliver(message).await;
+        let (outcome, _) = self.transport.deliver(message, Lane::Own).await;
         match (outcome.verdict(), &outcome) {
             (Verdict::Sent, TryOutcome::Reply { text, .. }) => {
                 tracing::info!(to = %to, subject, reply = %text, "mail sent");

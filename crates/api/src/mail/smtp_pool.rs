@@ -25,8 +25,17 @@ use tokio::time::{Instant, timeout};
 
 use super::MailConfigError;
 
-/// How long connecting, or one message's whole SMTP exchange, may take.
+/// How long one message's whole SMTP exchange may take.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long one of the server's addresses gets to accept the TCP connection; the next is tried
+/// after it (a black-holed IPv6 address must not cost the IPv4 one its chance).
+const ADDRESS_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long opening a session may take in all: TCP, greeting, EHLO, TLS, authentication. A
+/// server that accepts and then stalls must not hold a connection slot for ever.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Connections Mailroom's own mail (confirmations, resets) may open beside the mailings', so
+/// that it never waits behind a campaign.
+const OWN_MAIL_CONNECTIONS: usize = 2;
 /// Idle connections older than this are closed rather than reused: servers drop them anyway.
 const IDLE_LIMIT: Duration = Duration::from_secs(30);
 
@@ -48,6 +57,9 @@ pub struct SmtpEndpoint {
     port: u16,
     security: Security,
     credentials: Option<Credentials>,
+    /// The name given in EHLO: the URL's path when it has one (`smtp://host/mail.example.org`),
+    /// else this machine's.
+    hello: ClientId,
 }
 
 impl SmtpEndpoint {
@@ -74,53 +86,74 @@ impl SmtpEndpoint {
         };
         let decode = |s: &str| {
             percent_encoding::percent_decode_str(s)
-                .decode_utf8_lossy()
-                .into_owned()
+                .decode_utf8()
+                .map(|s| s.into_owned())
+                .map_err(|_| invalid("a user name or password that is not UTF-8 once decoded"))
         };
-        let credentials = (!url.username().is_empty()).then(|| {
-            Credentials::new(
-                decode(url.username()),
-                decode(url.password().unwrap_or_default()),
-            )
-        });
+        // As lettre: a user name alone is no reason to authenticate.
+        let credentials = match (url.username(), url.password()) {
+            ("", _) | (_, None) => None,
+            (user, Some(password)) => Some(Credentials::new(decode(user)?, decode(password)?)),
+        };
+        let hello = match url.path().trim_matches('/') {
+            "" => ClientId::default(),
+            name => ClientId::Domain(decode(name)?),
+        };
         Ok(Self {
             port: url.port().unwrap_or(default_port),
             host,
             security,
             credentials,
+            hello,
         })
     }
 
     async fn connect(&self) -> Result<AsyncSmtpConnection, String> {
-        let hello = ClientId::default();
+        timeout(CONNECT_TIMEOUT, self.open())
+            .await
+            .map_err(|_| format!("no SMTP session within {} s", CONNECT_TIMEOUT.as_secs()))?
+    }
+
+    /// One TCP connection, trying the host's addresses in turn, each for `ADDRESS_TIMEOUT`.
+    async fn tcp(&self) -> Result<TcpStream, String> {
+        let addresses = tokio::net::lookup_host((self.host.as_str(), self.port))
+            .await
+            .map_err(|e| format!("cannot resolve {}: {e}", self.host))?;
+        let mut last = format!("{} has no address", self.host);
+        for address in addresses {
+            match timeout(ADDRESS_TIMEOUT, TcpStream::connect(address)).await {
+                Ok(Ok(tcp)) => return Ok(tcp),
+                Ok(Err(e)) => last = format!("{address}: {e}"),
+                Err(_) => last = format!("{address}: timed out connecting"),
+            }
+        }
+        Err(last)
+    }
+
+    async fn open(&self) -> Result<AsyncSmtpConnection, String> {
+        let hello = &self.hello;
         let tls = || TlsParameters::new(self.host.clone()).map_err(|e| e.to_string());
         let mut conn = match self.security {
             Security::Implicit => AsyncSmtpConnection::connect_tokio1(
                 (self.host.as_str(), self.port),
                 Some(SMTP_TIMEOUT),
-                &hello,
+                hello,
                 Some(tls()?),
                 None,
             )
             .await
             .map_err(|e| describe(&e))?,
             Security::Plain | Security::StartTls { .. } => {
-                let tcp = timeout(
-                    SMTP_TIMEOUT,
-                    TcpStream::connect((self.host.as_str(), self.port)),
-                )
-                .await
-                .map_err(|_| "timed out connecting".to_owned())?
-                .map_err(|e| e.to_string())?;
+                let tcp = self.tcp().await?;
                 tcp.set_nodelay(true).map_err(|e| e.to_string())?;
-                AsyncSmtpConnection::connect_with_transport(Box::new(tcp), &hello)
+                AsyncSmtpConnection::connect_with_transport(Box::new(tcp), hello)
                     .await
                     .map_err(|e| describe(&e))?
             }
         };
         if let Security::StartTls { required } = self.security {
             if conn.can_starttls() {
-                conn.starttls(tls()?, &hello)
+                conn.starttls(tls()?, hello)
                     .await
                     .map_err(|e| describe(&e))?;
             } else if required {
@@ -136,10 +169,19 @@ impl SmtpEndpoint {
     }
 }
 
+/// Whose mail a send is: mailings share `SMTP_POOL_SIZE` connections; Mailroom's own mail has
+/// a few of its own, so a sign-up's confirmation never queues behind a campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    Mailings,
+    Own,
+}
+
 pub struct SmtpPool {
     endpoint: SmtpEndpoint,
     idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
-    slots: Semaphore,
+    mailings: Semaphore,
+    own: Semaphore,
 }
 
 impl SmtpPool {
@@ -147,12 +189,16 @@ impl SmtpPool {
         Self {
             endpoint,
             idle: Mutex::new(Vec::new()),
-            slots: Semaphore::new(size.max(1) as usize),
+            mailings: Semaphore::new(size.max(1) as usize),
+            own: Semaphore::new(OWN_MAIL_CONNECTIONS),
         }
     }
 
     fn take_idle(&self) -> Option<AsyncSmtpConnection> {
-        let mut idle = self.idle.lock().expect("pool lock");
+        let mut idle = self
+            .idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         while let Some((conn, since)) = idle.pop() {
             if since.elapsed() < IDLE_LIMIT {
                 return Some(conn);
@@ -165,18 +211,27 @@ impl SmtpPool {
         if !conn.has_broken() {
             self.idle
                 .lock()
-                .expect("pool lock")
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .push((conn, Instant::now()));
         }
     }
 
     /// Sends one message on a pooled connection; also returns how long the exchange took
     /// (waiting for a free connection left out).
-    pub async fn send(&self, envelope: &Envelope, bytes: &[u8]) -> (TryOutcome, Duration) {
-        let _slot = self.slots.acquire().await.expect("never closed");
+    pub async fn send(
+        &self,
+        envelope: &Envelope,
+        bytes: &[u8],
+        lane: Lane,
+    ) -> (TryOutcome, Duration) {
+        let slots = match lane {
+            Lane::Mailings => &self.mailings,
+            Lane::Own => &self.own,
+        };
+        let _slot = slots.acquire().await.expect("never closed");
         let started = Instant::now();
-        // A reused connection the server has meanwhile closed is no reason to fail a delivery:
-        // one more try on a fresh connection.
+        // A reused connection the server has meanwhile closed (or is closing: 421) is no reason
+        // to fail a delivery: one more try on a fresh connection.
         for fresh_only in [false, true] {
             let reused = if fresh_only { None } else { self.take_idle() };
             let was_reused = reused.is_some();
@@ -197,8 +252,11 @@ impl SmtpPool {
                 }
                 Ok(result) => outcome(result),
             };
-            self.give_back(conn);
-            if was_reused && matches!(outcome, TryOutcome::Unreachable(_)) {
+            let closing = matches!(outcome, TryOutcome::Reply { code: 421, .. });
+            if !closing {
+                self.give_back(conn);
+            }
+            if was_reused && (closing || matches!(outcome, TryOutcome::Unreachable(_))) {
                 continue;
             }
             return (outcome, started.elapsed());
@@ -242,4 +300,60 @@ fn describe(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn endpoint(url: &str) -> SmtpEndpoint {
+        SmtpEndpoint::parse(url).expect("a valid SMTP_URL")
+    }
+
+    #[test]
+    fn each_documented_form_of_smtp_url_is_read_as_lettre_reads_it() {
+        let plain = endpoint("smtp://mail.example.org");
+        assert_eq!((plain.port, &plain.security), (25, &Security::Plain));
+        assert!(plain.credentials.is_none());
+        let implicit = endpoint("smtps://ann:s%40cret@mail.example.org:465");
+        assert_eq!(implicit.security, Security::Implicit);
+        assert!(implicit.credentials.is_some());
+        let starttls = endpoint("smtp://ann:pw@mail.example.org:587?tls=required");
+        assert_eq!(
+            (starttls.port, &starttls.security),
+            (587, &Security::StartTls { required: true })
+        );
+    }
+
+    #[test]
+    fn a_user_name_without_a_password_does_not_authenticate() {
+        assert!(
+            endpoint("smtp://ann@mail.example.org")
+                .credentials
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn the_path_names_the_client_in_ehlo() {
+        let named = endpoint("smtp://mail.example.org/sender.example.org");
+        assert_eq!(named.hello, ClientId::Domain("sender.example.org".into()));
+        assert_eq!(
+            endpoint("smtp://mail.example.org/").hello,
+            ClientId::default()
+        );
+    }
+
+    #[test]
+    fn a_malformed_url_is_refused_with_the_reason() {
+        for (url, why) in [
+            ("mail.example.org", "not a URL"),
+            ("http://mail.example.org", "scheme"),
+            ("smtp://mail.example.org?tls=sometimes", "tls="),
+            ("smtp://ann:%FF@mail.example.org", "UTF-8"),
+        ] {
+            let error = SmtpEndpoint::parse(url).expect_err(url).to_string();
+            assert!(error.contains(why), "{url}: {error}");
+        }
+    }
 }

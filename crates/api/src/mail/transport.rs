@@ -10,6 +10,7 @@ use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 use mailroom_domain::delivery::TryOutcome;
 use secrecy::ExposeSecret;
 
+pub use super::smtp_pool::Lane;
 use super::smtp_pool::{SmtpEndpoint, SmtpPool};
 use super::{MailConfigError, MailSettings, MailTransport};
 
@@ -45,10 +46,13 @@ impl Transport {
     }
 
     /// Tries once; also returns how long the transaction itself took (waiting for a free
-    /// connection left out).
-    pub async fn deliver(&self, message: Message) -> (TryOutcome, Duration) {
+    /// connection left out). `lane`: a mailing's mail, or Mailroom's own.
+    pub async fn deliver(&self, message: Message, lane: Lane) -> (TryOutcome, Duration) {
         match self {
-            Transport::Smtp(pool) => pool.send(message.envelope(), &message.formatted()).await,
+            Transport::Smtp(pool) => {
+                pool.send(message.envelope(), &message.formatted(), lane)
+                    .await
+            }
             Transport::Outbox { files, .. } => {
                 let started = Instant::now();
                 let outcome = match files.send(message).await {

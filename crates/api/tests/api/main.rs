@@ -17,6 +17,7 @@ mod helpers;
 mod mailings;
 mod messages;
 mod odd_data;
+mod own_mail;
 mod recovery;
 mod redis_proxy;
 mod schedule_slots;

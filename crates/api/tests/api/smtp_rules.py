@@ -5,8 +5,10 @@ recipient addresses script the server's answer by their local part:
   tempfail-N-...@    451 4.3.0 the first N times, then accepted
   busy-...@          the first time: 421 4.7.0, and the server stays busy (421 to everyone)
                      for the next BUSY_SECONDS, as a server that asks senders to slow down
+  slow-...@          accepted after SLOW_SECONDS, as a server taking its time
 """
 
+import asyncio
 import re
 import time
 
@@ -14,6 +16,7 @@ from aiosmtpd.handlers import Mailbox
 
 TEMPFAIL = re.compile(r"^tempfail-(\d+)-", re.IGNORECASE)
 BUSY_SECONDS = 0.5
+SLOW_SECONDS = 3
 
 
 class Rules(Mailbox):
@@ -25,6 +28,8 @@ class Rules(Mailbox):
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@", 1)[0].lower()
+        if local.startswith("slow-"):
+            await asyncio.sleep(SLOW_SECONDS)
         now = time.monotonic()
         if local.startswith("busy-") and address.lower() not in self.made_busy:
             self.made_busy.add(address.lower())

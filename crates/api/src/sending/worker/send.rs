@@ -13,6 +13,7 @@ use super::{Worker, delta};
 use crate::db::queries::deliveries::{Attempt, Outcome};
 use crate::db::queries::runs::RunContent;
 use crate::db::rows::ClaimedDelivery;
+use crate::mail::Lane;
 
 impl Worker {
     pub(super) async fn send_one(
@@ -57,7 +58,7 @@ impl Worker {
         };
         let outcome = match self.composer.compose(&content, &delivery, client_id) {
             Ok(message) => {
-                let (outcome, took) = self.transport.deliver(message).await;
+                let (outcome, took) = self.transport.deliver(message, Lane::Mailings).await;
                 self.stats.observe(took);
                 outcome
             }
