@@ -250,6 +250,15 @@ async fn a_newcomer_signs_up_and_sends_a_mailing_whose_progress_and_attempts_the
         .await;
 
     browser.click("[data-testid=send-now]").await;
+    let question = browser
+        .client
+        .get_alert_text()
+        .await
+        .expect("Send now asks first");
+    assert!(
+        question.contains("to its 2 client(s)"),
+        "the question says to how many: {question}"
+    );
     browser
         .client
         .accept_alert()
