@@ -19,6 +19,37 @@ pub async fn client(app: &TestApp, who: &Session, email: &str, full_name: &str) 
     body["id"].as_i64().expect("id")
 }
 
+/// Imports `csv` into `who`'s clients through the API; the import must be accepted.
+pub async fn import_csv(app: &TestApp, who: &Session, csv: String) {
+    let imported = app
+        .client
+        .post(app.url("/api/v1/clients/import"))
+        .bearer_auth(&who.access)
+        .header("content-type", "text/csv")
+        .body(csv)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(imported.status().as_u16(), 200);
+}
+
+/// `n` clients of `who` named `c0@example.net`… by one CSV import; their ids (`n` ≤ 200).
+pub async fn numbered_clients(app: &TestApp, who: &Session, n: usize) -> Vec<i64> {
+    let csv: String = std::iter::once("email,full_name\n".to_owned())
+        .chain((0..n).map(|i| format!("c{i}@example.net,Client {i}\n")))
+        .collect();
+    import_csv(app, who, csv).await;
+    let page = read(app, who, "/api/v1/clients?per_page=200").await;
+    let ids: Vec<i64> = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|c| c["id"].as_i64())
+        .collect();
+    assert_eq!(ids.len(), n);
+    ids
+}
+
 pub fn at(t: NaiveDateTime) -> String {
     t.and_utc().to_rfc3339()
 }

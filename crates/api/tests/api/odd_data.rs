@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use mailroom_api::db::schema::deliveries;
 use serde_json::{Value, json};
 
-use crate::fixtures::{client, open_mailing, read, send};
+use crate::fixtures::{client, import_csv, open_mailing, read, send};
 use crate::helpers::{spawn_app, spawn_sending_app};
 
 #[tokio::test]
@@ -24,16 +24,7 @@ async fn a_name_with_line_breaks_is_kept_on_one_line_from_the_api_and_the_csv_im
     assert_eq!(created["full_name"], "Bob Stone");
 
     let csv = "email,full_name,comment\nnl1@example.net,\"Line one\nLine two\",\"a\nnote\"\n";
-    let imported = app
-        .client
-        .post(app.url("/api/v1/clients/import"))
-        .bearer_auth(&ann.access)
-        .header("content-type", "text/csv")
-        .body(csv)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(imported.status().as_u16(), 200);
+    import_csv(&app, &ann, csv.to_owned()).await;
     let page: Value = read(&app, &ann, "/api/v1/clients?q=nl1").await;
     assert_eq!(page["items"][0]["full_name"], "Line one Line two");
     assert_eq!(

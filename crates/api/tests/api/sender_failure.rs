@@ -56,26 +56,7 @@ fn mailroom(
 
 /// A queued run of a mailing to `CLIENTS` clients: (mailing, run).
 async fn queued_run(app: &TestApp, ann: &Session) -> (i64, i64) {
-    let csv: String = std::iter::once("email,full_name\n".to_owned())
-        .chain((0..CLIENTS).map(|i| format!("c{i}@example.net,Client {i}\n")))
-        .collect();
-    let imported = app
-        .client
-        .post(app.url("/api/v1/clients/import"))
-        .bearer_auth(&ann.access)
-        .header("content-type", "text/csv")
-        .body(csv)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(imported.status().as_u16(), 200);
-    let page: Value = crate::fixtures::read(app, ann, "/api/v1/clients?per_page=200").await;
-    let ids: Vec<i64> = page["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter_map(|c| c["id"].as_i64())
-        .collect();
+    let ids = crate::fixtures::numbered_clients(app, ann, CLIENTS).await;
     let mailing = crate::fixtures::open_mailing(app, ann, &ids).await;
     let run = crate::fixtures::send(app, ann, mailing).await;
     (mailing, run["id"].as_i64().expect("run id"))

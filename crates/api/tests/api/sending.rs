@@ -5,7 +5,7 @@ use chrono::Duration;
 use serde_json::{Value, json};
 
 use crate::accounts::Session;
-use crate::fixtures::{client, mailing, open_mailing, read, send};
+use crate::fixtures::{client, mailing, numbered_clients, open_mailing, read, send};
 use crate::helpers::{TestApp, problem, spawn_sending_app, spawn_sending_app_with};
 
 async fn run_of(app: &TestApp, who: &Session, mailing: i64, run: &Value) -> Value {
@@ -567,27 +567,7 @@ async fn reaching_the_end_cancels_deliveries_still_waiting() {
 async fn two_workers_never_deliver_the_same_delivery_twice() {
     let app = spawn_sending_app_with(|c| c.sending.send_batch = 7).await;
     let ann = app.user("ann@example.org").await;
-    let csv: String = std::iter::once("email,full_name\n".to_owned())
-        .chain((0..120).map(|i| format!("c{i}@example.net,Client {i}\n")))
-        .collect();
-    let imported = app
-        .client
-        .post(app.url("/api/v1/clients/import"))
-        .bearer_auth(&ann.access)
-        .header("content-type", "text/csv")
-        .body(csv)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(imported.status().as_u16(), 200);
-    let page: Value = read(&app, &ann, "/api/v1/clients?per_page=200").await;
-    let ids: Vec<i64> = page["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter_map(|c| c["id"].as_i64())
-        .collect();
-    assert_eq!(ids.len(), 120);
+    let ids = numbered_clients(&app, &ann, 120).await;
     let id = open_mailing(&app, &ann, &ids).await;
     let queued = send(&app, &ann, id).await;
 
