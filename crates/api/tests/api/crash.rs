@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -49,15 +49,11 @@ async fn wait_until(
     limit: Duration,
     done: impl Fn(&Value) -> bool,
 ) -> Value {
-    let deadline = Instant::now() + limit;
-    loop {
+    crate::fixtures::eventually("the run's figures", limit, async || {
         let figures = run_now(app, token, mailing, run).await;
-        if done(&figures) {
-            return figures;
-        }
-        assert!(Instant::now() < deadline, "gave up waiting: {figures}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        done(&figures).then_some(figures)
+    })
+    .await
 }
 
 #[tokio::test]
@@ -67,16 +63,7 @@ async fn a_worker_killed_mid_run_loses_nothing_and_resends_at_most_what_was_in_f
     let csv: String = std::iter::once("email,full_name\n".to_owned())
         .chain((0..CLIENTS).map(|i| format!("c{i}@d{}.example.net,Client {i}\n", i % 7)))
         .collect();
-    let imported = app
-        .client
-        .post(app.url("/api/v1/clients/import"))
-        .bearer_auth(&ann.access)
-        .header("content-type", "text/csv")
-        .body(csv)
-        .send()
-        .await
-        .expect("sent");
-    assert_eq!(imported.status().as_u16(), 200);
+    crate::fixtures::import_csv(&app, &ann, csv).await;
     let mut ids = Vec::with_capacity(CLIENTS);
     for page in 1..=CLIENTS.div_ceil(200) {
         let body: Value = app

@@ -19,6 +19,26 @@ pub async fn client(app: &TestApp, who: &Session, email: &str, full_name: &str) 
     body["id"].as_i64().expect("id")
 }
 
+/// Polls `check` every 50 ms until it gives a value, for at most `limit`; `what` names the wait
+/// when it gives up.
+pub async fn eventually<T>(
+    what: &str,
+    limit: std::time::Duration,
+    mut check: impl AsyncFnMut() -> Option<T>,
+) -> T {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if let Some(done) = check().await {
+            return done;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "gave up waiting: {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 /// Imports `csv` into `who`'s clients through the API; the import must be accepted.
 pub async fn import_csv(app: &TestApp, who: &Session, csv: String) {
     let imported = app

@@ -5,11 +5,12 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::accounts::Session;
+use crate::fixtures::eventually;
 use crate::helpers::{TEST_JWT_SECRET, TestApp, spawn_sending_app};
 
 const BIN: &str = env!("CARGO_BIN_EXE_mailroom");
@@ -62,17 +63,6 @@ async fn queued_run(app: &TestApp, ann: &Session) -> (i64, i64) {
     (mailing, run["id"].as_i64().expect("run id"))
 }
 
-async fn wait_for<T>(what: &str, limit: Duration, mut check: impl AsyncFnMut() -> Option<T>) -> T {
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Some(done) = check().await {
-            return done;
-        }
-        assert!(Instant::now() < deadline, "gave up waiting: {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 #[tokio::test]
 async fn a_worker_whose_recorder_dies_stops_sending_and_exits_with_an_error() {
     let app = spawn_sending_app().await;
@@ -80,7 +70,7 @@ async fn a_worker_whose_recorder_dies_stops_sending_and_exits_with_an_error() {
     let (mailing, run) = queued_run(&app, &ann).await;
 
     let (mut worker, log) = mailroom(&app, "worker", &[RECORDER_DIES]);
-    let status = wait_for("the worker exits", Duration::from_secs(60), async || {
+    let status = eventually("the worker exits", Duration::from_secs(60), async || {
         worker.try_wait().expect("wait")
     })
     .await;
@@ -104,7 +94,7 @@ async fn a_worker_whose_recorder_dies_stops_sending_and_exits_with_an_error() {
     // A healthy worker takes the deliveries over once their leases run out: nothing is lost.
     let (mut healthy, _log) = mailroom(&app, "worker", &[]);
     let path = format!("/api/v1/mailings/{mailing}/runs/{run}");
-    let done = wait_for("the run finishes", Duration::from_secs(60), async || {
+    let done = eventually("the run finishes", Duration::from_secs(60), async || {
         let figures = crate::fixtures::read(&app, &ann, &path).await;
         figures["finished_at"].is_string().then_some(figures)
     })
@@ -123,7 +113,7 @@ async fn a_server_whose_sender_stopped_answers_not_ready() {
     let app = spawn_sending_app().await;
     let ann = app.user("ann@example.org").await;
     let (mut server, log) = mailroom(&app, "serve", &[RECORDER_DIES]);
-    let address = wait_for("the server listens", Duration::from_secs(60), async || {
+    let address = eventually("the server listens", Duration::from_secs(60), async || {
         log.try_iter().find_map(|line| {
             line.find("listening on http://")
                 .map(|at| line[at + "listening on ".len()..].trim().to_owned())
@@ -142,7 +132,7 @@ async fn a_server_whose_sender_stopped_answers_not_ready() {
     assert_eq!(body["checks"]["sender"]["status"], "up");
 
     queued_run(&app, &ann).await;
-    let body = wait_for(
+    let body = eventually(
         "the server says it is not ready",
         Duration::from_secs(60),
         async || {

@@ -196,9 +196,6 @@ impl Worker {
             };
             let mut claimed = claimed.into_iter();
             for delivery in claimed.by_ref() {
-                if recorder.is_finished() {
-                    break;
-                }
                 let lease = held.lease_of(delivery.id);
                 let permit = tokio::select! {
                     // The recorder first: a dying one drops the permits it held, and a permit
@@ -214,6 +211,7 @@ impl Worker {
                     }
                     permit = in_flight.clone().acquire_owned() => permit.expect("never closed"),
                 };
+                // Dying, it freed its permits a moment before its handle says it ended.
                 if recorder.is_finished() {
                     break;
                 }
