@@ -93,6 +93,26 @@ impl<'de> Deserialize<'de> for EmailAddress {
     }
 }
 
+/// An address (or anything shown as one) cut where a line may end when a column is too narrow
+/// for it: before the "@" and after each dot, never in the middle of a word.
+pub fn line_break_pieces(address: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (i, c) in address.char_indices() {
+        let cut = match c {
+            '@' => i,
+            '.' => i + 1,
+            _ => continue,
+        };
+        if cut > start && cut < address.len() {
+            pieces.push(&address[start..cut]);
+            start = cut;
+        }
+    }
+    pieces.push(&address[start..]);
+    pieces
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +169,16 @@ mod tests {
         assert_eq!(ok.as_ref(), "a@b.io");
         let err = serde_json::from_str::<EmailAddress>("\"nope\"").expect_err("invalid");
         assert!(err.to_string().contains("not a valid email address"));
+    }
+
+    #[test]
+    fn an_address_breaks_before_the_at_and_after_each_dot_only() {
+        assert_eq!(
+            line_break_pieces("reject-cy@mail.example.net"),
+            ["reject-cy", "@mail.", "example.", "net"]
+        );
+        assert_eq!(line_break_pieces("nobody"), ["nobody"]);
+        assert_eq!(line_break_pieces("trailing."), ["trailing."]);
+        assert_eq!(line_break_pieces(""), [""]);
     }
 }

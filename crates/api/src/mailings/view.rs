@@ -5,10 +5,10 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use mailroom_domain::MailingStatus;
-use mailroom_domain::wire::Mailing;
+use mailroom_domain::wire::{Mailing, Run};
 
 use crate::db::queries::{mailings, messages, runs, stats};
-use crate::db::rows::MailingRow;
+use crate::db::rows::{MailingRow, RunRow};
 use crate::db::{DbConnection, DbError};
 
 /// What a mailing answer needs beyond its row, read for a page of rows at once.
@@ -16,9 +16,28 @@ pub struct Extras {
     client_ids: HashMap<i64, Vec<i64>>,
     subjects: HashMap<i64, String>,
     counts: HashMap<i64, (u64, u64)>,
-    /// Mailings with at least one run: they are running (until their end), even before the
-    /// first attempt is recorded.
-    sent: Vec<i64>,
+    /// Each sent mailing's latest run. A mailing with a run is running (until its end), even
+    /// before the first attempt is recorded.
+    latest: HashMap<i64, RunRow>,
+}
+
+/// A run as answered.
+pub fn run(row: RunRow) -> Run {
+    let count = |n: i64| u64::try_from(n).unwrap_or_default();
+    Run {
+        id: row.id,
+        mailing_id: row.mailing_id,
+        trigger: row.trigger,
+        total: count(row.total),
+        sent: count(row.sent),
+        failed: count(row.failed),
+        cancelled: count(row.cancelled),
+        pending: count(row.pending()),
+        skipped: count(row.skipped),
+        created_at: row.created_at.and_utc(),
+        started_at: row.started_at.map(|t| t.and_utc()),
+        finished_at: row.finished_at.map(|t| t.and_utc()),
+    }
 }
 
 impl Extras {
@@ -29,19 +48,22 @@ impl Extras {
             client_ids: mailings::client_ids(conn, &ids)?,
             subjects: messages::subjects(conn, &message_ids)?,
             counts: stats::attempts_by_mailing(conn, &ids)?,
-            sent: runs::any(conn, &ids)?,
+            latest: runs::latest(conn, &ids)?
+                .into_iter()
+                .map(|r| (r.mailing_id, r))
+                .collect(),
         })
     }
 
     pub fn status(&self, row: &MailingRow, now: NaiveDateTime) -> MailingStatus {
         let counts = self.counts.get(&row.id).copied().unwrap_or_default();
-        let sent = counts.0 + counts.1 > 0 || self.sent.contains(&row.id);
+        let sent = counts.0 + counts.1 > 0 || self.was_sent(row.id);
         MailingStatus::at(now, row.ends_at, sent)
     }
 
     /// Whether the mailing was ever sent (a run of it exists, by hand or on schedule).
     pub fn was_sent(&self, id: i64) -> bool {
-        self.sent.contains(&id)
+        self.latest.contains_key(&id)
     }
 
     /// The mailing's clients, taken out (each row is answered once).
@@ -74,6 +96,7 @@ impl Extras {
             updated_at: row.updated_at.and_utc(),
             success_count: counts.0,
             failure_count: counts.1,
+            last_run: self.latest.remove(&row.id).map(run),
         })
     }
 }

@@ -11,29 +11,11 @@ use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
 use crate::clock::Clock;
 use crate::db::queries::runs;
-use crate::db::rows::RunRow;
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
+use crate::mailings::view;
 use crate::sending::LocalWorker;
 use crate::sending::start::{self, StartError};
-
-pub(super) fn run_json(row: RunRow) -> Result<Run, ApiError> {
-    let count = |n: i64| u64::try_from(n).unwrap_or_default();
-    Ok(Run {
-        id: row.id,
-        mailing_id: row.mailing_id,
-        trigger: row.trigger,
-        total: count(row.total),
-        sent: count(row.sent),
-        failed: count(row.failed),
-        cancelled: count(row.cancelled),
-        pending: count(row.pending()),
-        skipped: count(row.skipped),
-        created_at: row.created_at.and_utc(),
-        started_at: row.started_at.map(|t| t.and_utc()),
-        finished_at: row.finished_at.map(|t| t.and_utc()),
-    })
-}
 
 impl From<StartError> for ApiError {
     fn from(error: StartError) -> Self {
@@ -80,7 +62,7 @@ pub async fn send_mailing(
         "run queued"
     );
     let location = format!("/api/v1/mailings/{}/runs/{}", row.mailing_id, row.id);
-    let run = run_json(row)?;
+    let run = view::run(row);
     Ok(HttpResponse::Accepted()
         .insert_header((header::LOCATION, location))
         .json(run))
@@ -125,7 +107,7 @@ pub async fn list_runs(
     })
     .await?;
     Ok(HttpResponse::Ok().json(Page {
-        items: rows.into_iter().map(run_json).collect::<Result<_, _>>()?,
+        items: rows.into_iter().map(view::run).collect(),
         total: u64::try_from(total).unwrap_or_default(),
         page: page.page,
         per_page: page.per_page,
@@ -160,5 +142,5 @@ pub async fn get_run(
             .ok_or_else(|| ApiError::NotFound(format!("no run {run_id} of mailing {id}")))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(run_json(row)?))
+    Ok(HttpResponse::Ok().json(view::run(row)))
 }

@@ -18,7 +18,6 @@ use super::cached::respond;
 use super::listing::ListRequest;
 use super::me::user_json;
 use super::owned::{self, Intent};
-use super::runs::run_json;
 use super::users::UserListQuery;
 use crate::auth::CurrentUser;
 use crate::cache::{Cache, Scope};
@@ -27,6 +26,7 @@ use crate::db::queries::stats::{self, Of};
 use crate::db::queries::{mailings, runs, users};
 use crate::db::{DbConnection, DbPool, blocking};
 use crate::http::api_error::ApiError;
+use crate::mailings::view;
 
 /// How long shared caches (proxies, CDNs) may keep the public overview.
 const OVERVIEW_MAX_AGE: &str = "public, max-age=5";
@@ -207,10 +207,7 @@ pub async fn mailing_stats(
                 from: range.from,
                 to: range.to,
                 daily: daily(conn, of, range)?,
-                runs: latest
-                    .into_iter()
-                    .map(run_json)
-                    .collect::<Result<Vec<_>, _>>()?,
+                runs: latest.into_iter().map(view::run).collect(),
             };
             let completes = (mailing.ends_at > now).then_some(mailing.ends_at);
             Ok::<_, ApiError>((stats, completes))

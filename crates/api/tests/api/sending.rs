@@ -108,6 +108,34 @@ async fn a_run_delivers_every_client_exactly_once_with_a_personal_message() {
 }
 
 #[tokio::test]
+async fn a_mailing_answers_with_its_latest_run_in_its_page_and_in_the_list() {
+    let app = spawn_sending_app().await;
+    let ann = app.user("ann@example.org").await;
+    let bob = client(&app, &ann, "bob@example.net", "Bob").await;
+    let id = open_mailing(&app, &ann, &[bob]).await;
+    let path = format!("/api/v1/mailings/{id}");
+    let never: Value = read(&app, &ann, &path).await;
+    assert!(never["last_run"].is_null(), "not sent yet: {never}");
+
+    let first = send(&app, &ann, id).await;
+    let queued: Value = read(&app, &ann, &path).await;
+    assert_eq!(queued["last_run"]["id"], first["id"]);
+    assert_eq!(figures(&queued["last_run"]), [1, 0, 0, 0, 1]);
+    assert!(queued["last_run"]["finished_at"].is_null());
+
+    app.drain().await;
+    let second = send(&app, &ann, id).await;
+    app.drain().await;
+    let done: Value = read(&app, &ann, &path).await;
+    assert_eq!(done["last_run"]["id"], second["id"], "the newer run");
+    assert_eq!(figures(&done["last_run"]), [1, 1, 0, 0, 0]);
+    assert!(done["last_run"]["finished_at"].is_string());
+    let list: Value = read(&app, &ann, "/api/v1/mailings").await;
+    assert_eq!(list["items"][0]["id"], id);
+    assert_eq!(list["items"][0]["last_run"], done["last_run"]);
+}
+
+#[tokio::test]
 async fn a_temporary_refusal_is_retried_later_and_both_attempts_are_recorded() {
     let app = spawn_sending_app().await;
     let ann = app.user("ann@example.org").await;

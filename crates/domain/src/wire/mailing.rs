@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::Run;
 use crate::{AttemptStatus, MailingStatus, Schedule};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +32,8 @@ pub struct Mailing {
     pub client_count: u64,
     pub success_count: u64,
     pub failure_count: u64,
+    /// The latest run, by hand or on schedule, with its figures; none before the first send.
+    pub last_run: Option<Run>,
 }
 
 /// A whole mailing, to create or replace one.

@@ -28,10 +28,83 @@ pub struct Run {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
+impl Run {
+    /// Nothing of it is left to send, and its end is recorded.
+    pub fn is_finished(&self) -> bool {
+        self.pending == 0 && self.finished_at.is_some()
+    }
+
+    /// The part that is over, in whole percent (a run of nobody is done once it finished).
+    pub fn percent_done(&self) -> u64 {
+        let done = self.total.saturating_sub(self.pending);
+        (done * 100)
+            .checked_div(self.total)
+            .unwrap_or(if self.is_finished() { 100 } else { 0 })
+    }
+
+    /// Delivered, of what was tried, in whole percent; none before any outcome.
+    pub fn delivered_percent(&self) -> Option<u64> {
+        (self.sent * 100).checked_div(self.sent + self.failed)
+    }
+}
+
 /// The answer to an unsubscribe link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Unsubscribed {
     /// The address that will get no more mail from this sender.
     pub email: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(total: u64, sent: u64, failed: u64, pending: u64, finished: bool) -> Run {
+        let at = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).expect("a time");
+        Run {
+            id: 1,
+            mailing_id: 1,
+            trigger: RunTrigger::Manual,
+            total,
+            sent,
+            failed,
+            cancelled: total - sent - failed - pending,
+            pending,
+            skipped: 0,
+            created_at: at,
+            started_at: Some(at),
+            finished_at: finished.then_some(at),
+        }
+    }
+
+    #[test]
+    fn a_run_halfway_through_is_half_done_and_not_finished() {
+        let r = run(200, 90, 10, 100, false);
+        assert_eq!(r.percent_done(), 50);
+        assert!(!r.is_finished());
+        assert_eq!(r.delivered_percent(), Some(90));
+    }
+
+    #[test]
+    fn a_run_without_pending_deliveries_is_finished_only_once_its_end_is_recorded() {
+        assert!(!run(2, 1, 1, 0, false).is_finished());
+        assert!(run(2, 1, 1, 0, true).is_finished());
+        assert_eq!(run(2, 1, 1, 0, true).percent_done(), 100);
+    }
+
+    #[test]
+    fn a_run_to_nobody_is_done_when_finished_and_has_no_delivery_rate() {
+        assert_eq!(run(0, 0, 0, 0, true).percent_done(), 100);
+        assert_eq!(run(0, 0, 0, 0, false).percent_done(), 0);
+        assert_eq!(run(0, 0, 0, 0, true).delivered_percent(), None);
+    }
+
+    #[test]
+    fn cancelled_deliveries_count_as_done_but_not_as_tried() {
+        let r = run(10, 4, 0, 0, true);
+        assert_eq!(r.cancelled, 6);
+        assert_eq!(r.percent_done(), 100);
+        assert_eq!(r.delivered_percent(), Some(100));
+    }
 }

@@ -96,12 +96,17 @@ pub fn unfinished(conn: &mut DbConnection, mailing_id: i64) -> QueryResult<Optio
         .optional()
 }
 
-/// Whether the mailing was ever sent (a run exists).
-pub fn any(conn: &mut DbConnection, mailing_ids: &[i64]) -> QueryResult<Vec<i64>> {
-    runs::table
+/// Each mailing's latest run (the one made last), for the mailings that have one.
+pub fn latest(conn: &mut DbConnection, mailing_ids: &[i64]) -> QueryResult<Vec<RunRow>> {
+    let ids: Vec<Option<i64>> = runs::table
         .filter(runs::mailing_id.eq_any(mailing_ids))
-        .select(runs::mailing_id)
-        .distinct()
+        .group_by(runs::mailing_id)
+        .select(diesel::dsl::max(runs::id))
+        .load(conn)?;
+    let ids: Vec<i64> = ids.into_iter().flatten().collect();
+    runs::table
+        .filter(runs::id.eq_any(ids))
+        .select(RunRow::as_select())
         .load(conn)
 }
 
