@@ -5,8 +5,9 @@ use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::components::header::Header;
 use crate::components::server_status::ServerStatusLine;
+use crate::components::sidebar::{Sidebar, provide_nav_here};
+use crate::components::topbar::TopBar;
 use crate::i18n::{self, Text};
 use crate::pages::clients::Clients;
 use crate::pages::confirm::Confirm;
@@ -32,14 +33,31 @@ pub fn App() -> impl IntoView {
     let i18n = i18n::provide();
     session::provide();
     provide_meta_context();
+    provide_nav_here();
+    let session = session::use_session();
+    // The phone's drawer: opened by the menu button, closed by a choice, Escape or a tap beside it.
+    let nav_open = RwSignal::new(false);
     view! {
         <Title formatter=|page: String| {
             if page.is_empty() { "Mailroom".to_owned() } else { format!("{page} · Mailroom") }
         } />
         <Router>
+            <CloseNavOnMove nav_open=nav_open />
+            <div class="shell" class:visitor=move || session.user_id().is_none()
+                class:nav-open=move || nav_open.get()
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" && nav_open.get_untracked() {
+                        nav_open.set(false);
+                    }
+                }>
             <a class="skip-link" href="#content">{move || i18n.t(Text::SkipToContent)}</a>
-            <Header />
-            <main id="content">
+            <TopBar nav_open=nav_open />
+            <Show when=move || session.user_id().is_some()>
+                <Sidebar />
+                <button type="button" class="nav-backdrop" tabindex="-1" aria-hidden="true"
+                    on:click=move |_| nav_open.set(false)></button>
+            </Show>
+            <main id="content" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/login") view=Login />
@@ -67,6 +85,17 @@ pub fn App() -> impl IntoView {
                 <ServerStatusLine />
                 <a href="/docs/" rel="external">{move || i18n.t(Text::ApiDocs)}</a>
             </footer>
+            </div>
         </Router>
     }
+}
+
+/// Closes the phone's drawer whenever the page changes.
+#[component]
+fn CloseNavOnMove(nav_open: RwSignal<bool>) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        nav_open.set(false);
+    });
 }

@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 
 use crate::api;
 use crate::http::{ApiError, Call, is_blocked, problem_of};
+use mailroom_domain::wire::problem_types;
 
 /// Renew this long before the access token expires.
 const RENEW_AHEAD_MS: f64 = 60_000.0;
@@ -27,6 +28,8 @@ pub enum Ended {
     Expired,
     /// A manager blocked the account.
     Blocked,
+    /// The password was changed (elsewhere), which ends every other session.
+    PasswordChanged,
 }
 
 impl Ended {
@@ -34,6 +37,7 @@ impl Ended {
         match self {
             Ended::Expired => "expired",
             Ended::Blocked => "blocked",
+            Ended::PasswordChanged => "password-changed",
         }
     }
 
@@ -41,6 +45,7 @@ impl Ended {
         match code {
             "expired" => Some(Ended::Expired),
             "blocked" => Some(Ended::Blocked),
+            "password-changed" => Some(Ended::PasswordChanged),
             _ => None,
         }
     }
@@ -64,6 +69,9 @@ pub struct Session {
     renewing: StoredValue<Option<Shared<Renewal>>, LocalStorage>,
     /// The timer of the next renewal, replaced by each new token.
     timer: StoredValue<Option<TimeoutHandle>>,
+    /// Why the server refused the access token, when it said: a renewal that fails then ends the
+    /// session for that reason rather than as expired.
+    refused_because: StoredValue<Option<Ended>>,
 }
 
 impl Session {
@@ -150,7 +158,8 @@ impl Session {
                 Some(access)
             }
             Ok(None) => {
-                self.end_by_itself(Ended::Expired);
+                let why = self.refused_because.get_value().unwrap_or(Ended::Expired);
+                self.end_by_itself(why);
                 None
             }
             Err(e) if is_blocked(&e) => {
@@ -196,6 +205,7 @@ pub fn provide() -> Session {
         renew_at: StoredValue::new(0.0),
         renewing: StoredValue::new_local(None),
         timer: StoredValue::new(None),
+        refused_because: StoredValue::new(None),
     };
     provide_context(session);
     spawn_local(async move {
@@ -252,10 +262,18 @@ impl SignedIn for Call {
 async fn send_signed_in(call: Call, session: Session) -> Result<Response, ApiError> {
     let mut response = call.send(session.token().await.as_deref()).await?;
     if response.status() == 401 {
+        let refused = problem_of(response).await;
+        let password_changed =
+            matches!(&refused, ApiError::Problem(p) if p.kind == problem_types::SESSION_ENDED);
+        session
+            .refused_because
+            .set_value(password_changed.then_some(Ended::PasswordChanged));
         // No new token: the session ended (and the renewal said so), or the server could not
         // be reached, and then the session is kept for the next try.
-        let Some(access) = session.renew().await else {
-            return Err(problem_of(response).await);
+        let renewed = session.renew().await;
+        session.refused_because.set_value(None);
+        let Some(access) = renewed else {
+            return Err(refused);
         };
         response = call.send(Some(&access)).await?;
         if response.status() == 401 {

@@ -28,6 +28,23 @@ pub fn local(at: DateTime<Utc>, lang: Lang) -> String {
         .into()
 }
 
+/// "1 Dec, 09:30" for a table: the year only when it is not this one.
+pub fn short(at: DateTime<Utc>, lang: Lang) -> String {
+    let this_year = js_sys::Date::new_0().get_full_year() == js_date(at).get_full_year();
+    let mut fields = vec![
+        ("day", "numeric"),
+        ("month", "short"),
+        ("hour", "numeric"),
+        ("minute", "2-digit"),
+    ];
+    if !this_year {
+        fields.push(("year", "numeric"));
+    }
+    js_date(at)
+        .to_locale_string(lang.code(), &options(&fields))
+        .into()
+}
+
 /// A calendar day of the statistics (UTC days), short: "27 Nov".
 pub fn day(day: NaiveDate, lang: Lang) -> String {
     let Some(midnight) = day.and_hms_opt(0, 0, 0) else {

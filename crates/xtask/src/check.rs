@@ -138,6 +138,11 @@ pub fn test() -> Result<(), String> {
         tools::ensure_chromium(&tools.path_env)
     })?;
     let chromedriver = chromedriver.to_string_lossy().into_owned();
+    let axe = step(
+        "accessibility checker for the end-to-end tests (axe-core)",
+        || tools::ensure_axe(&tools.path_env),
+    )?;
+    let axe = axe.to_string_lossy().into_owned();
     let mut counts = TestCounts::default();
     // Tests needing Redis live in modules named `redis`.
     let redis_filter: &[&str] = if no_redis {
@@ -158,6 +163,7 @@ pub fn test() -> Result<(), String> {
                     ("MAILROOM_TEST_DB", "sqlite"),
                     ("MAILROOM_TEST_SMTP_PYTHON", &smtp_python),
                     ("MAILROOM_TEST_CHROMEDRIVER", &chromedriver),
+                    ("MAILROOM_TEST_AXE", &axe),
                 ],
                 &mut counts,
             )

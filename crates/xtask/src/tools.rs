@@ -13,6 +13,9 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// `wasm_opt` in Trunk.toml.
 const BINARYEN_VERSION: &str = "132.0.0";
 
+/// The accessibility checker the end-to-end tests run inside Chromium on every page.
+const AXE_CORE_VERSION: &str = "4.14.1";
+
 /// The real SMTP server the tests send mail to.
 const AIOSMTPD_VERSION: &str = "1.4.6";
 
@@ -229,6 +232,40 @@ pub fn ensure_wrk(path_env: &str) -> Result<(PathBuf, PathBuf), String> {
     }
     unpack_debian_packages(&["wrk", "libluajit2-5.1-2"], &root, path_env)?;
     Ok((found(wrk)?, libs))
+}
+
+/// axe-core from the npm registry, for the end-to-end tests' accessibility checks; returns the
+/// script they inject into each page.
+pub fn ensure_axe(path_env: &str) -> Result<PathBuf, String> {
+    let prefix = cache_dir().join("tools");
+    let package = prefix.join("node_modules/axe-core");
+    let script = package.join("axe.min.js");
+    let installed = std::fs::read_to_string(package.join("package.json")).unwrap_or_default();
+    if installed.contains(&format!("\"version\": \"{AXE_CORE_VERSION}\"")) && script.is_file() {
+        println!("  axe-core {AXE_CORE_VERSION}: installed");
+        return Ok(script);
+    }
+    if output_of("npm", &["--version"], path_env).is_none() {
+        return Err(format!(
+            "npm is needed to install axe-core@{AXE_CORE_VERSION} for the accessibility checks; \
+             install Node.js and npm, then run this again"
+        ));
+    }
+    std::fs::create_dir_all(&prefix)
+        .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+    cmd(
+        "npm",
+        &[
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+            &prefix.to_string_lossy(),
+            &format!("axe-core@{AXE_CORE_VERSION}"),
+        ],
+        path_env,
+    )?;
+    found(script)
 }
 
 /// Debian's Chromium and chromedriver, for the end-to-end tests: installed with apt-get when

@@ -12,6 +12,13 @@ pub async fn list(session: Session, query: &ListQuery) -> Result<Page<User>, Api
         .await
 }
 
+/// One account (managers only).
+pub async fn get(session: Session, id: i64) -> Result<User, ApiError> {
+    Call::get(format!("/api/v1/users/{id}"))
+        .json_answer(session)
+        .await
+}
+
 /// Each account with its figures.
 pub async fn stats(session: Session, query: &ListQuery) -> Result<Page<UserStats>, ApiError> {
     query

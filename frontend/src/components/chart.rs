@@ -1,16 +1,12 @@
-//! Successful and failed attempts per day as stacked bars, drawn as SVG by the app itself.
+//! Successful and failed attempts per day as stacked bars, drawn by the app in HTML so that its
+//! labels keep their size on a phone. Each day is a button: hovering, focusing or tapping it
+//! shows its figures; the arrow keys move between days (one tab stop for the whole chart).
 
 use leptos::prelude::*;
 use mailroom_domain::wire::DailyAttempts;
 
-use crate::i18n::{Text, chart_summary, use_i18n};
+use crate::i18n::{Lang, Text, chart_summary, day_figures, use_i18n};
 use crate::time;
-
-// Wide enough that the drawing is shown near its own size on a desktop: text stays small.
-const WIDTH: f64 = 900.0;
-const HEIGHT: f64 = 200.0;
-const LEFT: f64 = 36.0;
-const BOTTOM: f64 = 22.0;
 
 /// A round top for the axis: 1, 2, 5, 10, 20, 50…
 fn nice_ceiling(value: u64) -> u64 {
@@ -25,6 +21,18 @@ fn nice_ceiling(value: u64) -> u64 {
     }
 }
 
+fn percent(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 * 100.0 / whole as f64
+    }
+}
+
+fn describe(day: &DailyAttempts, lang: Lang) -> String {
+    day_figures(lang, &time::day(day.day, lang), day.succeeded, day.failed)
+}
+
 #[component]
 pub fn DailyChart(days: Vec<DailyAttempts>) -> impl IntoView {
     let i18n = use_i18n();
@@ -35,81 +43,117 @@ pub fn DailyChart(days: Vec<DailyAttempts>) -> impl IntoView {
             .unwrap_or(0)
             .max(1),
     );
-    let plot_height = HEIGHT - BOTTOM;
-    let slot = (WIDTH - LEFT) / days.len().max(1) as f64;
-    let bar = (slot * 0.7).max(1.0);
-    let scale = move |n: u64| n as f64 / top as f64 * plot_height;
+    let count = days.len();
     let total: (u64, u64) = days
         .iter()
         .fold((0, 0), |(s, f), d| (s + d.succeeded, f + d.failed));
-    // The first, middle and last day, anchored so that none runs off the drawing.
-    let label_days: Vec<(usize, chrono::NaiveDate, &str)> = match days.len() {
-        0 => Vec::new(),
-        n => [(0, "start"), (n / 2, "middle"), (n - 1, "end")]
-            .into_iter()
-            .map(|(i, anchor)| (i, days[i].day, anchor))
-            .collect(),
-    };
     let range = days.first().zip(days.last()).map(|(a, b)| (a.day, b.day));
-    let bars = days
-        .into_iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let x = LEFT + i as f64 * slot + (slot - bar) / 2.0;
-            let ok = scale(d.succeeded);
-            let bad = scale(d.failed);
-            view! {
-                <g>
-                    <title>
-                        {move || format!(
-                            "{}: {} {}, {} {}",
-                            time::day(d.day, i18n.lang.get()),
-                            d.succeeded,
-                            i18n.t(Text::Succeeded),
-                            d.failed,
-                            i18n.t(Text::Failed)
-                        )}
-                    </title>
-                    <rect class="bar-ok" x=x y=plot_height - ok width=bar height=ok />
-                    <rect class="bar-bad" x=x y=plot_height - ok - bad width=bar height=bad />
-                </g>
+    let middle = days.get(count / 2).map(|d| d.day);
+    let days = StoredValue::new(days);
+    // The day whose figures show: hovered, focused or tapped.
+    let shown = RwSignal::new(None::<usize>);
+    // The day that takes the focus when the chart is tabbed into: the latest.
+    let focusable = RwSignal::new(count.saturating_sub(1));
+    let buttons = NodeRef::<leptos::html::Div>::new();
+    let focus_day = move |i: usize| {
+        focusable.set(i);
+        shown.set(Some(i));
+        if let Some(plot) = buttons.get_untracked()
+            && let Some(button) = plot.children().item(i as u32)
+        {
+            use wasm_bindgen::JsCast;
+            if let Ok(button) = button.dyn_into::<web_sys::HtmlElement>() {
+                let _ = button.focus();
             }
+        }
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        let current = focusable.get_untracked();
+        let next = match ev.key().as_str() {
+            "ArrowRight" | "ArrowDown" => (current + 1).min(count.saturating_sub(1)),
+            "ArrowLeft" | "ArrowUp" => current.saturating_sub(1),
+            "Home" => 0,
+            "End" => count.saturating_sub(1),
+            _ => return,
+        };
+        ev.prevent_default();
+        focus_day(next);
+    };
+    let summary = move || {
+        range
+            .map(|(from, to)| {
+                let lang = i18n.lang.get();
+                chart_summary(
+                    lang,
+                    &time::day(from, lang),
+                    &time::day(to, lang),
+                    total.0,
+                    total.1,
+                )
+            })
+            .unwrap_or_default()
+    };
+    let bars = move || {
+        days.with_value(|days| {
+            days.iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    let d = *d;
+                    let label = move || describe(&d, i18n.lang.get());
+                    let all = d.succeeded + d.failed;
+                    view! {
+                        <button type="button" class="day" aria-label=label
+                            tabindex=move || if focusable.get() == i { "0" } else { "-1" }
+                            on:mouseenter=move |_| shown.set(Some(i))
+                            on:focus=move |_| { focusable.set(i); shown.set(Some(i)); }
+                            on:click=move |_| shown.set(Some(i))>
+                            <span class="stack" style=format!("height: {:.2}%", percent(all, top))>
+                                <span class="bad" style=format!("height: {:.2}%", percent(d.failed, all))></span>
+                                <span class="ok"></span>
+                            </span>
+                        </button>
+                    }
+                })
+                .collect_view()
         })
-        .collect_view();
+    };
+    let tip = move || {
+        shown.get().and_then(|i| {
+            days.with_value(|days| days.get(i).copied()).map(|d| {
+                let left = (i as f64 + 0.5) * 100.0 / count.max(1) as f64;
+                view! {
+                    <div class="chart-tip" data-testid="chart-tip" aria-hidden="true"
+                        style=format!("left: clamp(4.5rem, {left:.2}%, calc(100% - 4.5rem))")>
+                        {describe(&d, i18n.lang.get())}
+                    </div>
+                }
+            })
+        })
+    };
     view! {
-        <figure class="chart" data-testid="daily-chart">
-            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img"
-                aria-label=move || {
-                    range.map(|(from, to)| chart_summary(
-                        i18n.lang.get(),
-                        &time::day(from, i18n.lang.get()),
-                        &time::day(to, i18n.lang.get()),
-                        total.0,
-                        total.1,
-                    )).unwrap_or_default()
-                }>
-                <line class="axis" x1=LEFT y1=plot_height x2=WIDTH y2=plot_height />
-                <line class="grid" x1=LEFT y1=0 x2=WIDTH y2=0 />
-                <line class="grid" x1=LEFT y1=plot_height / 2.0 x2=WIDTH y2=plot_height / 2.0 />
-                <text class="tick" x=LEFT - 4.0 y=10 text-anchor="end">{top}</text>
-                <text class="tick" x=LEFT - 4.0 y=plot_height text-anchor="end">"0"</text>
-                {bars}
-                {label_days
-                    .into_iter()
-                    .map(|(i, day, anchor)| {
-                        let x = match anchor {
-                            "start" => LEFT + i as f64 * slot,
-                            "end" => LEFT + (i + 1) as f64 * slot,
-                            _ => LEFT + i as f64 * slot + slot / 2.0,
-                        };
-                        view! {
-                            <text class="tick" x=x y=HEIGHT - 6.0 text-anchor=anchor>
-                                {move || time::day(day, i18n.lang.get())}
-                            </text>
-                        }
-                    })
-                    .collect_view()}
-            </svg>
+        <figure class="chart" data-testid="daily-chart" on:mouseleave=move |_| shown.set(None)>
+            <div class="chart-area">
+                <div class="chart-y" aria-hidden="true">
+                    <span>{top}</span>
+                    <span>"0"</span>
+                </div>
+                <div class="chart-plot" role="group" aria-label=summary node_ref=buttons
+                    on:keydown=on_keydown>
+                    {bars}
+                </div>
+                {tip}
+            </div>
+            <div class="chart-x" aria-hidden="true">
+                {move || {
+                    let lang = i18n.lang.get();
+                    let label = |day: Option<chrono::NaiveDate>| day.map(|d| time::day(d, lang)).unwrap_or_default();
+                    view! {
+                        <span>{label(range.map(|r| r.0))}</span>
+                        <span>{label(middle)}</span>
+                        <span>{label(range.map(|r| r.1))}</span>
+                    }
+                }}
+            </div>
             <figcaption class="legend">
                 <span class="key ok">{move || i18n.t(Text::Succeeded)}</span>
                 <span class="key bad">{move || i18n.t(Text::Failed)}</span>

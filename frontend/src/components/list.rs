@@ -1,9 +1,14 @@
 //! What every table of the app shares: a search box, sortable column headers and a pager, kept
-//! in one `ListState` that gives the query to send.
+//! in one `ListState` that gives the query to send. A page's main list keeps that state in the
+//! address (`?q=bob&sort=email&page=2&outcome=failure`), so reload, Back and a shared link show
+//! the same list.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
 use mailroom_domain::wire::Page;
 
@@ -16,20 +21,153 @@ pub struct ListState {
     pub page: RwSignal<u32>,
     pub sort: RwSignal<String>,
     pub q: RwSignal<String>,
+    /// Narrowing beyond the search, by name (`outcome` → `failure`); empty values are left out.
+    pub filters: RwSignal<BTreeMap<&'static str, String>>,
     pub per_page: u32,
     /// Bumped after a change, to load the page again.
     pub version: RwSignal<u32>,
 }
 
+/// The list's state as query parameters, defaults left out.
+fn to_params(list: &ListState, default_sort: &str) -> Vec<(String, String)> {
+    let mut params = Vec::new();
+    let q = list.q.get();
+    if !q.trim().is_empty() {
+        params.push(("q".to_owned(), q));
+    }
+    let sort = list.sort.get();
+    if sort != default_sort {
+        params.push(("sort".to_owned(), sort));
+    }
+    let page = list.page.get();
+    if page > 1 {
+        params.push(("page".to_owned(), page.to_string()));
+    }
+    list.filters.with(|filters| {
+        for (name, value) in filters {
+            if !value.is_empty() {
+                params.push(((*name).to_owned(), value.clone()));
+            }
+        }
+    });
+    params
+}
+
+fn query_string(params: &[(String, String)]) -> String {
+    if params.is_empty() {
+        return String::new();
+    }
+    let pairs: Vec<String> = params
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                js_sys::encode_uri_component(k),
+                js_sys::encode_uri_component(v)
+            )
+        })
+        .collect();
+    format!("?{}", pairs.join("&"))
+}
+
 impl ListState {
+    /// A list of its own (a picker inside a form): its state is not in the address.
     pub fn new(sort: &str, per_page: u32) -> Self {
         Self {
             page: RwSignal::new(1),
             sort: RwSignal::new(sort.to_owned()),
             q: RwSignal::new(String::new()),
+            filters: RwSignal::new(BTreeMap::new()),
             per_page,
             version: RwSignal::new(0),
         }
+    }
+
+    /// The page's main list, its search, sort, page and `filters` kept in the query string: a
+    /// change adds a history entry, and Back or a changed address brings the list along.
+    pub fn in_url(sort: &'static str, per_page: u32, filters: &'static [&'static str]) -> Self {
+        let query = use_query_map();
+        let location = use_location();
+        let navigate = use_navigate();
+        let list = Self::new(sort, per_page);
+        // The address → the list (on arrival, and after Back or Forward).
+        let read = move || {
+            query.with(|q| {
+                let page = q
+                    .get("page")
+                    .and_then(|p| p.parse::<u32>().ok())
+                    .filter(|p| *p >= 1)
+                    .unwrap_or(1);
+                let sort_now = q
+                    .get("sort")
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| sort.to_owned());
+                let text = q.get("q").unwrap_or_default();
+                let chosen: BTreeMap<&'static str, String> = filters
+                    .iter()
+                    .map(|name| (*name, q.get(name).unwrap_or_default()))
+                    .collect();
+                (page, sort_now, text, chosen)
+            })
+        };
+        let apply = move |(page, sort_now, text, chosen): (
+            u32,
+            String,
+            String,
+            BTreeMap<&'static str, String>,
+        )| {
+            if list.page.get_untracked() != page {
+                list.page.set(page);
+            }
+            if list.sort.get_untracked() != sort_now {
+                list.sort.set(sort_now);
+            }
+            if list.q.get_untracked() != text {
+                list.q.set(text);
+            }
+            if list.filters.get_untracked() != chosen {
+                list.filters.set(chosen);
+            }
+        };
+        apply(read());
+        Effect::new(move |_| apply(read()));
+        // The list → the address, after a change of the list's own (one the address made is
+        // already what the address says).
+        Effect::new(move |_| {
+            let wanted = query_string(&to_params(&list, sort));
+            let state = (
+                list.page.get_untracked(),
+                list.sort.get_untracked(),
+                list.q.get_untracked(),
+                list.filters.get_untracked(),
+            );
+            if untrack(read) == state {
+                return;
+            }
+            let path = location.pathname.get_untracked();
+            navigate(
+                &format!("{path}{wanted}"),
+                NavigateOptions {
+                    scroll: false,
+                    ..NavigateOptions::default()
+                },
+            );
+        });
+        list
+    }
+
+    /// The value of the filter `name` (reactive); empty when none is chosen.
+    pub fn filter(&self, name: &'static str) -> String {
+        self.filters
+            .with(|f| f.get(name).cloned().unwrap_or_default())
+    }
+
+    /// Narrows the list by `name`, from its first page.
+    pub fn set_filter(&self, name: &'static str, value: String) {
+        self.filters.update(|f| {
+            f.insert(name, value);
+        });
+        self.page.set(1);
     }
 
     /// The query to send (reactive).
@@ -94,6 +232,7 @@ pub fn SearchBox(list: ListState, label: Text) -> impl IntoView {
         <label class="search">
             <span class="visually-hidden">{move || i18n.t(label)}</span>
             <input type="search" placeholder=move || i18n.t(label) on:input=on_input
+                prop:value=move || list.q.get()
                 on:keydown=on_keydown data-testid="search" />
         </label>
     }

@@ -1,9 +1,12 @@
-//! A mailing's status as a coloured label, in the chosen language.
+//! A mailing's state as labels, in the chosen language: its status (or that a manager disabled
+//! it, which outweighs the rest) and how its last run went.
 
 use leptos::prelude::*;
 use mailroom_domain::MailingStatus;
+use mailroom_domain::wire::Run;
 
-use crate::i18n::{Text, use_i18n};
+use crate::i18n::{Text, last_run_line, use_i18n};
+use crate::time;
 
 pub fn status_text(status: MailingStatus) -> Text {
     match status {
@@ -14,18 +17,65 @@ pub fn status_text(status: MailingStatus) -> Text {
 }
 
 #[component]
-pub fn StatusBadge(status: MailingStatus, #[prop(optional)] disabled: bool) -> impl IntoView {
+pub fn StatusBadge(
+    status: MailingStatus,
+    #[prop(optional)] disabled: bool,
+    /// The latest run, told beside the status.
+    last_run: Option<Run>,
+) -> impl IntoView {
     let i18n = use_i18n();
+    let status_badge = move || {
+        if disabled {
+            view! {
+                <span class="badge disabled" data-testid="mailing-disabled">
+                    {move || i18n.t(Text::DisabledByManager)}
+                </span>
+            }
+            .into_any()
+        } else {
+            view! {
+                <span class=format!("badge {}", status.as_str()) data-testid="mailing-status">
+                    {move || i18n.t(status_text(status))}
+                </span>
+            }
+            .into_any()
+        }
+    };
     view! {
         <span class="badges">
-            <span class=format!("badge {}", status.as_str()) data-testid="mailing-status">
-                {move || i18n.t(status_text(status))}
-            </span>
-            {disabled.then(|| view! {
-                <span class="badge disabled" data-testid="mailing-disabled">
-                    {move || i18n.t(Text::Disabled)}
-                </span>
-            })}
+            {status_badge()}
+            <LastRun run=last_run />
         </span>
+    }
+}
+
+/// "Last run done · 1 Dec, 10:02", "Sending · 45%", or "Not sent yet".
+#[component]
+pub fn LastRun(run: Option<Run>) -> impl IntoView {
+    let i18n = use_i18n();
+    match run {
+        None => view! {
+            <span class="badge" data-testid="last-run">{move || i18n.t(Text::NoRunsYet)}</span>
+        }
+        .into_any(),
+        Some(run) => {
+            let finished = run.is_finished();
+            let percent = run.percent_done();
+            let class = match (finished, run.failed > 0 && run.sent == 0) {
+                (false, _) => "badge running",
+                (true, true) => "badge bad",
+                (true, false) => "badge ok",
+            };
+            let at = run.finished_at.or(run.started_at).unwrap_or(run.created_at);
+            view! {
+                <span class=class data-testid="last-run">
+                    {move || last_run_line(i18n.lang.get(), finished, percent)}
+                </span>
+                <time class="hint" datetime=at.to_rfc3339() data-testid="last-run-at">
+                    {move || time::short(at, i18n.lang.get())}
+                </time>
+            }
+            .into_any()
+        }
     }
 }

@@ -70,6 +70,7 @@ pub fn Login() -> impl IntoView {
                 {move || i18n.t(match reason {
                     Ended::Blocked => Text::SessionBlocked,
                     Ended::Expired => Text::SessionExpired,
+                    Ended::PasswordChanged => Text::SessionPasswordChanged,
                 })}
             </p>
         })}

@@ -31,7 +31,16 @@ async fn a_person_signs_in_sees_their_figures_stays_signed_in_on_reload_and_sign
 
     browser.fill_login("ann@example.org", PASSWORD).await;
     browser.wait_for_path("/dashboard").await;
-    browser.wait_for_text("[data-testid=my-clients]", "3").await;
+    // Clients but no mailing yet: the way to a first mailing, its first step done.
+    browser.text("[data-testid=first-steps]").await;
+    assert_eq!(
+        browser
+            .texts("[data-testid=first-steps] li.done")
+            .await
+            .len(),
+        1,
+        "adding clients is done"
+    );
     assert_eq!(
         browser.text("[data-testid=signed-in-as]").await,
         "ann@example.org"
@@ -40,7 +49,7 @@ async fn a_person_signs_in_sees_their_figures_stays_signed_in_on_reload_and_sign
 
     // The access token lives in memory; the refresh cookie brings the session back.
     browser.goto("/dashboard").await;
-    browser.wait_for_text("[data-testid=my-clients]", "3").await;
+    browser.text("[data-testid=first-steps] li.done").await;
 
     browser
         .client
@@ -114,7 +123,10 @@ async fn a_newcomer_registers_confirms_the_address_from_the_mail_and_signs_in() 
 
     browser.goto("/login").await;
     browser.fill_login("ann@example.org", PASSWORD).await;
-    browser.wait_for_text("[data-testid=my-clients]", "0").await;
+    // A new account starts at the three steps to a first mailing, none done yet.
+    browser.text("[data-testid=first-steps]").await;
+    assert!(!browser.has("[data-testid=first-steps] li.done").await);
+    browser.screenshots("dashboard-first-steps").await;
     browser.close().await;
 }
 
@@ -146,7 +158,8 @@ async fn a_forgotten_password_is_replaced_through_the_mailed_link() {
     let refused = browser.fill_login("ann@example.org", PASSWORD).await;
     assert!(!refused.is_empty(), "the old password no longer works");
     browser.fill_login("ann@example.org", new_password).await;
-    browser.wait_for_text("[data-testid=my-clients]", "0").await;
+    browser.wait_for_path("/dashboard").await;
+    browser.text("[data-testid=first-steps]").await;
     browser.close().await;
 }
 
@@ -202,7 +215,10 @@ async fn a_session_ended_elsewhere_sends_the_person_to_sign_in_and_back_to_their
     browser.click("a[href='/clients']").await;
     browser.wait_for_path("/login").await;
     let said = browser.text("[data-testid=session-ended]").await;
-    assert!(said.contains("session has ended"), "{said}");
+    assert!(
+        said.contains("password of this account was changed"),
+        "{said}"
+    );
     browser.screenshots("login-session-ended").await;
     browser
         .fill_login("ann@example.org", "a brand new passphrase")

@@ -7,6 +7,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
+use crate::checks;
+
 /// Desktop and phone: every screenshot is taken at both.
 pub const WIDTHS: [(&str, u32, u32); 2] = [("desktop", 1280, 900), ("phone", 390, 844)];
 
@@ -14,6 +16,8 @@ pub struct Browser {
     pub client: Client,
     base: String,
     driver: Child,
+    /// chromedriver's own address, for the Chrome DevTools commands WebDriver has no verb for.
+    driver_url: String,
     _profile: tempfile::TempDir,
 }
 
@@ -81,6 +85,7 @@ impl Browser {
             client,
             base: base.to_owned(),
             driver,
+            driver_url: format!("http://127.0.0.1:{port}"),
             _profile: profile,
         }
     }
@@ -172,6 +177,21 @@ impl Browser {
             .await
             .expect("a search")
             .is_empty()
+    }
+
+    /// Waits (10 s at most) until nothing matches `css`.
+    pub async fn wait_for_gone(&self, css: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.has(css).await {
+            assert!(Instant::now() < deadline, "{css} is still there");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The query string the address bar shows now, without the `?`.
+    pub async fn query(&self) -> String {
+        let url = self.client.current_url().await.expect("the address");
+        url.query().unwrap_or_default().to_owned()
     }
 
     /// Clicks the first element matching `css`, once it is there.
@@ -278,6 +298,32 @@ impl Browser {
         }
     }
 
+    /// Answers the app's open question dialog with its confirming button; returns what it asked
+    /// and said. Checks the dialog is the page's modal one, labelled by its question.
+    pub async fn confirm_dialog(&self) -> String {
+        let question = self.text("dialog[open] [data-testid=dialog-title]").await;
+        let said = self.text("dialog[open] [data-testid=dialog-message]").await;
+        let modal = self
+            .client
+            .execute(
+                "const d = document.querySelector('dialog[open]'); \
+                 return d.matches(':modal') \
+                   && document.getElementById(d.getAttribute('aria-labelledby')).textContent.length > 0 \
+                   && d.contains(document.activeElement);",
+                vec![],
+            )
+            .await
+            .expect("the dialog is read");
+        assert_eq!(
+            modal,
+            serde_json::Value::Bool(true),
+            "the dialog is modal, labelled, and holds the focus"
+        );
+        self.click("dialog[open] [data-testid=dialog-confirm]")
+            .await;
+        format!("{question} {said}")
+    }
+
     /// Waits (10 s at most) until the address bar shows `path`.
     pub async fn wait_for_path(&self, path: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -291,22 +337,83 @@ impl Browser {
         }
     }
 
-    /// Saves the page as `<name>-desktop.png` and `<name>-phone.png`.
+    /// Shows the page in the dark colour scheme (or back in the light one), as a browser set to
+    /// prefer it would: through Chrome's DevTools protocol, which chromedriver relays.
+    pub async fn prefer_dark(&self, dark: bool) {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .expect("the session id")
+            .expect("a session");
+        let scheme = if dark { "dark" } else { "light" };
+        let answer = reqwest::Client::new()
+            .post(format!(
+                "{}/session/{session}/goog/cdp/execute",
+                self.driver_url
+            ))
+            .json(&serde_json::json!({
+                "cmd": "Emulation.setEmulatedMedia",
+                "params": {"features": [{"name": "prefers-color-scheme", "value": scheme}]},
+            }))
+            .send()
+            .await
+            .expect("chromedriver answers");
+        assert!(
+            answer.status().is_success(),
+            "the colour scheme is set: {}",
+            answer.text().await.unwrap_or_default()
+        );
+    }
+
+    /// Saves the page as `<name>-desktop.png`, `<name>-phone.png` and their `-dark` twins, and
+    /// measures it at each: axe-core finds no serious or critical violation, and (at desktop
+    /// width) no badge, header, date or figure wraps. Every page a test visits comes through here.
     pub async fn screenshots(&self, name: &str) {
+        let mut problems = Vec::new();
         for (width_name, width, height) in WIDTHS {
             self.client
                 .set_window_size(width, height)
                 .await
                 .expect("window resized");
-            let png = self.client.screenshot().await.expect("screenshot");
-            let path = screenshots_dir().join(format!("{name}-{width_name}.png"));
-            std::fs::write(&path, png).expect("screenshot saved");
+            for dark in [false, true] {
+                self.prefer_dark(dark).await;
+                // The layout and the drawer's transition settle.
+                tokio::time::sleep(Duration::from_millis(250)).await;
+                let scheme = if dark { "dark" } else { "light" };
+                let result = checks::axe(&self.client).await;
+                checks::record(name, width_name, scheme, &result);
+                for v in result.blocking() {
+                    problems.push(format!(
+                        "{width_name} {scheme}: {} ({}): {} at {:?}",
+                        v.id,
+                        v.impact.as_deref().unwrap_or("?"),
+                        v.help,
+                        v.nodes
+                    ));
+                }
+                if width_name == "desktop" && !dark {
+                    for text in checks::wrapped(&self.client).await {
+                        problems.push(format!("{width_name}: wraps over two lines: {text}"));
+                    }
+                }
+                let png = self.client.screenshot().await.expect("screenshot");
+                let suffix = if dark { "-dark" } else { "" };
+                let path = screenshots_dir().join(format!("{name}-{width_name}{suffix}.png"));
+                std::fs::write(&path, png).expect("screenshot saved");
+            }
         }
+        self.prefer_dark(false).await;
         let (width, height) = (WIDTHS[0].1, WIDTHS[0].2);
         self.client
             .set_window_size(width, height)
             .await
             .expect("window resized");
+        assert!(
+            problems.is_empty(),
+            "the page {name} has problems:\n{}",
+            problems.join("\n")
+        );
     }
 
     pub async fn close(mut self) {

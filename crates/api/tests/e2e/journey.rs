@@ -97,7 +97,37 @@ async fn add_clients(browser: &Browser) {
     browser
         .wait_for_rows("[data-testid=clients]", &["reject-cy@example.net"])
         .await;
-    browser.type_into("[data-testid=search]", "-nobody").await;
+
+    // The sort and the search live in the address: a reload shows the same list, and Back
+    // undoes one step at a time.
+    assert_eq!(browser.query().await, "q=REJECT&sort=email");
+    browser.client.refresh().await.expect("reloaded");
+    browser
+        .wait_for_rows("[data-testid=clients]", &["reject-cy@example.net"])
+        .await;
+    let typed = browser
+        .element(fantoccini::Locator::Css("[data-testid=search]"))
+        .await
+        .prop("value")
+        .await
+        .expect("the search's value");
+    assert_eq!(typed.as_deref(), Some("REJECT"), "the search box shows it");
+    browser.client.back().await.expect("back");
+    browser
+        .wait_for_rows(
+            "[data-testid=clients]",
+            &["bob@example.net", "reject-cy@example.net"],
+        )
+        .await;
+    browser.client.back().await.expect("back");
+    browser
+        .wait_for_rows(
+            "[data-testid=clients]",
+            &["reject-cy@example.net", "bob@example.net"],
+        )
+        .await;
+    // A shared link opens the list it names.
+    browser.goto("/clients?q=REJECT-nobody").await;
     browser.text("[data-testid=empty]").await;
     browser.goto("/clients").await;
 
@@ -120,11 +150,30 @@ async fn add_clients(browser: &Browser) {
     browser
         .click_xpath("//tr[contains(., 'oops@example.net')]//button[contains(., 'Delete')]")
         .await;
+    // Escape closes the question without deleting; the second time it is confirmed.
     browser
-        .client
-        .accept_alert()
+        .text("dialog[open] [data-testid=dialog-title]")
+        .await;
+    browser.screenshots("client-delete-dialog").await;
+    browser
+        .element(fantoccini::Locator::Css("dialog[open]"))
         .await
-        .expect("the deletion is confirmed");
+        .send_keys("\u{E00C}")
+        .await
+        .expect("Escape pressed");
+    browser.wait_for_gone("dialog[open]").await;
+    assert!(
+        browser
+            .text("[data-testid=clients]")
+            .await
+            .contains("oops@example.net"),
+        "nothing is deleted when the question is closed"
+    );
+    browser
+        .click_xpath("//tr[contains(., 'oops@example.net')]//button[contains(., 'Delete')]")
+        .await;
+    let asked = browser.confirm_dialog().await;
+    assert!(asked.contains("Delete oops@example.net?"), "{asked}");
     browser
         .wait_for_rows(
             "[data-testid=clients]",
@@ -161,6 +210,11 @@ async fn create_mailing(browser: &Browser) {
     browser
         .choose("select[name=message_id]", "Winter news for {{full_name}}")
         .await;
+    // Saved without clients, the form says so; the message goes once clients are chosen.
+    browser.submit().await;
+    browser
+        .wait_for_text_containing("[data-testid=error-client_ids]", "client")
+        .await;
     // The picker's search keeps the focus while its list reloads under the typing.
     let search = "[data-testid=client-picker] [data-testid=search]";
     browser.type_into(search, "bo").await;
@@ -195,6 +249,9 @@ async fn create_mailing(browser: &Browser) {
     browser.click("[data-testid=choose-shown]").await;
     browser
         .wait_for_text("[data-testid=chosen]", "1 chosen")
+        .await;
+    browser
+        .wait_for_text("[data-testid=error-client_ids]", "")
         .await;
     // Four backspaces (WebDriver's key code).
     browser
@@ -250,20 +307,19 @@ async fn a_newcomer_signs_up_and_sends_a_mailing_whose_progress_and_attempts_the
         .await;
 
     browser.click("[data-testid=send-now]").await;
-    let question = browser
-        .client
-        .get_alert_text()
-        .await
-        .expect("Send now asks first");
+    browser
+        .text("dialog[open] [data-testid=dialog-title]")
+        .await;
+    browser.screenshots("send-now-dialog").await;
+    let question = browser.confirm_dialog().await;
     assert!(
-        question.contains("to its 2 client(s)"),
+        question.contains("Send to 2 clients now?"),
         "the question says to how many: {question}"
     );
-    browser
-        .client
-        .accept_alert()
-        .await
-        .expect("sending is confirmed");
+    assert!(
+        question.contains("is then skipped"),
+        "and what becomes of the scheduled send: {question}"
+    );
     browser
         .wait_for_text_containing("[data-testid=progress-text]", "100%")
         .await;
@@ -333,6 +389,25 @@ async fn a_newcomer_signs_up_and_sends_a_mailing_whose_progress_and_attempts_the
     browser.wait_for_text("[data-testid=my-sent]", "1").await;
     browser.wait_for_text("[data-testid=my-failed]", "1").await;
     browser.text("[data-testid=daily-chart]").await;
+    browser
+        .wait_for_text_containing("[data-testid=mailing-card]", "Winter news")
+        .await;
+    let card = browser.text("[data-testid=mailing-card]").await;
+    assert!(card.contains("Last run done"), "{card}");
+    assert!(
+        browser
+            .text("[data-testid=delivered-rate]")
+            .await
+            .contains("50%"),
+        "one of two delivered"
+    );
+    // Today's bar tells its figures when it has the focus (or is hovered or tapped).
+    browser
+        .click("[data-testid=daily-chart] .day:last-child")
+        .await;
+    browser
+        .wait_for_text_containing("[data-testid=chart-tip]", "1 succeeded, 1 failed")
+        .await;
     browser.screenshots("dashboard-chart").await;
 
     browser.click("[data-testid=profile-link]").await;
@@ -342,6 +417,19 @@ async fn a_newcomer_signs_up_and_sends_a_mailing_whose_progress_and_attempts_the
         .await;
     let secret = browser.text("[data-testid=token-secret]").await;
     assert!(secret.len() > 20, "the new token is shown: {secret}");
+    let name = browser
+        .element(fantoccini::Locator::Css(
+            "[data-testid=token-form] [name=name]",
+        ))
+        .await
+        .prop("value")
+        .await
+        .expect("the name field's value");
+    assert_eq!(
+        name.as_deref(),
+        Some(""),
+        "the form is ready for the next token"
+    );
     browser
         .wait_for_text_containing("[data-testid=tokens]", "CRM sync")
         .await;
@@ -365,7 +453,7 @@ async fn a_manager_blocks_a_user_whose_next_action_sends_them_to_sign_in_with_th
         )
         .await;
     let starts = chrono::Utc::now() + chrono::Duration::days(1);
-    server
+    let mailing = server
         .create(
             &ann,
             "/api/v1/mailings",
@@ -411,29 +499,47 @@ async fn a_manager_blocks_a_user_whose_next_action_sends_them_to_sign_in_with_th
     manager
         .wait_for_text("[data-testid=mailing-subject]", "Spring sale")
         .await;
+    manager
+        .wait_for_text("[data-testid=mailing-owner]", ANN)
+        .await;
+    assert!(
+        manager
+            .has("a[href='/manage/mailings'][aria-current=page]")
+            .await
+            && !manager.has("a[href='/mailings'][aria-current=page]").await,
+        "the navigation shows the manager in All mailings"
+    );
     assert!(
         !manager.has("[data-testid=send-now]").await,
         "not theirs to send"
     );
     manager.click("[data-testid=toggle-disabled]").await;
-    manager
-        .client
-        .accept_alert()
-        .await
-        .expect("disabling is confirmed");
+    let asked = manager.confirm_dialog().await;
+    assert!(asked.contains("Disable this mailing?"), "{asked}");
     manager.text("[data-testid=mailing-disabled]").await;
+    assert!(
+        !manager.has("[data-testid=mailing-status]").await,
+        "a disabled mailing shows no other status beside it"
+    );
+    manager
+        .wait_for_text("[data-testid=mailing-next]", "None while disabled")
+        .await;
     manager.screenshots("manage-mailing-disabled").await;
+
+    // Its owner is told why Send now is gone.
+    user.goto(&format!("/mailings/{mailing}")).await;
+    let told = user.text("[data-testid=disabled-notice]").await;
+    assert!(told.contains("A manager disabled this mailing"), "{told}");
+    assert!(!user.has("[data-testid=send-now]").await);
+    user.screenshots("mailing-disabled-owner").await;
 
     manager.click("a[href='/manage/users']").await;
     let row = format!("[data-testid='user-{ANN}']");
     manager
         .click(&format!("{row} [data-testid=toggle-block]"))
         .await;
-    manager
-        .client
-        .accept_alert()
-        .await
-        .expect("blocking is confirmed");
+    let asked = manager.confirm_dialog().await;
+    assert!(asked.contains(&format!("Block {ANN}?")), "{asked}");
     manager
         .wait_for_text(&format!("{row} [data-testid=user-state]"), "Blocked")
         .await;

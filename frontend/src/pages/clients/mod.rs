@@ -7,11 +7,13 @@ use leptos::prelude::*;
 use mailroom_domain::wire::Client;
 
 use crate::api::{self, ApiError};
+use crate::components::address::Address;
+use crate::components::dialog::ConfirmDialog;
 use crate::components::guard::SignedIn;
 use crate::components::list::{ListState, Paged, SearchBox, SortHeader};
 use crate::components::notice::{ApiErrorNotice, DoneNotice};
 use crate::components::title::PageTitle;
-use crate::i18n::{Text, use_i18n};
+use crate::i18n::{Text, delete_client_question, use_i18n};
 use crate::session::use_session;
 use crate::time;
 use form::ClientForm;
@@ -33,7 +35,7 @@ pub fn Clients() -> impl IntoView {
 fn ClientsPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let list = ListState::new("-created_at", 20);
+    let list = ListState::in_url("-created_at", 20, &[]);
     let editing = RwSignal::new(None::<Editing>);
     let notice = RwSignal::new(None::<Result<Text, ApiError>>);
     let clients = LocalResource::new(move || {
@@ -51,12 +53,7 @@ fn ClientsPage() -> impl IntoView {
             list.reload();
         }
     });
-    let ask_delete = move |client: Client| {
-        let question = format!("{} {}?", i18n.t(Text::DeleteClientQuestion), client.email);
-        if window().confirm_with_message(&question).unwrap_or(false) {
-            remove.dispatch(client);
-        }
-    };
+    let to_delete = RwSignal::new(None::<Client>);
     let saved = move |_: Client| {
         editing.set(None);
         notice.set(Some(Ok(Text::ClientSaved)));
@@ -104,7 +101,7 @@ fn ClientsPage() -> impl IntoView {
                                         view! {
                                             <tr>
                                                 <td data-label=move || i18n.t(Text::Email)>
-                                                    {client.email.clone()}
+                                                    <Address email=client.email.clone() />
                                                     {client.unsubscribed_at.map(|_| view! {
                                                         <span class="badge disabled">{move || i18n.t(Text::Unsubscribed)}</span>
                                                     })}
@@ -120,7 +117,7 @@ fn ClientsPage() -> impl IntoView {
                                                         {move || i18n.t(Text::Edit)}
                                                     </button>
                                                     <button type="button" class="link danger"
-                                                        on:click=move |_| ask_delete(for_delete.clone())>
+                                                        on:click=move |_| to_delete.set(Some(for_delete.clone()))>
                                                         {move || i18n.t(Text::Delete)}
                                                     </button>
                                                 </td>
@@ -132,5 +129,9 @@ fn ClientsPage() -> impl IntoView {
                         </div>
                     }} />
         <ImportExport imported=move |()| list.reload() />
+        <ConfirmDialog ask=to_delete confirm=Text::Delete danger=true
+            title=move |client: &Client| delete_client_question(i18n.lang.get(), &client.email)
+            message=move |_: &Client| i18n.t(Text::DeleteClientConsequence).to_owned()
+            on_confirm=move |client: Client| { remove.dispatch(client); } />
     }
 }

@@ -5,6 +5,7 @@ use mailroom_domain::AttemptStatus;
 use mailroom_domain::wire::Attempt;
 
 use crate::api;
+use crate::components::address::Address;
 use crate::components::list::{ListState, Paged, SearchBox, SortHeader};
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
@@ -15,12 +16,12 @@ use crate::time;
 pub fn Attempts(mailing_id: i64, #[prop(into)] version: Signal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let list = ListState::new("-attempted_at", 20);
-    let outcome = RwSignal::new(None::<AttemptStatus>);
+    let list = ListState::in_url("-attempted_at", 20, &["outcome"]);
+    let outcome = move || list.filter("outcome").parse::<AttemptStatus>().ok();
     let attempts = LocalResource::new(move || {
         version.track();
         let query = list.query();
-        let status = outcome.get();
+        let status = outcome();
         async move { api::attempts::of_mailing(session, mailing_id, status, &query).await }
     });
     view! {
@@ -29,19 +30,17 @@ pub fn Attempts(mailing_id: i64, #[prop(into)] version: Signal<u32>) -> impl Int
             <div class="toolbar">
                 <label>
                     <span class="visually-hidden">{move || i18n.t(Text::Outcome)}</span>
-                    <select data-testid="outcome" on:change=move |ev| {
-                        outcome.set(event_target_value(&ev).parse().ok());
-                        list.page.set(1);
-                    }>
+                    <select data-testid="outcome" prop:value=move || list.filter("outcome")
+                        on:change=move |ev| list.set_filter("outcome", event_target_value(&ev))>
                         <option value="">{move || i18n.t(Text::AllOutcomes)}</option>
-                        <option value="success">{move || i18n.t(Text::Succeeded)}</option>
-                        <option value="failure">{move || i18n.t(Text::Failed)}</option>
+                        <option value=AttemptStatus::Success.as_str()>{move || i18n.t(Text::Succeeded)}</option>
+                        <option value=AttemptStatus::Failure.as_str()>{move || i18n.t(Text::Failed)}</option>
                     </select>
                 </label>
                 <SearchBox list=list label=Text::SearchAddress />
             </div>
             <Paged list=list rows=attempts empty=Text::NoAttemptsYet
-                filtered=Signal::derive(move || outcome.with(Option::is_some)) table={move |items: Vec<Attempt>| view! {
+                filtered=Signal::derive(move || outcome().is_some()) table={move |items: Vec<Attempt>| view! {
                             <div class="table-wrap">
                                 <table data-testid="attempts">
                                     <thead>
@@ -58,7 +57,7 @@ pub fn Attempts(mailing_id: i64, #[prop(into)] version: Signal<u32>) -> impl Int
                                             view! {
                                                 <tr>
                                                     <td class="when" data-label=move || i18n.t(Text::When)>{move || time::local(a.attempted_at, i18n.lang.get())}</td>
-                                                    <td data-label=move || i18n.t(Text::Email)>{a.client_email}</td>
+                                                    <td data-label=move || i18n.t(Text::Email)><Address email=a.client_email /></td>
                                                     <td data-label=move || i18n.t(Text::Outcome)>
                                                         <span class=if ok { "badge ok" } else { "badge bad" }>
                                                             {move || i18n.t(if ok { Text::Succeeded } else { Text::Failed })}

@@ -11,11 +11,15 @@ use super::attempts::Attempts;
 use super::progress::SendNow;
 use crate::api;
 use crate::components::chart::DailyChart;
+use crate::components::dialog::ConfirmDialog;
 use crate::components::guard::SignedIn;
 use crate::components::notice::{ApiErrorNotice, Loading, failed};
+use crate::components::sidebar::mark_current;
 use crate::components::status::StatusBadge;
 use crate::components::title::PageTitle;
-use crate::i18n::{Text, run_trigger_text, schedule_text, send_question, use_i18n};
+use crate::i18n::{
+    Text, run_trigger_text, schedule_text, send_consequence, send_question, use_i18n,
+};
 use crate::session::use_session;
 use crate::time;
 
@@ -94,43 +98,104 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
         }
     });
     let disabled = mailing.disabled;
+    // A manager reading someone else's mailing is in "All mailings", and is told whose it is.
+    if !mine && manager {
+        mark_current("/manage/mailings");
+    }
+    let owner_id = mailing.owner_id;
+    let owner = LocalResource::new(move || async move {
+        if mine {
+            None
+        } else {
+            api::users::get(session, owner_id)
+                .await
+                .ok()
+                .map(|u| u.email)
+        }
+    });
     let (clients, schedule, next) = (mailing.client_count, mailing.schedule, mailing.next_run_at);
-    let question = Signal::derive(move || {
+    let question = Signal::derive(move || send_question(i18n.lang.get(), clients));
+    let consequence = Signal::derive(move || {
         let lang = i18n.lang.get();
         let next = next.map(|at| time::local(at, lang));
-        send_question(lang, clients, schedule, next.as_deref())
+        send_consequence(lang, schedule, next.as_deref())
     });
+    let to_delete = RwSignal::new(None::<()>);
+    let to_disable = RwSignal::new(None::<()>);
     view! {
         <div class="page-head">
-            <h1 data-testid="mailing-subject">{mailing.message_subject.clone()}</h1>
-            <StatusBadge status=mailing.status disabled=mailing.disabled />
+            <div class="title">
+                <h1 data-testid="mailing-subject">{mailing.message_subject.clone()}</h1>
+                <StatusBadge status=mailing.status disabled=mailing.disabled last_run=latest.clone() />
+            </div>
         </div>
+        {(disabled && mine).then(|| view! {
+            <p class="notice warn" role="status" data-testid="disabled-notice">
+                {move || i18n.t(Text::DisabledOwnerNotice)}
+            </p>
+        })}
         <section class="card">
-            <dl class="facts">
-                <dt>{move || i18n.t(Text::Message)}</dt>
-                <dd>
-                    {if mine {
-                        view! { <A href=format!("/messages/{}", mailing.message_id)>{mailing.message_subject.clone()}</A> }.into_any()
-                    } else {
-                        view! { <span>{mailing.message_subject.clone()}</span> }.into_any()
-                    }}
-                </dd>
-                <dt>{move || i18n.t(Text::FirstSend)}</dt>
-                <dd>{move || time::local(mailing.starts_at, i18n.lang.get())}</dd>
-                <dt>{move || i18n.t(Text::EndTime)}</dt>
-                <dd>{move || time::local(mailing.ends_at, i18n.lang.get())}</dd>
-                <dt>{move || i18n.t(Text::Schedule)}</dt>
-                <dd>{move || i18n.t(schedule_text(mailing.schedule))}</dd>
-                <dt>{move || i18n.t(Text::NextSend)}</dt>
-                <dd>{move || mailing.next_run_at.map(|t| time::local(t, i18n.lang.get())).unwrap_or_else(|| "—".into())}</dd>
-                <dt>{move || i18n.t(Text::Clients)}</dt>
-                <dd data-testid="mailing-clients">{mailing.client_count}</dd>
-                <dt>{move || i18n.t(Text::MessagesSent)}</dt>
-                <dd data-testid="mailing-sent">{stats.messages_sent}</dd>
-                <dt>{move || i18n.t(Text::AttemptsSucceeded)}</dt>
-                <dd data-testid="mailing-succeeded">{stats.attempts.succeeded}</dd>
-                <dt>{move || i18n.t(Text::AttemptsFailed)}</dt>
-                <dd data-testid="mailing-failed">{stats.attempts.failed}</dd>
+            <dl class="facts grid">
+                {(!mine).then(|| view! {
+                    <div>
+                        <dt>{move || i18n.t(Text::Owner)}</dt>
+                        <dd data-testid="mailing-owner">
+                            <Suspense fallback=move || format!("#{owner_id}")>
+                                {move || Suspend::new(async move {
+                                    owner.await.unwrap_or_else(|| format!("#{owner_id}"))
+                                })}
+                            </Suspense>
+                        </dd>
+                    </div>
+                })}
+                <div>
+                    <dt>{move || i18n.t(Text::Message)}</dt>
+                    <dd>
+                        {if mine {
+                            view! { <A href=format!("/messages/{}", mailing.message_id)>{mailing.message_subject.clone()}</A> }.into_any()
+                        } else {
+                            view! { <span>{mailing.message_subject.clone()}</span> }.into_any()
+                        }}
+                    </dd>
+                </div>
+                <div>
+                    <dt>{move || i18n.t(Text::FirstSend)}</dt>
+                    <dd class="when">{move || time::short(mailing.starts_at, i18n.lang.get())}</dd>
+                </div>
+                <div>
+                    <dt>{move || i18n.t(Text::EndTime)}</dt>
+                    <dd class="when">{move || time::short(mailing.ends_at, i18n.lang.get())}</dd>
+                </div>
+                <div>
+                    <dt>{move || i18n.t(Text::Schedule)}</dt>
+                    <dd>{move || i18n.t(schedule_text(mailing.schedule))}</dd>
+                </div>
+                <div>
+                    <dt>{move || i18n.t(Text::NextSend)}</dt>
+                    <dd class="when" data-testid="mailing-next">
+                        {move || match (disabled, mailing.next_run_at) {
+                            (true, _) => i18n.t(Text::NoneWhileDisabled).to_owned(),
+                            (false, Some(t)) => time::short(t, i18n.lang.get()),
+                            (false, None) => "—".into(),
+                        }}
+                    </dd>
+                </div>
+                <div>
+                    <dt>{move || i18n.t(Text::Clients)}</dt>
+                    <dd data-testid="mailing-clients">{mailing.client_count}</dd>
+                </div>
+                <div>
+                    <dt>{move || i18n.t(Text::MessagesSent)}</dt>
+                    <dd data-testid="mailing-sent">{stats.messages_sent}</dd>
+                </div>
+                <div>
+                    <dt>{move || i18n.t(Text::AttemptsSucceeded)}</dt>
+                    <dd data-testid="mailing-succeeded">{stats.attempts.succeeded}</dd>
+                </div>
+                <div>
+                    <dt>{move || i18n.t(Text::AttemptsFailed)}</dt>
+                    <dd data-testid="mailing-failed">{stats.attempts.failed}</dd>
+                </div>
             </dl>
             <div class="actions">
                 // A completed mailing can still be edited: a later end time reopens it.
@@ -138,12 +203,11 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
                     <A href=format!("/mailings/{id}/edit") attr:class="button secondary">{move || i18n.t(Text::Edit)}</A>
                 })}
                 {mine.then(|| view! {
-                    <button type="button" class="secondary danger"
-                        on:click=move |_| {
-                            if window().confirm_with_message(i18n.t(Text::DeleteMailingQuestion)).unwrap_or(false) {
-                                remove.dispatch(());
-                            }
-                        }>
+                    <A href=format!("/mailings/new?copy={id}") attr:class="button secondary" attr:data-testid="duplicate">
+                        {move || i18n.t(Text::Duplicate)}
+                    </A>
+                    <button type="button" class="secondary danger" data-testid="delete-mailing"
+                        on:click=move |_| to_delete.set(Some(()))>
                         {move || i18n.t(Text::Delete)}
                     </button>
                 })}
@@ -152,9 +216,7 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
                         disabled=move || toggle.pending().get()
                         on:click=move |_| {
                             // Disabling stops sending: asked first. Enabling only allows it again.
-                            if disabled || window().confirm_with_message(i18n.t(Text::ConfirmDisable)).unwrap_or(false) {
-                                toggle.dispatch(!disabled);
-                            }
+                            if disabled { toggle.dispatch(false); } else { to_disable.set(Some(())); }
                         }>
                         {move || i18n.t(if disabled { Text::Enable } else { Text::Disable })}
                     </button>
@@ -163,7 +225,15 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
             {move || remove.value().get().and_then(Result::err).map(|e| view! { <ApiErrorNotice error=e /> })}
             {move || toggle.value().get().and_then(Result::err).map(|e| view! { <ApiErrorNotice error=e /> })}
         </section>
-        <SendNow mailing_id=id can_send=can_send question=question latest=latest changed=move |()| version.update(|v| *v += 1) />
+        <ConfirmDialog ask=to_delete confirm=Text::Delete danger=true
+            title=move |_: &()| i18n.t(Text::DeleteMailingQuestion).to_owned()
+            message=move |_: &()| i18n.t(Text::DeleteMailingConsequence).to_owned()
+            on_confirm=move |()| { remove.dispatch(()); } />
+        <ConfirmDialog ask=to_disable confirm=Text::Disable danger=true
+            title=move |_: &()| i18n.t(Text::DisableQuestion).to_owned()
+            message=move |_: &()| i18n.t(Text::ConfirmDisable).to_owned()
+            on_confirm=move |()| { toggle.dispatch(true); } />
+        <SendNow mailing_id=id can_send=can_send question=question consequence=consequence latest=latest changed=move |()| version.update(|v| *v += 1) />
         <section class="card" aria-labelledby="days-heading">
             <h2 id="days-heading">{move || i18n.t(Text::AttemptsPerDay)}</h2>
             <DailyChart days=stats.daily />

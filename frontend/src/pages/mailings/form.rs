@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use mailroom_domain::Schedule;
 use mailroom_domain::wire::{Mailing, MailingRequest};
 
@@ -41,13 +41,21 @@ pub fn MailingForm() -> impl IntoView {
 fn FormPage() -> impl IntoView {
     let session = use_session();
     let params = use_params_map();
+    let query = use_query_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    // `/mailings/new?copy=7`: a new mailing that starts as a copy of mailing 7.
+    let copy = move || query.with(|q| q.get("copy").and_then(|id| id.parse::<i64>().ok()));
     let mailing = LocalResource::new(move || {
-        let id = id();
+        let (id, copy) = (id(), copy());
         async move {
-            match id {
-                Some(id) => api::mailings::get(session, id).await.map(Some),
-                None => Ok(None),
+            match (id, copy) {
+                (Some(id), _) => api::mailings::get(session, id)
+                    .await
+                    .map(|m| Some(Start::Edit(m))),
+                (None, Some(copy)) => api::mailings::get(session, copy)
+                    .await
+                    .map(|m| Some(Start::Copy(m))),
+                (None, None) => Ok(None),
             }
         }
     });
@@ -56,7 +64,7 @@ fn FormPage() -> impl IntoView {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match mailing.await {
-                    Ok(mailing) => view! { <Form mailing=mailing /> }.into_any(),
+                    Ok(start) => view! { <Form start=start /> }.into_any(),
                     Err(e) => failed(e),
                 }
             })}
@@ -127,13 +135,33 @@ fn request(
     }
 }
 
+/// What the form starts from besides a blank page.
+#[derive(Debug, Clone)]
+enum Start {
+    Edit(Mailing),
+    /// A new mailing like this one: same message, clients and schedule, and times as long as
+    /// its, from now on when its own have passed.
+    Copy(Mailing),
+}
+
 #[component]
-fn Form(mailing: Option<Mailing>) -> impl IntoView {
+fn Form(start: Option<Start>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
-    let id = mailing.as_ref().map(|m| m.id);
     let now = time::now();
+    let (id, mailing) = match start {
+        Some(Start::Edit(m)) => (Some(m.id), Some(m)),
+        Some(Start::Copy(mut m)) => {
+            if m.starts_at < now {
+                let length = m.ends_at - m.starts_at;
+                m.starts_at = now + chrono::Duration::minutes(5);
+                m.ends_at = m.starts_at + length;
+            }
+            (None, Some(m))
+        }
+        None => (None, None),
+    };
     let message = RwSignal::new(
         mailing
             .as_ref()
@@ -163,6 +191,19 @@ fn Form(mailing: Option<Mailing>) -> impl IntoView {
             .to_owned(),
     );
     let local_errors = RwSignal::new(Vec::<(&'static str, Text)>::new());
+    // Fields changed since the last save: the server's word on what they held no longer applies.
+    let edited = RwSignal::new(BTreeSet::<&'static str>::new());
+    let edit = move |field: &'static str| {
+        edited.update(|e| {
+            e.insert(field);
+        })
+    };
+    Effect::new(move |first: Option<()>| {
+        clients.track();
+        if first.is_some() {
+            edit("client_ids");
+        }
+    });
     let messages = LocalResource::new(move || {
         let query = ListQuery {
             page: 1,
@@ -195,6 +236,9 @@ fn Form(mailing: Option<Mailing>) -> impl IntoView {
                     .map(|(_, t)| i18n.t(*t).to_owned())
             });
             local.or_else(|| {
+                if edited.with(|e| e.contains(field)) {
+                    return None;
+                }
                 save.value().with(|v| match v {
                     Some(Err(e)) => e.field(field),
                     _ => None,
@@ -218,7 +262,7 @@ fn Form(mailing: Option<Mailing>) -> impl IntoView {
             on:submit=move |ev| {
                 ev.prevent_default();
                 match request(&message.get_untracked(), &clients.get_untracked(), starts, ends, &schedule.get_untracked()) {
-                    Ok(request) => { local_errors.set(Vec::new()); save.dispatch(request); }
+                    Ok(request) => { local_errors.set(Vec::new()); edited.set(BTreeSet::new()); save.dispatch(request); }
                     Err(errors) => local_errors.set(errors),
                 }
             }>
@@ -238,7 +282,7 @@ fn Form(mailing: Option<Mailing>) -> impl IntoView {
                             Ok(page) => view! {
                                 <select id="message_id" name="message_id" aria-describedby="message_id-error"
                                     aria-invalid=move || error("message_id").with(Option::is_some).to_string()
-                                    on:change=move |ev| message.set(event_target_value(&ev))>
+                                    on:change=move |ev| { edit("message_id"); message.set(event_target_value(&ev)); }>
                                     <option value="" selected=message.get_untracked().is_empty()>{move || i18n.t(Text::ChooseMessage)}</option>
                                     {page.items.into_iter().map(|m| {
                                         let value = m.id.to_string();
@@ -259,7 +303,7 @@ fn Form(mailing: Option<Mailing>) -> impl IntoView {
                     <input type="datetime-local" id="starts_at" name="starts_at" prop:value=starts.text.get_untracked()
                         aria-describedby="starts_at-error"
                         aria-invalid=move || error("starts_at").with(Option::is_some).to_string()
-                        on:input=move |ev| starts.text.set(event_target_value(&ev)) />
+                        on:input=move |ev| { edit("starts_at"); starts.text.set(event_target_value(&ev)); } />
                     {field_error("starts_at")}
                 </div>
                 <div class="field">
@@ -267,13 +311,13 @@ fn Form(mailing: Option<Mailing>) -> impl IntoView {
                     <input type="datetime-local" id="ends_at" name="ends_at" prop:value=ends.text.get_untracked()
                         aria-describedby="ends_at-error"
                         aria-invalid=move || error("ends_at").with(Option::is_some).to_string()
-                        on:input=move |ev| ends.text.set(event_target_value(&ev)) />
+                        on:input=move |ev| { edit("ends_at"); ends.text.set(event_target_value(&ev)); } />
                     {field_error("ends_at")}
                 </div>
                 <div class="field">
                     <label for="schedule">{move || i18n.t(Text::Schedule)}</label>
                     <select id="schedule" name="schedule" aria-describedby="schedule-error"
-                        on:change=move |ev| schedule.set(event_target_value(&ev))>
+                        on:change=move |ev| { edit("schedule"); schedule.set(event_target_value(&ev)); }>
                         {SCHEDULES.into_iter().map(|s| view! {
                             <option value=s.as_str() selected=schedule.get_untracked() == s.as_str()>
                                 {move || i18n.t(schedule_text(s))}

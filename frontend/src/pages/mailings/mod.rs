@@ -26,7 +26,7 @@ pub fn Mailings() -> impl IntoView {
 fn MailingsPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let list = ListState::new("-created_at", 20);
+    let list = ListState::in_url("-created_at", 20, &[]);
     view! {
         <PageTitle text=Text::Mailings />
         <div class="page-head">

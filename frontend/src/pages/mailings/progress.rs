@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use mailroom_domain::wire::Run;
 
 use crate::api;
+use crate::components::dialog::ConfirmDialog;
 use crate::components::notice::ApiErrorNotice;
 use crate::i18n::{Text, progress_line, use_i18n};
 use crate::session::use_session;
@@ -16,15 +17,7 @@ const POLL_MS: i32 = 500;
 const MAX_POLL_MS: i32 = 8_000;
 
 fn finished(run: &Run) -> bool {
-    run.pending == 0 && run.finished_at.is_some()
-}
-
-/// The part of the run that is over, in percent.
-fn percent(run: &Run) -> u64 {
-    let done = run.total.saturating_sub(run.pending);
-    (done * 100)
-        .checked_div(run.total)
-        .unwrap_or(if finished(run) { 100 } else { 0 })
+    run.is_finished()
 }
 
 /// `latest`: the mailing's latest run, followed when it is still sending. `changed` is called
@@ -34,8 +27,9 @@ fn percent(run: &Run) -> u64 {
 pub fn SendNow(
     mailing_id: i64,
     can_send: bool,
-    /// What the confirmation asks: recipients, and what happens to the schedule.
+    /// What the confirmation asks (to how many) and says follows (what becomes of the schedule).
     question: Signal<String>,
+    consequence: Signal<String>,
     latest: Option<Run>,
     #[prop(into)] changed: Callback<()>,
 ) -> impl IntoView {
@@ -96,6 +90,7 @@ pub fn SendNow(
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
+    let asking = RwSignal::new(None::<()>);
     let sending = move || run.with(|r| r.as_ref().is_some_and(|r| !finished(r)));
     // Screen readers hear the start and the end, not every half-second step.
     let announcement = move || {
@@ -114,17 +109,13 @@ pub fn SendNow(
                 {can_send.then(|| view! {
                     <button type="button" data-testid="send-now"
                         disabled=move || send.pending().get() || sending()
-                        on:click=move |_| {
-                            if window().confirm_with_message(&question.get_untracked()).unwrap_or(false) {
-                                send.dispatch(());
-                            }
-                        }>
+                        on:click=move |_| asking.set(Some(()))>
                         {move || i18n.t(if sending() { Text::SendingNow } else { Text::SendNow })}
                     </button>
                 })}
                 {move || error.get().map(|e| view! { <ApiErrorNotice error=e /> })}
                 {move || run.get().map(|r| {
-                    let pct = percent(&r);
+                    let pct = r.percent_done();
                     view! {
                         <div class="progress" data-testid="progress">
                             <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100"
@@ -138,6 +129,10 @@ pub fn SendNow(
                     }
                 })}
                 <p class="visually-hidden" aria-live="polite">{announcement}</p>
+                <ConfirmDialog ask=asking confirm=Text::SendNow
+                    title=move |_: &()| question.get()
+                    message=move |_: &()| consequence.get()
+                    on_confirm=move |()| { send.dispatch(()); } />
             </section>
         </Show>
     }

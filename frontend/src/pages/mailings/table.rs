@@ -39,7 +39,6 @@ pub fn MailingTable(
                                         {with_owner.then(|| view! { <th scope="col">{move || i18n.t(Text::Owner)}</th> })}
                                         <SortHeader list=list field="starts_at" label=Text::Starts />
                                         <SortHeader list=list field="ends_at" label=Text::Ends />
-                                        <th scope="col">{move || i18n.t(Text::Schedule)}</th>
                                         <th scope="col" class="number">{move || i18n.t(Text::Clients)}</th>
                                         <th scope="col" class="number">{move || i18n.t(Text::Succeeded)}</th>
                                         <th scope="col" class="number">{move || i18n.t(Text::Failed)}</th>
@@ -54,16 +53,22 @@ pub fn MailingTable(
                                                     <A href=format!("/mailings/{}", m.id)>{m.message_subject}</A>
                                                 </td>
                                                 <td data-label=move || i18n.t(Text::Status)>
-                                                    <StatusBadge status=m.status disabled=m.disabled />
+                                                    <StatusBadge status=m.status disabled=m.disabled last_run=m.last_run />
                                                 </td>
                                                 {owners.map(|owners| view! {
                                                     <td data-label=move || i18n.t(Text::Owner) data-testid="owner">
                                                         {move || owners.with(|o| o.get(&owner_id).cloned().unwrap_or_else(|| format!("#{owner_id}")))}
                                                     </td>
                                                 })}
-                                                <td class="when" data-label=move || i18n.t(Text::Starts)>{move || time::local(m.starts_at, i18n.lang.get())}</td>
-                                                <td class="when" data-label=move || i18n.t(Text::Ends)>{move || time::local(m.ends_at, i18n.lang.get())}</td>
-                                                <td data-label=move || i18n.t(Text::Schedule)>{move || i18n.t(schedule_text(m.schedule))}</td>
+                                                <td class="when" data-label=move || i18n.t(Text::Starts)>
+                                                    <span class="stacked">
+                                                        <time datetime=m.starts_at.to_rfc3339()>{move || time::short(m.starts_at, i18n.lang.get())}</time>
+                                                        <span class="hint">{move || i18n.t(schedule_text(m.schedule))}</span>
+                                                    </span>
+                                                </td>
+                                                <td class="when" data-label=move || i18n.t(Text::Ends)>
+                                                    <time datetime=m.ends_at.to_rfc3339()>{move || time::short(m.ends_at, i18n.lang.get())}</time>
+                                                </td>
                                                 <td class="number" data-label=move || i18n.t(Text::Clients)>{m.client_count}</td>
                                                 <td class="number" data-label=move || i18n.t(Text::Succeeded)>{m.success_count}</td>
                                                 <td class="number" data-label=move || i18n.t(Text::Failed)>{m.failure_count}</td>

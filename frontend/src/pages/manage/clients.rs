@@ -5,6 +5,7 @@ use mailroom_domain::wire::Client;
 
 use super::owners::owners;
 use crate::api;
+use crate::components::address::Address;
 use crate::components::guard::ManagersOnly;
 use crate::components::list::{ListState, Paged, SearchBox, SortHeader};
 use crate::components::title::PageTitle;
@@ -21,7 +22,7 @@ pub fn AllClients() -> impl IntoView {
 fn Page() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let list = ListState::new("-created_at", 20);
+    let list = ListState::in_url("-created_at", 20, &[]);
     let owners = owners();
     let clients = LocalResource::new(move || {
         let query = list.query();
@@ -49,7 +50,7 @@ fn Page() -> impl IntoView {
                                         let owner_id = client.owner_id;
                                         view! {
                                             <tr>
-                                                <td data-label=move || i18n.t(Text::Email)>{client.email}</td>
+                                                <td data-label=move || i18n.t(Text::Email)><Address email=client.email /></td>
                                                 <td data-label=move || i18n.t(Text::FullName)>{client.full_name}</td>
                                                 <td data-label=move || i18n.t(Text::Owner) data-testid="owner">
                                                     {move || owners.with(|o| o.get(&owner_id).cloned().unwrap_or_else(|| format!("#{owner_id}")))}

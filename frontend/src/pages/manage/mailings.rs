@@ -18,7 +18,7 @@ pub fn AllMailings() -> impl IntoView {
 #[component]
 fn Page() -> impl IntoView {
     let i18n = use_i18n();
-    let list = ListState::new("-created_at", 20);
+    let list = ListState::in_url("-created_at", 20, &[]);
     let owners = owners();
     view! {
         <PageTitle text=Text::AllMailings />

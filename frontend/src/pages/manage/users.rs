@@ -5,11 +5,13 @@ use mailroom_domain::UserState;
 use mailroom_domain::wire::UserStats;
 
 use crate::api;
+use crate::components::address::Address;
+use crate::components::dialog::ConfirmDialog;
 use crate::components::guard::ManagersOnly;
 use crate::components::list::{ListState, Paged, SearchBox, SortHeader};
 use crate::components::notice::ApiErrorNotice;
 use crate::components::title::PageTitle;
-use crate::i18n::{Text, role_text, state_text, use_i18n};
+use crate::i18n::{Text, block_question, role_text, state_text, use_i18n};
 use crate::session::use_session;
 
 #[component]
@@ -21,7 +23,7 @@ pub fn Users() -> impl IntoView {
 fn Page() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let list = ListState::new("email", 20);
+    let list = ListState::in_url("email", 20, &[]);
     let users = LocalResource::new(move || {
         let query = list.query();
         async move { api::users::stats(session, &query).await }
@@ -36,12 +38,13 @@ fn Page() -> impl IntoView {
         }
     });
     let me = session.user_id();
+    let to_block = RwSignal::new(None::<(i64, String)>);
     let row = move |user: UserStats| {
         let blocked = user.state == UserState::Blocked;
         let (id, state, role) = (user.user_id, user.state, user.role);
         view! {
             <tr data-testid=format!("user-{}", user.email)>
-                <td data-label=move || i18n.t(Text::Email)>{user.email.clone()}</td>
+                <td data-label=move || i18n.t(Text::Email)><Address email=user.email.clone() /></td>
                 <td data-label=move || i18n.t(Text::FullName)>{user.full_name}</td>
                 <td data-label=move || i18n.t(Text::Role)>{move || i18n.t(role_text(role))}</td>
                 <td data-label=move || i18n.t(Text::State)>
@@ -59,9 +62,15 @@ fn Page() -> impl IntoView {
                         <button type="button" class=if blocked { "secondary" } else { "secondary danger" }
                             data-testid="toggle-block"
                             disabled=move || toggle.pending().get()
-                            on:click=move |_| {
-                                if blocked || window().confirm_with_message(i18n.t(Text::ConfirmBlock)).unwrap_or(false) {
-                                    toggle.dispatch((id, !blocked));
+                            on:click={
+                                let email = user.email.clone();
+                                move |_| {
+                                    // Blocking signs the person out: asked first. Unblocking only allows again.
+                                    if blocked {
+                                        toggle.dispatch((id, false));
+                                    } else {
+                                        to_block.set(Some((id, email.clone())));
+                                    }
                                 }
                             }>
                             {move || i18n.t(if blocked { Text::Unblock } else { Text::Block })}
@@ -99,5 +108,9 @@ fn Page() -> impl IntoView {
                             </table>
                         </div>
                     }} />
+        <ConfirmDialog ask=to_block confirm=Text::Block danger=true
+            title=move |(_, email): &(i64, String)| block_question(i18n.lang.get(), email)
+            message=move |_: &(i64, String)| i18n.t(Text::ConfirmBlock).to_owned()
+            on_confirm=move |(id, _): (i64, String)| { toggle.dispatch((id, true)); } />
     }
 }

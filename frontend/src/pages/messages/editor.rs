@@ -7,6 +7,7 @@ use mailroom_domain::template;
 use mailroom_domain::wire::{Message, MessageRequest};
 
 use crate::api;
+use crate::components::dialog::ConfirmDialog;
 use crate::components::field::{Field, TextArea};
 use crate::components::guard::SignedIn;
 use crate::components::notice::{ApiErrorNotice, ErrorNotice, Loading, failed};
@@ -108,6 +109,7 @@ fn Editor(message: Option<Message>) -> impl IntoView {
             .err()
             .map(|e| template_problem(i18n.lang.get(), &e))
     };
+    let to_delete = RwSignal::new(None::<i64>);
     view! {
         <h1>{move || i18n.t(if id.is_some() { Text::EditMessage } else { Text::NewMessage })}</h1>
         <div class="editor">
@@ -135,11 +137,7 @@ fn Editor(message: Option<Message>) -> impl IntoView {
                     </button>
                     {id.map(|id| view! {
                         <button type="button" class="secondary danger"
-                            on:click=move |_| {
-                                if window().confirm_with_message(i18n.t(Text::DeleteMessageQuestion)).unwrap_or(false) {
-                                    remove.dispatch(id);
-                                }
-                            }>
+                            on:click=move |_| to_delete.set(Some(id))>
                             {move || i18n.t(Text::Delete)}
                         </button>
                     })}
@@ -157,5 +155,9 @@ fn Editor(message: Option<Message>) -> impl IntoView {
                 </pre>
             </section>
         </div>
+        <ConfirmDialog ask=to_delete confirm=Text::Delete danger=true
+            title=move |_: &i64| i18n.t(Text::DeleteMessageQuestion).to_owned()
+            message=move |_: &i64| i18n.t(Text::DeleteMessageConsequence).to_owned()
+            on_confirm=move |id: i64| { remove.dispatch(id); } />
     }
 }

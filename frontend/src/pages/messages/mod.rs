@@ -23,7 +23,7 @@ pub fn Messages() -> impl IntoView {
 fn MessagesPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let list = ListState::new("-updated_at", 20);
+    let list = ListState::in_url("-updated_at", 20, &[]);
     let messages = LocalResource::new(move || {
         let mut query = list.query();
         query.owner_id = session.user_id();

@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use mailroom_domain::wire::{CreatedApiToken, NewApiTokenRequest};
 
 use crate::api;
+use crate::components::dialog::ConfirmDialog;
 use crate::components::field::Field;
 use crate::components::notice::{ApiErrorNotice, ErrorNotice, Loading, failed};
-use crate::i18n::{Text, use_i18n};
+use crate::i18n::{Text, revoke_question, use_i18n};
 use crate::session::use_session;
 use crate::time;
 
@@ -30,13 +31,25 @@ pub fn Tokens() -> impl IntoView {
         let id = *id;
         async move { api::me::revoke_token(session, id).await }
     });
+    let expires_input = NodeRef::<leptos::html::Input>::new();
+    let form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
+        if create.value().with(|v| matches!(v, Some(Ok(_)))) {
+            // The form is ready for the next token; the secret stays shown below it.
+            name.set(String::new());
+            expires.set(String::new());
+            // The inputs are bound one way: the form itself forgets what was typed.
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+            }
+        }
         if create.value().with(|v| matches!(v, Some(Ok(_))))
             || revoke.value().with(|v| matches!(v, Some(Ok(()))))
         {
             version.update(|v| *v += 1);
         }
     });
+    let to_revoke = RwSignal::new(None::<(i64, String)>);
     let error = move |field: &'static str| {
         Signal::derive(move || {
             create.value().with(|v| match v {
@@ -45,7 +58,6 @@ pub fn Tokens() -> impl IntoView {
             })
         })
     };
-    let expires_input = NodeRef::<leptos::html::Input>::new();
     let expires_error = RwSignal::new(false);
     let expires_message = move || {
         if expires_error.get() {
@@ -58,7 +70,7 @@ pub fn Tokens() -> impl IntoView {
         <section class="card" aria-labelledby="tokens-heading">
             <h2 id="tokens-heading">{move || i18n.t(Text::ApiTokens)}</h2>
             <p class="muted">{move || i18n.t(Text::ApiTokensHint)}</p>
-            <form class="form" data-testid="token-form" novalidate
+            <form class="form" data-testid="token-form" novalidate node_ref=form
                 on:submit=move |ev| {
                     ev.prevent_default();
                     // A half-typed date reads as empty: refuse it rather than make a token that
@@ -127,12 +139,7 @@ pub fn Tokens() -> impl IntoView {
                                                     <td class="when" data-label=move || i18n.t(Text::LastUsed)>{move || token.last_used_at.map(|t| time::local(t, i18n.lang.get())).unwrap_or_else(|| i18n.t(Text::Never).into())}</td>
                                                     <td class="row-actions">
                                                         <button type="button" class="link danger"
-                                                            on:click=move |_| {
-                                                                let question = format!("{} {name}?", i18n.t(Text::RevokeQuestion));
-                                                                if window().confirm_with_message(&question).unwrap_or(false) {
-                                                                    revoke.dispatch(id);
-                                                                }
-                                                            }>
+                                                            on:click=move |_| to_revoke.set(Some((id, name.clone())))>
                                                             {move || i18n.t(Text::Revoke)}
                                                         </button>
                                                     </td>
@@ -146,6 +153,10 @@ pub fn Tokens() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <ConfirmDialog ask=to_revoke confirm=Text::Revoke danger=true
+                title=move |(_, name): &(i64, String)| revoke_question(i18n.lang.get(), name)
+                message=move |_: &(i64, String)| i18n.t(Text::RevokeConsequence).to_owned()
+                on_confirm=move |(id, _): (i64, String)| { revoke.dispatch(id); } />
         </section>
     }
 }

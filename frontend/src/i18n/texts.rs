@@ -1,42 +1,6 @@
-//! Every text the app shows, in English and Russian, through one place. The chosen language is
-//! remembered in this browser (localStorage); the first visit follows the browser's language.
+//! Every fixed text of the app, in English and Russian.
 
-use leptos::prelude::*;
-use mailroom_domain::delivery::RunTrigger;
-use mailroom_domain::template::TemplateError;
-use mailroom_domain::{Role, Schedule, UserState};
-
-const STORAGE_KEY: &str = "mailroom.lang";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Ru,
-}
-
-impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::En, Lang::Ru];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ru => "ru",
-        }
-    }
-
-    /// The language's own name, as the switch shows it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Lang::En => "English",
-            Lang::Ru => "Русский",
-        }
-    }
-
-    fn from_code(code: &str) -> Option<Self> {
-        let code = code.to_ascii_lowercase();
-        Self::ALL.into_iter().find(|l| code.starts_with(l.code()))
-    }
-}
+use super::Lang;
 
 /// A text of the app; `tr` gives it in a language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,11 +90,9 @@ pub enum Text {
     CsvFormat,
     CurrentPassword,
     Delete,
-    DeleteClientQuestion,
     DeleteMailingQuestion,
     DeleteMessageQuestion,
     Disable,
-    Disabled,
     Edit,
     EditClient,
     EditMailing,
@@ -183,7 +145,6 @@ pub enum Text {
     Reason,
     Remove,
     Revoke,
-    RevokeQuestion,
     Role,
     Runs,
     Save,
@@ -229,6 +190,31 @@ pub enum Text {
     StateUnconfirmed,
     StateActive,
     StateBlocked,
+    Menu,
+    ProfileAndTokens,
+    SendingSection,
+    Managing,
+    DeleteClientConsequence,
+    RevokeConsequence,
+    DeleteMessageConsequence,
+    DisabledByManager,
+    DisabledOwnerNotice,
+    NoneWhileDisabled,
+    Duplicate,
+    DeleteMailingConsequence,
+    DisableQuestion,
+    RecentMailings,
+    FirstStepsTitle,
+    StepClients,
+    StepClientsHow,
+    AddClients,
+    StepMessage,
+    StepMessageHow,
+    StepMailing,
+    StepMailingHow,
+    HomeTitle,
+    GoToDashboard,
+    SessionPasswordChanged,
 }
 
 /// `text` in `lang`.
@@ -312,12 +298,12 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
             "Прислать новую ссылку для подтверждения",
         ),
         ConfirmBlock => (
-            "Block this account? It is signed out at once and its mailings stop sending.",
-            "Заблокировать аккаунт? Он сразу выйдет из системы, а его рассылки перестанут отправляться.",
+            "The account is signed out at once, cannot sign in, and its mailings stop sending until it is unblocked.",
+            "Аккаунт сразу выходит из системы, не может войти, а его рассылки не отправляются, пока его не разблокируют.",
         ),
         ConfirmDisable => (
-            "Disable this mailing? It will not send until it is enabled again.",
-            "Отключить рассылку? Она не будет отправляться, пока её снова не включат.",
+            "It stops sending at once, scheduled sends included, until a manager enables it again; its owner sees why.",
+            "Она сразу перестаёт отправляться, в том числе по расписанию, пока менеджер снова её не включит; владелец увидит причину.",
         ),
         CannotReachServer => ("Cannot reach the server", "Нет связи с сервером"),
         UnexpectedAnswer => (
@@ -358,14 +344,9 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
         ),
         CurrentPassword => ("Current password", "Текущий пароль"),
         Delete => ("Delete", "Удалить"),
-        DeleteClientQuestion => ("Delete the client", "Удалить клиента"),
-        DeleteMailingQuestion => (
-            "Delete this mailing and its history?",
-            "Удалить эту рассылку и её историю?",
-        ),
+        DeleteMailingQuestion => ("Delete this mailing?", "Удалить рассылку?"),
         DeleteMessageQuestion => ("Delete this message?", "Удалить это сообщение?"),
         Disable => ("Disable", "Отключить"),
-        Disabled => ("Disabled", "Отключена"),
         Edit => ("Edit", "Изменить"),
         EditClient => ("Edit the client", "Изменить клиента"),
         EditMailing => ("Edit the mailing", "Изменить рассылку"),
@@ -430,7 +411,6 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
         Reason => ("Reason", "Причина"),
         Remove => ("Remove", "Убрать"),
         Revoke => ("Revoke", "Отозвать"),
-        RevokeQuestion => ("Revoke the token", "Отозвать токен"),
         Role => ("Role", "Роль"),
         Runs => ("Runs", "Запуски"),
         Save => ("Save", "Сохранить"),
@@ -488,217 +468,67 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
         StateUnconfirmed => ("Unconfirmed", "Не подтверждён"),
         StateActive => ("Active", "Активен"),
         StateBlocked => ("Blocked", "Заблокирован"),
+        Menu => ("Menu", "Меню"),
+        ProfileAndTokens => ("Profile and tokens", "Профиль и токены"),
+        SendingSection => ("Sending", "Рассылки"),
+        Managing => ("Managing", "Управление"),
+        DeleteClientConsequence => (
+            "The client is removed from your list and from the mailings that send to it; its past attempts stay in their mailings' history. This cannot be undone.",
+            "Клиент удаляется из списка и из рассылок, которые ему отправляются; его прошлые попытки остаются в истории рассылок. Отменить это нельзя.",
+        ),
+        RevokeConsequence => (
+            "Integrations that use it are refused from now on. This cannot be undone: create a new token to give access again.",
+            "Интеграции с этим токеном сразу перестанут получать доступ. Отменить это нельзя: для доступа создайте новый токен.",
+        ),
+        DeleteMessageConsequence => (
+            "This cannot be undone. A message that a mailing sends is kept: delete the mailing or give it another message first.",
+            "Отменить это нельзя. Сообщение, которое отправляет рассылка, не удаляется: сначала удалите рассылку или выберите для неё другое сообщение.",
+        ),
+        DisabledByManager => ("Disabled by a manager", "Отключена менеджером"),
+        DisabledOwnerNotice => (
+            "A manager disabled this mailing: it does not send, on schedule or by hand, until a manager enables it again.",
+            "Менеджер отключил эту рассылку: она не отправляется ни по расписанию, ни вручную, пока менеджер снова её не включит.",
+        ),
+        NoneWhileDisabled => ("None while disabled", "Нет, пока отключена"),
+        Duplicate => ("Duplicate", "Дублировать"),
+        DeleteMailingConsequence => (
+            "Its runs and every attempt, with the servers' replies, are deleted with it. This cannot be undone.",
+            "Вместе с ней удаляются её запуски и все попытки с ответами серверов. Отменить это нельзя.",
+        ),
+        DisableQuestion => ("Disable this mailing?", "Отключить рассылку?"),
+        RecentMailings => ("Recent mailings", "Последние рассылки"),
+        FirstStepsTitle => (
+            "Your first mailing in three steps",
+            "Первая рассылка за три шага",
+        ),
+        StepClients => ("Add clients", "Добавьте клиентов"),
+        StepClientsHow => (
+            "One by one, or a whole list from a CSV file.",
+            "По одному или целым списком из CSV-файла.",
+        ),
+        AddClients => ("Add clients", "Добавить клиентов"),
+        StepMessage => ("Write a message", "Напишите сообщение"),
+        StepMessageHow => (
+            "A subject and a text, with each client's name filled in.",
+            "Тема и текст, с именем каждого клиента.",
+        ),
+        StepMailing => ("Create a mailing", "Создайте рассылку"),
+        StepMailingHow => (
+            "Choose the message and the clients, then send it now or on a schedule.",
+            "Выберите сообщение и клиентов, затем отправьте сразу или по расписанию.",
+        ),
+        HomeTitle => (
+            "Email mailings, on your own server",
+            "Email-рассылки на вашем сервере",
+        ),
+        GoToDashboard => ("Go to the dashboard", "Перейти к обзору"),
+        SessionPasswordChanged => (
+            "The password of this account was changed, which ends its other sessions: sign in with the new password.",
+            "Пароль аккаунта изменён, поэтому другие сеансы завершены: войдите с новым паролем.",
+        ),
     };
     match lang {
         Lang::En => en,
         Lang::Ru => ru,
     }
-}
-
-pub fn schedule_text(schedule: Schedule) -> Text {
-    match schedule {
-        Schedule::Once => Text::ScheduleOnce,
-        Schedule::Daily => Text::ScheduleDaily,
-        Schedule::Weekly => Text::ScheduleWeekly,
-        Schedule::Monthly => Text::ScheduleMonthly,
-    }
-}
-
-pub fn run_trigger_text(trigger: RunTrigger) -> Text {
-    match trigger {
-        RunTrigger::Manual => Text::TriggerManual,
-        RunTrigger::Schedule => Text::TriggerSchedule,
-    }
-}
-
-pub fn role_text(role: Role) -> Text {
-    match role {
-        Role::User => Text::RoleUser,
-        Role::Manager => Text::RoleManager,
-    }
-}
-
-pub fn state_text(state: UserState) -> Text {
-    match state {
-        UserState::Unconfirmed => Text::StateUnconfirmed,
-        UserState::Active => Text::StateActive,
-        UserState::Blocked => Text::StateBlocked,
-    }
-}
-
-/// "21–40 of 57" under a table.
-pub fn range_line(lang: Lang, from: u64, to: u64, total: u64) -> String {
-    match (lang, total) {
-        (_, 0) => String::new(),
-        (Lang::En, _) => format!("{from}–{to} of {total}"),
-        (Lang::Ru, _) => format!("{from}–{to} из {total}"),
-    }
-}
-
-/// What a CSV import did.
-pub fn import_summary(lang: Lang, created: u64, updated: u64, rejected: u64) -> String {
-    match lang {
-        Lang::En => format!("Created {created}, updated {updated}, rejected {rejected}."),
-        Lang::Ru => format!("Создано: {created}, обновлено: {updated}, отклонено: {rejected}."),
-    }
-}
-
-/// What is wrong with a message's placeholders, as the preview says it.
-pub fn template_problem(lang: Lang, problem: &TemplateError) -> String {
-    match (lang, problem) {
-        (Lang::En, TemplateError::Unknown(name)) => format!(
-            "Unknown placeholder {{{{{name}}}}}: the known ones are {{{{full_name}}}}, {{{{email}}}} and {{{{unsubscribe_url}}}}"
-        ),
-        (Lang::Ru, TemplateError::Unknown(name)) => format!(
-            "Неизвестная подстановка {{{{{name}}}}}: доступны {{{{full_name}}}}, {{{{email}}}} и {{{{unsubscribe_url}}}}"
-        ),
-        (Lang::En, TemplateError::Unclosed) => {
-            "A placeholder is opened with {{ but never closed with }}".to_owned()
-        }
-        (Lang::Ru, TemplateError::Unclosed) => {
-            "Подстановка открыта {{, но не закрыта }}".to_owned()
-        }
-    }
-}
-
-/// How many clients a mailing goes to.
-pub fn chosen_line(lang: Lang, count: usize) -> String {
-    match lang {
-        Lang::En => format!("{count} chosen"),
-        Lang::Ru => format!("Выбрано: {count}"),
-    }
-}
-
-/// After the named chosen clients: how many more are chosen (not on the pages seen).
-pub fn more_line(lang: Lang, count: usize) -> String {
-    match lang {
-        Lang::En => format!("and {count} more"),
-        Lang::Ru => format!("и ещё {count}"),
-    }
-}
-
-/// The question before Send now: to how many, and what becomes of the schedule (`next`: the
-/// pending scheduled send, in the reader's time). A one-time mailing sent by hand is not sent
-/// again at its start time; a repeating one keeps its next send.
-pub fn send_question(lang: Lang, clients: u64, schedule: Schedule, next: Option<&str>) -> String {
-    let repeating = schedule != Schedule::Once;
-    match lang {
-        Lang::En => {
-            let ask = format!(
-                "Send this mailing now to its {clients} client(s)? Clients who unsubscribed are left out."
-            );
-            match (repeating, next) {
-                (false, Some(next)) => {
-                    format!("{ask} It sends once: its scheduled send on {next} will not happen.")
-                }
-                (true, Some(next)) => {
-                    format!("{ask} Its schedule goes on: the next send is on {next}.")
-                }
-                (_, None) => ask,
-            }
-        }
-        Lang::Ru => {
-            let ask = format!(
-                "Отправить эту рассылку сейчас её клиентам ({clients})? Отписавшиеся клиенты не получат её."
-            );
-            match (repeating, next) {
-                (false, Some(next)) => format!(
-                    "{ask} Она отправляется один раз: запланированной отправки {next} не будет."
-                ),
-                (true, Some(next)) => {
-                    format!("{ask} Расписание сохранится: следующая отправка {next}.")
-                }
-                (_, None) => ask,
-            }
-        }
-    }
-}
-
-/// A run's progress under its bar.
-pub fn progress_line(lang: Lang, percent: u64, sent: u64, failed: u64, total: u64) -> String {
-    match lang {
-        Lang::En => format!("{percent}% — {sent} sent, {failed} failed of {total}"),
-        Lang::Ru => format!("{percent}% — отправлено {sent}, не удалось {failed} из {total}"),
-    }
-}
-
-/// What the daily chart shows, for screen readers.
-pub fn chart_summary(lang: Lang, from: &str, to: &str, succeeded: u64, failed: u64) -> String {
-    match lang {
-        Lang::En => {
-            format!("Attempts per day from {from} to {to}: {succeeded} succeeded, {failed} failed")
-        }
-        Lang::Ru => {
-            format!("Попытки по дням с {from} по {to}: успешно {succeeded}, неудачно {failed}")
-        }
-    }
-}
-
-/// "Server ready (version 1.2.3)", and its variants, in `lang`.
-pub fn server_line(lang: Lang, ready: Option<bool>, version: &str) -> String {
-    match (lang, ready) {
-        (Lang::En, Some(true)) => format!("Server ready (version {version})"),
-        (Lang::En, Some(false)) => format!("Server ready without its cache (version {version})"),
-        (Lang::En, None) => "Server not ready".into(),
-        (Lang::Ru, Some(true)) => format!("Сервер готов (версия {version})"),
-        (Lang::Ru, Some(false)) => format!("Сервер готов, но без кэша (версия {version})"),
-        (Lang::Ru, None) => "Сервер не готов".into(),
-    }
-}
-
-/// The app's language, shared through the context.
-#[derive(Debug, Clone, Copy)]
-pub struct I18n {
-    pub lang: RwSignal<Lang>,
-}
-
-impl I18n {
-    /// A text in the current language (reactive: read it inside a closure in views).
-    pub fn t(&self, text: Text) -> &'static str {
-        tr(self.lang.get(), text)
-    }
-
-    pub fn set(&self, lang: Lang) {
-        self.lang.set(lang);
-        if let Some(storage) = window().local_storage().ok().flatten() {
-            let _ = storage.set_item(STORAGE_KEY, lang.code());
-        }
-    }
-}
-
-/// The remembered language, else the browser's, else English.
-fn initial() -> Lang {
-    let remembered = window()
-        .local_storage()
-        .ok()
-        .flatten()
-        .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-        .and_then(|code| Lang::from_code(&code));
-    remembered
-        .or_else(|| {
-            window()
-                .navigator()
-                .language()
-                .and_then(|l| Lang::from_code(&l))
-        })
-        .unwrap_or(Lang::En)
-}
-
-/// Makes the language available to every component and keeps `<html lang>` in step.
-pub fn provide() -> I18n {
-    let i18n = I18n {
-        lang: RwSignal::new(initial()),
-    };
-    provide_context(i18n);
-    Effect::new(move |_| {
-        let code = i18n.lang.get().code();
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("lang", code);
-        }
-    });
-    i18n
-}
-
-pub fn use_i18n() -> I18n {
-    expect_context::<I18n>()
 }

@@ -1,0 +1,153 @@
+//! The frame of the app: the sidebar on a desktop, the menu button and its drawer on a phone, and
+//! the way in for a visitor.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+
+use crate::browser::{Browser, WIDTHS};
+use crate::server::{PASSWORD, Server};
+
+const ANN: &str = "ann@example.org";
+
+/// Whether the element matching `css` is shown (in the layout and not hidden).
+async fn shown(browser: &Browser, css: &str) -> bool {
+    browser
+        .element(Locator::Css(css))
+        .await
+        .is_displayed()
+        .await
+        .expect("the element is read")
+}
+
+/// The menu button's `aria-expanded`.
+async fn expanded(browser: &Browser, css: &str) -> Option<String> {
+    browser
+        .element(Locator::Css(css))
+        .await
+        .attr("aria-expanded")
+        .await
+        .expect("aria-expanded")
+}
+
+#[tokio::test]
+async fn on_a_phone_the_navigation_opens_from_a_menu_button_in_a_compact_top_bar() {
+    let server = Server::start().await;
+    server.user_account(ANN).await;
+    let browser = Browser::open(&server.base).await;
+    browser.goto("/login").await;
+    browser.fill_login(ANN, PASSWORD).await;
+    browser.wait_for_path("/dashboard").await;
+    let nav_link = "#sidebar a[href='/clients']";
+    assert!(
+        shown(&browser, nav_link).await,
+        "a desktop shows the sidebar"
+    );
+    assert!(
+        !shown(&browser, "[data-testid=menu-button]").await,
+        "and needs no menu button"
+    );
+
+    let (_, width, height) = WIDTHS[1];
+    browser
+        .client
+        .set_window_size(width, height)
+        .await
+        .expect("phone width");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let bar = browser
+        .element(Locator::Css("header.topbar"))
+        .await
+        .rectangle()
+        .await
+        .expect("the top bar's size");
+    assert!(bar.3 <= 64.0, "the top bar is {} px tall", bar.3);
+    assert!(!shown(&browser, nav_link).await, "the drawer starts closed");
+    let button = "[data-testid=menu-button]";
+    assert_eq!(expanded(&browser, button).await.as_deref(), Some("false"));
+
+    browser.click(button).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(shown(&browser, nav_link).await, "the menu opens the drawer");
+    assert_eq!(expanded(&browser, button).await.as_deref(), Some("true"));
+    browser.screenshots("phone-menu-open").await;
+    browser
+        .client
+        .set_window_size(width, height)
+        .await
+        .expect("phone width");
+
+    // Escape closes it; a choice in it closes it and goes there.
+    browser
+        .element(Locator::Css(nav_link))
+        .await
+        .send_keys("\u{E00C}")
+        .await
+        .expect("Escape pressed");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!shown(&browser, nav_link).await, "Escape closes the drawer");
+    browser.click(button).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    browser.click(nav_link).await;
+    browser.wait_for_path("/clients").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        !shown(&browser, nav_link).await,
+        "the drawer closes on the way"
+    );
+    assert_eq!(expanded(&browser, button).await.as_deref(), Some("false"));
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_visitor_is_told_what_mailroom_is_and_offered_to_register_or_sign_in() {
+    let server = Server::start().await;
+    let browser = Browser::open(&server.base).await;
+    browser.goto("/").await;
+    assert_eq!(
+        browser.text("h1").await,
+        "Email mailings, on your own server"
+    );
+    assert!(
+        !browser.has("#sidebar").await,
+        "a visitor has no app navigation"
+    );
+    browser.click("[data-testid=home-register]").await;
+    browser.wait_for_path("/register").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn the_page_checks_catch_an_unlabelled_field_low_contrast_and_a_wrapped_badge() {
+    let server = Server::start().await;
+    let browser = Browser::open(&server.base).await;
+    browser.goto("/").await;
+    browser.text("h1").await;
+    let clean = crate::checks::axe(&browser.client).await;
+    assert!(clean.blocking().is_empty(), "{:?}", clean.violations);
+    assert!(crate::checks::wrapped(&browser.client).await.is_empty());
+
+    // What the checks exist to catch, put on the page by hand.
+    browser
+        .client
+        .execute(
+            "const main = document.querySelector('main'); \
+             main.insertAdjacentHTML('beforeend', \
+               '<input type=text>' + \
+               '<p style=\"color:#bbb;background:#fff\">faint text</p>' + \
+               '<span class=badge style=\"display:inline-block;width:3rem;white-space:normal\">Succeeded twice</span>');",
+            vec![],
+        )
+        .await
+        .expect("the page is spoiled");
+    let spoiled = crate::checks::axe(&browser.client).await;
+    let ids: Vec<&str> = spoiled.blocking().iter().map(|v| v.id.as_str()).collect();
+    assert!(ids.contains(&"label"), "{ids:?}");
+    assert!(ids.contains(&"color-contrast"), "{ids:?}");
+    let wrapped = crate::checks::wrapped(&browser.client).await;
+    assert!(
+        wrapped.iter().any(|w| w.contains("Succeeded twice")),
+        "{wrapped:?}"
+    );
+    browser.close().await;
+}

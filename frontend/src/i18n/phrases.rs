@@ -1,0 +1,222 @@
+//! Texts with figures or names in them, and the words for the domain's enums.
+
+use mailroom_domain::delivery::RunTrigger;
+use mailroom_domain::template::TemplateError;
+use mailroom_domain::{Role, Schedule, UserState};
+
+use super::{Lang, Text};
+
+pub fn schedule_text(schedule: Schedule) -> Text {
+    match schedule {
+        Schedule::Once => Text::ScheduleOnce,
+        Schedule::Daily => Text::ScheduleDaily,
+        Schedule::Weekly => Text::ScheduleWeekly,
+        Schedule::Monthly => Text::ScheduleMonthly,
+    }
+}
+
+pub fn run_trigger_text(trigger: RunTrigger) -> Text {
+    match trigger {
+        RunTrigger::Manual => Text::TriggerManual,
+        RunTrigger::Schedule => Text::TriggerSchedule,
+    }
+}
+
+pub fn role_text(role: Role) -> Text {
+    match role {
+        Role::User => Text::RoleUser,
+        Role::Manager => Text::RoleManager,
+    }
+}
+
+pub fn state_text(state: UserState) -> Text {
+    match state {
+        UserState::Unconfirmed => Text::StateUnconfirmed,
+        UserState::Active => Text::StateActive,
+        UserState::Blocked => Text::StateBlocked,
+    }
+}
+
+/// "21–40 of 57" under a table.
+pub fn range_line(lang: Lang, from: u64, to: u64, total: u64) -> String {
+    match (lang, total) {
+        (_, 0) => String::new(),
+        (Lang::En, _) => format!("{from}–{to} of {total}"),
+        (Lang::Ru, _) => format!("{from}–{to} из {total}"),
+    }
+}
+
+/// What a CSV import did.
+pub fn import_summary(lang: Lang, created: u64, updated: u64, rejected: u64) -> String {
+    match lang {
+        Lang::En => format!("Created {created}, updated {updated}, rejected {rejected}."),
+        Lang::Ru => format!("Создано: {created}, обновлено: {updated}, отклонено: {rejected}."),
+    }
+}
+
+/// What is wrong with a message's placeholders, as the preview says it.
+pub fn template_problem(lang: Lang, problem: &TemplateError) -> String {
+    match (lang, problem) {
+        (Lang::En, TemplateError::Unknown(name)) => format!(
+            "Unknown placeholder {{{{{name}}}}}: the known ones are {{{{full_name}}}}, {{{{email}}}} and {{{{unsubscribe_url}}}}"
+        ),
+        (Lang::Ru, TemplateError::Unknown(name)) => format!(
+            "Неизвестная подстановка {{{{{name}}}}}: доступны {{{{full_name}}}}, {{{{email}}}} и {{{{unsubscribe_url}}}}"
+        ),
+        (Lang::En, TemplateError::Unclosed) => {
+            "A placeholder is opened with {{ but never closed with }}".to_owned()
+        }
+        (Lang::Ru, TemplateError::Unclosed) => {
+            "Подстановка открыта {{, но не закрыта }}".to_owned()
+        }
+    }
+}
+
+/// How many clients a mailing goes to.
+pub fn chosen_line(lang: Lang, count: usize) -> String {
+    match lang {
+        Lang::En => format!("{count} chosen"),
+        Lang::Ru => format!("Выбрано: {count}"),
+    }
+}
+
+/// After the named chosen clients: how many more are chosen (not on the pages seen).
+pub fn more_line(lang: Lang, count: usize) -> String {
+    match lang {
+        Lang::En => format!("and {count} more"),
+        Lang::Ru => format!("и ещё {count}"),
+    }
+}
+
+/// `n` as the language writes numbers: "1,234" or "1 234".
+pub fn number(lang: Lang, n: u64) -> String {
+    js_sys::Number::from(n as f64)
+        .to_locale_string(lang.code())
+        .as_string()
+        .unwrap_or_else(|| n.to_string())
+}
+
+/// The question before Send now: to how many.
+pub fn send_question(lang: Lang, clients: u64) -> String {
+    let n = number(lang, clients);
+    match (lang, clients) {
+        (Lang::En, 1) => "Send to 1 client now?".into(),
+        (Lang::En, _) => format!("Send to {n} clients now?"),
+        (Lang::Ru, _) => format!("Отправить сейчас? Клиентов: {n}"),
+    }
+}
+
+/// What follows from Send now (`next`: the pending scheduled send, in the reader's time). A
+/// one-time mailing sent by hand is not sent again at its start time; a repeating one keeps its
+/// next send.
+pub fn send_consequence(lang: Lang, schedule: Schedule, next: Option<&str>) -> String {
+    let repeating = schedule != Schedule::Once;
+    match lang {
+        Lang::En => {
+            let rest = match (repeating, next) {
+                (false, Some(next)) => format!(" Its scheduled send on {next} is then skipped."),
+                (true, Some(next)) => format!(" Its schedule goes on: the next send is on {next}."),
+                (_, None) => String::new(),
+            };
+            format!("It goes out at once; clients who unsubscribed are left out.{rest}")
+        }
+        Lang::Ru => {
+            let rest = match (repeating, next) {
+                (false, Some(next)) => format!(" Запланированной отправки {next} тогда не будет."),
+                (true, Some(next)) => format!(" Расписание сохранится: следующая отправка {next}."),
+                (_, None) => String::new(),
+            };
+            format!("Рассылка уйдёт сразу; отписавшиеся клиенты её не получат.{rest}")
+        }
+    }
+}
+
+/// "Delete bob@example.net?"
+pub fn delete_client_question(lang: Lang, email: &str) -> String {
+    match lang {
+        Lang::En => format!("Delete {email}?"),
+        Lang::Ru => format!("Удалить {email}?"),
+    }
+}
+
+/// "Revoke the token “CRM sync”?"
+pub fn revoke_question(lang: Lang, name: &str) -> String {
+    match lang {
+        Lang::En => format!("Revoke the token “{name}”?"),
+        Lang::Ru => format!("Отозвать токен «{name}»?"),
+    }
+}
+
+/// "Block ann@example.org?"
+pub fn block_question(lang: Lang, email: &str) -> String {
+    match lang {
+        Lang::En => format!("Block {email}?"),
+        Lang::Ru => format!("Заблокировать {email}?"),
+    }
+}
+
+/// A mailing's last run in a few words: "Sending · 45%", "Last run done".
+pub fn last_run_line(lang: Lang, finished: bool, percent: u64) -> String {
+    match (lang, finished) {
+        (Lang::En, false) => format!("Sending · {percent}%"),
+        (Lang::En, true) => "Last run done".into(),
+        (Lang::Ru, false) => format!("Отправляется · {percent}%"),
+        (Lang::Ru, true) => "Последний запуск завершён".into(),
+    }
+}
+
+/// "92% delivered" on a mailing's card.
+pub fn delivered_line(lang: Lang, percent: u64) -> String {
+    match lang {
+        Lang::En => format!("{percent}% delivered"),
+        Lang::Ru => format!("доставлено {percent}%"),
+    }
+}
+
+/// "8% failed" on a mailing's card.
+pub fn failed_line(lang: Lang, percent: u64) -> String {
+    match lang {
+        Lang::En => format!("{percent}% failed"),
+        Lang::Ru => format!("не доставлено {percent}%"),
+    }
+}
+
+/// A run's progress under its bar.
+pub fn progress_line(lang: Lang, percent: u64, sent: u64, failed: u64, total: u64) -> String {
+    match lang {
+        Lang::En => format!("{percent}% — {sent} sent, {failed} failed of {total}"),
+        Lang::Ru => format!("{percent}% — отправлено {sent}, не удалось {failed} из {total}"),
+    }
+}
+
+/// One day of the chart: "27 Nov: 5 succeeded, 1 failed".
+pub fn day_figures(lang: Lang, day: &str, succeeded: u64, failed: u64) -> String {
+    match lang {
+        Lang::En => format!("{day}: {succeeded} succeeded, {failed} failed"),
+        Lang::Ru => format!("{day}: успешно {succeeded}, неудачно {failed}"),
+    }
+}
+
+/// What the daily chart shows, for screen readers.
+pub fn chart_summary(lang: Lang, from: &str, to: &str, succeeded: u64, failed: u64) -> String {
+    match lang {
+        Lang::En => {
+            format!("Attempts per day from {from} to {to}: {succeeded} succeeded, {failed} failed")
+        }
+        Lang::Ru => {
+            format!("Попытки по дням с {from} по {to}: успешно {succeeded}, неудачно {failed}")
+        }
+    }
+}
+
+/// "Server ready (version 1.2.3)", and its variants, in `lang`.
+pub fn server_line(lang: Lang, ready: Option<bool>, version: &str) -> String {
+    match (lang, ready) {
+        (Lang::En, Some(true)) => format!("Server ready (version {version})"),
+        (Lang::En, Some(false)) => format!("Server ready without its cache (version {version})"),
+        (Lang::En, None) => "Server not ready".into(),
+        (Lang::Ru, Some(true)) => format!("Сервер готов (версия {version})"),
+        (Lang::Ru, Some(false)) => format!("Сервер готов, но без кэша (версия {version})"),
+        (Lang::Ru, None) => "Сервер не готов".into(),
+    }
+}
