@@ -45,6 +45,30 @@ pub enum UserState {
     Blocked,
 }
 
+/// Why a session ended before its time: kept with its refresh token, so that a refresh refused
+/// after a password change can say so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "diesel",
+    derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)
+)]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+pub enum SessionEnd {
+    SignedOut,
+    /// The password was changed or reset: every session of the account ends.
+    PasswordChanged,
+    /// A refresh token was used twice: both holders must sign in again.
+    Reused,
+    Blocked,
+}
+
+crate::text_enum!(SessionEnd {
+    SignedOut => "signed_out",
+    PasswordChanged => "password_changed",
+    Reused => "reused",
+    Blocked => "blocked",
+});
+
 /// What a single-use link mailed to someone is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(

@@ -1,6 +1,7 @@
 //! Sign-in sessions: an access token plus a refresh token that rotates on every use.
 
 use mailroom_domain::UserState;
+use mailroom_domain::account::SessionEnd;
 use std::time::Duration;
 
 use actix_web::web;
@@ -80,10 +81,12 @@ pub async fn refresh(
                 )));
             };
             if row.revoked_at.is_some() {
-                return Ok(Exchange::Refused(AuthError::RefreshInvalid(
-                    "this session has ended (signed out, or the password changed); sign in again"
-                        .into(),
-                )));
+                let refused = if row.revoked_because == Some(SessionEnd::PasswordChanged) {
+                    AuthError::SessionEnded
+                } else {
+                    AuthError::RefreshInvalid("this session has ended; sign in again".into())
+                };
+                return Ok(Exchange::Refused(refused));
             }
             if row.rotated_at.is_some() || tokens::rotate_refresh(conn, row.id, now)? == 0 {
                 // Lost a race with a renewal committed just now: that one counts as `now`.
@@ -92,7 +95,7 @@ pub async fn refresh(
                 if now - rotated < grace {
                     return Ok(Exchange::Superseded);
                 }
-                tokens::revoke_family(conn, &row.family, now)?;
+                tokens::revoke_family(conn, &row.family, SessionEnd::Reused, now)?;
                 return Ok(Exchange::Reused);
             }
             if row.expires_at <= now {
@@ -105,7 +108,7 @@ pub async fn refresh(
             match user.state {
                 UserState::Active => {}
                 UserState::Blocked => {
-                    tokens::revoke_family(conn, &row.family, now)?;
+                    tokens::revoke_family(conn, &row.family, SessionEnd::Blocked, now)?;
                     return Ok(Exchange::Refused(AuthError::Blocked));
                 }
                 UserState::Unconfirmed => return Ok(Exchange::Refused(AuthError::Unconfirmed)),
@@ -128,7 +131,7 @@ pub async fn logout(pool: &DbPool, token: String, now: NaiveDateTime) -> Result<
     let hash = secret::hash(&token);
     blocking(pool, move |conn| {
         if let Some(row) = tokens::find_refresh(conn, &hash)? {
-            tokens::revoke_family(conn, &row.family, now)?;
+            tokens::revoke_family(conn, &row.family, SessionEnd::SignedOut, now)?;
         }
         Ok::<_, AuthError>(())
     })

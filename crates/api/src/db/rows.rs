@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use mailroom_domain::account::LinkPurpose;
+use mailroom_domain::account::{LinkPurpose, SessionEnd};
 use mailroom_domain::delivery::RunTrigger;
 use mailroom_domain::{AttemptStatus, Role, Schedule, UserState};
 
@@ -185,6 +185,7 @@ pub struct RefreshTokenRow {
     pub rotated_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    pub revoked_because: Option<SessionEnd>,
 }
 
 #[derive(Debug, Clone, Insertable)]

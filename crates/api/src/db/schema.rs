@@ -160,6 +160,7 @@ diesel::table! {
         rotated_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        revoked_because -> Nullable<Text>,
     }
 }
 

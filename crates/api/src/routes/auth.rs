@@ -203,7 +203,7 @@ pub async fn login(
     request_body(content = Option<RefreshRequest>, description = "Optional for browsers, which send the cookie"),
     responses(
         (status = OK, description = "A new session; the old refresh token no longer works", body = TokenResponse),
-        (status = UNAUTHORIZED, description = "Missing, unknown, expired, revoked or reused token (see `type`)", body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "Missing, unknown, expired, revoked or reused token (see `type`: session-ended when the password changed)", body = Problem, content_type = "application/problem+json"),
         (status = FORBIDDEN, description = "The account is blocked", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -52,7 +52,9 @@ async fn a_password_reset_link_sets_the_password_and_ends_every_session() {
     // The access token and the refresh token from before the reset stop working.
     let body = problem(app.get_as("/api/v1/me", &old.access).await, 401).await;
     assert_eq!(body["type"], "urn:mailroom:problem:session-ended");
-    problem(app.refresh_with(&old.refresh).await, 401).await;
+    // The refresh says why too, so a browser that only renews can tell the person.
+    let body = problem(app.refresh_with(&old.refresh).await, 401).await;
+    assert_eq!(body["type"], "urn:mailroom:problem:session-ended");
     problem(app.get_as("/api/v1/me", &api_token).await, 401).await;
     // Only the new password signs in, and the link worked once.
     problem(app.login("ann@example.org", PASSWORD).await, 401).await;
@@ -126,8 +128,22 @@ async fn changing_the_password_needs_the_current_one_and_renews_the_session() {
         200
     );
     problem(app.get_as("/api/v1/me", &session.access).await, 401).await;
-    problem(app.refresh_with(&session.refresh).await, 401).await;
-    app.session("ann@example.org", NEW_PASSWORD).await;
+    let body = problem(app.refresh_with(&session.refresh).await, 401).await;
+    assert_eq!(
+        body["type"], "urn:mailroom:problem:session-ended",
+        "a session ended by the password change says so when it is renewed"
+    );
+    // A session signed out of is refused without that reason.
+    let other = app.session("ann@example.org", NEW_PASSWORD).await;
+    let out = app
+        .post_json(
+            "/api/v1/auth/logout",
+            &json!({"refresh_token": other.refresh}),
+        )
+        .await;
+    assert!(out.status().is_success(), "{}", out.status());
+    let body = problem(app.refresh_with(&other.refresh).await, 401).await;
+    assert_ne!(body["type"], "urn:mailroom:problem:session-ended");
 }
 
 #[tokio::test]

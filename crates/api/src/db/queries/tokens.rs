@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use mailroom_domain::account::LinkPurpose;
+use mailroom_domain::account::{LinkPurpose, SessionEnd};
 
 use crate::db::DbConnection;
 use crate::db::rows::{
@@ -86,9 +86,11 @@ pub fn rotate_refresh(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> Q
     .execute(conn)
 }
 
+/// Ends one session (every token of its family), for `why`.
 pub fn revoke_family(
     conn: &mut DbConnection,
     family: &str,
+    why: SessionEnd,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(
@@ -96,10 +98,14 @@ pub fn revoke_family(
             .filter(refresh_tokens::family.eq(family))
             .filter(refresh_tokens::revoked_at.is_null()),
     )
-    .set(refresh_tokens::revoked_at.eq(now))
+    .set((
+        refresh_tokens::revoked_at.eq(now),
+        refresh_tokens::revoked_because.eq(why),
+    ))
     .execute(conn)
 }
 
+/// Ends every session of the account: its password changed.
 pub fn revoke_all_refresh(
     conn: &mut DbConnection,
     user_id: i64,
@@ -110,7 +116,10 @@ pub fn revoke_all_refresh(
             .filter(refresh_tokens::user_id.eq(user_id))
             .filter(refresh_tokens::revoked_at.is_null()),
     )
-    .set(refresh_tokens::revoked_at.eq(now))
+    .set((
+        refresh_tokens::revoked_at.eq(now),
+        refresh_tokens::revoked_because.eq(SessionEnd::PasswordChanged),
+    ))
     .execute(conn)
 }
 
