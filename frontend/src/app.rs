@@ -5,6 +5,7 @@ use leptos_meta::{Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::components::drawer::DrawerBehaviour;
 use crate::components::server_status::ServerStatusLine;
 use crate::components::sidebar::{Sidebar, provide_nav_here};
 use crate::components::topbar::TopBar;
@@ -42,7 +43,7 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { "Mailroom".to_owned() } else { format!("{page} · Mailroom") }
         } />
         <Router>
-            <CloseNavOnMove nav_open=nav_open />
+            <DrawerBehaviour nav_open=nav_open />
             <div class="shell" class:visitor=move || session.user_id().is_none()
                 class:nav-open=move || nav_open.get()
                 on:keydown=move |ev| {
@@ -57,7 +58,8 @@ pub fn App() -> impl IntoView {
                 <button type="button" class="nav-backdrop" tabindex="-1" aria-hidden="true"
                     on:click=move |_| nav_open.set(false)></button>
             </Show>
-            <main id="content" tabindex="-1">
+            // While the drawer is open on a phone, the page behind it is out of reach.
+            <main id="content" tabindex="-1" inert=move || nav_open.get()>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/login") view=Login />
@@ -81,21 +83,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/u/:token") view=Unsubscribe />
                 </Routes>
             </main>
-            <footer class="app-footer">
+            <footer class="app-footer" inert=move || nav_open.get()>
                 <ServerStatusLine />
                 <a href="/docs/" rel="external">{move || i18n.t(Text::ApiDocs)}</a>
             </footer>
             </div>
         </Router>
     }
-}
-
-/// Closes the phone's drawer whenever the page changes.
-#[component]
-fn CloseNavOnMove(nav_open: RwSignal<bool>) -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    Effect::new(move |_| {
-        location.pathname.track();
-        nav_open.set(false);
-    });
 }

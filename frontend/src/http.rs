@@ -64,6 +64,11 @@ pub fn is_blocked(error: &ApiError) -> bool {
     matches!(error, ApiError::Problem(p) if p.kind == problem_types::ACCOUNT_BLOCKED)
 }
 
+/// Whether the server ended the session because the account's password changed.
+pub fn is_password_changed(error: &ApiError) -> bool {
+    matches!(error, ApiError::Problem(p) if p.kind == problem_types::SESSION_ENDED)
+}
+
 /// Turns an error response into the problem it carries.
 pub async fn problem_of(response: Response) -> ApiError {
     let status = response.status();

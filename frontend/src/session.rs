@@ -15,8 +15,7 @@ use gloo_net::http::Response;
 use serde::de::DeserializeOwned;
 
 use crate::api;
-use crate::http::{ApiError, Call, is_blocked, problem_of};
-use mailroom_domain::wire::problem_types;
+use crate::http::{ApiError, Call, is_blocked, is_password_changed, problem_of};
 
 /// Renew this long before the access token expires.
 const RENEW_AHEAD_MS: f64 = 60_000.0;
@@ -69,9 +68,6 @@ pub struct Session {
     renewing: StoredValue<Option<Shared<Renewal>>, LocalStorage>,
     /// The timer of the next renewal, replaced by each new token.
     timer: StoredValue<Option<TimeoutHandle>>,
-    /// Why the server refused the access token, when it said: a renewal that fails then ends the
-    /// session for that reason rather than as expired.
-    refused_because: StoredValue<Option<Ended>>,
 }
 
 impl Session {
@@ -158,8 +154,11 @@ impl Session {
                 Some(access)
             }
             Ok(None) => {
-                let why = self.refused_because.get_value().unwrap_or(Ended::Expired);
-                self.end_by_itself(why);
+                self.end_by_itself(Ended::Expired);
+                None
+            }
+            Err(e) if is_password_changed(&e) => {
+                self.end_by_itself(Ended::PasswordChanged);
                 None
             }
             Err(e) if is_blocked(&e) => {
@@ -205,7 +204,6 @@ pub fn provide() -> Session {
         renew_at: StoredValue::new(0.0),
         renewing: StoredValue::new_local(None),
         timer: StoredValue::new(None),
-        refused_because: StoredValue::new(None),
     };
     provide_context(session);
     spawn_local(async move {
@@ -215,6 +213,7 @@ pub fn provide() -> Session {
             }
             // Blocked since the last visit: the sign-in page says so before the password is typed.
             Err(e) if is_blocked(&e) => session.ended.set(Some(Ended::Blocked)),
+            Err(e) if is_password_changed(&e) => session.ended.set(Some(Ended::PasswordChanged)),
             _ => {}
         }
         session.known.set(true);
@@ -262,18 +261,10 @@ impl SignedIn for Call {
 async fn send_signed_in(call: Call, session: Session) -> Result<Response, ApiError> {
     let mut response = call.send(session.token().await.as_deref()).await?;
     if response.status() == 401 {
-        let refused = problem_of(response).await;
-        let password_changed =
-            matches!(&refused, ApiError::Problem(p) if p.kind == problem_types::SESSION_ENDED);
-        session
-            .refused_because
-            .set_value(password_changed.then_some(Ended::PasswordChanged));
-        // No new token: the session ended (and the renewal said so), or the server could not
+        // No new token: the session ended (and the renewal said why), or the server could not
         // be reached, and then the session is kept for the next try.
-        let renewed = session.renew().await;
-        session.refused_because.set_value(None);
-        let Some(access) = renewed else {
-            return Err(refused);
+        let Some(access) = session.renew().await else {
+            return Err(problem_of(response).await);
         };
         response = call.send(Some(&access)).await?;
         if response.status() == 401 {

@@ -18,7 +18,8 @@ pub async fn login(email: String, password: String) -> Result<TokenResponse, Api
     .await
 }
 
-/// A new session from the refresh cookie; `None` when there is no valid one (not signed in).
+/// A new session from the refresh cookie; `None` when there is no valid one (not signed in), and
+/// the server's problem when it says why the session ended (blocked, the password changed).
 /// When another tab renewed with the same cookie a moment ago, the browser holds the newer one
 /// by the time the server says so: one more try uses it.
 pub async fn refresh() -> Result<Option<TokenResponse>, ApiError> {
@@ -37,6 +38,9 @@ pub async fn refresh() -> Result<Option<TokenResponse>, ApiError> {
             {
                 tries += 1;
                 time::sleep(200).await;
+            }
+            ApiError::Problem(p) if p.kind == problem_types::SESSION_ENDED => {
+                return Err(ApiError::Problem(p));
             }
             _ => return Ok(None),
         }

@@ -120,10 +120,15 @@ pub fn DailyChart(days: Vec<DailyAttempts>) -> impl IntoView {
     let tip = move || {
         shown.get().and_then(|i| {
             days.with_value(|days| days.get(i).copied()).map(|d| {
-                let left = (i as f64 + 0.5) * 100.0 / count.max(1) as f64;
+                // Anchored on the bar's side away from the nearer edge, so it stays inside.
+                let centre = (i as f64 + 0.5) * 100.0 / count.max(1) as f64;
+                let place = if centre <= 50.0 {
+                    format!("left: max(0px, calc({centre:.2}% - 1rem))")
+                } else {
+                    format!("right: max(0px, calc({:.2}% - 1rem))", 100.0 - centre)
+                };
                 view! {
-                    <div class="chart-tip" data-testid="chart-tip" aria-hidden="true"
-                        style=format!("left: clamp(4.5rem, {left:.2}%, calc(100% - 4.5rem))")>
+                    <div class="chart-tip" data-testid="chart-tip" aria-hidden="true" style=place>
                         {describe(&d, i18n.lang.get())}
                     </div>
                 }
@@ -137,22 +142,25 @@ pub fn DailyChart(days: Vec<DailyAttempts>) -> impl IntoView {
                     <span>{top}</span>
                     <span>"0"</span>
                 </div>
-                <div class="chart-plot" role="group" aria-label=summary node_ref=buttons
-                    on:keydown=on_keydown>
-                    {bars}
+                <div class="chart-body">
+                    <div class="chart-plot" role="group" aria-label=summary node_ref=buttons
+                        on:keydown=on_keydown on:focusout=move |_| shown.set(None)>
+                        {bars}
+                    </div>
+                    {tip}
                 </div>
-                {tip}
-            </div>
-            <div class="chart-x" aria-hidden="true">
-                {move || {
-                    let lang = i18n.lang.get();
-                    let label = |day: Option<chrono::NaiveDate>| day.map(|d| time::day(d, lang)).unwrap_or_default();
-                    view! {
-                        <span>{label(range.map(|r| r.0))}</span>
-                        <span>{label(middle)}</span>
-                        <span>{label(range.map(|r| r.1))}</span>
-                    }
-                }}
+                <span></span>
+                <div class="chart-x" aria-hidden="true">
+                    {move || {
+                        let lang = i18n.lang.get();
+                        let label = |day: Option<chrono::NaiveDate>| day.map(|d| time::day(d, lang)).unwrap_or_default();
+                        view! {
+                            <span>{label(range.map(|r| r.0))}</span>
+                            <span>{label(middle)}</span>
+                            <span>{label(range.map(|r| r.1))}</span>
+                        }
+                    }}
+                </div>
             </div>
             <figcaption class="legend">
                 <span class="key ok">{move || i18n.t(Text::Succeeded)}</span>

@@ -26,13 +26,17 @@ pub struct ListState {
     pub per_page: u32,
     /// Bumped after a change, to load the page again.
     pub version: RwSignal<u32>,
+    /// The next change replaces the address's history entry instead of adding one (a change
+    /// the app made by itself, which Back should not undo).
+    replace_next: StoredValue<bool>,
 }
 
 /// The list's state as query parameters, defaults left out.
 fn to_params(list: &ListState, default_sort: &str) -> Vec<(String, String)> {
     let mut params = Vec::new();
+    // As typed: trimming here would rewrite the search box under the typing.
     let q = list.q.get();
-    if !q.trim().is_empty() {
+    if !q.is_empty() {
         params.push(("q".to_owned(), q));
     }
     let sort = list.sort.get();
@@ -80,6 +84,7 @@ impl ListState {
             filters: RwSignal::new(BTreeMap::new()),
             per_page,
             version: RwSignal::new(0),
+            replace_next: StoredValue::new(false),
         }
     }
 
@@ -141,13 +146,20 @@ impl ListState {
                 list.q.get_untracked(),
                 list.filters.get_untracked(),
             );
-            if untrack(read) == state {
+            let was = untrack(read);
+            if was == state {
                 return;
             }
+            // Refining a search is one step for Back, however many pauses the typing had.
+            let refined =
+                was.2 != state.2 && !was.2.is_empty() && was.1 == state.1 && was.3 == state.3;
+            let replace = list.replace_next.get_value() || refined;
+            list.replace_next.set_value(false);
             let path = location.pathname.get_untracked();
             navigate(
                 &format!("{path}{wanted}"),
                 NavigateOptions {
+                    replace,
                     scroll: false,
                     ..NavigateOptions::default()
                 },
@@ -213,12 +225,24 @@ pub fn SearchBox(list: ListState, label: Text) -> impl IntoView {
         if let Some(handle) = pending.get_value() {
             handle.clear();
         }
+        pending.set_value(None);
     };
+    // The search changed from elsewhere (Back, a link): what was being typed is dropped.
+    Effect::new(move |_| {
+        list.q.track();
+        cancel();
+    });
     let on_input = move |ev| {
         let text = event_target_value(&ev);
         cancel();
-        let handle =
-            set_timeout_with_handle(move || list.search(text), Duration::from_millis(250)).ok();
+        let handle = set_timeout_with_handle(
+            move || {
+                pending.set_value(None);
+                list.search(text);
+            },
+            Duration::from_millis(250),
+        )
+        .ok();
         pending.set_value(handle);
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
@@ -270,14 +294,20 @@ pub fn SortHeader(list: ListState, field: &'static str, label: Text) -> impl Int
 
 /// "21–40 of 57" with the previous and next buttons.
 #[component]
-pub fn Pager(list: ListState, #[prop(into)] total: Signal<u64>) -> impl IntoView {
+pub fn Pager(list: ListState, #[prop(into)] total: Signal<Option<u64>>) -> impl IntoView {
     let i18n = use_i18n();
     let per_page = u64::from(list.per_page);
-    let last_page = move || total.get().div_ceil(per_page).max(1) as u32;
-    // After deleting the last rows of the last page, show the page that now is the last.
+    let count = move || total.get().unwrap_or(0);
+    let last_page = move || count().div_ceil(per_page).max(1) as u32;
+    // After deleting the last rows of the last page, show the page that now is the last. Only
+    // once the list has answered: before, page 3 of a shared link is not known to be too far.
     Effect::new(move |_| {
+        if total.get().is_none() {
+            return;
+        }
         let last = last_page();
         if list.page.get_untracked() > last {
+            list.replace_next.set_value(true);
             list.page.set(last);
         }
     });
@@ -290,8 +320,8 @@ pub fn Pager(list: ListState, #[prop(into)] total: Signal<u64>) -> impl IntoView
             <span class="muted" data-testid="range">
                 {move || {
                     let from = u64::from(list.page.get() - 1) * per_page;
-                    let to = (from + per_page).min(total.get());
-                    range_line(i18n.lang.get(), from + 1, to, total.get())
+                    let to = (from + per_page).min(count());
+                    range_line(i18n.lang.get(), from + 1, to, count())
                 }}
             </span>
             <button type="button" class="secondary" disabled=move || { list.page.get() >= last_page() }
@@ -322,7 +352,7 @@ where
     let i18n = use_i18n();
     // Kept from inside the Suspense: reading the resource out here would make an enclosing
     // Suspense (a form around a picker) redraw everything, and take the focus from the search.
-    let total = RwSignal::new(0_u64);
+    let total = RwSignal::new(None::<u64>);
     let table = StoredValue::new(table);
     view! {
         <Suspense fallback=Loading>
@@ -330,7 +360,7 @@ where
                 match rows.await {
                     Err(e) => failed(e),
                     Ok(page) => {
-                        total.set(page.total);
+                        total.set(Some(page.total));
                         if page.items.is_empty() {
                             view! {
                                 <p class="empty" data-testid="empty">

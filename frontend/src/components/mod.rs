@@ -3,6 +3,7 @@
 pub mod address;
 pub mod chart;
 pub mod dialog;
+pub mod drawer;
 pub mod field;
 pub mod figure;
 pub mod guard;

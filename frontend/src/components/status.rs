@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use mailroom_domain::MailingStatus;
-use mailroom_domain::wire::Run;
+use mailroom_domain::wire::{Run, RunOutcome};
 
 use crate::i18n::{Text, last_run_line, use_i18n};
 use crate::time;
@@ -49,27 +49,28 @@ pub fn StatusBadge(
     }
 }
 
-/// "Last run done · 1 Dec, 10:02", "Sending · 45%", or "Not sent yet".
+/// How the last run went ("Last run finished", "Sending · 45%", "Last run: 3 failed") and when,
+/// or "Not sent yet".
 #[component]
 pub fn LastRun(run: Option<Run>) -> impl IntoView {
     let i18n = use_i18n();
     match run {
         None => view! {
-            <span class="badge" data-testid="last-run">{move || i18n.t(Text::NoRunsYet)}</span>
+            <span class="badge" data-testid="last-run">{move || i18n.t(Text::NotSentYet)}</span>
         }
         .into_any(),
         Some(run) => {
-            let finished = run.is_finished();
-            let percent = run.percent_done();
-            let class = match (finished, run.failed > 0 && run.sent == 0) {
-                (false, _) => "badge running",
-                (true, true) => "badge bad",
-                (true, false) => "badge ok",
+            let outcome = run.outcome();
+            let class = match outcome {
+                RunOutcome::Sending(_) => "badge running",
+                RunOutcome::Delivered => "badge ok",
+                RunOutcome::SomeFailed(_) | RunOutcome::Stopped => "badge warn",
+                RunOutcome::AllFailed => "badge bad",
             };
             let at = run.finished_at.or(run.started_at).unwrap_or(run.created_at);
             view! {
                 <span class=class data-testid="last-run">
-                    {move || last_run_line(i18n.lang.get(), finished, percent)}
+                    {move || last_run_line(i18n.lang.get(), outcome)}
                 </span>
                 <time class="hint" datetime=at.to_rfc3339() data-testid="last-run-at">
                     {move || time::short(at, i18n.lang.get())}

@@ -2,6 +2,7 @@
 
 use mailroom_domain::delivery::RunTrigger;
 use mailroom_domain::template::TemplateError;
+use mailroom_domain::wire::RunOutcome;
 use mailroom_domain::{Role, Schedule, UserState};
 
 use super::{Lang, Text};
@@ -155,13 +156,19 @@ pub fn block_question(lang: Lang, email: &str) -> String {
     }
 }
 
-/// A mailing's last run in a few words: "Sending · 45%", "Last run done".
-pub fn last_run_line(lang: Lang, finished: bool, percent: u64) -> String {
-    match (lang, finished) {
-        (Lang::En, false) => format!("Sending · {percent}%"),
-        (Lang::En, true) => "Last run done".into(),
-        (Lang::Ru, false) => format!("Отправляется · {percent}%"),
-        (Lang::Ru, true) => "Последний запуск завершён".into(),
+/// A mailing's last run in a few words: "Sending · 45%", "Last run finished".
+pub fn last_run_line(lang: Lang, outcome: RunOutcome) -> String {
+    match (lang, outcome) {
+        (Lang::En, RunOutcome::Sending(p)) => format!("Sending · {p}%"),
+        (Lang::En, RunOutcome::Delivered) => "Last run finished".into(),
+        (Lang::En, RunOutcome::SomeFailed(n)) => format!("Last run: {n} failed"),
+        (Lang::En, RunOutcome::AllFailed) => "Last run: all failed".into(),
+        (Lang::En, RunOutcome::Stopped) => "Last run stopped".into(),
+        (Lang::Ru, RunOutcome::Sending(p)) => format!("Отправляется · {p}%"),
+        (Lang::Ru, RunOutcome::Delivered) => "Последний запуск завершён".into(),
+        (Lang::Ru, RunOutcome::SomeFailed(n)) => format!("Последний запуск: не доставлено {n}"),
+        (Lang::Ru, RunOutcome::AllFailed) => "Последний запуск: всё не доставлено".into(),
+        (Lang::Ru, RunOutcome::Stopped) => "Последний запуск остановлен".into(),
     }
 }
 

@@ -128,6 +128,7 @@ pub enum Text {
     NoMailingsYet,
     NoMessagesYet,
     NoRunsYet,
+    NotSentYet,
     NoTokensYet,
     NothingFound,
     Outcome,
@@ -310,7 +311,7 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
             "Unexpected answer from the server",
             "Непонятный ответ сервера",
         ),
-        MainNav => ("Main", "Основное меню"),
+        MainNav => ("Main navigation", "Основное меню"),
         AddClientsFirst => ("No clients yet:", "Клиентов пока нет:"),
         ClearChoice => ("Clear", "Очистить"),
         Actions => ("Actions", "Действия"),
@@ -385,6 +386,7 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
         NoMailingsYet => ("No mailings yet.", "Рассылок пока нет."),
         NoMessagesYet => ("No messages yet.", "Сообщений пока нет."),
         NoRunsYet => ("Not sent yet.", "Ещё не отправлялась."),
+        NotSentYet => ("Not sent yet", "Ещё не отправлялась"),
         NoTokensYet => ("No tokens yet.", "Токенов пока нет."),
         NothingFound => (
             "Nothing matches the search.",
@@ -470,7 +472,7 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
         StateBlocked => ("Blocked", "Заблокирован"),
         Menu => ("Menu", "Меню"),
         ProfileAndTokens => ("Profile and tokens", "Профиль и токены"),
-        SendingSection => ("Sending", "Рассылки"),
+        SendingSection => ("Sending", "Отправка"),
         Managing => ("Managing", "Управление"),
         DeleteClientConsequence => (
             "The client is removed from your list and from the mailings that send to it; its past attempts stay in their mailings' history. This cannot be undone.",

@@ -367,8 +367,9 @@ impl Browser {
     }
 
     /// Saves the page as `<name>-desktop.png`, `<name>-phone.png` and their `-dark` twins, and
-    /// measures it at each: axe-core finds no serious or critical violation, and (at desktop
-    /// width) no badge, header, date or figure wraps. Every page a test visits comes through here.
+    /// measures it at each: axe-core finds no serious or critical violation, no badge, header,
+    /// date or figure wraps, and the page is no wider than the window. Every page a test visits
+    /// comes through here.
     pub async fn screenshots(&self, name: &str) {
         let mut problems = Vec::new();
         for (width_name, width, height) in WIDTHS {
@@ -376,34 +377,8 @@ impl Browser {
                 .set_window_size(width, height)
                 .await
                 .expect("window resized");
-            for dark in [false, true] {
-                self.prefer_dark(dark).await;
-                // The layout and the drawer's transition settle.
-                tokio::time::sleep(Duration::from_millis(250)).await;
-                let scheme = if dark { "dark" } else { "light" };
-                let result = checks::axe(&self.client).await;
-                checks::record(name, width_name, scheme, &result);
-                for v in result.blocking() {
-                    problems.push(format!(
-                        "{width_name} {scheme}: {} ({}): {} at {:?}",
-                        v.id,
-                        v.impact.as_deref().unwrap_or("?"),
-                        v.help,
-                        v.nodes
-                    ));
-                }
-                if width_name == "desktop" && !dark {
-                    for text in checks::wrapped(&self.client).await {
-                        problems.push(format!("{width_name}: wraps over two lines: {text}"));
-                    }
-                }
-                let png = self.client.screenshot().await.expect("screenshot");
-                let suffix = if dark { "-dark" } else { "" };
-                let path = screenshots_dir().join(format!("{name}-{width_name}{suffix}.png"));
-                std::fs::write(&path, png).expect("screenshot saved");
-            }
+            problems.extend(self.measure_and_save(name, width_name).await);
         }
-        self.prefer_dark(false).await;
         let (width, height) = (WIDTHS[0].1, WIDTHS[0].2);
         self.client
             .set_window_size(width, height)
@@ -414,6 +389,52 @@ impl Browser {
             "the page {name} has problems:\n{}",
             problems.join("\n")
         );
+    }
+
+    /// The same at the window's present size only (`width_name` says which it is), for a state
+    /// that a change of width would undo (the phone's open drawer).
+    pub async fn screenshot_here(&self, name: &str, width_name: &str) {
+        let problems = self.measure_and_save(name, width_name).await;
+        assert!(
+            problems.is_empty(),
+            "the page {name} has problems:\n{}",
+            problems.join("\n")
+        );
+    }
+
+    async fn measure_and_save(&self, name: &str, width_name: &str) -> Vec<String> {
+        let mut problems = Vec::new();
+        for dark in [false, true] {
+            self.prefer_dark(dark).await;
+            // The layout and the drawer's transition settle.
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            let scheme = if dark { "dark" } else { "light" };
+            let result = checks::axe(&self.client).await;
+            checks::record(name, width_name, scheme, &result);
+            for v in result.blocking() {
+                problems.push(format!(
+                    "{width_name} {scheme}: {} ({}): {} at {:?}",
+                    v.id,
+                    v.impact.as_deref().unwrap_or("?"),
+                    v.help,
+                    v.nodes
+                ));
+            }
+            if !dark {
+                for text in checks::wrapped(&self.client).await {
+                    problems.push(format!("{width_name}: wraps over two lines: {text}"));
+                }
+                if checks::scrolls_sideways(&self.client).await {
+                    problems.push(format!("{width_name}: the page is wider than the window"));
+                }
+            }
+            let png = self.client.screenshot().await.expect("screenshot");
+            let suffix = if dark { "-dark" } else { "" };
+            let path = screenshots_dir().join(format!("{name}-{width_name}{suffix}.png"));
+            std::fs::write(&path, png).expect("screenshot saved");
+        }
+        self.prefer_dark(false).await;
+        problems
     }
 
     pub async fn close(mut self) {

@@ -1,7 +1,7 @@
 //! What every page the end-to-end tests visit is measured by, at each width and colour scheme:
-//! axe-core's accessibility rules (no violation of impact serious or critical), and at desktop
-//! width no badge, table header, date or figure broken over two lines. Each page's figures are
-//! written to `<screenshots>/axe-report.txt`, the record the closing notes quote.
+//! axe-core's accessibility rules (no violation of impact serious or critical), no badge, table
+//! header, date or figure broken over two lines, and no page wider than the window. Each page's
+//! axe figures are written to `<screenshots>/axe-report.txt`, the record the closing notes quote.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -102,9 +102,17 @@ const lines = (node, lineHeight) => {
   }
   return count;
 };
+// Inside something shown to screen readers only (a clipped box), as a phone's table headers are.
+const clipped = el => {
+  for (let e = el; e; e = e.parentElement) {
+    const s = getComputedStyle(e);
+    if (s.position === 'absolute' && s.clip !== 'auto') return true;
+  }
+  return false;
+};
 const wrapped = [];
 for (const el of document.querySelectorAll('.badge, th, .when, td.number, time, .nav-item')) {
-  if (el.getClientRects().length === 0 || el.closest('.visually-hidden')) continue;
+  if (el.getClientRects().length === 0 || clipped(el)) continue;
   const style = getComputedStyle(el);
   const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2;
   // A cell may stack two facts on purpose: there each text must keep to one line.
@@ -117,6 +125,18 @@ for (const el of document.querySelectorAll('.badge, th, .when, td.number, time, 
 }
 return wrapped;
 "#;
+
+/// Whether the page is wider than the window (it scrolls sideways).
+pub async fn scrolls_sideways(client: &fantoccini::Client) -> bool {
+    client
+        .execute(
+            "return document.scrollingElement.scrollWidth > window.innerWidth + 1;",
+            vec![],
+        )
+        .await
+        .expect("a script runs")
+        == serde_json::Value::Bool(true)
+}
 
 /// The badges, headers, dates and figures broken over more than one line.
 pub async fn wrapped(client: &fantoccini::Client) -> Vec<String> {

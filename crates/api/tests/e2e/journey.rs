@@ -393,7 +393,7 @@ async fn a_newcomer_signs_up_and_sends_a_mailing_whose_progress_and_attempts_the
         .wait_for_text_containing("[data-testid=mailing-card]", "Winter news")
         .await;
     let card = browser.text("[data-testid=mailing-card]").await;
-    assert!(card.contains("Last run done"), "{card}");
+    assert!(card.contains("Last run: 1 failed"), "{card}");
     assert!(
         browser
             .text("[data-testid=delivered-rate]")
@@ -408,6 +408,14 @@ async fn a_newcomer_signs_up_and_sends_a_mailing_whose_progress_and_attempts_the
     browser
         .wait_for_text_containing("[data-testid=chart-tip]", "1 succeeded, 1 failed")
         .await;
+    browser
+        .client
+        .execute(
+            "document.querySelector('[data-testid=daily-chart]').scrollIntoView({block: 'center'});",
+            vec![],
+        )
+        .await
+        .expect("scrolled to the chart");
     browser.screenshots("dashboard-chart").await;
 
     browser.click("[data-testid=profile-link]").await;

@@ -69,13 +69,22 @@ async fn on_a_phone_the_navigation_opens_from_a_menu_button_in_a_compact_top_bar
     browser.click(button).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(shown(&browser, nav_link).await, "the menu opens the drawer");
-    assert_eq!(expanded(&browser, button).await.as_deref(), Some("true"));
-    browser.screenshots("phone-menu-open").await;
-    browser
+    let state = browser
         .client
-        .set_window_size(width, height)
+        .execute(
+            "return [document.activeElement.closest('#sidebar') !== null, \
+                     document.querySelector('main').inert];",
+            vec![],
+        )
         .await
-        .expect("phone width");
+        .expect("the page's state");
+    assert_eq!(
+        state,
+        serde_json::json!([true, true]),
+        "the drawer takes the focus and the page behind it is out of reach"
+    );
+    assert_eq!(expanded(&browser, button).await.as_deref(), Some("true"));
+    browser.screenshot_here("phone-menu-open", "phone").await;
 
     // Escape closes it; a choice in it closes it and goes there.
     browser
@@ -86,6 +95,19 @@ async fn on_a_phone_the_navigation_opens_from_a_menu_button_in_a_compact_top_bar
         .expect("Escape pressed");
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(!shown(&browser, nav_link).await, "Escape closes the drawer");
+    let focused = browser
+        .client
+        .execute(
+            "return document.activeElement.getAttribute('data-testid');",
+            vec![],
+        )
+        .await
+        .expect("the focused element");
+    assert_eq!(
+        focused,
+        serde_json::json!("menu-button"),
+        "the focus goes back to the menu button"
+    );
     browser.click(button).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     browser.click(nav_link).await;
@@ -149,5 +171,46 @@ async fn the_page_checks_catch_an_unlabelled_field_low_contrast_and_a_wrapped_ba
         wrapped.iter().any(|w| w.contains("Succeeded twice")),
         "{wrapped:?}"
     );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_link_to_a_later_page_of_a_list_opens_that_page_and_a_reload_keeps_it() {
+    let server = Server::start().await;
+    let ann = server.user_account(ANN).await;
+    for n in 1..=25 {
+        server
+            .create(
+                &ann,
+                "/api/v1/clients",
+                serde_json::json!({"email": format!("c{n:02}@example.net")}),
+            )
+            .await;
+    }
+    let browser = Browser::open(&server.base).await;
+    browser.goto("/login").await;
+    browser.fill_login(ANN, PASSWORD).await;
+    browser.wait_for_path("/dashboard").await;
+    browser.goto("/clients?page=2&sort=email").await;
+    browser
+        .wait_for_text("[data-testid=range]", "21–25 of 25")
+        .await;
+    browser
+        .wait_for_text_containing("[data-testid=clients] tbody tr", "c21@example.net")
+        .await;
+    browser.client.refresh().await.expect("reloaded");
+    browser
+        .wait_for_text("[data-testid=range]", "21–25 of 25")
+        .await;
+    assert_eq!(browser.query().await, "page=2&sort=email");
+    // A page past the end shows the last one, without a step for Back to undo.
+    browser.goto("/clients?page=9").await;
+    browser
+        .wait_for_text("[data-testid=range]", "21–25 of 25")
+        .await;
+    assert_eq!(browser.query().await, "page=2");
+    browser.client.back().await.expect("back");
+    browser.wait_for_path("/clients").await;
+    assert_eq!(browser.query().await, "page=2&sort=email");
     browser.close().await;
 }

@@ -21,7 +21,7 @@ pub use mailing::{Attempt, Mailing, MailingPatch, MailingRequest};
 pub use message::{Message, MessagePatch, MessageRequest};
 pub use page::{DEFAULT_PER_PAGE, MAX_PER_PAGE, Page, PageError, PageRequest};
 pub use problem::{FieldError, PROBLEM_CONTENT_TYPE, Problem, ProblemKind, types as problem_types};
-pub use run::{Run, Unsubscribed};
+pub use run::{Run, RunOutcome, Unsubscribed};
 pub use stats::{
     AttemptCounts, DailyAttempts, MailingCounts, MailingStats, MyStats, Overview, UserStats,
 };

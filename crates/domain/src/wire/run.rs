@@ -28,7 +28,36 @@ pub struct Run {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
+/// How a run went, in one word for its badge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunOutcome {
+    /// Still sending, this far (percent).
+    Sending(u64),
+    /// Over, and every delivery tried was accepted.
+    Delivered,
+    /// Over, with this many refused among others accepted.
+    SomeFailed(u64),
+    /// Over, and every delivery tried was refused.
+    AllFailed,
+    /// Over before everything was tried: disabled, its owner blocked, or it ended.
+    Stopped,
+}
+
 impl Run {
+    pub fn outcome(&self) -> RunOutcome {
+        if !self.is_finished() {
+            RunOutcome::Sending(self.percent_done())
+        } else if self.cancelled > 0 {
+            RunOutcome::Stopped
+        } else if self.failed > 0 && self.sent == 0 {
+            RunOutcome::AllFailed
+        } else if self.failed > 0 {
+            RunOutcome::SomeFailed(self.failed)
+        } else {
+            RunOutcome::Delivered
+        }
+    }
+
     /// Nothing of it is left to send, and its end is recorded.
     pub fn is_finished(&self) -> bool {
         self.pending == 0 && self.finished_at.is_some()
@@ -98,6 +127,16 @@ mod tests {
         assert_eq!(run(0, 0, 0, 0, true).percent_done(), 100);
         assert_eq!(run(0, 0, 0, 0, false).percent_done(), 0);
         assert_eq!(run(0, 0, 0, 0, true).delivered_percent(), None);
+    }
+
+    #[test]
+    fn a_run_tells_whether_it_is_sending_delivered_partly_failed_failed_or_stopped() {
+        assert_eq!(run(4, 1, 1, 2, false).outcome(), RunOutcome::Sending(50));
+        assert_eq!(run(4, 4, 0, 0, true).outcome(), RunOutcome::Delivered);
+        assert_eq!(run(4, 3, 1, 0, true).outcome(), RunOutcome::SomeFailed(1));
+        assert_eq!(run(4, 0, 4, 0, true).outcome(), RunOutcome::AllFailed);
+        assert_eq!(run(4, 3, 0, 0, true).outcome(), RunOutcome::Stopped);
+        assert_eq!(run(0, 0, 0, 0, true).outcome(), RunOutcome::Delivered);
     }
 
     #[test]

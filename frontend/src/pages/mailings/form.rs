@@ -230,15 +230,17 @@ fn Form(start: Option<Start>) -> impl IntoView {
     });
     let error = move |field: &'static str| {
         Signal::derive(move || {
+            // What was said of the field is about what it held then: not shown once it is
+            // edited, nor while the next save is on its way.
+            if edited.with(|e| e.contains(field)) || save.pending().get() {
+                return None;
+            }
             let local = local_errors.with(|e| {
                 e.iter()
                     .find(|(f, _)| *f == field)
                     .map(|(_, t)| i18n.t(*t).to_owned())
             });
             local.or_else(|| {
-                if edited.with(|e| e.contains(field)) {
-                    return None;
-                }
                 save.value().with(|v| match v {
                     Some(Err(e)) => e.field(field),
                     _ => None,
@@ -263,7 +265,7 @@ fn Form(start: Option<Start>) -> impl IntoView {
                 ev.prevent_default();
                 match request(&message.get_untracked(), &clients.get_untracked(), starts, ends, &schedule.get_untracked()) {
                     Ok(request) => { local_errors.set(Vec::new()); edited.set(BTreeSet::new()); save.dispatch(request); }
-                    Err(errors) => local_errors.set(errors),
+                    Err(errors) => { edited.set(BTreeSet::new()); local_errors.set(errors); }
                 }
             }>
             <div class="field">

@@ -28,7 +28,7 @@ pub fn ClientPicker(
         async move { api::clients::list(session, &query).await }
     });
     // Set from inside the Suspense (see `Paged`): the form around keeps the search's focus.
-    let total = RwSignal::new(0_u64);
+    let total = RwSignal::new(None::<u64>);
     let toggle = move |id: i64, on: bool| {
         selected.update(|s| {
             if on {
@@ -70,7 +70,7 @@ pub fn ClientPicker(
                 {move || Suspend::new(async move {
                     let page = clients.await;
                     if let Ok(page) = &page {
-                        total.set(page.total);
+                        total.set(Some(page.total));
                     }
                     match page {
                         Err(e) => failed(e),

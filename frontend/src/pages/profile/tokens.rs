@@ -35,17 +35,18 @@ pub fn Tokens() -> impl IntoView {
     let form = NodeRef::<leptos::html::Form>::new();
     Effect::new(move |_| {
         if create.value().with(|v| matches!(v, Some(Ok(_)))) {
-            // The form is ready for the next token; the secret stays shown below it.
+            // The form is ready for the next token; the secret stays shown below it. The inputs
+            // are bound one way: the form itself forgets what was typed.
             name.set(String::new());
             expires.set(String::new());
-            // The inputs are bound one way: the form itself forgets what was typed.
             if let Some(form) = form.get_untracked() {
                 form.reset();
             }
+            version.update(|v| *v += 1);
         }
-        if create.value().with(|v| matches!(v, Some(Ok(_))))
-            || revoke.value().with(|v| matches!(v, Some(Ok(()))))
-        {
+    });
+    Effect::new(move |_| {
+        if revoke.value().with(|v| matches!(v, Some(Ok(())))) {
             version.update(|v| *v += 1);
         }
     });
