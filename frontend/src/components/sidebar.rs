@@ -96,7 +96,8 @@ fn Section(title: Text, items: &'static [Item], testid: &'static str) -> impl In
         }
     };
     view! {
-        <section class="nav-section" aria-labelledby=labelled_by data-testid=testid>
+        // A group, not a region: the page's own sections keep the landmarks to themselves.
+        <div class="nav-section" role="group" aria-labelledby=labelled_by data-testid=testid>
             <h2 id=heading>{move || i18n.t(title)}</h2>
             <ul>
                 {items.iter().map(|item| view! {
@@ -109,7 +110,7 @@ fn Section(title: Text, items: &'static [Item], testid: &'static str) -> impl In
                     </li>
                 }).collect_view()}
             </ul>
-        </section>
+        </div>
     }
 }
 
