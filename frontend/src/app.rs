@@ -51,7 +51,19 @@ pub fn App() -> impl IntoView {
                         nav_open.set(false);
                     }
                 }>
-            <a class="skip-link" href="#content">{move || i18n.t(Text::SkipToContent)}</a>
+            <a class="skip-link" href="#content"
+                on:click=|ev| {
+                    // The router would take the click for a page change: move the focus itself.
+                    ev.prevent_default();
+                    if let Some(main) = document().get_element_by_id("content") {
+                        use wasm_bindgen::JsCast;
+                        if let Ok(main) = main.dyn_into::<web_sys::HtmlElement>() {
+                            let _ = main.focus();
+                        }
+                    }
+                }>
+                {move || i18n.t(Text::SkipToContent)}
+            </a>
             <TopBar nav_open=nav_open />
             <Show when=move || session.user_id().is_some()>
                 <Sidebar />

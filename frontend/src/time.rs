@@ -45,6 +45,29 @@ pub fn short(at: DateTime<Utc>, lang: Lang) -> String {
         .into()
 }
 
+/// "Jan 31, 2027" (or the browser's way in `lang`): the date alone, the year only when it is not
+/// this one.
+pub fn date(at: DateTime<Utc>, lang: Lang) -> String {
+    let this_year = js_sys::Date::new_0().get_full_year() == js_date(at).get_full_year();
+    let mut fields = vec![("day", "numeric"), ("month", "short")];
+    if !this_year {
+        fields.push(("year", "numeric"));
+    }
+    js_date(at)
+        .to_locale_date_string(lang.code(), &options(&fields))
+        .into()
+}
+
+/// "9:00 AM": the time of day alone.
+pub fn clock(at: DateTime<Utc>, lang: Lang) -> String {
+    js_date(at)
+        .to_locale_time_string_with_options(
+            lang.code(),
+            &options(&[("hour", "numeric"), ("minute", "2-digit")]),
+        )
+        .into()
+}
+
 /// A calendar day of the statistics (UTC days), short: "27 Nov".
 pub fn day(day: NaiveDate, lang: Lang) -> String {
     let Some(midnight) = day.and_hms_opt(0, 0, 0) else {

@@ -48,7 +48,11 @@ pub fn DrawerBehaviour(nav_open: RwSignal<bool>) -> impl IntoView {
         } else if was_open == Some(true) {
             // Back to where the drawer was opened from, unless a choice in it moved the page on.
             let inside = document().active_element().is_none_or(|e| {
-                e.closest("#sidebar").ok().flatten().is_some() || e.tag_name() == "BODY"
+                e.closest("#sidebar, .nav-backdrop")
+                    .ok()
+                    .flatten()
+                    .is_some()
+                    || e.tag_name() == "BODY"
             });
             if inside {
                 focus("[data-testid=menu-button]");

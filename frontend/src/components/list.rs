@@ -29,6 +29,8 @@ pub struct ListState {
     /// The next change replaces the address's history entry instead of adding one (a change
     /// the app made by itself, which Back should not undo).
     replace_next: StoredValue<bool>,
+    /// The order the list starts in, and falls back to when the server refuses another.
+    default_sort: &'static str,
 }
 
 /// The list's state as query parameters, defaults left out.
@@ -76,7 +78,7 @@ fn query_string(params: &[(String, String)]) -> String {
 
 impl ListState {
     /// A list of its own (a picker inside a form): its state is not in the address.
-    pub fn new(sort: &str, per_page: u32) -> Self {
+    pub fn new(sort: &'static str, per_page: u32) -> Self {
         Self {
             page: RwSignal::new(1),
             sort: RwSignal::new(sort.to_owned()),
@@ -85,6 +87,7 @@ impl ListState {
             per_page,
             version: RwSignal::new(0),
             replace_next: StoredValue::new(false),
+            default_sort: sort,
         }
     }
 
@@ -210,6 +213,15 @@ impl ListState {
         self.page.set(1);
     }
 
+    /// Back to the default order, replacing the address's entry: for a sort the server refused
+    /// (an old or hand-edited link).
+    pub fn sort_by_default(&self) {
+        if self.sort.get_untracked() != self.default_sort {
+            self.replace_next.set_value(true);
+            self.sort.set(self.default_sort.to_owned());
+        }
+    }
+
     pub fn reload(&self) {
         self.version.update(|v| *v += 1);
     }
@@ -312,6 +324,8 @@ pub fn Pager(list: ListState, #[prop(into)] total: Signal<Option<u64>>) -> impl 
         }
     });
     view! {
+        // Nothing to page through in an empty list.
+        <Show when=move || { count() > 0 }>
         <nav class="pager" aria-label=move || i18n.t(Text::Pages)>
             <button type="button" class="secondary" disabled=move || { list.page.get() <= 1 }
                 on:click=move |_| list.page.update(|p| *p = p.saturating_sub(1).max(1))>
@@ -329,6 +343,7 @@ pub fn Pager(list: ListState, #[prop(into)] total: Signal<Option<u64>>) -> impl 
                 {move || i18n.t(Text::Next)}
             </button>
         </nav>
+        </Show>
     }
 }
 
@@ -358,6 +373,11 @@ where
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match rows.await {
+                    // A link with an order this list does not have: shown in its own order.
+                    Err(e) if e.field("sort").is_some() => {
+                        list.sort_by_default();
+                        view! { <Loading /> }.into_any()
+                    }
                     Err(e) => failed(e),
                     Ok(page) => {
                         total.set(Some(page.total));

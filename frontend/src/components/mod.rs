@@ -15,3 +15,4 @@ pub mod sidebar;
 pub mod status;
 pub mod title;
 pub mod topbar;
+pub mod when;

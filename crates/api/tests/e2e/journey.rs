@@ -442,6 +442,14 @@ async fn a_newcomer_signs_up_and_sends_a_mailing_whose_progress_and_attempts_the
         .wait_for_text_containing("[data-testid=tokens]", "CRM sync")
         .await;
     browser.screenshots("profile").await;
+    // Revoked, the token leaves the list, and its secret the screen.
+    browser
+        .click_xpath("//table[@data-testid='tokens']//tr[contains(., 'CRM sync')]//button")
+        .await;
+    let asked = browser.confirm_dialog().await;
+    assert!(asked.contains("Revoke the token “CRM sync”?"), "{asked}");
+    browser.wait_for_gone("[data-testid=token-secret]").await;
+    browser.text("[data-testid=tokens-empty]").await;
     browser.close().await;
 }
 

@@ -175,7 +175,7 @@ async fn the_page_checks_catch_an_unlabelled_field_low_contrast_and_a_wrapped_ba
 }
 
 #[tokio::test]
-async fn a_link_to_a_later_page_of_a_list_opens_that_page_and_a_reload_keeps_it() {
+async fn a_link_to_a_later_page_opens_that_page_a_reload_keeps_it_and_a_bad_link_falls_back() {
     let server = Server::start().await;
     let ann = server.user_account(ANN).await;
     for n in 1..=25 {
@@ -212,5 +212,21 @@ async fn a_link_to_a_later_page_of_a_list_opens_that_page_and_a_reload_keeps_it(
     browser.client.back().await.expect("back");
     browser.wait_for_path("/clients").await;
     assert_eq!(browser.query().await, "page=2&sort=email");
+
+    // An order the list does not have (an old or hand-edited link) falls back to its own.
+    browser.goto("/clients?sort=bogus").await;
+    browser
+        .wait_for_text("[data-testid=range]", "1–20 of 25")
+        .await;
+    assert_eq!(
+        browser.query().await,
+        "",
+        "the refused order leaves the address"
+    );
+    // A mailing that is not there says so, with the way back.
+    browser.goto("/mailings/999").await;
+    browser.wait_for_text("h1", "Mailing not found").await;
+    browser.click("main a[href='/mailings']").await;
+    browser.wait_for_path("/mailings").await;
     browser.close().await;
 }

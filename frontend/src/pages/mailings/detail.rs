@@ -10,6 +10,7 @@ use mailroom_domain::wire::{Mailing, MailingStats, Run};
 use super::attempts::Attempts;
 use super::progress::SendNow;
 use crate::api;
+use crate::components::address::Address;
 use crate::components::chart::DailyChart;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::guard::SignedIn;
@@ -17,6 +18,7 @@ use crate::components::notice::{ApiErrorNotice, Loading, failed};
 use crate::components::sidebar::mark_current;
 use crate::components::status::StatusBadge;
 use crate::components::title::PageTitle;
+use crate::components::when::When;
 use crate::i18n::{
     Text, run_trigger_text, schedule_text, send_consequence, send_question, use_i18n,
 };
@@ -30,6 +32,7 @@ pub fn MailingDetail() -> impl IntoView {
 
 #[component]
 fn DetailPage() -> impl IntoView {
+    let i18n = use_i18n();
     let session = use_session();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
@@ -58,7 +61,14 @@ fn DetailPage() -> impl IntoView {
                     }
                     Err(e) => {
                         found.set(false);
-                        failed(e)
+                        let missing = e.is_not_found();
+                        view! {
+                            {missing.then(|| view! {
+                                <h1>{move || i18n.t(Text::MailingNotFound)}</h1>
+                            })}
+                            {failed(e)}
+                            <p><A href="/mailings">{move || i18n.t(Text::BackToMailings)}</A></p>
+                        }.into_any()
                     }
                 }
             })}
@@ -142,7 +152,8 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
                         <dd data-testid="mailing-owner">
                             <Suspense fallback=move || format!("#{owner_id}")>
                                 {move || Suspend::new(async move {
-                                    owner.await.unwrap_or_else(|| format!("#{owner_id}"))
+                                    let email = owner.await.unwrap_or_else(|| format!("#{owner_id}"));
+                                    view! { <Address email=email /> }
                                 })}
                             </Suspense>
                         </dd>
@@ -160,11 +171,11 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
                 </div>
                 <div>
                     <dt>{move || i18n.t(Text::FirstSend)}</dt>
-                    <dd class="when">{move || time::short(mailing.starts_at, i18n.lang.get())}</dd>
+                    <dd><When at=mailing.starts_at /></dd>
                 </div>
                 <div>
                     <dt>{move || i18n.t(Text::EndTime)}</dt>
-                    <dd class="when">{move || time::short(mailing.ends_at, i18n.lang.get())}</dd>
+                    <dd><When at=mailing.ends_at /></dd>
                 </div>
                 <div>
                     <dt>{move || i18n.t(Text::Schedule)}</dt>
@@ -172,11 +183,11 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
                 </div>
                 <div>
                     <dt>{move || i18n.t(Text::NextSend)}</dt>
-                    <dd class="when" data-testid="mailing-next">
-                        {move || match (disabled, mailing.next_run_at) {
-                            (true, _) => i18n.t(Text::NoneWhileDisabled).to_owned(),
-                            (false, Some(t)) => time::short(t, i18n.lang.get()),
-                            (false, None) => "—".into(),
+                    <dd data-testid="mailing-next">
+                        {match (disabled, mailing.next_run_at) {
+                            (true, _) => view! { <span>{move || i18n.t(Text::NoneWhileDisabled)}</span> }.into_any(),
+                            (false, Some(t)) => view! { <When at=t /> }.into_any(),
+                            (false, None) => view! { <span>"—"</span> }.into_any(),
                         }}
                     </dd>
                 </div>

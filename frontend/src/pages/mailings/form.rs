@@ -113,6 +113,9 @@ fn request(
     if message_id.is_none() {
         errors.push(("message_id", Text::ChooseMessage));
     }
+    if clients.is_empty() {
+        errors.push(("client_ids", Text::ChooseClients));
+    }
     let starts_at = starts.value();
     if starts_at.is_none() {
         errors.push(("starts_at", Text::EnterTime));
@@ -142,6 +145,24 @@ enum Start {
     /// A new mailing like this one: same message, clients and schedule, and times as long as
     /// its, from now on when its own have passed.
     Copy(Mailing),
+}
+
+/// Takes the person to the first field that needs them (the clients' search for the picker).
+fn focus_field(field: Option<&str>) {
+    use wasm_bindgen::JsCast;
+    let selector = match field {
+        Some("client_ids") => "[data-testid=client-picker] input".to_owned(),
+        Some(field) => format!("#{field}"),
+        None => return,
+    };
+    if let Some(element) = document()
+        .query_selector(&selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
 }
 
 #[component]
@@ -265,7 +286,11 @@ fn Form(start: Option<Start>) -> impl IntoView {
                 ev.prevent_default();
                 match request(&message.get_untracked(), &clients.get_untracked(), starts, ends, &schedule.get_untracked()) {
                     Ok(request) => { local_errors.set(Vec::new()); edited.set(BTreeSet::new()); save.dispatch(request); }
-                    Err(errors) => { edited.set(BTreeSet::new()); local_errors.set(errors); }
+                    Err(errors) => {
+                        edited.set(BTreeSet::new());
+                        focus_field(errors.first().map(|(field, _)| *field));
+                        local_errors.set(errors);
+                    }
                 }
             }>
             <div class="field">

@@ -43,6 +43,7 @@ pub fn ClientPicker(
             <legend>{move || i18n.t(Text::Clients)}</legend>
             <div class="actions">
                 <p class="muted" data-testid="chosen">{move || chosen_line(i18n.lang.get(), selected.with(BTreeSet::len))}</p>
+                <span class="field-error" id="client_ids-error" data-testid="error-client_ids">{move || error.get()}</span>
                 <Show when=move || selected.with(|s| !s.is_empty())>
                     <button type="button" class="link" on:click=move |_| selected.set(BTreeSet::new())>
                         {move || i18n.t(Text::ClearChoice)}
@@ -55,7 +56,7 @@ pub fn ClientPicker(
                     names.with(|n| n.get(&id).cloned()).map(|email| view! {
                         <li>
                             {email.clone()}
-                            <button type="button" class="link" aria-label=move || format!("{} {email}", i18n.t(Text::Remove))
+                            <button type="button" class="link remove" aria-label=move || format!("{} {email}", i18n.t(Text::Remove))
                                 on:click=move |_| toggle(id, false)>"×"</button>
                         </li>
                     })
@@ -77,7 +78,7 @@ pub fn ClientPicker(
                         Ok(page) if page.items.is_empty() && list.q.get_untracked().trim().is_empty() => view! {
                             <p class="empty">
                                 {move || i18n.t(Text::AddClientsFirst)}" "
-                                <A href="/clients">{move || i18n.t(Text::Clients)}</A>
+                                <A href="/clients">{move || i18n.t(Text::AddClientsOnTheirPage)}</A>
                             </p>
                         }.into_any(),
                         Ok(page) if page.items.is_empty() => view! {
@@ -113,7 +114,6 @@ pub fn ClientPicker(
                 })}
             </Suspense>
             <Pager list=list total=total />
-            <span class="field-error" id="client_ids-error" data-testid="error-client_ids">{move || error.get()}</span>
         </fieldset>
     }
 }

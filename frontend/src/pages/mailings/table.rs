@@ -49,7 +49,7 @@ pub fn MailingTable(
                                         let owner_id = m.owner_id;
                                         view! {
                                             <tr>
-                                                <td data-label=move || i18n.t(Text::Message)>
+                                                <td class="subject" data-label=move || i18n.t(Text::Message)>
                                                     <A href=format!("/mailings/{}", m.id)>{m.message_subject}</A>
                                                 </td>
                                                 <td data-label=move || i18n.t(Text::Status)>

@@ -52,7 +52,7 @@ fn MessagesPage() -> impl IntoView {
                                 <tbody>
                                     {items.into_iter().map(|message| view! {
                                         <tr>
-                                            <td data-label=move || i18n.t(Text::Subject)>
+                                            <td class="subject" data-label=move || i18n.t(Text::Subject)>
                                                 <A href=format!("/messages/{}", message.id)>{message.subject}</A>
                                             </td>
                                             <td class="when" data-label=move || i18n.t(Text::Changed)>

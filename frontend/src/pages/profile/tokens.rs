@@ -29,7 +29,7 @@ pub fn Tokens() -> impl IntoView {
     });
     let revoke = Action::new_local(move |id: &i64| {
         let id = *id;
-        async move { api::me::revoke_token(session, id).await }
+        async move { api::me::revoke_token(session, id).await.map(|()| id) }
     });
     let expires_input = NodeRef::<leptos::html::Input>::new();
     let form = NodeRef::<leptos::html::Form>::new();
@@ -46,8 +46,15 @@ pub fn Tokens() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        if revoke.value().with(|v| matches!(v, Some(Ok(())))) {
+        if let Some(Ok(id)) = revoke.value().get() {
             version.update(|v| *v += 1);
+            // A secret that no longer opens anything is not left on the screen.
+            if create
+                .value()
+                .with_untracked(|v| matches!(v, Some(Ok(t)) if t.info.id == id))
+            {
+                create.value().set(None);
+            }
         }
     });
     let to_revoke = RwSignal::new(None::<(i64, String)>);
@@ -113,7 +120,7 @@ pub fn Tokens() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match tokens.await {
                         Err(e) => failed(e),
-                        Ok(list) if list.is_empty() => view! { <p class="empty">{move || i18n.t(Text::NoTokensYet)}</p> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <p class="empty" data-testid="tokens-empty">{move || i18n.t(Text::NoTokensYet)}</p> }.into_any(),
                         Ok(list) => view! {
                             <div class="table-wrap">
                                 <table data-testid="tokens">
