@@ -403,6 +403,8 @@ impl Browser {
     }
 
     async fn measure_and_save(&self, name: &str, width_name: &str) -> Vec<String> {
+        // The app has drawn its page (every page has its heading), not just its loading state.
+        self.element(Locator::Css("main h1")).await;
         let mut problems = Vec::new();
         for dark in [false, true] {
             self.prefer_dark(dark).await;
