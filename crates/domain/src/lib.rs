@@ -15,6 +15,7 @@ pub mod password;
 pub mod permissions;
 pub mod schedule;
 pub mod stats;
+pub mod tag;
 pub mod template;
 pub mod text_enum;
 pub mod validation;

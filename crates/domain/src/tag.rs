@@ -1,0 +1,169 @@
+//! Tags: the names an owner groups clients by, and the segments made of them.
+//!
+//! A tag is one line of 1–50 characters, trimmed, without commas (a CSV file lists a client's tags
+//! comma-separated in one field). Tags compare without regard to case: "VIP" and "vip" are one tag,
+//! written as it was first written.
+
+use std::collections::BTreeSet;
+
+use thiserror::Error;
+
+use crate::validation::{TextError, required_line};
+
+pub const MAX_TAG_CHARS: usize = 50;
+pub const MAX_TAGS_PER_CLIENT: usize = 50;
+
+/// A valid tag name, as written.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TagName(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TagError {
+    #[error("a tag {0}")]
+    Text(TextError),
+    #[error("a tag may not contain a comma: '{0}'")]
+    Comma(String),
+    #[error("a client may have at most {MAX_TAGS_PER_CLIENT} tags")]
+    TooMany,
+}
+
+impl TagName {
+    pub fn parse(raw: &str) -> Result<Self, TagError> {
+        let name = required_line(raw, MAX_TAG_CHARS).map_err(TagError::Text)?;
+        if name.contains(',') {
+            return Err(TagError::Comma(name));
+        }
+        Ok(Self(name))
+    }
+
+    /// What two spellings of one tag share: its name in lower case.
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+impl AsRef<str> for TagName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A client's tags: each valid, each once (the first spelling kept), at most
+/// [`MAX_TAGS_PER_CLIENT`], in the order given.
+pub fn tag_list<S: AsRef<str>>(raw: &[S]) -> Result<Vec<TagName>, TagError> {
+    let mut seen = BTreeSet::new();
+    let mut tags = Vec::new();
+    for raw in raw {
+        let tag = TagName::parse(raw.as_ref())?;
+        if seen.insert(tag.key()) {
+            tags.push(tag);
+        }
+    }
+    if tags.len() > MAX_TAGS_PER_CLIENT {
+        return Err(TagError::TooMany);
+    }
+    Ok(tags)
+}
+
+/// Which clients a segment holds, by their tags: any of `tags_any` (when given), all of
+/// `tags_all`, none of `exclude_tags`. No condition at all holds every client.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TagFilter {
+    pub tags_any: Vec<TagName>,
+    pub tags_all: Vec<TagName>,
+    pub exclude_tags: Vec<TagName>,
+}
+
+impl TagFilter {
+    /// Whether a client with `tags` is in the segment. The database answers the same question
+    /// for a whole list at once; this is the rule it follows.
+    pub fn holds(&self, tags: &[TagName]) -> bool {
+        let keys: BTreeSet<String> = tags.iter().map(TagName::key).collect();
+        let has = |t: &TagName| keys.contains(&t.key());
+        (self.tags_any.is_empty() || self.tags_any.iter().any(has))
+            && self.tags_all.iter().all(has)
+            && !self.exclude_tags.iter().any(has)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tags(names: &[&str]) -> Vec<TagName> {
+        tag_list(names).expect("valid tags")
+    }
+
+    #[test]
+    fn a_tag_is_trimmed_one_line_and_compared_without_case() {
+        let tag = TagName::parse("  Winter  Fair ").expect("valid");
+        assert_eq!(tag.as_ref(), "Winter  Fair");
+        assert_eq!(
+            TagName::parse("VIP").expect("valid").key(),
+            TagName::parse("vip").expect("valid").key()
+        );
+        assert_eq!(
+            TagName::parse("two\nlines").expect("valid").as_ref(),
+            "two lines"
+        );
+    }
+
+    #[test]
+    fn a_blank_long_or_comma_tag_is_refused() {
+        assert_eq!(TagName::parse("   "), Err(TagError::Text(TextError::Blank)));
+        assert_eq!(
+            TagName::parse(&"x".repeat(51)),
+            Err(TagError::Text(TextError::TooLong(50)))
+        );
+        assert!(
+            TagName::parse(&"я".repeat(50)).is_ok(),
+            "characters, not bytes"
+        );
+        assert_eq!(TagName::parse("a,b"), Err(TagError::Comma("a,b".into())));
+    }
+
+    #[test]
+    fn a_clients_tags_are_kept_once_each_in_their_first_spelling_and_at_most_fifty() {
+        let list = tags(&["VIP", "fair", "vip", " Fair "]);
+        let names: Vec<&str> = list.iter().map(AsRef::as_ref).collect();
+        assert_eq!(names, ["VIP", "fair"]);
+        let fifty: Vec<String> = (0..50).map(|n| format!("t{n}")).collect();
+        assert_eq!(tag_list(&fifty).map(|t| t.len()), Ok(50));
+        let mut fifty_one = fifty.clone();
+        fifty_one.push("one more".into());
+        assert_eq!(tag_list(&fifty_one), Err(TagError::TooMany));
+        // The same tag twice more still counts once.
+        fifty_one.pop();
+        fifty_one.push("T0".into());
+        assert_eq!(tag_list(&fifty_one).map(|t| t.len()), Ok(50));
+    }
+
+    #[test]
+    fn a_segment_holds_any_of_its_any_tags_all_of_its_all_tags_and_none_excluded() {
+        let filter = TagFilter {
+            tags_any: tags(&["fair", "web"]),
+            tags_all: tags(&["customer"]),
+            exclude_tags: tags(&["churned"]),
+        };
+        assert!(filter.holds(&tags(&["Customer", "FAIR"])));
+        assert!(filter.holds(&tags(&["customer", "web", "vip"])));
+        assert!(!filter.holds(&tags(&["customer"])), "none of the any tags");
+        assert!(!filter.holds(&tags(&["fair"])), "not all of the all tags");
+        assert!(
+            !filter.holds(&tags(&["customer", "fair", "churned"])),
+            "an excluded tag wins"
+        );
+    }
+
+    #[test]
+    fn a_segment_without_conditions_holds_everyone_and_exclusion_alone_narrows_it() {
+        assert!(TagFilter::default().holds(&[]));
+        assert!(TagFilter::default().holds(&tags(&["anything"])));
+        let not_churned = TagFilter {
+            exclude_tags: tags(&["churned"]),
+            ..TagFilter::default()
+        };
+        assert!(not_churned.holds(&[]));
+        assert!(!not_churned.holds(&tags(&["Churned"])));
+    }
+}
