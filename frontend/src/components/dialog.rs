@@ -29,6 +29,10 @@ pub fn ConfirmDialog<T, H, M>(
     /// A red confirming button, for what cannot be undone.
     #[prop(optional)]
     danger: bool,
+    /// The action takes away or disables the button that asked (a deleted row, a run that
+    /// starts): the focus then goes to the page, not to nowhere.
+    #[prop(optional)]
+    removes_opener: bool,
     #[prop(into)] on_confirm: Callback<T>,
 ) -> impl IntoView
 where
@@ -52,16 +56,31 @@ where
             dialog.close();
         }
     });
+    let just_confirmed = StoredValue::new(false);
     let confirmed = move |_| {
         if let Some(subject) = ask.get_untracked() {
+            just_confirmed.set_value(true);
             ask.set(None);
             on_confirm.run(subject);
+        }
+    };
+    // The browser has given the focus back to the button that asked by the time this runs.
+    let closed = move |_| {
+        ask.set(None);
+        if std::mem::take(&mut *just_confirmed.write_value()) && removes_opener {
+            use wasm_bindgen::JsCast;
+            if let Some(main) = document()
+                .get_element_by_id("content")
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = main.focus();
+            }
         }
     };
     view! {
         <dialog node_ref=node class="dialog" data-testid="dialog"
             aria-labelledby=labelled_by aria-describedby=described_by
-            on:close=move |_| ask.set(None)>
+            on:close=closed>
             <h2 id=title_id data-testid="dialog-title">
                 {move || ask.with(|a| a.as_ref().map(&title))}
             </h2>

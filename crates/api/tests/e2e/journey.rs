@@ -174,6 +174,23 @@ async fn add_clients(browser: &Browser) {
         .await;
     let asked = browser.confirm_dialog().await;
     assert!(asked.contains("Delete oops@example.net?"), "{asked}");
+    // The row that asked is gone: the focus goes to the page rather than to nowhere.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let focused = browser
+            .client
+            .execute("return document.activeElement.id;", vec![])
+            .await
+            .expect("the focused element");
+        if focused == json!("content") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the focus is on {focused}, not the page"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     browser
         .wait_for_rows(
             "[data-testid=clients]",

@@ -129,7 +129,7 @@ fn ClientsPage() -> impl IntoView {
                         </div>
                     }} />
         <ImportExport imported=move |()| list.reload() />
-        <ConfirmDialog ask=to_delete confirm=Text::Delete danger=true
+        <ConfirmDialog ask=to_delete confirm=Text::Delete danger=true removes_opener=true
             title=move |client: &Client| delete_client_question(i18n.lang.get(), &client.email)
             message=move |_: &Client| i18n.t(Text::DeleteClientConsequence).to_owned()
             on_confirm=move |client: Client| { remove.dispatch(client); } />

@@ -236,7 +236,7 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
             {move || remove.value().get().and_then(Result::err).map(|e| view! { <ApiErrorNotice error=e /> })}
             {move || toggle.value().get().and_then(Result::err).map(|e| view! { <ApiErrorNotice error=e /> })}
         </section>
-        <ConfirmDialog ask=to_delete confirm=Text::Delete danger=true
+        <ConfirmDialog ask=to_delete confirm=Text::Delete danger=true removes_opener=true
             title=move |_: &()| i18n.t(Text::DeleteMailingQuestion).to_owned()
             message=move |_: &()| i18n.t(Text::DeleteMailingConsequence).to_owned()
             on_confirm=move |()| { remove.dispatch(()); } />

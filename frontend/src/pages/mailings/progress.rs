@@ -129,7 +129,7 @@ pub fn SendNow(
                     }
                 })}
                 <p class="visually-hidden" aria-live="polite">{announcement}</p>
-                <ConfirmDialog ask=asking confirm=Text::SendNow
+                <ConfirmDialog ask=asking confirm=Text::SendNow removes_opener=true
                     title=move |_: &()| question.get()
                     message=move |_: &()| consequence.get()
                     on_confirm=move |()| { send.dispatch(()); } />

@@ -155,7 +155,7 @@ fn Editor(message: Option<Message>) -> impl IntoView {
                 </pre>
             </section>
         </div>
-        <ConfirmDialog ask=to_delete confirm=Text::Delete danger=true
+        <ConfirmDialog ask=to_delete confirm=Text::Delete danger=true removes_opener=true
             title=move |_: &i64| i18n.t(Text::DeleteMessageQuestion).to_owned()
             message=move |_: &i64| i18n.t(Text::DeleteMessageConsequence).to_owned()
             on_confirm=move |id: i64| { remove.dispatch(id); } />

@@ -161,7 +161,7 @@ pub fn Tokens() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <ConfirmDialog ask=to_revoke confirm=Text::Revoke danger=true
+            <ConfirmDialog ask=to_revoke confirm=Text::Revoke danger=true removes_opener=true
                 title=move |(_, name): &(i64, String)| revoke_question(i18n.lang.get(), name)
                 message=move |_: &(i64, String)| i18n.t(Text::RevokeConsequence).to_owned()
                 on_confirm=move |(id, _): (i64, String)| { revoke.dispatch(id); } />
