@@ -27,7 +27,7 @@ use crate::pages::profile::Profile;
 use crate::pages::register::Register;
 use crate::pages::reset::Reset;
 use crate::pages::unsubscribe::Unsubscribe;
-use crate::session;
+use crate::{focus, session};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -55,12 +55,7 @@ pub fn App() -> impl IntoView {
                 on:click=|ev| {
                     // The router would take the click for a page change: move the focus itself.
                     ev.prevent_default();
-                    if let Some(main) = document().get_element_by_id("content") {
-                        use wasm_bindgen::JsCast;
-                        if let Ok(main) = main.dyn_into::<web_sys::HtmlElement>() {
-                            let _ = main.focus();
-                        }
-                    }
+                    focus::focus(focus::PAGE);
                 }>
                 {move || i18n.t(Text::SkipToContent)}
             </a>

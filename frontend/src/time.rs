@@ -28,18 +28,28 @@ pub fn local(at: DateTime<Utc>, lang: Lang) -> String {
         .into()
 }
 
-/// "1 Dec, 09:30" for a table: the year only when it is not this one.
-pub fn short(at: DateTime<Utc>, lang: Lang) -> String {
-    let this_year = js_sys::Date::new_0().get_full_year() == js_date(at).get_full_year();
-    let mut fields = vec![
-        ("day", "numeric"),
-        ("month", "short"),
-        ("hour", "numeric"),
-        ("minute", "2-digit"),
-    ];
-    if !this_year {
+/// The Intl `fields`, with the year added when `at` is not in this one.
+fn with_year_unless_this_one<'a>(
+    at: DateTime<Utc>,
+    mut fields: Vec<(&'a str, &'a str)>,
+) -> Vec<(&'a str, &'a str)> {
+    if js_sys::Date::new_0().get_full_year() != js_date(at).get_full_year() {
         fields.push(("year", "numeric"));
     }
+    fields
+}
+
+/// "1 Dec, 09:30" for a table: the year only when it is not this one.
+pub fn short(at: DateTime<Utc>, lang: Lang) -> String {
+    let fields = with_year_unless_this_one(
+        at,
+        vec![
+            ("day", "numeric"),
+            ("month", "short"),
+            ("hour", "numeric"),
+            ("minute", "2-digit"),
+        ],
+    );
     js_date(at)
         .to_locale_string(lang.code(), &options(&fields))
         .into()
@@ -48,11 +58,7 @@ pub fn short(at: DateTime<Utc>, lang: Lang) -> String {
 /// "Jan 31, 2027" (or the browser's way in `lang`): the date alone, the year only when it is not
 /// this one.
 pub fn date(at: DateTime<Utc>, lang: Lang) -> String {
-    let this_year = js_sys::Date::new_0().get_full_year() == js_date(at).get_full_year();
-    let mut fields = vec![("day", "numeric"), ("month", "short")];
-    if !this_year {
-        fields.push(("year", "numeric"));
-    }
+    let fields = with_year_unless_this_one(at, vec![("day", "numeric"), ("month", "short")]);
     js_date(at)
         .to_locale_date_string(lang.code(), &options(&fields))
         .into()

@@ -149,10 +149,20 @@ fn ensure_wasm_opt(path_env: &str, node_bin: &Path) -> Result<(), String> {
         println!("  wasm-opt {major} (binaryen): installed");
         return Ok(());
     }
+    npm_install(
+        &format!("binaryen@{BINARYEN_VERSION}"),
+        "wasm-opt",
+        path_env,
+    )
+}
+
+/// Installs `package` (name@version) from the npm registry into the tools folder, which keeps
+/// what was installed before; `for_what` names it in the message when npm is missing.
+fn npm_install(package: &str, for_what: &str, path_env: &str) -> Result<(), String> {
     if output_of("npm", &["--version"], path_env).is_none() {
         return Err(format!(
-            "npm is needed to install wasm-opt (npm package binaryen@{BINARYEN_VERSION}); \
-             install Node.js and npm, then run this again"
+            "npm is needed to install {for_what} (npm package {package}); install Node.js and \
+             npm, then run this again"
         ));
     }
     let prefix = cache_dir().join("tools");
@@ -166,7 +176,7 @@ fn ensure_wasm_opt(path_env: &str, node_bin: &Path) -> Result<(), String> {
             "--no-fund",
             "--prefix",
             &prefix.to_string_lossy(),
-            &format!("binaryen@{BINARYEN_VERSION}"),
+            package,
         ],
         path_env,
     )
@@ -245,24 +255,9 @@ pub fn ensure_axe(path_env: &str) -> Result<PathBuf, String> {
         println!("  axe-core {AXE_CORE_VERSION}: installed");
         return Ok(script);
     }
-    if output_of("npm", &["--version"], path_env).is_none() {
-        return Err(format!(
-            "npm is needed to install axe-core@{AXE_CORE_VERSION} for the accessibility checks; \
-             install Node.js and npm, then run this again"
-        ));
-    }
-    std::fs::create_dir_all(&prefix)
-        .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
-    cmd(
-        "npm",
-        &[
-            "install",
-            "--no-audit",
-            "--no-fund",
-            "--prefix",
-            &prefix.to_string_lossy(),
-            &format!("axe-core@{AXE_CORE_VERSION}"),
-        ],
+    npm_install(
+        &format!("axe-core@{AXE_CORE_VERSION}"),
+        "the accessibility checker",
         path_env,
     )?;
     found(script)

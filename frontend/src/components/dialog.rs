@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::focus::{PAGE, focus};
 use crate::i18n::{Text, use_i18n};
 
 /// Each dialog's own ids for `aria-labelledby` and `aria-describedby`.
@@ -68,13 +69,7 @@ where
     let closed = move |_| {
         ask.set(None);
         if std::mem::take(&mut *just_confirmed.write_value()) && removes_opener {
-            use wasm_bindgen::JsCast;
-            if let Some(main) = document()
-                .get_element_by_id("content")
-                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-            {
-                let _ = main.focus();
-            }
+            focus(PAGE);
         }
     };
     view! {

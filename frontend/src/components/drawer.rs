@@ -3,21 +3,11 @@
 //! another page, and when the window grows wide enough for the sidebar.
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+
+use crate::focus::focus;
 
 /// Where the sidebar becomes a drawer; the same width as in style.css.
 const DRAWER_MEDIA: &str = "(max-width: 860px)";
-
-fn focus(selector: &str) {
-    if let Some(element) = document()
-        .query_selector(selector)
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = element.focus();
-    }
-}
 
 fn is_drawer() -> bool {
     window()

@@ -180,9 +180,7 @@ async fn a_session_outlives_its_short_lived_access_tokens_by_renewing_them() {
         )
         .await;
     let browser = Browser::open(&server.base).await;
-    browser.goto("/login").await;
-    browser.fill_login("ann@example.org", PASSWORD).await;
-    browser.wait_for_path("/dashboard").await;
+    browser.sign_in("ann@example.org").await;
     tokio::time::sleep(std::time::Duration::from_secs(9)).await;
     browser.click("a[href='/clients']").await;
     browser

@@ -324,6 +324,37 @@ impl Browser {
         format!("{question} {said}")
     }
 
+    /// Signs in as `email` with the test password, from the sign-in page to the dashboard.
+    pub async fn sign_in(&self, email: &str) {
+        self.goto("/login").await;
+        assert_eq!(
+            self.fill_login(email, crate::server::PASSWORD).await,
+            "",
+            "{email} signs in"
+        );
+        self.wait_for_path("/dashboard").await;
+    }
+
+    /// Waits (10 s at most) until `script` returns `expected`.
+    pub async fn wait_for_script(&self, script: &str, expected: serde_json::Value) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let value = self
+                .client
+                .execute(script, vec![])
+                .await
+                .expect("a script runs");
+            if value == expected {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "`{script}` returns {value}, not {expected}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits (10 s at most) until the address bar shows `path`.
     pub async fn wait_for_path(&self, path: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);

@@ -30,9 +30,7 @@ async fn sign_up(browser: &Browser, smtp: &SmtpServer) {
         .expect("the mail has a confirmation link");
     browser.goto(&format!("/confirm?token={token}")).await;
     browser.text("[data-testid=confirmed]").await;
-    browser.goto("/login").await;
-    assert_eq!(browser.fill_login(ANN, PASSWORD).await, "");
-    browser.wait_for_path("/dashboard").await;
+    browser.sign_in(ANN).await;
 }
 
 /// One client through the form, two through a CSV file (one of its rows refused).
@@ -175,22 +173,9 @@ async fn add_clients(browser: &Browser) {
     let asked = browser.confirm_dialog().await;
     assert!(asked.contains("Delete oops@example.net?"), "{asked}");
     // The row that asked is gone: the focus goes to the page rather than to nowhere.
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    loop {
-        let focused = browser
-            .client
-            .execute("return document.activeElement.id;", vec![])
-            .await
-            .expect("the focused element");
-        if focused == json!("content") {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the focus is on {focused}, not the page"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    browser
+        .wait_for_script("return document.activeElement.id;", json!("content"))
+        .await;
     browser
         .wait_for_rows(
             "[data-testid=clients]",
@@ -498,9 +483,7 @@ async fn a_manager_blocks_a_user_whose_next_action_sends_them_to_sign_in_with_th
         .await;
 
     let user = Browser::open(&server.base).await;
-    user.goto("/login").await;
-    user.fill_login(ANN, PASSWORD).await;
-    user.wait_for_path("/dashboard").await;
+    user.sign_in(ANN).await;
     assert!(!user.has("[data-testid=manager-menu]").await);
     user.goto("/manage/users").await;
     user.text("[data-testid=not-found]").await;

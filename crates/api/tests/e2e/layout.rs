@@ -6,7 +6,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 
 use crate::browser::{Browser, WIDTHS};
-use crate::server::{PASSWORD, Server};
+use crate::server::Server;
 
 const ANN: &str = "ann@example.org";
 
@@ -35,9 +35,7 @@ async fn on_a_phone_the_navigation_opens_from_a_menu_button_in_a_compact_top_bar
     let server = Server::start().await;
     server.user_account(ANN).await;
     let browser = Browser::open(&server.base).await;
-    browser.goto("/login").await;
-    browser.fill_login(ANN, PASSWORD).await;
-    browser.wait_for_path("/dashboard").await;
+    browser.sign_in(ANN).await;
     let nav_link = "#sidebar a[href='/clients']";
     assert!(
         shown(&browser, nav_link).await,
@@ -95,19 +93,13 @@ async fn on_a_phone_the_navigation_opens_from_a_menu_button_in_a_compact_top_bar
         .expect("Escape pressed");
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(!shown(&browser, nav_link).await, "Escape closes the drawer");
-    let focused = browser
-        .client
-        .execute(
+    // The focus goes back to the menu button.
+    browser
+        .wait_for_script(
             "return document.activeElement.getAttribute('data-testid');",
-            vec![],
+            serde_json::json!("menu-button"),
         )
-        .await
-        .expect("the focused element");
-    assert_eq!(
-        focused,
-        serde_json::json!("menu-button"),
-        "the focus goes back to the menu button"
-    );
+        .await;
     browser.click(button).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     browser.click(nav_link).await;
@@ -188,9 +180,7 @@ async fn a_link_to_a_later_page_opens_that_page_a_reload_keeps_it_and_a_bad_link
             .await;
     }
     let browser = Browser::open(&server.base).await;
-    browser.goto("/login").await;
-    browser.fill_login(ANN, PASSWORD).await;
-    browser.wait_for_path("/dashboard").await;
+    browser.sign_in(ANN).await;
     browser.goto("/clients?page=2&sort=email").await;
     browser
         .wait_for_text("[data-testid=range]", "21–25 of 25")

@@ -14,6 +14,7 @@ use crate::api::{self, ListQuery};
 use crate::components::guard::SignedIn;
 use crate::components::notice::{ErrorNotice, Loading, failed};
 use crate::components::title::PageTitle;
+use crate::focus::focus;
 use crate::i18n::{Text, schedule_text, use_i18n};
 use crate::session::use_session;
 use crate::time;
@@ -149,20 +150,12 @@ enum Start {
 
 /// Takes the person to the first field that needs them (the clients' search for the picker).
 fn focus_field(field: Option<&str>) {
-    use wasm_bindgen::JsCast;
     let selector = match field {
         Some("client_ids") => "[data-testid=client-picker] input".to_owned(),
         Some(field) => format!("#{field}"),
         None => return,
     };
-    if let Some(element) = document()
-        .query_selector(&selector)
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = element.focus();
-    }
+    focus(&selector);
 }
 
 #[component]
