@@ -1,6 +1,7 @@
 //! List speed over a large data set: seeds N clients for one user through the CSV import (one
-//! upload), then times list requests end to end over HTTP — first and deep pages, every sort, and
-//! searches — and prints p50 / p99 / max per scenario.
+//! upload), tags them with bulk changes (timed: every client, then a searched eighth), then times
+//! list requests end to end over HTTP — first and deep pages, every sort, searches and tag
+//! filters — and prints p50 / p99 / max per scenario.
 //!
 //!     cargo bench -p mailroom-api --bench lists                      # SQLite, 100,000 clients
 //!     cargo bench -p mailroom-api --bench lists -- --postgres        # PostgreSQL (MAILROOM_TEST_POSTGRES_URL)
@@ -165,6 +166,33 @@ async fn main() {
         "{report}"
     );
 
+    // Bulk tagging: every client, then the eighth a search finds; each one request.
+    let mut tagging = Vec::new();
+    for (what, body) in [
+        (
+            "every client +customer",
+            serde_json::json!({"filter": {}, "add_tags": ["customer"]}),
+        ),
+        (
+            "q=kowalski +poland (1 in 8)",
+            serde_json::json!({"filter": {"q": "kowalski"}, "add_tags": ["poland"]}),
+        ),
+    ] {
+        let started = Instant::now();
+        let answer: Value = http
+            .post(format!("{base}/api/v1/clients/bulk"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+            .await
+            .expect("bulk")
+            .json()
+            .await
+            .expect("JSON");
+        let changed = answer["changed"].as_u64().expect("changed");
+        tagging.push((what, changed, started.elapsed()));
+    }
+
     let per_page = 20;
     let last_page = args.clients.div_ceil(per_page);
     let deep = last_page.saturating_sub(1).max(1);
@@ -196,6 +224,15 @@ async fn main() {
             "?q=client0099".into(),
         ),
         ("search q=nobody (no match)".into(), "?q=nobody".into()),
+        ("tags_any=poland (1 in 8)".into(), "?tags_any=poland".into()),
+        (
+            "tags_all=customer,poland, page 100".into(),
+            "?tags_all=customer,poland&page=100".into(),
+        ),
+        (
+            "exclude_tags=poland, sort=email".into(),
+            "?exclude_tags=poland&sort=email".into(),
+        ),
     ];
 
     println!(
@@ -214,6 +251,13 @@ async fn main() {
         args.clients,
         import_time.as_secs_f64()
     );
+    for (what, changed, took) in &tagging {
+        println!(
+            "POST /api/v1/clients/bulk, {what}: {changed} clients tagged in {:.2} s",
+            took.as_secs_f64()
+        );
+    }
+    println!();
     println!(
         "{:<40} {:>9} {:>9} {:>9}",
         "GET /api/v1/clients…", "p50 ms", "p99 ms", "max ms"

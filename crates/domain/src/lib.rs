@@ -14,6 +14,7 @@ pub mod message;
 pub mod password;
 pub mod permissions;
 pub mod schedule;
+pub mod selection;
 pub mod stats;
 pub mod tag;
 pub mod template;

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use thiserror::Error;
 
-use crate::validation::{TextError, required_line};
+use crate::validation::{TextError, Validator, required_line};
 
 pub const MAX_TAG_CHARS: usize = 50;
 pub const MAX_TAGS_PER_CLIENT: usize = 50;
@@ -25,6 +25,8 @@ pub enum TagError {
     Comma(String),
     #[error("a client may have at most {MAX_TAGS_PER_CLIENT} tags")]
     TooMany,
+    #[error("name at most {MAX_TAGS_PER_CLIENT} tags at once")]
+    TooManyAtOnce,
 }
 
 impl TagName {
@@ -48,9 +50,7 @@ impl AsRef<str> for TagName {
     }
 }
 
-/// A client's tags: each valid, each once (the first spelling kept), at most
-/// [`MAX_TAGS_PER_CLIENT`], in the order given.
-pub fn tag_list<S: AsRef<str>>(raw: &[S]) -> Result<Vec<TagName>, TagError> {
+fn unique<S: AsRef<str>>(raw: &[S]) -> Result<Vec<TagName>, TagError> {
     let mut seen = BTreeSet::new();
     let mut tags = Vec::new();
     for raw in raw {
@@ -59,10 +59,35 @@ pub fn tag_list<S: AsRef<str>>(raw: &[S]) -> Result<Vec<TagName>, TagError> {
             tags.push(tag);
         }
     }
+    Ok(tags)
+}
+
+/// A client's tags: each valid, each once (the first spelling kept), at most
+/// [`MAX_TAGS_PER_CLIENT`], in the order given.
+pub fn tag_list<S: AsRef<str>>(raw: &[S]) -> Result<Vec<TagName>, TagError> {
+    let tags = unique(raw)?;
     if tags.len() > MAX_TAGS_PER_CLIENT {
         return Err(TagError::TooMany);
     }
     Ok(tags)
+}
+
+/// Tags a request names at once (a filter's condition, a bulk change): the same rules as a
+/// client's own, the limit worded for a request.
+pub fn tags_named<S: AsRef<str>>(raw: &[S]) -> Result<Vec<TagName>, TagError> {
+    let tags = unique(raw)?;
+    if tags.len() > MAX_TAGS_PER_CLIENT {
+        return Err(TagError::TooManyAtOnce);
+    }
+    Ok(tags)
+}
+
+/// A comma-separated list, as a query string carries one: `vip,fair`. Empty items are skipped.
+pub fn split_list(raw: &str) -> Vec<&str> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 /// Which clients a segment holds, by their tags: any of `tags_any` (when given), all of
@@ -75,6 +100,28 @@ pub struct TagFilter {
 }
 
 impl TagFilter {
+    /// The three conditions, each checked; errors name `prefix` + the condition (`tags_any`…).
+    pub fn parse<S: AsRef<str>>(
+        v: &mut Validator,
+        prefix: &str,
+        tags_any: &[S],
+        tags_all: &[S],
+        exclude_tags: &[S],
+    ) -> Option<Self> {
+        let any = v.check(&format!("{prefix}tags_any"), tags_named(tags_any));
+        let all = v.check(&format!("{prefix}tags_all"), tags_named(tags_all));
+        let exclude = v.check(&format!("{prefix}exclude_tags"), tags_named(exclude_tags));
+        Some(Self {
+            tags_any: any?,
+            tags_all: all?,
+            exclude_tags: exclude?,
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tags_any.is_empty() && self.tags_all.is_empty() && self.exclude_tags.is_empty()
+    }
+
     /// Whether a client with `tags` is in the segment. The database answers the same question
     /// for a whole list at once; this is the rule it follows.
     pub fn holds(&self, tags: &[TagName]) -> bool {
@@ -153,6 +200,27 @@ mod tests {
             !filter.holds(&tags(&["customer", "fair", "churned"])),
             "an excluded tag wins"
         );
+    }
+
+    #[test]
+    fn a_filter_reports_each_bad_condition_under_its_own_name() {
+        let mut v = Validator::new();
+        let many: Vec<String> = (0..51).map(|n| format!("t{n}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert_eq!(
+            TagFilter::parse(&mut v, "filter.", &["ok"], &["a,b"], &many),
+            None
+        );
+        let errors = v.finish().expect_err("invalid");
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["filter.tags_all", "filter.exclude_tags"]);
+        assert_eq!(errors[1].message, "name at most 50 tags at once");
+    }
+
+    #[test]
+    fn a_query_string_list_is_split_on_commas_and_blank_items_dropped() {
+        assert_eq!(split_list(" vip, fair ,,"), ["vip", "fair"]);
+        assert!(split_list("").is_empty());
     }
 
     #[test]

@@ -1,13 +1,14 @@
-//! CSV import: `email,full_name,comment`. Good rows are applied even when others are bad; every bad
-//! row is reported with its line and the reason.
+//! CSV import: `email,full_name,comment,tags`. Good rows are applied even when others are bad;
+//! every bad row is reported with its line and the reason.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use mailroom_domain::client::ClientFields;
+use mailroom_domain::tag::{MAX_TAGS_PER_CLIENT, TagName, split_list, tag_list};
 use mailroom_domain::wire::{ImportReport, RejectedRow};
 
-use crate::db::queries::clients;
+use crate::db::queries::{clients, tags};
 use crate::db::rows::NewClient;
 use crate::db::{DbConnection, DbError};
 
@@ -18,9 +19,11 @@ const STATISTICS_AFTER: u64 = 1_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("the file is empty; its first line must be the header email,full_name,comment")]
+    #[error("the file is empty; its first line must be the header email,full_name,comment,tags")]
     Empty,
-    #[error("the header must name the columns email, full_name and comment (found: {0})")]
+    #[error(
+        "the header must name the column email and may name full_name, comment and tags (found: {0})"
+    )]
     Header(String),
     #[error("the file is not readable CSV: {0}")]
     Csv(String),
@@ -35,13 +38,16 @@ impl From<diesel::result::Error> for ImportError {
 }
 
 struct Row {
+    line: u64,
     client: ClientFields,
+    tags: Vec<TagName>,
 }
 
 struct Columns {
     email: usize,
     full_name: Option<usize>,
     comment: Option<usize>,
+    tags: Option<usize>,
     count: usize,
 }
 
@@ -53,12 +59,13 @@ fn columns(header: &csv::ByteRecord) -> Result<Columns, ImportError> {
     let position = |name: &str| names.iter().position(|n| n == name);
     let known = names
         .iter()
-        .all(|n| ["email", "full_name", "comment"].contains(&n.as_str()));
+        .all(|n| ["email", "full_name", "comment", "tags"].contains(&n.as_str()));
     match position("email") {
         Some(email) if known => Ok(Columns {
             email,
             full_name: position("full_name"),
             comment: position("comment"),
+            tags: position("tags"),
             count: names.len(),
         }),
         _ => Err(ImportError::Header(names.join(","))),
@@ -142,17 +149,24 @@ fn parse(body: &[u8]) -> Result<(Vec<Row>, Vec<RejectedRow>), ImportError> {
         let parsed = field(Some(columns.email)).and_then(|email| {
             let full_name = field(columns.full_name)?;
             let comment = field(columns.comment)?;
-            ClientFields::parse(email, full_name, comment).map_err(|errors| {
-                errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.message))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
+            let tags = tag_list(&split_list(field(columns.tags)?));
+            match (ClientFields::parse(email, full_name, comment), tags) {
+                (Ok(client), Ok(tags)) => Ok((client, tags)),
+                (fields, tags) => {
+                    let mut reasons: Vec<String> = fields
+                        .err()
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|e| format!("{}: {}", e.field, e.message))
+                        .collect();
+                    reasons.extend(tags.err().map(|e| format!("tags: {e}")));
+                    Err(reasons.join("; "))
+                }
+            }
         });
         match parsed {
             Err(reason) => rejected.push(RejectedRow { line, reason }),
-            Ok(client) => {
+            Ok((client, tags)) => {
                 let key = client.email.normalized();
                 if let Some(first) = seen.get(&key) {
                     rejected.push(RejectedRow {
@@ -161,7 +175,7 @@ fn parse(body: &[u8]) -> Result<(Vec<Row>, Vec<RejectedRow>), ImportError> {
                     });
                 } else {
                     seen.insert(key, line);
-                    rows.push(Row { client });
+                    rows.push(Row { line, client, tags });
                 }
             }
         }
@@ -184,11 +198,12 @@ pub fn import(
         rejected,
     };
     for batch in rows.chunks(BATCH) {
-        let (created, updated) = crate::db::write_transaction::<_, ImportError, _>(conn, |conn| {
+        let applied = crate::db::write_transaction::<_, ImportError, _>(conn, |conn| {
             apply(conn, owner_id, batch, now)
         })?;
-        report.created += created;
-        report.updated += updated;
+        report.created += applied.created;
+        report.updated += applied.updated;
+        report.rejected.extend(applied.rejected);
     }
     report.rejected.sort_by_key(|r| r.line);
     if report.created >= STATISTICS_AFTER {
@@ -197,36 +212,80 @@ pub fn import(
     Ok(report)
 }
 
+struct Applied {
+    created: u64,
+    updated: u64,
+    rejected: Vec<RejectedRow>,
+}
+
+/// Whether a known client keeps within the tag limit once it gains the row's tags.
+fn fits(held: Option<&Vec<String>>, row: &Row) -> bool {
+    let held = held.map(Vec::as_slice).unwrap_or_default();
+    let gained = row.tags.iter().filter(|t| !held.contains(&t.key())).count();
+    held.len() + gained <= MAX_TAGS_PER_CLIENT
+}
+
 fn apply(
     conn: &mut DbConnection,
     owner_id: i64,
     batch: &[Row],
     now: NaiveDateTime,
-) -> Result<(u64, u64), ImportError> {
+) -> Result<Applied, ImportError> {
     let emails: Vec<String> = batch.iter().map(|r| r.client.email.normalized()).collect();
     let existing: HashMap<String, i64> = clients::ids_by_email(conn, owner_id, &emails)?
         .into_iter()
         .collect();
+    let known: Vec<i64> = existing.values().copied().collect();
+    let held = tags::keys_of_clients(conn, &known)?;
     let mut fresh = Vec::new();
+    let mut tagged: Vec<(&str, &[TagName])> = Vec::new();
     let mut updated = 0;
+    let mut rejected = Vec::new();
     for (row, email) in batch.iter().zip(&emails) {
         match existing.get(email) {
+            Some(id) if !fits(held.get(id), row) => rejected.push(RejectedRow {
+                line: row.line,
+                reason: format!(
+                    "tags: {} would carry more than {MAX_TAGS_PER_CLIENT} tags",
+                    row.client.email
+                ),
+            }),
             Some(&id) => {
                 clients::update_details(conn, id, &row.client.full_name, &row.client.comment, now)?;
                 updated += 1;
+                tagged.push((email, &row.tags));
             }
-            None => fresh.push(NewClient {
-                owner_id,
-                email: row.client.email.as_ref(),
-                full_name: &row.client.full_name,
-                comment: &row.client.comment,
-                created_at: now,
-                updated_at: now,
-            }),
+            None => {
+                fresh.push(NewClient {
+                    owner_id,
+                    email: row.client.email.as_ref(),
+                    full_name: &row.client.full_name,
+                    comment: &row.client.comment,
+                    created_at: now,
+                    updated_at: now,
+                });
+                tagged.push((email, &row.tags));
+            }
         }
     }
     let created = clients::insert_many(conn, &fresh)? as u64;
-    Ok((created, updated))
+    tagged.retain(|(_, tags)| !tags.is_empty());
+    if !tagged.is_empty() {
+        let emails: Vec<String> = tagged.iter().map(|(e, _)| (*e).to_owned()).collect();
+        let ids: HashMap<String, i64> = clients::ids_by_email(conn, owner_id, &emails)?
+            .into_iter()
+            .collect();
+        let wanted: Vec<(i64, Vec<TagName>)> = tagged
+            .iter()
+            .filter_map(|(email, tags)| ids.get(*email).map(|id| (*id, tags.to_vec())))
+            .collect();
+        tags::add_to_clients(conn, owner_id, &wanted, now)?;
+    }
+    Ok(Applied {
+        created,
+        updated,
+        rejected,
+    })
 }
 
 #[cfg(test)]
@@ -277,6 +336,20 @@ mod tests {
     }
 
     #[test]
+    fn a_tags_field_lists_tags_separated_by_commas_and_bad_ones_reject_the_row() {
+        let body = "email,tags\nann@example.org,\"vip, Fair,VIP\"\nbob@example.org,\ncid@example.org,\"ok, , too long tag name that goes on and on past fifty chars\"\n";
+        let (rows, rejected) = parse(body.as_bytes()).expect("parsed");
+        let names: Vec<&str> = rows[0].tags.iter().map(AsRef::as_ref).collect();
+        assert_eq!(names, ["vip", "Fair"]);
+        assert!(rows[1].tags.is_empty());
+        assert_eq!(lines(&rejected), [4]);
+        assert_eq!(
+            rejected[0].reason,
+            "tags: a tag may have at most 50 characters"
+        );
+    }
+
+    #[test]
     fn a_wrong_header_or_an_empty_file_is_refused_whole() {
         assert!(matches!(parse(b""), Err(ImportError::Empty)));
         let err = parse(b"mail,name\nann@example.org,Ann\n")
@@ -284,7 +357,7 @@ mod tests {
             .expect("refused");
         assert_eq!(
             err.to_string(),
-            "the header must name the columns email, full_name and comment (found: mail,name)"
+            "the header must name the column email and may name full_name, comment and tags (found: mail,name)"
         );
     }
 }

@@ -1,4 +1,5 @@
-//! Clients in bulk: CSV import and export.
+//! Clients in bulk: changes by filter, CSV import and export.
 
+pub mod bulk;
 pub mod export;
 pub mod import;

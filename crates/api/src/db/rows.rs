@@ -7,8 +7,8 @@ use mailroom_domain::delivery::RunTrigger;
 use mailroom_domain::{AttemptStatus, Role, Schedule, UserState};
 
 use super::schema::{
-    api_tokens, attempts, clients, deliveries, mailing_clients, mailings, messages,
-    one_time_tokens, refresh_tokens, runs, users,
+    api_tokens, attempts, client_tags, clients, deliveries, mailing_clients, mailings, messages,
+    one_time_tokens, refresh_tokens, runs, tags, users,
 };
 
 /// Serialized only into the server cache (the signed-in account), without its password hash.
@@ -71,6 +71,32 @@ pub struct NewClient<'a> {
     pub comment: &'a str,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = tags)]
+pub struct TagRow {
+    pub id: i64,
+    pub owner_id: i64,
+    pub name: String,
+    pub name_key: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = tags)]
+pub struct NewTag<'a> {
+    pub owner_id: i64,
+    pub name: &'a str,
+    pub name_key: &'a str,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = client_tags)]
+pub struct ClientTagRow {
+    pub tag_id: i64,
+    pub client_id: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]

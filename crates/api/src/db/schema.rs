@@ -34,6 +34,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// `name_key` is the name as compared: `TagName::key`, computed by the application.
+    tags (id) {
+        id -> BigInt,
+        owner_id -> BigInt,
+        name -> Text,
+        name_key -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    client_tags (tag_id, client_id) {
+        tag_id -> BigInt,
+        client_id -> BigInt,
+    }
+}
+
+diesel::table! {
     messages (id) {
         id -> BigInt,
         owner_id -> BigInt,
@@ -178,6 +196,9 @@ diesel::table! {
 }
 
 diesel::joinable!(clients -> users (owner_id));
+diesel::joinable!(tags -> users (owner_id));
+diesel::joinable!(client_tags -> tags (tag_id));
+diesel::joinable!(client_tags -> clients (client_id));
 diesel::joinable!(one_time_tokens -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
@@ -195,6 +216,8 @@ diesel::joinable!(mailing_daily_stats -> mailings (mailing_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     clients,
+    tags,
+    client_tags,
     messages,
     mailings,
     mailing_clients,

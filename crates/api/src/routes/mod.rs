@@ -15,6 +15,7 @@ pub mod messages;
 mod owned;
 pub mod runs;
 pub mod stats;
+pub mod tags;
 pub mod unsubscribe;
 pub mod users;
 
@@ -44,15 +45,19 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(users::get_user)
                 .service(users::block_user)
                 .service(users::unblock_user)
-                // export and import before {id}, which would otherwise match their names.
-                .service(clients::export_clients)
-                .service(clients::import_clients)
+                // export, import and bulk before {id}, which would otherwise match their names.
+                .service(clients::transfer::export_clients)
+                .service(clients::transfer::import_clients)
+                .service(clients::bulk::bulk_clients)
                 .service(clients::list_clients)
                 .service(clients::create_client)
                 .service(clients::get_client)
                 .service(clients::replace_client)
                 .service(clients::update_client)
                 .service(clients::delete_client)
+                .service(tags::list_tags)
+                .service(tags::rename_tag)
+                .service(tags::delete_tag)
                 .service(messages::list_messages)
                 .service(messages::create_message)
                 .service(messages::get_message)

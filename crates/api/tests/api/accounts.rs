@@ -51,6 +51,24 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// Any request as the holder of `token`, with a JSON body when given.
+    pub async fn send_as(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut request = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("request sent")
+    }
+
     pub async fn register(&self, email: &str, password: &str) -> Response {
         self.post_json(
             "/api/v1/auth/register",

@@ -39,14 +39,7 @@ async fn send(
     who: &Session,
     body: Option<Value>,
 ) -> reqwest::Response {
-    let mut request = app
-        .client
-        .request(method, app.url(path))
-        .bearer_auth(&who.access);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    request.send().await.expect("sent")
+    app.send_as(method, path, &who.access, body.as_ref()).await
 }
 
 async fn import(app: &TestApp, who: &Session, csv: &str) -> reqwest::Response {
@@ -276,7 +269,7 @@ async fn another_users_clients_are_invisible_and_untouchable() {
         .text()
         .await
         .expect("CSV");
-    assert_eq!(export, "email,full_name,comment\n");
+    assert_eq!(export, "email,full_name,comment,tags\n");
 
     let unchanged: Value = app
         .get_as(&path, &ann.access)
@@ -562,7 +555,7 @@ async fn an_export_imports_back_to_the_same_clients() {
             .is_some_and(|v| v.starts_with("text/csv"))
     );
     let csv = export.text().await.expect("CSV");
-    assert!(csv.starts_with("email,full_name,comment\n"));
+    assert!(csv.starts_with("email,full_name,comment,tags\n"));
 
     let report: Value = import(&app, &cid, &csv).await.json().await.expect("JSON");
     assert_eq!(

@@ -5,7 +5,7 @@ use diesel::sql_types::{BigInt, Text};
 use mailroom_api::db::queries::runs;
 use mailroom_api::db::rows::*;
 use mailroom_api::db::schema::{
-    attempts, clients, deliveries, mailing_clients, mailings, messages, users,
+    attempts, client_tags, clients, deliveries, mailing_clients, mailings, messages, tags, users,
 };
 use mailroom_api::db::{self, Backend, DbConnection};
 use mailroom_domain::delivery::RunTrigger;
@@ -264,6 +264,72 @@ fn a_client_email_is_unique_per_owner_whatever_its_case() {
         .get_result(&mut *conn)
         .expect("count");
     assert_eq!(count, 1, "nothing was written");
+}
+
+fn insert_tag(conn: &mut DbConnection, owner_id: i64, name: &str) -> QueryResult<i64> {
+    diesel::insert_into(tags::table)
+        .values(NewTag {
+            owner_id,
+            name,
+            name_key: &name.to_lowercase(),
+            created_at: now(),
+        })
+        .returning(tags::id)
+        .get_result(conn)
+}
+
+#[test]
+fn a_tag_is_unique_per_owner_and_key_and_its_links_go_with_the_client_or_the_tag() {
+    let db = TestDatabase::create();
+    let pool = db.migrated_pool();
+    let mut conn = pool.get().expect("connection");
+    let w = world(&mut conn);
+    let other = insert_user(&mut conn, "eve@example.org");
+    let fair = insert_tag(&mut conn, w.user, "Fair").expect("tag");
+    assert_violation(
+        insert_tag(&mut conn, w.user, "FAIR"),
+        DatabaseErrorKind::UniqueViolation,
+    );
+    insert_tag(&mut conn, other, "fair").expect("another owner's tag of that name");
+    let vip = insert_tag(&mut conn, w.user, "vip").expect("tag");
+    for tag_id in [fair, vip] {
+        diesel::insert_into(client_tags::table)
+            .values(ClientTagRow {
+                tag_id,
+                client_id: w.client,
+            })
+            .execute(&mut *conn)
+            .expect("link");
+    }
+    let tag: TagRow = tags::table
+        .find(fair)
+        .select(TagRow::as_select())
+        .first(&mut *conn)
+        .expect("tag row");
+    assert_eq!((tag.name.as_str(), tag.name_key.as_str()), ("Fair", "fair"));
+
+    diesel::delete(tags::table.find(vip))
+        .execute(&mut *conn)
+        .expect("tag deleted");
+    let links: Vec<ClientTagRow> = client_tags::table
+        .select(ClientTagRow::as_select())
+        .load(&mut *conn)
+        .expect("links");
+    assert_eq!(
+        links,
+        [ClientTagRow {
+            tag_id: fair,
+            client_id: w.client
+        }]
+    );
+    diesel::delete(clients::table.find(w.client))
+        .execute(&mut *conn)
+        .expect("client deleted");
+    let left: i64 = client_tags::table
+        .count()
+        .get_result(&mut *conn)
+        .expect("count");
+    assert_eq!(left, 0, "a deleted client leaves no tag behind");
 }
 
 #[test]

@@ -27,5 +27,6 @@ mod server_cache;
 mod smtp;
 mod spa;
 mod stats;
+mod tags;
 mod tokens;
 mod users;

@@ -9,13 +9,17 @@ mod page;
 mod problem;
 mod run;
 mod stats;
+mod tag;
 
 pub use account::{
     Accepted, ApiToken, ChangePasswordRequest, CreatedApiToken, EmailRequest, LoginRequest,
     NewApiTokenRequest, PasswordResetConfirm, RefreshRequest, RegisterRequest, TokenRequest,
     TokenResponse, UpdateMeRequest, User,
 };
-pub use client::{Client, ClientPatch, ClientRequest, ImportReport, RejectedRow};
+pub use client::{
+    BulkClientsRequest, BulkClientsResult, Client, ClientFilter, ClientPatch, ClientRequest,
+    ImportReport, RejectedRow,
+};
 pub use health::{Check, CheckStatus, Liveness, NotReady, Readiness, ReadinessChecks, ReadyStatus};
 pub use mailing::{Attempt, Mailing, MailingPatch, MailingRequest};
 pub use message::{Message, MessagePatch, MessageRequest};
@@ -25,3 +29,4 @@ pub use run::{Run, RunOutcome, Unsubscribed};
 pub use stats::{
     AttemptCounts, DailyAttempts, MailingCounts, MailingStats, MyStats, Overview, UserStats,
 };
+pub use tag::{Tag, TagList, TagRename};

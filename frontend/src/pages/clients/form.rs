@@ -72,6 +72,7 @@ pub fn ClientForm(
                     email: email.get_untracked(),
                     full_name: full_name.get_untracked(),
                     comment: comment.get_untracked(),
+                    tags: None,
                 });
             }>
             <h2>{move || i18n.t(if id.is_some() { Text::EditClient } else { Text::NewClient })}</h2>

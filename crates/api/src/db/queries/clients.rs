@@ -1,26 +1,93 @@
 use chrono::NaiveDateTime;
+use diesel::dsl::not;
 use diesel::prelude::*;
 use mailroom_domain::client::ClientSort;
 use mailroom_domain::listing::Sort;
+use mailroom_domain::selection::ClientSelection;
+use mailroom_domain::tag::TagName;
 
 use super::{Backend, contains_pattern, lower, unicode_lower};
 use crate::db::rows::{ClientRow, NewClient};
-use crate::db::schema::clients;
+use crate::db::schema::{client_tags, clients, tags};
 use crate::db::{Backend as DbBackend, DbConnection};
 
-/// Which clients a list shows: one owner's (or everyone's, for managers), optionally searched.
+/// Which clients a list or a bulk change means: one owner's (or everyone's, for managers), those
+/// the selection holds.
 #[derive(Debug, Clone, Default)]
 pub struct ClientFilter {
     pub owner_id: Option<i64>,
-    pub search: Option<String>,
+    pub selection: ClientSelection,
 }
 
-fn filtered(filter: &ClientFilter, backend: DbBackend) -> clients::BoxedQuery<'static, Backend> {
+impl ClientFilter {
+    pub fn of_owner(owner_id: i64, selection: ClientSelection) -> Self {
+        Self {
+            owner_id: Some(owner_id),
+            selection,
+        }
+    }
+}
+
+fn keys(tags: &[TagName]) -> Vec<String> {
+    tags.iter().map(TagName::key).collect()
+}
+
+/// Narrows `query` to the clients carrying (or, `carrying` false, not carrying) any of the tags
+/// with these keys. A tag joins only its owner's clients, so naming the owner only narrows which
+/// tags are read. Each case is its own statement: a boxed query takes no boxed subquery.
+fn carrying(
+    query: clients::BoxedQuery<'static, Backend>,
+    owner: Option<i64>,
+    keys: Vec<String>,
+    carrying: bool,
+) -> clients::BoxedQuery<'static, Backend> {
+    let tagged = client_tags::table
+        .inner_join(tags::table)
+        .filter(tags::name_key.eq_any(keys));
+    match (owner, carrying) {
+        (Some(owner_id), true) => query.filter(
+            clients::id.eq_any(
+                tagged
+                    .filter(tags::owner_id.eq(owner_id))
+                    .select(client_tags::client_id),
+            ),
+        ),
+        (Some(owner_id), false) => query.filter(not(clients::id.eq_any(
+            tagged
+                .filter(tags::owner_id.eq(owner_id))
+                .select(client_tags::client_id),
+        ))),
+        (None, true) => query.filter(clients::id.eq_any(tagged.select(client_tags::client_id))),
+        (None, false) => query.filter(not(
+            clients::id.eq_any(tagged.select(client_tags::client_id))
+        )),
+    }
+}
+
+/// The clients matching `filter`, as a query to page, count or copy (`picked`).
+pub fn filtered(
+    filter: &ClientFilter,
+    backend: DbBackend,
+) -> clients::BoxedQuery<'static, Backend> {
     let mut query = clients::table.into_boxed();
-    if let Some(owner_id) = filter.owner_id {
+    let owner = filter.owner_id;
+    if let Some(owner_id) = owner {
         query = query.filter(clients::owner_id.eq(owner_id));
     }
-    if let Some(text) = &filter.search {
+    let selection = &filter.selection;
+    if !selection.tags.tags_any.is_empty() {
+        query = carrying(query, owner, keys(&selection.tags.tags_any), true);
+    }
+    for tag in &selection.tags.tags_all {
+        query = carrying(query, owner, vec![tag.key()], true);
+    }
+    if !selection.tags.exclude_tags.is_empty() {
+        query = carrying(query, owner, keys(&selection.tags.exclude_tags), false);
+    }
+    if let Some(ids) = &selection.ids {
+        query = query.filter(clients::id.eq_any(ids.clone()));
+    }
+    if let Some(text) = &selection.search {
         let pattern = contains_pattern(text);
         // One expression for address and name: one LIKE per row.
         query = match backend {
@@ -179,18 +246,15 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[NewClient<'_>]) -> QueryResu
     }
 }
 
-/// The next `limit` clients after `after_id` in id order, for streaming an export.
+/// The next `limit` clients matching `filter` after `after_id` in id order, for streaming an export.
 pub fn after(
     conn: &mut DbConnection,
-    owner_id: Option<i64>,
+    filter: &ClientFilter,
     after_id: i64,
     limit: i64,
 ) -> QueryResult<Vec<ClientRow>> {
-    let mut query = clients::table.filter(clients::id.gt(after_id)).into_boxed();
-    if let Some(owner_id) = owner_id {
-        query = query.filter(clients::owner_id.eq(owner_id));
-    }
-    query
+    filtered(filter, conn.backend())
+        .filter(clients::id.gt(after_id))
         .order(clients::id.asc())
         .limit(limit)
         .select(ClientRow::as_select())

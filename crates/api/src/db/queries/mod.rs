@@ -5,9 +5,11 @@ pub mod clients;
 pub mod deliveries;
 pub mod mailings;
 pub mod messages;
+pub mod picked;
 pub mod prepared;
 pub mod runs;
 pub mod stats;
+pub mod tags;
 pub mod tokens;
 pub mod users;
 

@@ -1,30 +1,36 @@
 //! `/api/v1/clients`: the people mailings go to. Each user sees only their own; managers see
 //! everyone's and change only their own.
 
+pub mod bulk;
+mod filter;
+pub mod transfer;
+
+pub use transfer::MAX_IMPORT_BYTES;
+
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, put, web};
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::NaiveDateTime;
 use mailroom_domain::client::{ClientFields, ClientSort};
-use mailroom_domain::wire::{Client, ClientPatch, ClientRequest, ImportReport, Page, Problem};
+use mailroom_domain::tag::{TagName, tag_list};
+use mailroom_domain::validation::Validator;
+use mailroom_domain::wire::{Client, ClientPatch, ClientRequest, FieldError, Page, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use self::filter::FilterParams;
 use super::cached::respond;
 use super::listing::ListRequest;
 use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
 use crate::cache::Cache;
-use crate::clients::{export, import};
 use crate::clock::Clock;
-use crate::db::queries::clients::{self, ClientFilter};
+use crate::db::queries::clients;
+use crate::db::queries::tags;
 use crate::db::rows::{ClientRow, NewClient};
-use crate::db::{DbError, DbPool, blocking};
+use crate::db::{DbConnection, DbError, DbPool, blocking, write_transaction};
 use crate::http::api_error::ApiError;
 
-/// The largest CSV upload: 100,000 rows of generous width fit with room to spare.
-pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
-
-fn client_json(row: ClientRow) -> Client {
+fn client_json(row: ClientRow, tags: Vec<String>) -> Client {
     Client {
         id: row.id,
         email: row.email,
@@ -34,7 +40,27 @@ fn client_json(row: ClientRow) -> Client {
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
         unsubscribed_at: row.unsubscribed_at.map(|t| t.and_utc()),
+        tags,
     }
+}
+
+/// The clients as JSON, each with its tags (one query for them all).
+fn with_tags(conn: &mut DbConnection, rows: Vec<ClientRow>) -> Result<Vec<Client>, DbError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut tags = tags::of_clients(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let own = tags.remove(&row.id).unwrap_or_default();
+            client_json(row, own)
+        })
+        .collect())
+}
+
+fn one_with_tags(conn: &mut DbConnection, row: ClientRow) -> Result<Client, DbError> {
+    with_tags(conn, vec![row])?
+        .pop()
+        .ok_or_else(|| DbError::Task("a client went missing".into()))
 }
 
 fn duplicate(email: &str) -> ApiError {
@@ -54,6 +80,27 @@ fn or_duplicate(email: String) -> impl FnOnce(DbError) -> ApiError {
     }
 }
 
+/// A client's fields and, when sent, its whole list of tags; every invalid one reported.
+fn parse_client(
+    email: &str,
+    full_name: &str,
+    comment: &str,
+    tags: Option<&[String]>,
+) -> Result<(ClientFields, Option<Vec<TagName>>), ApiError> {
+    let fields = ClientFields::parse(email, full_name, comment);
+    let mut v = Validator::new();
+    let tags = tags.and_then(|raw| v.check("tags", tag_list(raw)).map(Some));
+    let mut errors: Vec<FieldError> = fields.as_ref().err().cloned().unwrap_or_default();
+    if let Err(tag_errors) = v.finish() {
+        errors.extend(tag_errors);
+    }
+    match (fields, tags) {
+        (Ok(fields), Some(tags)) if errors.is_empty() => Ok((fields, tags)),
+        (Ok(fields), None) if errors.is_empty() => Ok((fields, None)),
+        _ => Err(ApiError::Validation(errors)),
+    }
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ClientListQuery {
@@ -63,20 +110,16 @@ pub struct ClientListQuery {
     pub per_page: Option<u32>,
     /// created_at, updated_at, email or full_name; a leading - sorts descending (default -created_at).
     pub sort: Option<String>,
-    /// Only clients whose address or name contains this text (any case).
-    pub q: Option<String>,
-    /// Managers: only this owner's clients.
-    pub owner_id: Option<i64>,
 }
 
-/// The clients of the signed-in user (managers: everyone's, or one owner's).
+/// The clients of the signed-in user (managers: everyone's, or one owner's), filtered.
 #[utoipa::path(
     tag = "clients",
     security(("bearer" = [])),
-    params(ClientListQuery),
+    params(ClientListQuery, FilterParams),
     responses(
         (status = OK, body = Page<Client>),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid page, per_page or sort", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid page, per_page, sort or filter", body = Problem, content_type = "application/problem+json"),
         (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -84,6 +127,7 @@ pub struct ClientListQuery {
 pub async fn list_clients(
     current: CurrentUser,
     query: web::Query<ClientListQuery>,
+    filter: web::Query<FilterParams>,
     pool: web::Data<DbPool>,
     cache: web::Data<Cache>,
     clock: web::Data<dyn Clock>,
@@ -92,21 +136,25 @@ pub async fn list_clients(
         query.page,
         query.per_page,
         query.sort.as_deref(),
-        query.q.as_deref(),
+        filter.q.as_deref(),
     )?;
-    let filter = ClientFilter {
-        owner_id: current.actor().list_scope(query.owner_id),
-        search: list.search.clone(),
+    let filter = filter.parse(&current)?;
+    // A list of chosen ids is one person's selection of the moment: not worth a cache entry.
+    let place = match &filter.selection.ids {
+        Some(_) => None,
+        None => list.cache_place(
+            &format!("clients:{:?}", filter.selection.tags),
+            filter.owner_id,
+        ),
     };
-    let place = list.cache_place("clients", filter.owner_id);
     let (sort, offset, limit) = (list.sort, list.offset(), list.limit());
     respond(&cache, place, clock.now(), || async move {
-        let (rows, total) = blocking(&pool, move |conn| {
-            Ok::<_, ApiError>(clients::list(conn, &filter, sort, offset, limit)?)
+        let (items, total) = blocking(&pool, move |conn| {
+            let (rows, total) = clients::list(conn, &filter, sort, offset, limit)?;
+            Ok::<_, ApiError>((with_tags(conn, rows)?, total))
         })
         .await?;
-        let page = list.page_of(rows.into_iter().map(client_json).collect(), total);
-        Ok((page, None))
+        Ok((list.page_of(items, total), None))
     })
     .await
 }
@@ -131,104 +179,38 @@ pub async fn create_client(
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock.now();
-    let fields = ClientFields::parse(&body.email, &body.full_name, &body.comment)
-        .map_err(ApiError::Validation)?;
+    let (fields, tags) = parse_client(
+        &body.email,
+        &body.full_name,
+        &body.comment,
+        body.tags.as_deref(),
+    )?;
     let owner_id = current.id();
     let email = fields.email.to_string();
-    let row = blocking(&pool, move |conn| {
-        clients::insert(
-            conn,
-            &NewClient {
-                owner_id,
-                email: fields.email.as_ref(),
-                full_name: &fields.full_name,
-                comment: &fields.comment,
-                created_at: now,
-                updated_at: now,
-            },
-        )
-        .map_err(DbError::from)
+    let client = blocking(&pool, move |conn| {
+        write_transaction::<_, DbError, _>(conn, |conn| {
+            let row = clients::insert(
+                conn,
+                &NewClient {
+                    owner_id,
+                    email: fields.email.as_ref(),
+                    full_name: &fields.full_name,
+                    comment: &fields.comment,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+            if let Some(tags) = &tags {
+                tags::set_for_client(conn, owner_id, row.id, tags, now)?;
+            }
+            one_with_tags(conn, row)
+        })
     })
     .await
     .map_err(or_duplicate(email))?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/clients/{}", row.id)))
-        .json(client_json(row)))
-}
-
-/// Every client as CSV (`email,full_name,comment`), streamed; managers get everyone's, or one owner's.
-#[utoipa::path(
-    tag = "clients",
-    security(("bearer" = [])),
-    params(("owner_id" = Option<i64>, Query, description = "Managers: only this owner's clients")),
-    responses(
-        (status = OK, description = "The clients as CSV", content_type = "text/csv", body = String),
-        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/clients/export")]
-pub async fn export_clients(
-    current: CurrentUser,
-    query: web::Query<ExportQuery>,
-    pool: web::Data<DbPool>,
-) -> HttpResponse {
-    let owner = current.actor().list_scope(query.owner_id);
-    HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            "attachment; filename=\"clients.csv\"",
-        ))
-        .streaming(export::stream(pool.get_ref().clone(), owner))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ExportQuery {
-    pub owner_id: Option<i64>,
-}
-
-/// Import clients from CSV with the header `email,full_name,comment`. New addresses are added,
-/// known ones updated; bad rows are reported by line and never stop the good ones.
-#[utoipa::path(
-    tag = "clients",
-    security(("bearer" = [])),
-    request_body(content = String, content_type = "text/csv", description = "CSV, header email,full_name,comment"),
-    responses(
-        (status = OK, description = "What the import did, row by row", body = ImportReport),
-        (status = BAD_REQUEST, description = "No header, a wrong header or unreadable CSV", body = Problem, content_type = "application/problem+json"),
-        (status = UNSUPPORTED_MEDIA_TYPE, description = "The body is not text/csv", body = Problem, content_type = "application/problem+json"),
-        (status = PAYLOAD_TOO_LARGE, description = "Over 64 MiB", body = Problem, content_type = "application/problem+json"),
-        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/clients/import")]
-pub async fn import_clients(
-    current: CurrentUser,
-    req: HttpRequest,
-    body: web::Bytes,
-    pool: web::Data<DbPool>,
-    clock: web::Data<dyn Clock>,
-) -> Result<HttpResponse, ApiError> {
-    let now = clock.now();
-    let is_csv = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim().to_lowercase().starts_with("text/csv"));
-    if !is_csv {
-        return Err(ApiError::UnsupportedMediaType(
-            "send the file as the body with Content-Type: text/csv".into(),
-        ));
-    }
-    let owner_id = current.id();
-    let report = blocking(&pool, move |conn| {
-        import::import(conn, owner_id, &body, now).map_err(|e| match e {
-            import::ImportError::Db(db) => ApiError::from(db),
-            other => ApiError::BadRequest(other.to_string()),
-        })
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(report))
+        .insert_header((header::LOCATION, format!("/api/v1/clients/{}", client.id)))
+        .json(client))
 }
 
 async fn readable(current: &CurrentUser, pool: &DbPool, id: i64) -> Result<ClientRow, ApiError> {
@@ -271,34 +253,42 @@ pub async fn get_client(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let row = readable(&current, &pool, path.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(client_json(row)))
+    let client = blocking(&pool, move |conn| one_with_tags(conn, row)).await?;
+    Ok(HttpResponse::Ok().json(client))
 }
 
+/// Writes the client's fields, and its tags when given.
 async fn save(
     pool: &DbPool,
     row: ClientRow,
-    fields: ClientFields,
+    (fields, tags): (ClientFields, Option<Vec<TagName>>),
     now: NaiveDateTime,
 ) -> Result<Client, ApiError> {
-    let id = row.id;
+    let (id, owner_id) = (row.id, row.owner_id);
     let email = fields.email.to_string();
     blocking(pool, move |conn| {
-        clients::update(
-            conn,
-            id,
-            fields.email.as_ref(),
-            &fields.full_name,
-            &fields.comment,
-            now,
-        )?;
-        clients::find(conn, id)?.ok_or_else(|| DbError::Task(format!("client {id} vanished")))
+        write_transaction::<_, DbError, _>(conn, |conn| {
+            clients::update(
+                conn,
+                id,
+                fields.email.as_ref(),
+                &fields.full_name,
+                &fields.comment,
+                now,
+            )?;
+            if let Some(tags) = &tags {
+                tags::set_for_client(conn, owner_id, id, tags, now)?;
+            }
+            let row = clients::find(conn, id)?
+                .ok_or_else(|| DbError::Task(format!("client {id} vanished")))?;
+            one_with_tags(conn, row)
+        })
     })
     .await
-    .map(client_json)
     .map_err(or_duplicate(email))
 }
 
-/// Replace a client's fields.
+/// Replace a client's fields, and its tags when `tags` is sent.
 #[utoipa::path(
     tag = "clients",
     security(("bearer" = [])),
@@ -322,9 +312,13 @@ pub async fn replace_client(
 ) -> Result<HttpResponse, ApiError> {
     let now = clock.now();
     let row = changeable(&current, &pool, path.into_inner()).await?;
-    let fields = ClientFields::parse(&body.email, &body.full_name, &body.comment)
-        .map_err(ApiError::Validation)?;
-    Ok(HttpResponse::Ok().json(save(&pool, row, fields, now).await?))
+    let parsed = parse_client(
+        &body.email,
+        &body.full_name,
+        &body.comment,
+        body.tags.as_deref(),
+    )?;
+    Ok(HttpResponse::Ok().json(save(&pool, row, parsed, now).await?))
 }
 
 /// Change some of a client's fields.
@@ -352,13 +346,13 @@ pub async fn update_client(
     let now = clock.now();
     let row = changeable(&current, &pool, path.into_inner()).await?;
     let patch = body.into_inner();
-    let fields = ClientFields::parse(
+    let parsed = parse_client(
         patch.email.as_deref().unwrap_or(&row.email),
         patch.full_name.as_deref().unwrap_or(&row.full_name),
         patch.comment.as_deref().unwrap_or(&row.comment),
-    )
-    .map_err(ApiError::Validation)?;
-    Ok(HttpResponse::Ok().json(save(&pool, row, fields, now).await?))
+        patch.tags.as_deref(),
+    )?;
+    Ok(HttpResponse::Ok().json(save(&pool, row, parsed, now).await?))
 }
 
 /// Delete a client: it leaves its mailings; the attempts already made to it are kept.

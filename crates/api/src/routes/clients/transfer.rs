@@ -1,0 +1,89 @@
+//! `/api/v1/clients/export` and `/import`: clients as CSV.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use mailroom_domain::wire::{ImportReport, Problem};
+
+use super::filter::FilterParams;
+use crate::auth::CurrentUser;
+use crate::clients::{export, import};
+use crate::clock::Clock;
+use crate::db::{DbPool, blocking};
+use crate::http::api_error::ApiError;
+
+/// The largest CSV upload: 100,000 rows of generous width fit with room to spare.
+pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
+
+/// The clients the filter selects as CSV (`email,full_name,comment,tags`), streamed; managers get
+/// everyone's, or one owner's.
+#[utoipa::path(
+    tag = "clients",
+    security(("bearer" = [])),
+    params(FilterParams),
+    responses(
+        (status = OK, description = "The clients as CSV", content_type = "text/csv", body = String),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid filter", body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/clients/export")]
+pub async fn export_clients(
+    current: CurrentUser,
+    query: web::Query<FilterParams>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let filter = query.parse(&current)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"clients.csv\"",
+        ))
+        .streaming(export::stream(pool.get_ref().clone(), filter)))
+}
+
+/// Import clients from CSV with the header `email,full_name,comment,tags` (only `email` is
+/// required). New addresses are added, known ones get the row's name and comment, and every
+/// client gains the row's tags (a comma-separated list in one field; tags it has stay). Bad rows
+/// are reported by line and never stop the good ones.
+#[utoipa::path(
+    tag = "clients",
+    security(("bearer" = [])),
+    request_body(content = String, content_type = "text/csv", description = "CSV, header email,full_name,comment,tags"),
+    responses(
+        (status = OK, description = "What the import did, row by row", body = ImportReport),
+        (status = BAD_REQUEST, description = "No header, a wrong header or unreadable CSV", body = Problem, content_type = "application/problem+json"),
+        (status = UNSUPPORTED_MEDIA_TYPE, description = "The body is not text/csv", body = Problem, content_type = "application/problem+json"),
+        (status = PAYLOAD_TOO_LARGE, description = "Over 64 MiB", body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/clients/import")]
+pub async fn import_clients(
+    current: CurrentUser,
+    req: HttpRequest,
+    body: web::Bytes,
+    pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
+) -> Result<HttpResponse, ApiError> {
+    let now = clock.now();
+    let is_csv = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().to_lowercase().starts_with("text/csv"));
+    if !is_csv {
+        return Err(ApiError::UnsupportedMediaType(
+            "send the file as the body with Content-Type: text/csv".into(),
+        ));
+    }
+    let owner_id = current.id();
+    let report = blocking(&pool, move |conn| {
+        import::import(conn, owner_id, &body, now).map_err(|e| match e {
+            import::ImportError::Db(db) => ApiError::from(db),
+            other => ApiError::BadRequest(other.to_string()),
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(report))
+}

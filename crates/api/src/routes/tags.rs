@@ -1,0 +1,121 @@
+//! `/api/v1/tags`: the names the signed-in user groups their clients by. Everyone, managers too,
+//! sees and changes only their own tags; a tag is named in the path, in any case.
+
+use actix_web::{HttpResponse, delete, get, patch, web};
+use mailroom_domain::tag::TagName;
+use mailroom_domain::validation::Validator;
+use mailroom_domain::wire::{Problem, Tag, TagList, TagRename};
+
+use crate::auth::CurrentUser;
+use crate::db::queries::tags;
+use crate::db::rows::TagRow;
+use crate::db::{DbConnection, DbPool, blocking, write_transaction};
+use crate::http::api_error::ApiError;
+
+fn count(clients: i64) -> u64 {
+    u64::try_from(clients).unwrap_or_default()
+}
+
+/// The owner's tag named `name` in any case; 404 when there is none (or `name` cannot be a tag).
+fn own_tag(conn: &mut DbConnection, owner_id: i64, name: &str) -> Result<TagRow, ApiError> {
+    let missing = || ApiError::NotFound(format!("no tag '{name}'"));
+    let key = TagName::parse(name).map_err(|_| missing())?.key();
+    tags::find(conn, owner_id, &key)?.ok_or_else(missing)
+}
+
+/// Your tags, each with how many of your clients carry it.
+#[utoipa::path(
+    tag = "tags",
+    security(("bearer" = [])),
+    responses(
+        (status = OK, body = TagList),
+        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tags")]
+pub async fn list_tags(
+    current: CurrentUser,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let owner_id = current.id();
+    let items = blocking(&pool, move |conn| {
+        Ok::<_, ApiError>(tags::list(conn, owner_id)?)
+    })
+    .await?
+    .into_iter()
+    .map(|(name, clients)| Tag {
+        name,
+        clients: count(clients),
+    })
+    .collect();
+    Ok(HttpResponse::Ok().json(TagList { items }))
+}
+
+/// Rename a tag, on every client carrying it. A name another of your tags has (in any case)
+/// makes the two one tag.
+#[utoipa::path(
+    tag = "tags",
+    security(("bearer" = [])),
+    params(("name" = String, Path, description = "The tag's name, in any case")),
+    request_body = TagRename,
+    responses(
+        (status = OK, description = "The tag as it now is", body = Tag),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid new name", body = Problem, content_type = "application/problem+json"),
+        (status = NOT_FOUND, description = "No such tag of yours", body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/tags/{name}")]
+pub async fn rename_tag(
+    current: CurrentUser,
+    path: web::Path<String>,
+    body: web::Json<TagRename>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let mut v = Validator::new();
+    let to = v.check("name", TagName::parse(&body.name));
+    v.finish().map_err(ApiError::Validation)?;
+    let to = to.ok_or_else(|| ApiError::Internal("validated name missing".into()))?;
+    let (owner_id, name) = (current.id(), path.into_inner());
+    let tag = blocking(&pool, move |conn| {
+        write_transaction::<_, ApiError, _>(conn, |conn| {
+            let tag = own_tag(conn, owner_id, &name)?;
+            let id = tags::rename(conn, &tag, &to)?;
+            Ok(Tag {
+                name: to.as_ref().to_owned(),
+                clients: count(tags::clients_of(conn, id)?),
+            })
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(tag))
+}
+
+/// Delete a tag: it comes off every client carrying it; the clients stay.
+#[utoipa::path(
+    tag = "tags",
+    security(("bearer" = [])),
+    params(("name" = String, Path, description = "The tag's name, in any case")),
+    responses(
+        (status = NO_CONTENT, description = "Deleted"),
+        (status = NOT_FOUND, description = "No such tag of yours", body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/tags/{name}")]
+pub async fn delete_tag(
+    current: CurrentUser,
+    path: web::Path<String>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, ApiError> {
+    let (owner_id, name) = (current.id(), path.into_inner());
+    blocking(&pool, move |conn| {
+        write_transaction::<_, ApiError, _>(conn, |conn| {
+            let tag = own_tag(conn, owner_id, &name)?;
+            tags::delete(conn, tag.id)?;
+            Ok(())
+        })
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
