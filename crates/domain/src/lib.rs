@@ -4,6 +4,7 @@
 //! crate, so a rule or a JSON shape defined here cannot drift between them.
 
 pub mod account;
+pub mod audience;
 pub mod base_url;
 pub mod client;
 pub mod delivery;

@@ -4,12 +4,17 @@ use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::Schedule;
+use crate::audience::Audience;
 use crate::listing::{Sort, SortField};
-use crate::validation::Validator;
-use crate::wire::FieldError;
+use crate::validation::{Validator, required_line};
+use crate::wire::{self, FieldError};
 
-/// How many clients one mailing may have.
-pub const MAX_CLIENTS: usize = 200_000;
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// A mailing's name when none is given: its message's subject, cut to a name's length.
+pub fn default_name(subject: &str) -> String {
+    subject.chars().take(MAX_NAME_CHARS).collect()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -43,50 +48,64 @@ impl MailingStatus {
     }
 }
 
-/// A mailing's schedule and recipients, checked: it ends after it starts, it has clients, each once.
+/// A mailing's name, message, audience and schedule, checked: it ends after it starts, it reaches
+/// someone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MailingFields {
+    /// None: named after its message's subject when saved.
+    pub name: Option<String>,
     pub message_id: i64,
-    pub client_ids: Vec<i64>,
+    pub audience: Audience,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
     pub schedule: Schedule,
 }
 
+/// A mailing's fields as a request sends them.
+#[derive(Debug, Clone, Copy)]
+pub struct MailingInput<'a> {
+    pub name: Option<&'a str>,
+    pub message_id: i64,
+    pub audience: Option<&'a wire::Audience>,
+    /// Chosen clients sent without an audience, as before audiences existed.
+    pub client_ids: Option<&'a [i64]>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub schedule: Schedule,
+}
+
 impl MailingFields {
+    /// `keep` is the mailing's audience as it is, for an edit (see `Audience::parse`).
     pub fn parse(
-        message_id: i64,
-        client_ids: &[i64],
-        starts_at: DateTime<Utc>,
-        ends_at: DateTime<Utc>,
-        schedule: Schedule,
+        input: MailingInput<'_>,
+        keep: Option<&Audience>,
     ) -> Result<Self, Vec<FieldError>> {
         // The databases keep microseconds: compare what will be stored.
-        let starts_at = starts_at.trunc_subsecs(6);
-        let ends_at = ends_at.trunc_subsecs(6);
+        let starts_at = input.starts_at.trunc_subsecs(6);
+        let ends_at = input.ends_at.trunc_subsecs(6);
         let mut v = Validator::new();
+        let name = match input.name {
+            Some(raw) => v
+                .check("name", required_line(raw, MAX_NAME_CHARS))
+                .map(Some),
+            None => Some(None),
+        };
         if ends_at <= starts_at {
             v.add("ends_at", "must be after starts_at");
         }
-        let mut ids = client_ids.to_vec();
-        ids.sort_unstable();
-        ids.dedup();
-        if ids.is_empty() {
-            v.add("client_ids", "a mailing needs at least one client");
-        } else if ids.len() > MAX_CLIENTS {
-            v.add(
-                "client_ids",
-                format!("a mailing may have at most {MAX_CLIENTS} clients"),
-            );
-        }
+        let audience = Audience::parse(&mut v, input.audience, input.client_ids, keep);
         v.finish()?;
-        Ok(Self {
-            message_id,
-            client_ids: ids,
-            starts_at: starts_at.naive_utc(),
-            ends_at: ends_at.naive_utc(),
-            schedule,
-        })
+        match (name, audience) {
+            (Some(name), Some(audience)) => Ok(Self {
+                name,
+                message_id: input.message_id,
+                audience,
+                starts_at: starts_at.naive_utc(),
+                ends_at: ends_at.naive_utc(),
+                schedule: input.schedule,
+            }),
+            _ => Err(Vec::new()),
+        }
     }
 }
 
@@ -152,7 +171,7 @@ pub fn check_edit(
         return Ok(());
     }
     let only_extends = wanted.message_id == current.message_id
-        && wanted.client_ids == current.client_ids
+        && wanted.audience == current.audience
         && wanted.starts_at == current.starts_at
         && wanted.schedule == current.schedule
         && wanted.ends_at > current.ends_at;
@@ -258,10 +277,29 @@ mod tests {
         at(hour).and_utc()
     }
 
+    fn fields(
+        client_ids: &[i64],
+        starts_at: DateTime<Utc>,
+        ends_at: DateTime<Utc>,
+        schedule: Schedule,
+    ) -> Result<MailingFields, Vec<FieldError>> {
+        MailingFields::parse(
+            MailingInput {
+                name: None,
+                message_id: 1,
+                audience: None,
+                client_ids: Some(client_ids),
+                starts_at,
+                ends_at,
+                schedule,
+            },
+            None,
+        )
+    }
+
     #[test]
     fn a_mailing_must_end_after_it_starts_and_have_clients() {
-        let errors =
-            MailingFields::parse(1, &[], utc(10), utc(10), Schedule::Once).expect_err("invalid");
+        let errors = fields(&[], utc(10), utc(10), Schedule::Once).expect_err("invalid");
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["ends_at", "client_ids"]);
     }
@@ -270,20 +308,30 @@ mod tests {
     fn times_equal_to_the_microsecond_are_not_an_interval() {
         let start = utc(10);
         let end = start + chrono::Duration::nanoseconds(100);
-        assert!(MailingFields::parse(1, &[1], start, end, Schedule::Once).is_err());
+        assert!(fields(&[1], start, end, Schedule::Once).is_err());
     }
 
     #[test]
-    fn client_ids_are_kept_once_each() {
-        let fields =
-            MailingFields::parse(1, &[3, 1, 3], utc(9), utc(18), Schedule::Once).expect("valid");
-        assert_eq!(fields.client_ids, [1, 3]);
+    fn a_name_is_one_line_of_at_most_200_characters_and_defaults_to_the_subject() {
+        let input = |name| MailingInput {
+            name: Some(name),
+            message_id: 1,
+            audience: Some(&wire::Audience::All),
+            client_ids: None,
+            starts_at: utc(9),
+            ends_at: utc(18),
+            schedule: Schedule::Once,
+        };
+        let named = MailingFields::parse(input(" Winter\nsale "), None).expect("valid");
+        assert_eq!(named.name.as_deref(), Some("Winter sale"));
+        let errors = MailingFields::parse(input(&"n".repeat(201)), None).expect_err("long");
+        assert_eq!(errors[0].field, "name");
+        assert_eq!(default_name(&"s".repeat(300)).chars().count(), 200);
     }
 
     #[test]
     fn a_completed_mailing_may_only_have_its_end_extended() {
-        let current =
-            MailingFields::parse(1, &[1, 2], utc(9), utc(12), Schedule::Once).expect("valid");
+        let current = fields(&[1, 2], utc(9), utc(12), Schedule::Once).expect("valid");
         let later = MailingFields {
             ends_at: at(20),
             ..current.clone()
@@ -301,7 +349,7 @@ mod tests {
             Err(EditRefusal::Completed)
         );
         let other_clients = MailingFields {
-            client_ids: vec![1],
+            audience: Audience::Clients(vec![1]),
             ends_at: at(20),
             ..current.clone()
         };
@@ -317,10 +365,9 @@ mod tests {
 
     #[test]
     fn only_a_change_of_schedule_start_or_end_changes_the_timing() {
-        let current =
-            MailingFields::parse(1, &[1], utc(9), utc(18), Schedule::Daily).expect("valid");
+        let current = fields(&[1], utc(9), utc(18), Schedule::Daily).expect("valid");
         let other_clients = MailingFields {
-            client_ids: vec![2],
+            audience: Audience::All,
             message_id: 5,
             ..current.clone()
         };
@@ -334,8 +381,7 @@ mod tests {
 
     #[test]
     fn the_next_slot_follows_the_last_one_sent_or_is_the_start() {
-        let daily = MailingFields::parse(
-            1,
+        let daily = fields(
             &[1],
             utc(9),
             utc(9) + chrono::Duration::days(3),
@@ -367,19 +413,19 @@ mod tests {
 
     #[test]
     fn a_new_end_time_must_be_ahead_but_a_kept_one_may_have_passed() {
-        let fields = MailingFields::parse(1, &[1], utc(9), utc(12), Schedule::Once).expect("valid");
-        let errors = fields.check_end(at(13), None).expect_err("past");
+        let checked = fields(&[1], utc(9), utc(12), Schedule::Once).expect("valid");
+        let errors = checked.check_end(at(13), None).expect_err("past");
         assert_eq!(errors[0].field, "ends_at");
         assert!(
-            fields.check_end(at(12), Some(at(11))).is_err(),
+            checked.check_end(at(12), Some(at(11))).is_err(),
             "moved, still past"
         );
         assert_eq!(
-            fields.check_end(at(13), Some(at(12))),
+            checked.check_end(at(13), Some(at(12))),
             Ok(()),
             "kept as it was"
         );
-        assert_eq!(fields.check_end(at(11), None), Ok(()));
+        assert_eq!(checked.check_end(at(11), None), Ok(()));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `/api/v1/mailings`: a message to clients on a schedule, its runs and its figures.
 
-use mailroom_domain::wire::{Mailing, MailingRequest, MailingStats, Page, Run};
+use mailroom_domain::wire::{Client, Mailing, MailingRequest, MailingStats, Page, Run};
 
 use super::{ApiError, Call, ListQuery};
 use crate::session::{Session, SignedIn};
@@ -16,6 +16,25 @@ pub async fn get(session: Session, id: i64) -> Result<Mailing, ApiError> {
     Call::get(format!("/api/v1/mailings/{id}"))
         .json_answer(session)
         .await
+}
+
+/// The ids of the clients in the mailing's audience now, read page by page (at most 10,000).
+pub async fn client_ids(session: Session, id: i64) -> Result<Vec<i64>, ApiError> {
+    const PER_PAGE: u32 = 200;
+    let mut ids = Vec::new();
+    for page in 1..=50_u32 {
+        let found: Page<Client> = Call::get(format!(
+            "/api/v1/mailings/{id}/clients?page={page}&per_page={PER_PAGE}"
+        ))
+        .json_answer(session)
+        .await?;
+        let last = found.items.len() < PER_PAGE as usize;
+        ids.extend(found.items.into_iter().map(|c| c.id));
+        if last {
+            break;
+        }
+    }
+    Ok(ids)
 }
 
 pub async fn create(session: Session, mailing: &MailingRequest) -> Result<Mailing, ApiError> {

@@ -131,7 +131,7 @@ fn MailingCard(mailing: Mailing) -> impl IntoView {
         .and_then(|run| run.delivered_percent().map(|ok| (ok, 100 - ok)));
     view! {
         <article class="card mailing-card" data-testid="mailing-card">
-            <h3><A href=format!("/mailings/{}", mailing.id)>{mailing.message_subject.clone()}</A></h3>
+            <h3><A href=format!("/mailings/{}", mailing.id)>{mailing.name.clone()}</A></h3>
             <StatusBadge status=mailing.status disabled=mailing.disabled last_run=mailing.last_run.clone() />
             {rates.map(|(ok, bad)| view! {
                 <p class="rates">

@@ -38,13 +38,13 @@ pub fn apply(
     let filter = ClientFilter::of_owner(owner_id, change.selection);
     let deleting = change.action == BulkAction::Delete;
     let changed = write_transaction::<_, BulkError, _>(conn, |conn| {
-        if let BulkAction::Tag { .. } = change.action {
-            // Before picking: clients this owner adds meanwhile wait, then are not picked.
-            tags::lock_owner(conn, owner_id)?;
-        }
+        // Before picking: another change of this owner's clients or tags waits for this one.
+        tags::lock_owner(conn, owner_id)?;
         let picked = picked::pick(conn, &filter)? as i64;
         match change.action {
             BulkAction::Delete => Ok(picked::delete_clients(conn)? as u64),
+            // Tags named for nobody are not created.
+            BulkAction::Tag { .. } if picked == 0 => Ok(0),
             BulkAction::Tag { add, remove } => {
                 let add = tags::ensure(conn, owner_id, &add, now)?;
                 let mut removed = Vec::new();
@@ -67,10 +67,15 @@ pub fn apply(
         }
     })?;
     if changed >= STATISTICS_AFTER {
-        if deleting {
-            clients::refresh_statistics(conn)?;
+        // Best effort: the change is committed, and a planner with older figures is slower,
+        // not wrong.
+        let refreshed = if deleting {
+            clients::refresh_statistics(conn)
         } else {
-            tags::refresh_statistics(conn)?;
+            tags::refresh_statistics(conn)
+        };
+        if let Err(error) = refreshed {
+            tracing::warn!(%error, "statistics not refreshed after a bulk change");
         }
     }
     Ok(changed)

@@ -231,6 +231,9 @@ fn apply(
     batch: &[Row],
     now: NaiveDateTime,
 ) -> Result<Applied, ImportError> {
+    // Before the tags are read: a tag change committed meanwhile would make the limit's check
+    // stale.
+    tags::lock_owner(conn, owner_id)?;
     let emails: Vec<String> = batch.iter().map(|r| r.client.email.normalized()).collect();
     let existing: HashMap<String, i64> = clients::ids_by_email(conn, owner_id, &emails)?
         .into_iter()

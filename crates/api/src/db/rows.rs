@@ -3,12 +3,13 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use mailroom_domain::account::{LinkPurpose, SessionEnd};
+use mailroom_domain::audience::{AudienceKind, TagRule};
 use mailroom_domain::delivery::RunTrigger;
 use mailroom_domain::{AttemptStatus, Role, Schedule, UserState};
 
 use super::schema::{
-    api_tokens, attempts, client_tags, clients, deliveries, mailing_clients, mailings, messages,
-    one_time_tokens, refresh_tokens, runs, tags, users,
+    api_tokens, attempts, client_tags, clients, deliveries, mailing_clients, mailing_tags,
+    mailings, messages, one_time_tokens, refresh_tokens, runs, tags, users,
 };
 
 /// Serialized only into the server cache (the signed-in account), without its password hash.
@@ -133,12 +134,16 @@ pub struct MailingRow {
     pub updated_at: NaiveDateTime,
     pub schedule: Schedule,
     pub next_run_at: Option<NaiveDateTime>,
+    pub audience: AudienceKind,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = mailings)]
 pub struct NewMailing {
     pub owner_id: i64,
+    pub name: String,
+    pub audience: AudienceKind,
     pub message_id: i64,
     pub starts_at: NaiveDateTime,
     pub ends_at: NaiveDateTime,
@@ -153,6 +158,14 @@ pub struct NewMailing {
 pub struct MailingClientRow {
     pub mailing_id: i64,
     pub client_id: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = mailing_tags)]
+pub struct MailingTagRow {
+    pub mailing_id: i64,
+    pub rule: TagRule,
+    pub tag_id: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]

@@ -74,6 +74,16 @@ diesel::table! {
         updated_at -> Timestamp,
         schedule -> Text,
         next_run_at -> Nullable<Timestamp>,
+        audience -> Text,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    mailing_tags (mailing_id, rule, tag_id) {
+        mailing_id -> BigInt,
+        rule -> Text,
+        tag_id -> BigInt,
     }
 }
 
@@ -206,6 +216,8 @@ diesel::joinable!(messages -> users (owner_id));
 diesel::joinable!(mailings -> users (owner_id));
 diesel::joinable!(mailings -> messages (message_id));
 diesel::joinable!(mailing_clients -> mailings (mailing_id));
+diesel::joinable!(mailing_tags -> mailings (mailing_id));
+diesel::joinable!(mailing_tags -> tags (tag_id));
 diesel::joinable!(mailing_clients -> clients (client_id));
 // attempts.mailing_id has no foreign key (migration 000009) but is still how they join.
 diesel::joinable!(attempts -> mailings (mailing_id));
@@ -221,6 +233,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     messages,
     mailings,
     mailing_clients,
+    mailing_tags,
     attempts,
     runs,
     deliveries,

@@ -6,11 +6,12 @@
 pub mod view;
 
 use chrono::NaiveDateTime;
-use mailroom_domain::mailing::{EditRefusal, MailingFields, check_edit};
+use mailroom_domain::audience::Audience;
+use mailroom_domain::mailing::{EditRefusal, MailingFields, check_edit, default_name};
 use mailroom_domain::wire::FieldError;
 
 use crate::db::queries::deliveries::RunsOf;
-use crate::db::queries::{mailings, messages, runs};
+use crate::db::queries::{audiences, mailings, messages, runs};
 use crate::db::rows::{MailingRow, NewMailing};
 use crate::db::{DbConnection, DbError, write_transaction};
 use crate::sending::start::stop;
@@ -23,6 +24,10 @@ pub enum MailingError {
     Invalid(Vec<FieldError>),
     #[error(transparent)]
     Refused(#[from] EditRefusal),
+    #[error(
+        "the mailing's audience is {0}, not chosen clients: change its audience to add or remove clients"
+    )]
+    NotChosen(mailroom_domain::audience::AudienceKind),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -42,11 +47,16 @@ pub fn create(
 ) -> Result<i64, MailingError> {
     fields.check_end(now, None).map_err(MailingError::Invalid)?;
     write_transaction(conn, |conn| {
-        check_ownership(conn, owner_id, &fields)?;
+        let subject = check_ownership(conn, owner_id, &fields)?;
         let row = mailings::insert(
             conn,
             &NewMailing {
                 owner_id,
+                name: fields
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| default_name(&subject)),
+                audience: fields.audience.kind(),
                 message_id: fields.message_id,
                 starts_at: fields.starts_at,
                 ends_at: fields.ends_at,
@@ -56,9 +66,31 @@ pub fn create(
                 next_run_at: fields.next_slot(None, false),
             },
         )?;
-        mailings::set_clients(conn, row.id, &fields.client_ids)?;
+        save_audience(conn, row.id, owner_id, &fields.audience, None, now)?;
         Ok(row.id)
     })
+}
+
+/// Stores the audience's clients or segment, unless it is `current` already.
+fn save_audience(
+    conn: &mut DbConnection,
+    mailing_id: i64,
+    owner_id: i64,
+    wanted: &Audience,
+    current: Option<&Audience>,
+    now: NaiveDateTime,
+) -> Result<(), MailingError> {
+    if current == Some(wanted) {
+        return Ok(());
+    }
+    let (clients, segment) = match wanted {
+        Audience::Clients(ids) => (ids.as_slice(), None),
+        Audience::Segment(filter) => (&[][..], Some(filter)),
+        Audience::All => (&[][..], None),
+    };
+    mailings::set_clients(conn, mailing_id, clients)?;
+    audiences::set_segment(conn, mailing_id, owner_id, segment, now)?;
+    Ok(())
 }
 
 /// Applies `wanted` (the change, given the mailing's fields as they are) if the mailing's state
@@ -72,11 +104,12 @@ pub fn change(
 ) -> Result<(), MailingError> {
     write_transaction(conn, |conn| {
         let row = mailings::find_for_update(conn, id)?.ok_or(MailingError::NotFound(id))?;
-        let mut extras = view::Extras::read(conn, std::slice::from_ref(&row))?;
+        let extras = view::Extras::read(conn, std::slice::from_ref(&row))?;
         let status = extras.status(&row, now);
         let current = MailingFields {
+            name: Some(row.name.clone()),
             message_id: row.message_id,
-            client_ids: extras.take_client_ids(id),
+            audience: audiences::stored(conn, &row)?,
             starts_at: row.starts_at,
             ends_at: row.ends_at,
             schedule: row.schedule,
@@ -86,15 +119,54 @@ pub fn change(
             .check_end(now, Some(current.ends_at))
             .map_err(MailingError::Invalid)?;
         check_edit(status, &current, &wanted)?;
-        check_ownership(conn, row.owner_id, &wanted)?;
-        mailings::update(conn, id, &wanted, now)?;
+        let subject = check_ownership(conn, row.owner_id, &wanted)?;
+        let name = wanted
+            .name
+            .clone()
+            .unwrap_or_else(|| default_name(&subject));
+        mailings::update(conn, id, &name, &wanted, now)?;
         if wanted.timing_differs(&current) {
             let next = wanted.next_slot(runs::last_slot(conn, id)?, extras.was_sent(id));
             mailings::set_next_run(conn, id, next)?;
         }
-        if wanted.client_ids != current.client_ids {
-            mailings::set_clients(conn, id, &wanted.client_ids)?;
+        save_audience(
+            conn,
+            id,
+            row.owner_id,
+            &wanted.audience,
+            Some(&current.audience),
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// Adds clients to (or takes them out of) a mailing of chosen clients, as its state allows.
+pub fn change_clients(
+    conn: &mut DbConnection,
+    id: i64,
+    now: NaiveDateTime,
+    ids: &[i64],
+    add: bool,
+) -> Result<(), MailingError> {
+    write_transaction(conn, |conn| {
+        let row = mailings::find_for_update(conn, id)?.ok_or(MailingError::NotFound(id))?;
+        if row.audience != mailroom_domain::audience::AudienceKind::Clients {
+            return Err(MailingError::NotChosen(row.audience));
         }
+        let extras = view::Extras::read(conn, std::slice::from_ref(&row))?;
+        if extras.status(&row, now) == mailroom_domain::MailingStatus::Completed {
+            return Err(EditRefusal::Completed.into());
+        }
+        if add {
+            if let Some(error) = foreign_clients(conn, row.owner_id, ids)? {
+                return Err(MailingError::Invalid(vec![error]));
+            }
+            mailings::add_clients(conn, id, row.owner_id, ids)?;
+        } else {
+            mailings::remove_clients(conn, id, ids)?;
+        }
+        mailings::touch(conn, id, now)?;
         Ok(())
     })
 }
@@ -116,22 +188,39 @@ pub fn set_disabled(
     })
 }
 
-/// The message and every client must be the owner's; the answer names those that are not.
+/// The message and every chosen client must be the owner's; the answer names those that are
+/// not. The message's subject when all is well.
 fn check_ownership(
     conn: &mut DbConnection,
     owner_id: i64,
     fields: &MailingFields,
-) -> Result<(), MailingError> {
+) -> Result<String, MailingError> {
     let mut errors = Vec::new();
-    let message_owned =
-        messages::find(conn, fields.message_id)?.is_some_and(|m| m.owner_id == owner_id);
-    if !message_owned {
+    let message = messages::find(conn, fields.message_id)?.filter(|m| m.owner_id == owner_id);
+    if message.is_none() {
         errors.push(FieldError {
             field: "message_id".into(),
             message: format!("message {} is not one of your messages", fields.message_id),
         });
     }
-    let foreign = mailings::foreign_clients(conn, owner_id, &fields.client_ids)?;
+    if let Audience::Clients(ids) = &fields.audience
+        && let Some(error) = foreign_clients(conn, owner_id, ids)?
+    {
+        errors.push(error);
+    }
+    match message {
+        Some(message) if errors.is_empty() => Ok(message.subject),
+        _ => Err(MailingError::Invalid(errors)),
+    }
+}
+
+/// The error naming those of `ids` that are not `owner_id`'s clients, if any.
+pub fn foreign_clients(
+    conn: &mut DbConnection,
+    owner_id: i64,
+    ids: &[i64],
+) -> Result<Option<FieldError>, DbError> {
+    let foreign = mailings::foreign_clients(conn, owner_id, ids)?;
     if !foreign.is_empty() {
         let shown: Vec<String> = foreign.iter().take(20).map(i64::to_string).collect();
         let more = if foreign.len() > 20 {
@@ -139,14 +228,10 @@ fn check_ownership(
         } else {
             String::new()
         };
-        errors.push(FieldError {
+        return Ok(Some(FieldError {
             field: "client_ids".into(),
             message: format!("not your clients: {}{more}", shown.join(", ")),
-        });
+        }));
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(MailingError::Invalid(errors))
-    }
+    Ok(None)
 }

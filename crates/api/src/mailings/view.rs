@@ -1,19 +1,23 @@
-//! A mailing as it is answered: its row with its clients, its message's subject, its attempt
-//! counts and its status now.
+//! A mailing as it is answered: its row with its audience and its size, its message's subject,
+//! its attempt counts and its status now. Never its list of clients: an answer stays small
+//! whatever the audience.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use mailroom_domain::MailingStatus;
-use mailroom_domain::wire::{Mailing, Run};
+use mailroom_domain::audience::{Audience, AudienceKind};
+use mailroom_domain::tag::TagFilter;
+use mailroom_domain::wire::{self, Mailing, Run};
 
-use crate::db::queries::{mailings, messages, runs, stats};
+use crate::db::queries::{audiences, mailings, messages, runs, stats};
 use crate::db::rows::{MailingRow, RunRow};
 use crate::db::{DbConnection, DbError};
 
 /// What a mailing answer needs beyond its row, read for a page of rows at once.
 pub struct Extras {
-    client_ids: HashMap<i64, Vec<i64>>,
+    segments: HashMap<i64, TagFilter>,
+    sizes: HashMap<i64, i64>,
     subjects: HashMap<i64, String>,
     counts: HashMap<i64, (u64, u64)>,
     /// Each sent mailing's latest run. A mailing with a run is running (until its end), even
@@ -44,8 +48,15 @@ impl Extras {
     pub fn read(conn: &mut DbConnection, rows: &[MailingRow]) -> Result<Self, DbError> {
         let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
         let message_ids: Vec<i64> = rows.iter().map(|r| r.message_id).collect();
+        let segment_ids: Vec<i64> = rows
+            .iter()
+            .filter(|r| r.audience == AudienceKind::Segment)
+            .map(|r| r.id)
+            .collect();
+        let segments = audiences::segments(conn, &segment_ids)?;
         Ok(Self {
-            client_ids: mailings::client_ids(conn, &ids)?,
+            sizes: audiences::sizes(conn, rows, &segments)?,
+            segments,
             subjects: messages::subjects(conn, &message_ids)?,
             counts: stats::attempts_by_mailing(conn, &ids)?,
             latest: runs::latest(conn, &ids)?
@@ -66,28 +77,34 @@ impl Extras {
         self.latest.contains_key(&id)
     }
 
-    /// The mailing's clients, taken out (each row is answered once).
-    pub fn take_client_ids(&mut self, id: i64) -> Vec<i64> {
-        self.client_ids.remove(&id).unwrap_or_default()
+    fn audience(&mut self, row: &MailingRow) -> wire::Audience {
+        match row.audience {
+            AudienceKind::All => wire::Audience::All,
+            AudienceKind::Segment => {
+                Audience::Segment(self.segments.remove(&row.id).unwrap_or_default()).to_wire()
+            }
+            AudienceKind::Clients => wire::Audience::Clients { client_ids: None },
+        }
     }
 
     pub fn answer(&mut self, row: MailingRow, now: NaiveDateTime) -> Result<Mailing, DbError> {
         let status = self.status(&row, now);
-        let client_ids = self.take_client_ids(row.id);
         let counts = self.counts.get(&row.id).copied().unwrap_or_default();
+        let size = self.sizes.get(&row.id).copied().unwrap_or_default();
         Ok(Mailing {
+            audience: self.audience(&row),
+            client_count: u64::try_from(size).unwrap_or_default(),
             status,
             schedule: row.schedule,
             next_run_at: row.next_run_at.map(|t| t.and_utc()),
             id: row.id,
+            name: row.name,
             message_id: row.message_id,
             message_subject: self
                 .subjects
                 .get(&row.message_id)
                 .cloned()
                 .unwrap_or_default(),
-            client_count: client_ids.len() as u64,
-            client_ids,
             starts_at: row.starts_at.and_utc(),
             ends_at: row.ends_at.and_utc(),
             disabled: row.disabled,

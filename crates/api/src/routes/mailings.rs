@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::NaiveDateTime;
 
-use mailroom_domain::mailing::{MailingFields, MailingSort};
+use mailroom_domain::mailing::{MailingFields, MailingInput, MailingSort};
 use mailroom_domain::wire::{FieldError, Mailing, MailingPatch, MailingRequest, Page, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -26,13 +26,18 @@ impl From<MailingError> for ApiError {
             MailingError::NotFound(id) => ApiError::NotFound(format!("no mailing {id}")),
             MailingError::Invalid(errors) => ApiError::Validation(errors),
             MailingError::Refused(refusal) => ApiError::Conflict(refusal.to_string()),
+            not @ MailingError::NotChosen(_) => ApiError::Conflict(not.to_string()),
             MailingError::Db(e) => e.into(),
         }
     }
 }
 
 /// One mailing as answered.
-async fn answer(pool: &DbPool, id: i64, now: NaiveDateTime) -> Result<Mailing, ApiError> {
+pub(super) async fn answer(
+    pool: &DbPool,
+    id: i64,
+    now: NaiveDateTime,
+) -> Result<Mailing, ApiError> {
     blocking(pool, move |conn| {
         view::find(conn, id, now)?.ok_or_else(|| ApiError::NotFound(format!("no mailing {id}")))
     })
@@ -48,7 +53,7 @@ pub struct MailingListQuery {
     pub per_page: Option<u32>,
     /// created_at, starts_at or ends_at; a leading - sorts descending (default -created_at).
     pub sort: Option<String>,
-    /// Only mailings whose message subject contains this text (any case).
+    /// Only mailings whose name contains this text (any case).
     pub q: Option<String>,
     /// Managers: only this owner's mailings.
     pub owner_id: Option<i64>,
@@ -103,14 +108,15 @@ pub async fn list_mailings(
     .await
 }
 
-/// Create a mailing of one of your messages to some of your clients.
+/// Create a mailing of one of your messages to an audience of your clients: all of them, a
+/// segment by tags, or chosen ones (`client_ids` alone still means those).
 #[utoipa::path(
     tag = "mailings",
     security(("bearer" = [])),
     request_body = MailingRequest,
     responses(
         (status = CREATED, body = Mailing, headers(("Location" = String, description = "The new mailing's address"))),
-        (status = UNPROCESSABLE_ENTITY, description = "Invalid times, no clients, or a message or clients that are not yours (named)", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid name, times or audience, or a message or clients that are not yours (named)", body = Problem, content_type = "application/problem+json"),
         (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -122,14 +128,7 @@ pub async fn create_mailing(
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock.now();
-    let fields = MailingFields::parse(
-        body.message_id,
-        &body.client_ids,
-        body.starts_at,
-        body.ends_at,
-        body.schedule,
-    )
-    .map_err(ApiError::Validation)?;
+    let fields = MailingFields::parse(input(&body), None).map_err(ApiError::Validation)?;
     let owner_id = current.id();
     let id = blocking(&pool, move |conn| {
         service::create(conn, owner_id, fields, now)
@@ -139,6 +138,19 @@ pub async fn create_mailing(
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/mailings/{id}")))
         .json(mailing))
+}
+
+/// A whole mailing's fields as sent.
+fn input(body: &MailingRequest) -> MailingInput<'_> {
+    MailingInput {
+        name: body.name.as_deref(),
+        message_id: body.message_id,
+        audience: body.audience.as_ref(),
+        client_ids: body.client_ids.as_deref(),
+        starts_at: body.starts_at,
+        ends_at: body.ends_at,
+        schedule: body.schedule,
+    }
 }
 
 /// One mailing, with its status as it is now.
@@ -175,7 +187,8 @@ async fn change(
     answer(pool, id, now).await
 }
 
-/// Replace a mailing. A completed mailing only accepts a later end time.
+/// Replace a mailing; a name or an audience left out is kept. A completed mailing only accepts a
+/// later end time.
 #[utoipa::path(
     tag = "mailings",
     security(("bearer" = [])),
@@ -200,14 +213,12 @@ pub async fn replace_mailing(
     let now = clock.now();
     let row = owned::mailing(&pool, &current, path.into_inner(), Intent::Change).await?;
     let body = body.into_inner();
-    let mailing = change(&pool, row.id, now, move |_| {
-        MailingFields::parse(
-            body.message_id,
-            &body.client_ids,
-            body.starts_at,
-            body.ends_at,
-            body.schedule,
-        )
+    let mailing = change(&pool, row.id, now, move |current| {
+        let mut fields = input(&body);
+        if fields.name.is_none() {
+            fields.name = current.name.as_deref();
+        }
+        MailingFields::parse(fields, Some(&current.audience))
     })
     .await?;
     Ok(HttpResponse::Ok().json(mailing))
@@ -240,11 +251,16 @@ pub async fn update_mailing(
     let patch = body.into_inner();
     let mailing = change(&pool, row.id, now, move |current| {
         MailingFields::parse(
-            patch.message_id.unwrap_or(current.message_id),
-            patch.client_ids.as_deref().unwrap_or(&current.client_ids),
-            patch.starts_at.unwrap_or(current.starts_at.and_utc()),
-            patch.ends_at.unwrap_or(current.ends_at.and_utc()),
-            patch.schedule.unwrap_or(current.schedule),
+            MailingInput {
+                name: patch.name.as_deref().or(current.name.as_deref()),
+                message_id: patch.message_id.unwrap_or(current.message_id),
+                audience: patch.audience.as_ref(),
+                client_ids: patch.client_ids.as_deref(),
+                starts_at: patch.starts_at.unwrap_or(current.starts_at.and_utc()),
+                ends_at: patch.ends_at.unwrap_or(current.ends_at.and_utc()),
+                schedule: patch.schedule.unwrap_or(current.schedule),
+            },
+            Some(&current.audience),
         )
     })
     .await?;

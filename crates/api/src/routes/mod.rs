@@ -4,6 +4,7 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod attempts;
+pub mod audiences;
 pub mod auth;
 mod cached;
 pub mod clients;
@@ -72,6 +73,10 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(mailings::delete_mailing)
                 .service(mailings::disable_mailing)
                 .service(mailings::enable_mailing)
+                .service(audiences::mailing_clients)
+                .service(audiences::add_mailing_clients)
+                .service(audiences::remove_mailing_clients)
+                .service(audiences::preview_audience)
                 .service(runs::send_mailing)
                 .service(runs::list_runs)
                 .service(runs::get_run)

@@ -23,7 +23,7 @@ use crate::auth::CurrentUser;
 use crate::cache::{Cache, Scope};
 use crate::clock::Clock;
 use crate::db::queries::stats::{self, Of};
-use crate::db::queries::{mailings, runs, users};
+use crate::db::queries::{audiences, runs, users};
 use crate::db::{DbConnection, DbPool, blocking};
 use crate::http::api_error::ApiError;
 use crate::mailings::view;
@@ -198,10 +198,11 @@ pub async fn mailing_stats(
             let (latest, run_count) = runs::list(conn, mailing.id, 0, LATEST_RUNS)?;
             let attempts = attempts(stats::attempts(conn, of)?);
             let started = run_count > 0 || attempts.succeeded + attempts.failed > 0;
+            let audience = audiences::of(conn, &mailing)?;
             let stats = MailingStats {
                 mailing_id: mailing.id,
                 status: MailingStatus::at(now, mailing.ends_at, started),
-                clients: count(mailings::client_count(conn, mailing.id)?),
+                clients: count(audiences::size(conn, &audience)?.0),
                 messages_sent: count(stats::messages_sent(conn, of)?),
                 attempts,
                 from: range.from,

@@ -7,20 +7,23 @@ use mailroom_domain::validation::Validator;
 use mailroom_domain::wire::{Problem, Tag, TagList, TagRename};
 
 use crate::auth::CurrentUser;
+use crate::clients::tags::{self as service, TagError};
 use crate::db::queries::tags;
-use crate::db::rows::TagRow;
-use crate::db::{DbConnection, DbPool, blocking, write_transaction};
+use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
 
 fn count(clients: i64) -> u64 {
     u64::try_from(clients).unwrap_or_default()
 }
 
-/// The owner's tag named `name` in any case; 404 when there is none (or `name` cannot be a tag).
-fn own_tag(conn: &mut DbConnection, owner_id: i64, name: &str) -> Result<TagRow, ApiError> {
-    let missing = || ApiError::NotFound(format!("no tag '{name}'"));
-    let key = TagName::parse(name).map_err(|_| missing())?.key();
-    tags::find(conn, owner_id, &key)?.ok_or_else(missing)
+impl From<TagError> for ApiError {
+    fn from(e: TagError) -> Self {
+        match e {
+            TagError::NotFound(_) => ApiError::NotFound(e.to_string()),
+            TagError::InUse { .. } => ApiError::Conflict(e.to_string()),
+            TagError::Db(db) => db.into(),
+        }
+    }
 }
 
 /// Your tags, each with how many of your clients carry it.
@@ -78,26 +81,25 @@ pub async fn rename_tag(
     let to = to.ok_or_else(|| ApiError::Internal("validated name missing".into()))?;
     let (owner_id, name) = (current.id(), path.into_inner());
     let tag = blocking(&pool, move |conn| {
-        write_transaction::<_, ApiError, _>(conn, |conn| {
-            let tag = own_tag(conn, owner_id, &name)?;
-            let id = tags::rename(conn, &tag, &to)?;
-            Ok(Tag {
-                name: to.as_ref().to_owned(),
-                clients: count(tags::clients_of(conn, id)?),
-            })
+        let clients = service::rename(conn, owner_id, &name, &to)?;
+        Ok::<_, ApiError>(Tag {
+            name: to.as_ref().to_owned(),
+            clients: count(clients),
         })
     })
     .await?;
     Ok(HttpResponse::Ok().json(tag))
 }
 
-/// Delete a tag: it comes off every client carrying it; the clients stay.
+/// Delete a tag: it comes off every client carrying it; the clients stay. Refused while a
+/// mailing's segment uses it.
 #[utoipa::path(
     tag = "tags",
     security(("bearer" = [])),
     params(("name" = String, Path, description = "The tag's name, in any case")),
     responses(
         (status = NO_CONTENT, description = "Deleted"),
+        (status = CONFLICT, description = "A mailing's segment uses the tag (the mailings are named)", body = Problem, content_type = "application/problem+json"),
         (status = NOT_FOUND, description = "No such tag of yours", body = Problem, content_type = "application/problem+json"),
         (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )
@@ -110,11 +112,7 @@ pub async fn delete_tag(
 ) -> Result<HttpResponse, ApiError> {
     let (owner_id, name) = (current.id(), path.into_inner());
     blocking(&pool, move |conn| {
-        write_transaction::<_, ApiError, _>(conn, |conn| {
-            let tag = own_tag(conn, owner_id, &name)?;
-            tags::delete(conn, tag.id)?;
-            Ok(())
-        })
+        Ok::<_, ApiError>(service::delete(conn, owner_id, &name)?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -5,7 +5,7 @@ use mailroom_domain::UserState;
 use mailroom_domain::delivery::{RunTrigger, SendRefusal, may_send};
 
 use crate::db::queries::deliveries::{self, RunsOf};
-use crate::db::queries::{mailings, runs, users};
+use crate::db::queries::{audiences, mailings, runs, users};
 use crate::db::rows::{MailingRow, NewRun, RunRow};
 use crate::db::{DbConnection, DbError};
 
@@ -60,6 +60,7 @@ pub fn start_now(
                 mailings::advance_schedule(conn, mailing_id, slot, left)?;
             }
         }
+        let audience = audiences::of(conn, &mailing)?;
         Ok(runs::create(
             conn,
             &NewRun {
@@ -68,6 +69,7 @@ pub fn start_now(
                 scheduled_for: None,
                 created_at: now,
             },
+            &audience,
         )?)
     })?;
     runs::refresh_statistics(conn, run.total)?;
@@ -113,6 +115,7 @@ pub fn start_scheduled(
             tracing::warn!(mailing = mailing.id, %slot, run = busy, "scheduled send skipped: the previous run is still sending");
             return Ok(None);
         }
+        let audience = audiences::of(conn, mailing)?;
         let run = runs::create(
             conn,
             &NewRun {
@@ -121,6 +124,7 @@ pub fn start_scheduled(
                 scheduled_for: Some(slot),
                 created_at: now,
             },
+            &audience,
         )?;
         tracing::info!(mailing = mailing.id, run = run.id, %slot, deliveries = run.total, "scheduled run queued");
         Ok(Some(run))

@@ -2,12 +2,14 @@ use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel::sql_types::{BigInt, Text};
-use mailroom_api::db::queries::runs;
+use mailroom_api::db::queries::{audiences, runs};
 use mailroom_api::db::rows::*;
 use mailroom_api::db::schema::{
-    attempts, client_tags, clients, deliveries, mailing_clients, mailings, messages, tags, users,
+    attempts, client_tags, clients, deliveries, mailing_clients, mailing_tags, mailings, messages,
+    tags, users,
 };
 use mailroom_api::db::{self, Backend, DbConnection};
+use mailroom_domain::audience::{AudienceKind, TagRule};
 use mailroom_domain::delivery::RunTrigger;
 use mailroom_domain::{AttemptStatus, Role, Schedule, UserState};
 
@@ -71,6 +73,8 @@ fn insert_mailing(
     diesel::insert_into(mailings::table)
         .values(NewMailing {
             owner_id,
+            name: "Winter sale".into(),
+            audience: AudienceKind::Clients,
             message_id,
             starts_at,
             ends_at,
@@ -86,6 +90,12 @@ fn insert_mailing(
 /// A run of the mailing (one delivery per client) and an attempt of its delivery to `email`;
 /// returns the delivery's id and the attempt's.
 fn insert_attempt(conn: &mut DbConnection, mailing_id: i64, email: &str) -> (i64, i64) {
+    let mailing: MailingRow = mailings::table
+        .find(mailing_id)
+        .select(MailingRow::as_select())
+        .first(conn)
+        .expect("mailing");
+    let audience = audiences::of(conn, &mailing).expect("audience");
     let run = runs::create(
         conn,
         &NewRun {
@@ -94,6 +104,7 @@ fn insert_attempt(conn: &mut DbConnection, mailing_id: i64, email: &str) -> (i64
             scheduled_for: None,
             created_at: now(),
         },
+        &audience,
     )
     .expect("run queued");
     let delivery: i64 = deliveries::table
@@ -308,6 +319,23 @@ fn a_tag_is_unique_per_owner_and_key_and_its_links_go_with_the_client_or_the_tag
         .expect("tag row");
     assert_eq!((tag.name.as_str(), tag.name_key.as_str()), ("Fair", "fair"));
 
+    diesel::insert_into(mailing_tags::table)
+        .values(MailingTagRow {
+            mailing_id: w.mailing,
+            rule: TagRule::Exclude,
+            tag_id: fair,
+        })
+        .execute(&mut *conn)
+        .expect("segment condition");
+    let conditions: Vec<MailingTagRow> = mailing_tags::table
+        .select(MailingTagRow::as_select())
+        .load(&mut *conn)
+        .expect("conditions");
+    assert_eq!(conditions[0].rule, TagRule::Exclude);
+    assert_violation(
+        diesel::delete(tags::table.find(fair)).execute(&mut *conn),
+        DatabaseErrorKind::ForeignKeyViolation,
+    );
     diesel::delete(tags::table.find(vip))
         .execute(&mut *conn)
         .expect("tag deleted");
@@ -330,6 +358,15 @@ fn a_tag_is_unique_per_owner_and_key_and_its_links_go_with_the_client_or_the_tag
         .get_result(&mut *conn)
         .expect("count");
     assert_eq!(left, 0, "a deleted client leaves no tag behind");
+    // The segment's tag goes with its owner, the segment with the mailing.
+    diesel::delete(users::table.find(w.user))
+        .execute(&mut *conn)
+        .expect("an owner of segments is deleted");
+    let conditions: i64 = mailing_tags::table
+        .count()
+        .get_result(&mut *conn)
+        .expect("count");
+    assert_eq!(conditions, 0);
 }
 
 #[test]

@@ -161,3 +161,21 @@ impl TestApp {
         self.app_clock.now()
     }
 }
+
+/// The ids of the clients a mailing's audience holds now, in id order (at most 200).
+pub async fn audience_ids(app: &TestApp, who: &Session, mailing: &Value) -> Vec<i64> {
+    let page = read(
+        app,
+        who,
+        &format!("/api/v1/mailings/{mailing}/clients?per_page=200"),
+    )
+    .await;
+    let mut ids: Vec<i64> = page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|c| c["id"].as_i64().expect("id"))
+        .collect();
+    ids.sort_unstable();
+    ids
+}

@@ -5,6 +5,7 @@ use mailroom_api::db::schema::attempts;
 use serde_json::{Value, json};
 
 use crate::accounts::Session;
+use crate::fixtures::audience_ids;
 use crate::helpers::{TestApp, problem, spawn_app, spawn_sending_app};
 
 /// One message and two clients of `who`, ready for a mailing.
@@ -88,8 +89,20 @@ async fn a_mailing_is_created_read_changed_and_deleted() {
         .expect("Location")
         .to_owned();
     let mailing: Value = response.json().await.expect("JSON");
-    assert_eq!(mailing["client_ids"], json!([clients[0], clients[1]]));
+    assert_eq!(mailing["audience"], json!({"kind": "clients"}));
+    assert!(
+        mailing.get("client_ids").is_none(),
+        "a read lists no clients"
+    );
+    assert_eq!(
+        audience_ids(&app, &ann, &mailing["id"]).await,
+        [clients[0], clients[1]]
+    );
     assert_eq!(mailing["client_count"], 2);
+    assert_eq!(
+        mailing["name"], "Hi {{full_name}}",
+        "named after the subject"
+    );
     assert_eq!(mailing["message_subject"], "Hi {{full_name}}");
     assert_eq!(
         (mailing["status"].as_str(), mailing["disabled"].as_bool()),
@@ -121,7 +134,8 @@ async fn a_mailing_is_created_read_changed_and_deleted() {
     .json()
     .await
     .expect("JSON");
-    assert_eq!(changed["client_ids"], json!([clients[0]]));
+    assert_eq!(changed["client_count"], 1);
+    assert_eq!(audience_ids(&app, &ann, &mailing["id"]).await, [clients[0]]);
     let listed: Value = app
         .get_as("/api/v1/mailings?q=HI", &ann.access)
         .await
@@ -428,7 +442,7 @@ async fn a_message_in_use_cannot_be_deleted_and_a_deleted_client_keeps_its_attem
         .json()
         .await
         .expect("JSON");
-    assert_eq!(after["client_ids"], json!([clients[1]]));
+    assert_eq!(audience_ids(&app, &ann, &after["id"]).await, [clients[1]]);
     assert_eq!(after["success_count"], 1);
     let attempts: Value = app
         .get_as(&format!("/api/v1/mailings/{id}/attempts"), &ann.access)

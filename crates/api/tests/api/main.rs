@@ -3,6 +3,7 @@
 //! test` runs the suite on both.
 
 mod accounts;
+mod audiences;
 mod auth;
 mod binary;
 mod caching;

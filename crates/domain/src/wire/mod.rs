@@ -21,7 +21,10 @@ pub use client::{
     ImportReport, RejectedRow,
 };
 pub use health::{Check, CheckStatus, Liveness, NotReady, Readiness, ReadinessChecks, ReadyStatus};
-pub use mailing::{Attempt, Mailing, MailingPatch, MailingRequest};
+pub use mailing::{
+    Attempt, Audience, AudiencePreview, AudiencePreviewRequest, Mailing, MailingClients,
+    MailingPatch, MailingRequest,
+};
 pub use message::{Message, MessagePatch, MessageRequest};
 pub use page::{DEFAULT_PER_PAGE, MAX_PER_PAGE, Page, PageError, PageRequest};
 pub use problem::{FieldError, PROBLEM_CONTENT_TYPE, Problem, ProblemKind, types as problem_types};

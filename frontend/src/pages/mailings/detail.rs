@@ -135,7 +135,7 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
     view! {
         <div class="page-head">
             <div class="title">
-                <h1 data-testid="mailing-subject">{mailing.message_subject.clone()}</h1>
+                <h1 data-testid="mailing-subject">{mailing.name.clone()}</h1>
                 <StatusBadge status=mailing.status disabled=mailing.disabled last_run=latest.clone() />
             </div>
         </div>

@@ -10,7 +10,7 @@ use mailroom_domain::Schedule;
 use mailroom_domain::wire::{Mailing, MailingRequest};
 
 use super::picker::ClientPicker;
-use crate::api::{self, ListQuery};
+use crate::api::{self, ApiError, ListQuery};
 use crate::components::guard::SignedIn;
 use crate::components::notice::{ErrorNotice, Loading, failed};
 use crate::components::title::PageTitle;
@@ -49,13 +49,14 @@ fn FormPage() -> impl IntoView {
     let mailing = LocalResource::new(move || {
         let (id, copy) = (id(), copy());
         async move {
+            let start = |id: i64| async move {
+                let mailing = api::mailings::get(session, id).await?;
+                let clients = api::mailings::client_ids(session, id).await?;
+                Ok::<_, ApiError>((mailing, clients))
+            };
             match (id, copy) {
-                (Some(id), _) => api::mailings::get(session, id)
-                    .await
-                    .map(|m| Some(Start::Edit(m))),
-                (None, Some(copy)) => api::mailings::get(session, copy)
-                    .await
-                    .map(|m| Some(Start::Copy(m))),
+                (Some(id), _) => start(id).await.map(|(m, c)| Some(Start::Edit(m, c))),
+                (None, Some(copy)) => start(copy).await.map(|(m, c)| Some(Start::Copy(m, c))),
                 (None, None) => Ok(None),
             }
         }
@@ -128,8 +129,10 @@ fn request(
     match (message_id, starts_at, ends_at) {
         (Some(message_id), Some(starts_at), Some(ends_at)) if errors.is_empty() => {
             Ok(MailingRequest {
+                name: None,
                 message_id,
-                client_ids: clients.iter().copied().collect(),
+                audience: None,
+                client_ids: Some(clients.iter().copied().collect()),
                 starts_at,
                 ends_at,
                 schedule: schedule.parse().unwrap_or_default(),
@@ -139,13 +142,13 @@ fn request(
     }
 }
 
-/// What the form starts from besides a blank page.
+/// What the form starts from besides a blank page: a mailing and its audience's clients.
 #[derive(Debug, Clone)]
 enum Start {
-    Edit(Mailing),
+    Edit(Mailing, Vec<i64>),
     /// A new mailing like this one: same message, clients and schedule, and times as long as
     /// its, from now on when its own have passed.
-    Copy(Mailing),
+    Copy(Mailing, Vec<i64>),
 }
 
 /// Takes the person to the first field that needs them (the clients' search for the picker).
@@ -164,17 +167,17 @@ fn Form(start: Option<Start>) -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let now = time::now();
-    let (id, mailing) = match start {
-        Some(Start::Edit(m)) => (Some(m.id), Some(m)),
-        Some(Start::Copy(mut m)) => {
+    let (id, mailing, chosen) = match start {
+        Some(Start::Edit(m, chosen)) => (Some(m.id), Some(m), chosen),
+        Some(Start::Copy(mut m, chosen)) => {
             if m.starts_at < now {
                 let length = m.ends_at - m.starts_at;
                 m.starts_at = now + chrono::Duration::minutes(5);
                 m.ends_at = m.starts_at + length;
             }
-            (None, Some(m))
+            (None, Some(m), chosen)
         }
-        None => (None, None),
+        None => (None, None, Vec::new()),
     };
     let message = RwSignal::new(
         mailing
@@ -182,12 +185,7 @@ fn Form(start: Option<Start>) -> impl IntoView {
             .map(|m| m.message_id.to_string())
             .unwrap_or_default(),
     );
-    let clients = RwSignal::new(
-        mailing
-            .as_ref()
-            .map(|m| m.client_ids.iter().copied().collect())
-            .unwrap_or_default(),
-    );
+    let clients = RwSignal::new(chosen.into_iter().collect::<BTreeSet<i64>>());
     let starts = TimeField::new(
         mailing
             .as_ref()

@@ -50,7 +50,7 @@ pub fn MailingTable(
                                         view! {
                                             <tr>
                                                 <td class="subject" data-label=move || i18n.t(Text::Message)>
-                                                    <A href=format!("/mailings/{}", m.id)>{m.message_subject}</A>
+                                                    <A href=format!("/mailings/{}", m.id)>{m.name}</A>
                                                 </td>
                                                 <td data-label=move || i18n.t(Text::Status)>
                                                     <StatusBadge status=m.status disabled=m.disabled last_run=m.last_run />

@@ -1,5 +1,5 @@
 use chrono::NaiveDateTime;
-use diesel::dsl::not;
+use diesel::dsl::{exists, not};
 use diesel::prelude::*;
 use mailroom_domain::client::ClientSort;
 use mailroom_domain::listing::Sort;
@@ -52,10 +52,12 @@ fn carrying(
                     .select(client_tags::client_id),
             ),
         ),
-        (Some(owner_id), false) => query.filter(not(clients::id.eq_any(
+        // NOT EXISTS, an anti-join: NOT IN is planned as a scan per row once its list outgrows
+        // memory.
+        (Some(owner_id), false) => query.filter(not(exists(
             tagged
                 .filter(tags::owner_id.eq(owner_id))
-                .select(client_tags::client_id),
+                .filter(client_tags::client_id.eq(clients::id)),
         ))),
         (None, true) => query.filter(clients::id.eq_any(tagged.select(client_tags::client_id))),
         (None, false) => query.filter(not(
@@ -134,10 +136,21 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<ClientRow>, i64)> {
+    let backend = conn.backend();
+    page_of(conn, || filtered(filter, backend), sort, offset, limit)
+}
+
+/// A page of the clients `matching` makes a query of, sorted, with how many match in all.
+pub fn page_of(
+    conn: &mut DbConnection,
+    matching: impl Fn() -> clients::BoxedQuery<'static, Backend>,
+    sort: Sort<ClientSort>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<ClientRow>, i64)> {
     // Deep pages skip ids only (the sort's index covers them), then read the page's rows: the
     // skipped rows themselves are never fetched.
-    let backend = conn.backend();
-    let page_ids: Vec<i64> = ordered(filtered(filter, backend), sort)
+    let page_ids: Vec<i64> = ordered(matching(), sort)
         .offset(offset)
         .limit(limit)
         .select(clients::id)
@@ -146,24 +159,14 @@ pub fn list(
         .filter(clients::id.eq_any(page_ids))
         .select(ClientRow::as_select())
         .load(conn)?;
-    let total = total(conn, filter, offset, limit, rows.len())?;
-    Ok((rows, total))
-}
-
-/// A short first page holds every match: counting them again would only repeat the scan.
-fn total(
-    conn: &mut DbConnection,
-    filter: &ClientFilter,
-    offset: i64,
-    limit: i64,
-    found: usize,
-) -> QueryResult<i64> {
-    let found = found as i64;
-    if offset == 0 && found < limit {
-        Ok(found)
+    // A short first page holds every match: counting them again would only repeat the scan.
+    let found = rows.len() as i64;
+    let total = if offset == 0 && found < limit {
+        found
     } else {
-        filtered(filter, conn.backend()).count().get_result(conn)
-    }
+        matching().count().get_result(conn)?
+    };
+    Ok((rows, total))
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<ClientRow>> {

@@ -7,7 +7,7 @@ use mailroom_domain::mailing::{MailingFields, MailingSort};
 
 use super::{Backend, contains_pattern, lower, unicode_lower};
 use crate::db::rows::{MailingClientRow, MailingRow, NewMailing};
-use crate::db::schema::{clients, mailing_clients, mailings, messages};
+use crate::db::schema::{clients, mailing_clients, mailings};
 use crate::db::{Backend as DbBackend, DbConnection};
 
 /// Rows per statement: SQLite allows 32,766 bound parameters.
@@ -16,7 +16,7 @@ const CHUNK: usize = 10_000;
 #[derive(Debug, Clone, Default)]
 pub struct MailingFilter {
     pub owner_id: Option<i64>,
-    /// Searched in the subject of the mailing's message.
+    /// Searched in the mailing's name.
     pub search: Option<String>,
 }
 
@@ -28,20 +28,10 @@ fn filtered(filter: &MailingFilter, backend: DbBackend) -> mailings::BoxedQuery<
     if let Some(text) = &filter.search {
         let pattern = contains_pattern(text);
         query = match backend {
-            DbBackend::Postgres => query.filter(
-                mailings::message_id.eq_any(
-                    messages::table
-                        .filter(lower(messages::subject).like(pattern).escape('\\'))
-                        .select(messages::id),
-                ),
-            ),
-            DbBackend::Sqlite => query.filter(
-                mailings::message_id.eq_any(
-                    messages::table
-                        .filter(unicode_lower(messages::subject).like(pattern).escape('\\'))
-                        .select(messages::id),
-                ),
-            ),
+            DbBackend::Postgres => query.filter(lower(mailings::name).like(pattern).escape('\\')),
+            DbBackend::Sqlite => {
+                query.filter(unicode_lower(mailings::name).like(pattern).escape('\\'))
+            }
         };
     }
     query
@@ -112,22 +102,33 @@ pub fn insert(conn: &mut DbConnection, mailing: &NewMailing) -> QueryResult<Mail
         .get_result(conn)
 }
 
-/// Writes a mailing's editable fields (its clients aside: `set_clients`). The next send is the
-/// scheduler's, moved only by `set_next_run`.
+/// Writes a mailing's editable fields (its audience's kind; its clients and segment aside:
+/// `set_clients`, `audiences::set_segment`). The next send is the scheduler's, moved only by
+/// `set_next_run`.
 pub fn update(
     conn: &mut DbConnection,
     id: i64,
+    name: &str,
     fields: &MailingFields,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(mailings::table.find(id))
         .set((
+            mailings::name.eq(name),
+            mailings::audience.eq(fields.audience.kind()),
             mailings::message_id.eq(fields.message_id),
             mailings::starts_at.eq(fields.starts_at),
             mailings::ends_at.eq(fields.ends_at),
             mailings::schedule.eq(fields.schedule),
             mailings::updated_at.eq(now),
         ))
+        .execute(conn)
+}
+
+/// Marks the mailing changed now (its chosen clients were).
+pub fn touch(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(mailings::table.find(id))
+        .set(mailings::updated_at.eq(now))
         .execute(conn)
 }
 
@@ -243,30 +244,58 @@ pub fn foreign_clients(
         .collect())
 }
 
-/// Each mailing's client ids, in id order.
-pub fn client_ids(
+/// How many chosen clients each mailing has (those with none are left out).
+pub fn chosen_counts(
     conn: &mut DbConnection,
     mailing_ids: &[i64],
-) -> QueryResult<HashMap<i64, Vec<i64>>> {
+) -> QueryResult<HashMap<i64, i64>> {
     let rows: Vec<(i64, i64)> = mailing_clients::table
         .filter(mailing_clients::mailing_id.eq_any(mailing_ids))
-        .order((
-            mailing_clients::mailing_id.asc(),
-            mailing_clients::client_id.asc(),
-        ))
-        .select((mailing_clients::mailing_id, mailing_clients::client_id))
+        .group_by(mailing_clients::mailing_id)
+        .select((mailing_clients::mailing_id, diesel::dsl::count_star()))
         .load(conn)?;
-    let mut map: HashMap<i64, Vec<i64>> = HashMap::new();
-    for (mailing_id, client_id) in rows {
-        map.entry(mailing_id).or_default().push(client_id);
-    }
-    Ok(map)
+    Ok(rows.into_iter().collect())
 }
 
-/// How many clients the mailing has.
-pub fn client_count(conn: &mut DbConnection, mailing_id: i64) -> QueryResult<i64> {
-    mailing_clients::table
-        .filter(mailing_clients::mailing_id.eq(mailing_id))
-        .count()
-        .get_result(conn)
+/// Adds the owner's clients among `ids` to the mailing's chosen ones (those it has stay once);
+/// how many were added.
+pub fn add_clients(
+    conn: &mut DbConnection,
+    mailing_id: i64,
+    owner_id: i64,
+    ids: &[i64],
+) -> QueryResult<usize> {
+    let mut added = 0;
+    for chunk in ids.chunks(CHUNK) {
+        let already = mailing_clients::table
+            .filter(mailing_clients::mailing_id.eq(mailing_id))
+            .select(mailing_clients::client_id);
+        let fresh = clients::table
+            .filter(clients::owner_id.eq(owner_id))
+            .filter(clients::id.eq_any(chunk))
+            .filter(diesel::dsl::not(clients::id.eq_any(already)))
+            .select((
+                mailing_id.into_sql::<diesel::sql_types::BigInt>(),
+                clients::id,
+            ));
+        added += diesel::insert_into(mailing_clients::table)
+            .values(fresh)
+            .into_columns((mailing_clients::mailing_id, mailing_clients::client_id))
+            .execute(conn)?;
+    }
+    Ok(added)
+}
+
+/// Takes `ids` out of the mailing's chosen clients; how many were in it.
+pub fn remove_clients(conn: &mut DbConnection, mailing_id: i64, ids: &[i64]) -> QueryResult<usize> {
+    let mut removed = 0;
+    for chunk in ids.chunks(CHUNK) {
+        removed += diesel::delete(
+            mailing_clients::table
+                .filter(mailing_clients::mailing_id.eq(mailing_id))
+                .filter(mailing_clients::client_id.eq_any(chunk)),
+        )
+        .execute(conn)?;
+    }
+    Ok(removed)
 }

@@ -1,6 +1,7 @@
 //! Every SQL statement the application runs, grouped by table. Handlers never build queries.
 
 pub mod attempts;
+pub mod audiences;
 pub mod clients;
 pub mod deliveries;
 pub mod mailings;

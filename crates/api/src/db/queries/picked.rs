@@ -23,14 +23,15 @@ diesel::allow_tables_to_appear_in_same_query!(picked_clients, clients);
 diesel::allow_tables_to_appear_in_same_query!(picked_clients, client_tags);
 diesel::allow_tables_to_appear_in_same_query!(picked_clients, tags);
 
-/// Empties the table (creating it on the connection's first use), then fills it with the ids of
-/// the clients matching `filter`; how many. Call inside the write transaction that uses it.
+/// Creates the table on the connection's first use, empty, then fills it with the ids of the
+/// clients matching `filter`; how many. Call inside the write transaction that uses it.
 pub fn pick(conn: &mut DbConnection, filter: &ClientFilter) -> QueryResult<usize> {
     match conn {
-        // Temporary tables are the session's own, so other connections never see these rows.
+        // Temporary tables are the session's own, so other connections never see these rows;
+        // emptied by the commit (a truncation: autovacuum never cleans temporary tables).
         DbConnection::Postgres(pg) => pg.batch_execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS picked_clients (id BIGINT PRIMARY KEY); \
-             DELETE FROM picked_clients;",
+            "CREATE TEMPORARY TABLE IF NOT EXISTS picked_clients (id BIGINT PRIMARY KEY) \
+             ON COMMIT DELETE ROWS;",
         )?,
         DbConnection::Sqlite(sqlite) => sqlite.batch_execute(
             "CREATE TEMPORARY TABLE IF NOT EXISTS picked_clients (id INTEGER PRIMARY KEY); \

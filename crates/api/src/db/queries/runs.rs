@@ -1,25 +1,25 @@
 use chrono::NaiveDateTime;
-use diesel::dsl::count_star;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Timestamp};
 use mailroom_domain::UserState;
 use mailroom_domain::delivery::DeliveryState;
 
+use super::audiences::{self, AudienceOf};
 use crate::db::DbConnection;
 use crate::db::rows::{NewRun, RunRow};
-use crate::db::schema::{clients, deliveries, mailing_clients, mailings, messages, runs, users};
+use crate::db::schema::{clients, deliveries, mailings, messages, runs, users};
 
-/// Creates a run of `mailing_id` and queues one delivery per client that has not unsubscribed,
-/// in one statement, however many clients there are.
-pub fn create(conn: &mut DbConnection, run: &NewRun) -> QueryResult<RunRow> {
+/// Creates a run of the mailing and queues one delivery per client of its audience, evaluated
+/// now, that has not unsubscribed: one `INSERT … SELECT`, however many clients there are, none
+/// of them read into the process.
+pub fn create(conn: &mut DbConnection, run: &NewRun, audience: &AudienceOf) -> QueryResult<RunRow> {
     let run_id: i64 = diesel::insert_into(runs::table)
         .values(run)
         .returning(runs::id)
         .get_result(conn)?;
     let now = run.created_at;
-    let queued = mailing_clients::table
-        .inner_join(clients::table)
-        .filter(mailing_clients::mailing_id.eq(run.mailing_id))
+    let backend = conn.backend();
+    let queued = audiences::members(audience, backend)
         .filter(clients::unsubscribed_at.is_null())
         .select((
             run_id.into_sql::<BigInt>(),
@@ -40,9 +40,8 @@ pub fn create(conn: &mut DbConnection, run: &NewRun) -> QueryResult<RunRow> {
             deliveries::updated_at,
         ))
         .execute(conn)? as i64;
-    let clients: i64 = mailing_clients::table
-        .filter(mailing_clients::mailing_id.eq(run.mailing_id))
-        .select(count_star())
+    let clients: i64 = audiences::members(audience, backend)
+        .count()
         .get_result(conn)?;
     // A run with nothing to send is over as soon as it starts.
     let finished = (total == 0).then_some(now);

@@ -2,10 +2,10 @@
 //! [`lock_owner`], inside a write transaction: two requests tagging one owner's clients at once
 //! take turns instead of both inserting the same new tag.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDateTime;
-use diesel::dsl::{count, count_star, not};
+use diesel::dsl::{count, count_star, exists, not};
 use diesel::prelude::*;
 use diesel::sql_types::BigInt;
 use mailroom_domain::tag::{MAX_TAGS_PER_CLIENT, TagName};
@@ -16,6 +16,9 @@ use crate::db::rows::{ClientTagRow, NewTag, TagRow};
 use crate::db::schema::{client_tags, tags, users};
 
 diesel::alias!(client_tags as already_tagged: AlreadyTagged);
+
+/// Rows per multi-row insert: at most 4 parameters each, well within PostgreSQL's 65,535.
+const INSERT_CHUNK: usize = 10_000;
 
 /// Serializes the owner's tag writes until the transaction ends (PostgreSQL; SQLite's write
 /// transaction holds the one write lock already). `FOR NO KEY UPDATE`: new rows may still
@@ -93,15 +96,18 @@ pub fn ensure(
         })
         .collect();
     if !missing.is_empty() {
-        // One statement per backend: the multi-connection cannot batch inserts.
-        match conn {
-            DbConnection::Postgres(pg) => diesel::insert_into(tags::table)
-                .values(&missing)
-                .execute(pg)?,
-            DbConnection::Sqlite(sqlite) => diesel::insert_into(tags::table)
-                .values(&missing)
-                .execute(sqlite)?,
-        };
+        // A statement per backend (the multi-connection cannot batch inserts), in chunks that
+        // keep within PostgreSQL's 65,535 parameters.
+        for chunk in missing.chunks(INSERT_CHUNK) {
+            match conn {
+                DbConnection::Postgres(pg) => {
+                    diesel::insert_into(tags::table).values(chunk).execute(pg)?
+                }
+                DbConnection::Sqlite(sqlite) => diesel::insert_into(tags::table)
+                    .values(chunk)
+                    .execute(sqlite)?,
+            };
+        }
         ids = known(conn)?;
     }
     keys.iter()
@@ -128,17 +134,18 @@ pub fn of_clients(
 }
 
 fn insert_pairs(conn: &mut DbConnection, pairs: &[ClientTagRow]) -> QueryResult<usize> {
-    if pairs.is_empty() {
-        return Ok(0);
+    let mut inserted = 0;
+    for chunk in pairs.chunks(INSERT_CHUNK) {
+        inserted += match conn {
+            DbConnection::Postgres(pg) => diesel::insert_into(client_tags::table)
+                .values(chunk)
+                .execute(pg)?,
+            DbConnection::Sqlite(sqlite) => diesel::insert_into(client_tags::table)
+                .values(chunk)
+                .execute(sqlite)?,
+        };
     }
-    match conn {
-        DbConnection::Postgres(pg) => diesel::insert_into(client_tags::table)
-            .values(pairs)
-            .execute(pg),
-        DbConnection::Sqlite(sqlite) => diesel::insert_into(client_tags::table)
-            .values(pairs)
-            .execute(sqlite),
-    }
+    Ok(inserted)
 }
 
 /// Gives the client exactly these tags.
@@ -191,19 +198,21 @@ pub fn add_to_clients(
         .zip(ensure(conn, owner_id, &names, now)?)
         .collect();
     let client_ids: Vec<i64> = wanted.iter().map(|(c, _)| *c).collect();
-    let held: Vec<ClientTagRow> = client_tags::table
+    let held: HashSet<(i64, i64)> = client_tags::table
         .filter(client_tags::client_id.eq_any(&client_ids))
-        .select(ClientTagRow::as_select())
-        .load(conn)?;
+        .select((client_tags::tag_id, client_tags::client_id))
+        .load::<(i64, i64)>(conn)?
+        .into_iter()
+        .collect();
     let mut pairs = Vec::new();
     for (client_id, tags) in wanted {
         for tag in tags {
-            let pair = ClientTagRow {
-                tag_id: ids[&tag.key()],
-                client_id: *client_id,
-            };
-            if !held.contains(&pair) && !pairs.contains(&pair) {
-                pairs.push(pair);
+            let tag_id = ids[&tag.key()];
+            if !held.contains(&(tag_id, *client_id)) {
+                pairs.push(ClientTagRow {
+                    tag_id,
+                    client_id: *client_id,
+                });
             }
         }
     }
@@ -228,33 +237,29 @@ pub fn keys_of_clients(
     Ok(by_client)
 }
 
-/// Renames the tag. When the owner has another tag by the new name, the two become that one:
-/// its clients gain this tag's and this one goes.
-pub fn rename(conn: &mut DbConnection, tag: &TagRow, to: &TagName) -> QueryResult<i64> {
-    lock_owner(conn, tag.owner_id)?;
-    let key = to.key();
-    let target = match find(conn, tag.owner_id, &key)? {
-        Some(other) if other.id != tag.id => {
-            let already = already_tagged
-                .filter(already_tagged.field(client_tags::tag_id).eq(other.id))
-                .select(already_tagged.field(client_tags::client_id));
-            let moving = client_tags::table
-                .filter(client_tags::tag_id.eq(tag.id))
-                .filter(not(client_tags::client_id.eq_any(already)))
-                .select((other.id.into_sql::<BigInt>(), client_tags::client_id));
-            diesel::insert_into(client_tags::table)
-                .values(moving)
-                .into_columns((client_tags::tag_id, client_tags::client_id))
-                .execute(conn)?;
-            diesel::delete(tags::table.find(tag.id)).execute(conn)?;
-            other.id
-        }
-        _ => tag.id,
-    };
-    diesel::update(tags::table.find(target))
-        .set((tags::name.eq(to.as_ref()), tags::name_key.eq(&key)))
+/// Moves the clients of tag `from` onto tag `into` (those carrying both keep one) and deletes
+/// `from`: two tags become one. Segments using `from` must have moved first.
+pub fn merge(conn: &mut DbConnection, from: i64, into: i64) -> QueryResult<()> {
+    let already = already_tagged
+        .filter(already_tagged.field(client_tags::tag_id).eq(into))
+        .select(already_tagged.field(client_tags::client_id));
+    let moving = client_tags::table
+        .filter(client_tags::tag_id.eq(from))
+        .filter(not(client_tags::client_id.eq_any(already)))
+        .select((into.into_sql::<BigInt>(), client_tags::client_id));
+    diesel::insert_into(client_tags::table)
+        .values(moving)
+        .into_columns((client_tags::tag_id, client_tags::client_id))
         .execute(conn)?;
-    Ok(target)
+    diesel::delete(tags::table.find(from)).execute(conn)?;
+    Ok(())
+}
+
+/// Writes the tag's name (and so its key).
+pub fn set_name(conn: &mut DbConnection, tag_id: i64, to: &TagName) -> QueryResult<usize> {
+    diesel::update(tags::table.find(tag_id))
+        .set((tags::name.eq(to.as_ref()), tags::name_key.eq(to.key())))
+        .execute(conn)
 }
 
 pub fn delete(conn: &mut DbConnection, tag_id: i64) -> QueryResult<usize> {
@@ -263,11 +268,12 @@ pub fn delete(conn: &mut DbConnection, tag_id: i64) -> QueryResult<usize> {
 
 /// Adds the tag to every picked client (`picked::pick`) that lacks it, in one statement.
 pub fn tag_picked(conn: &mut DbConnection, tag_id: i64) -> QueryResult<usize> {
+    // NOT EXISTS, an anti-join: NOT IN is planned as a scan per row once its list outgrows memory.
     let already = client_tags::table
         .filter(client_tags::tag_id.eq(tag_id))
-        .select(client_tags::client_id);
+        .filter(client_tags::client_id.eq(picked_clients::id));
     let missing = picked_clients::table
-        .filter(not(picked_clients::id.eq_any(already)))
+        .filter(not(exists(already)))
         .select((tag_id.into_sql::<BigInt>(), picked_clients::id));
     diesel::insert_into(client_tags::table)
         .values(missing)

@@ -11,7 +11,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::NaiveDateTime;
 use mailroom_domain::client::{ClientFields, ClientSort};
-use mailroom_domain::tag::{TagName, tag_list};
+use mailroom_domain::tag::{TagFilter, TagName, tag_list};
 use mailroom_domain::validation::Validator;
 use mailroom_domain::wire::{Client, ClientPatch, ClientRequest, FieldError, Page, Problem};
 use serde::Deserialize;
@@ -45,7 +45,10 @@ fn client_json(row: ClientRow, tags: Vec<String>) -> Client {
 }
 
 /// The clients as JSON, each with its tags (one query for them all).
-fn with_tags(conn: &mut DbConnection, rows: Vec<ClientRow>) -> Result<Vec<Client>, DbError> {
+pub(super) fn with_tags(
+    conn: &mut DbConnection,
+    rows: Vec<ClientRow>,
+) -> Result<Vec<Client>, DbError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut tags = tags::of_clients(conn, &ids)?;
     Ok(rows
@@ -101,6 +104,22 @@ fn parse_client(
     }
 }
 
+/// A tag filter as a cache key: the same conditions in any case or order make one key. Tags are
+/// one line without commas, so newlines and commas cannot be part of a name.
+fn tag_key(tags: &TagFilter) -> String {
+    let keys = |names: &[TagName]| {
+        let mut keys: Vec<String> = names.iter().map(TagName::key).collect();
+        keys.sort();
+        keys.join(",")
+    };
+    format!(
+        "{}\n{}\n{}",
+        keys(&tags.tags_any),
+        keys(&tags.tags_all),
+        keys(&tags.exclude_tags)
+    )
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ClientListQuery {
@@ -143,7 +162,7 @@ pub async fn list_clients(
     let place = match &filter.selection.ids {
         Some(_) => None,
         None => list.cache_place(
-            &format!("clients:{:?}", filter.selection.tags),
+            &format!("clients:{}", tag_key(&filter.selection.tags)),
             filter.owner_id,
         ),
     };
@@ -373,9 +392,13 @@ pub async fn delete_client(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let row = changeable(&current, &pool, path.into_inner()).await?;
-    let id = row.id;
+    let (id, owner_id) = (row.id, row.owner_id);
     blocking(&pool, move |conn| {
-        Ok::<_, ApiError>(clients::delete(conn, id)?)
+        write_transaction::<_, DbError, _>(conn, |conn| {
+            // A bulk change of the owner's clients in progress finishes first.
+            tags::lock_owner(conn, owner_id)?;
+            Ok(clients::delete(conn, id)?)
+        })
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
