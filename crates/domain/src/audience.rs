@@ -133,6 +133,25 @@ impl Audience {
         clients(v, chosen.unwrap_or_default())
     }
 
+    /// Whether the two reach the same clients by the same rule: a segment's tags compare as sets
+    /// of tags, in any order and case.
+    pub fn same_as(&self, other: &Audience) -> bool {
+        let keys = |tags: &[crate::tag::TagName]| {
+            let mut keys: Vec<String> = tags.iter().map(crate::tag::TagName::key).collect();
+            keys.sort();
+            keys.dedup();
+            keys
+        };
+        match (self, other) {
+            (Audience::Segment(a), Audience::Segment(b)) => {
+                keys(&a.tags_any) == keys(&b.tags_any)
+                    && keys(&a.tags_all) == keys(&b.tags_all)
+                    && keys(&a.exclude_tags) == keys(&b.exclude_tags)
+            }
+            (a, b) => a == b,
+        }
+    }
+
     /// The audience as answered; chosen clients are read page by page elsewhere.
     pub fn to_wire(&self) -> wire::Audience {
         let names =
@@ -289,6 +308,20 @@ mod tests {
             parse(serde_json::Value::Null, Some(&[]), None),
             Err(vec!["client_ids".to_owned()])
         );
+    }
+
+    #[test]
+    fn segments_of_the_same_tags_in_another_order_or_case_are_the_same() {
+        let segment = |any: &[&str]| {
+            Audience::Segment(TagFilter {
+                tags_any: crate::tag::tag_list(any).expect("tags"),
+                ..TagFilter::default()
+            })
+        };
+        assert!(segment(&["VIP", "fair"]).same_as(&segment(&["Fair", "vip"])));
+        assert!(!segment(&["vip"]).same_as(&segment(&["vip", "fair"])));
+        assert!(!segment(&["vip"]).same_as(&Audience::All));
+        assert!(Audience::Clients(vec![1]).same_as(&Audience::Clients(vec![1])));
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod mailing;
 pub mod message;
 pub mod password;
 pub mod permissions;
+pub mod run_control;
 pub mod schedule;
 pub mod selection;
 pub mod stats;

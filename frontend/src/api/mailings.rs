@@ -69,6 +69,18 @@ pub async fn send(session: Session, id: i64) -> Result<Run, ApiError> {
         .await
 }
 
+/// Pauses, resumes or cancels a run (`action`: "pause", "resume" or "cancel").
+pub async fn control(
+    session: Session,
+    id: i64,
+    run_id: i64,
+    action: &'static str,
+) -> Result<Run, ApiError> {
+    Call::post(format!("/api/v1/mailings/{id}/runs/{run_id}/{action}"))
+        .json_answer(session)
+        .await
+}
+
 pub async fn run(session: Session, id: i64, run_id: i64) -> Result<Run, ApiError> {
     Call::get(format!("/api/v1/mailings/{id}/runs/{run_id}"))
         .json_answer(session)

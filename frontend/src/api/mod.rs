@@ -3,6 +3,7 @@
 //! it once after a 401 and tries again.
 
 pub mod attempts;
+pub mod audiences;
 pub mod auth;
 pub mod clients;
 pub mod health;
@@ -10,6 +11,7 @@ pub mod mailings;
 pub mod me;
 pub mod messages;
 pub mod stats;
+pub mod tags;
 pub mod unsubscribe;
 pub mod users;
 

@@ -81,6 +81,18 @@ pub fn chosen_line(lang: Lang, count: usize) -> String {
     }
 }
 
+/// An audience's size now, and how many of it a run leaves out.
+pub fn audience_size_line(lang: Lang, clients: u64, unsubscribed: u64) -> String {
+    let (n, gone) = (number(lang, clients), number(lang, unsubscribed));
+    match (lang, clients, unsubscribed) {
+        (Lang::En, 1, 0) => "1 client now".into(),
+        (Lang::En, _, 0) => format!("{n} clients now"),
+        (Lang::En, _, _) => format!("{n} clients now; {gone} unsubscribed, who are left out"),
+        (Lang::Ru, _, 0) => format!("Сейчас клиентов: {n}"),
+        (Lang::Ru, _, _) => format!("Сейчас клиентов: {n}; отписались и не получат: {gone}"),
+    }
+}
+
 /// After the named chosen clients: how many more are chosen (not on the pages seen).
 pub fn more_line(lang: Lang, count: usize) -> String {
     match lang {
@@ -160,11 +172,13 @@ pub fn block_question(lang: Lang, email: &str) -> String {
 pub fn last_run_line(lang: Lang, outcome: RunOutcome) -> String {
     match (lang, outcome) {
         (Lang::En, RunOutcome::Sending(p)) => format!("Sending · {p}%"),
+        (Lang::En, RunOutcome::Paused(p)) => format!("Paused · {p}%"),
         (Lang::En, RunOutcome::Delivered) => "Last run finished".into(),
         (Lang::En, RunOutcome::SomeFailed(n)) => format!("Last run: {n} failed"),
         (Lang::En, RunOutcome::AllFailed) => "Last run: all failed".into(),
         (Lang::En, RunOutcome::Stopped) => "Last run stopped".into(),
         (Lang::Ru, RunOutcome::Sending(p)) => format!("Отправляется · {p}%"),
+        (Lang::Ru, RunOutcome::Paused(p)) => format!("Приостановлено · {p}%"),
         (Lang::Ru, RunOutcome::Delivered) => "Последний запуск завершён".into(),
         (Lang::Ru, RunOutcome::SomeFailed(n)) => format!("Последний запуск: не доставлено {n}"),
         (Lang::Ru, RunOutcome::AllFailed) => "Последний запуск: всё не доставлено".into(),

@@ -7,7 +7,8 @@ ALTER TABLE mailings ADD COLUMN audience TEXT NOT NULL DEFAULT 'clients'
 ALTER TABLE mailings ADD COLUMN name TEXT NOT NULL DEFAULT '';
 UPDATE mailings SET name = left(messages.subject, 200)
 FROM messages WHERE messages.id = mailings.message_id;
-ALTER TABLE mailings ADD CONSTRAINT mailings_name_length CHECK (char_length(name) <= 200);
+ALTER TABLE mailings ALTER COLUMN name DROP DEFAULT;
+ALTER TABLE mailings ADD CONSTRAINT mailings_name_length CHECK (char_length(name) BETWEEN 1 AND 200);
 
 -- A segment's conditions. A tag in use cannot be deleted (no cascade): an excluding tag that
 -- vanished would widen the audience without anyone deciding it.

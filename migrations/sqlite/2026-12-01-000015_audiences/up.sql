@@ -2,6 +2,8 @@
 ALTER TABLE mailings ADD COLUMN audience TEXT NOT NULL DEFAULT 'clients'
     CHECK (audience IN ('all', 'segment', 'clients'));
 
+-- SQLite adds a column only with a default, so the empty default stays; the application always
+-- writes a name of 1-200 characters.
 ALTER TABLE mailings ADD COLUMN name TEXT NOT NULL DEFAULT '' CHECK (length(name) <= 200);
 UPDATE mailings SET name = (
     SELECT substr(messages.subject, 1, 200) FROM messages WHERE messages.id = mailings.message_id);

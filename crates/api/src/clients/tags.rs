@@ -14,6 +14,15 @@ pub enum TagError {
         list(.mailings)
     )]
     InUse { name: String, mailings: Vec<i64> },
+    #[error(
+        "mailing {} includes one of '{from}' and '{to}' and excludes the other: as one tag, its audience would change; change it first",
+        list(.mailings)
+    )]
+    Conflict {
+        from: String,
+        to: String,
+        mailings: Vec<i64>,
+    },
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -56,6 +65,14 @@ pub fn rename(
         let tag = own_tag(conn, owner_id, name)?;
         let target = match tags::find(conn, owner_id, &to.key())? {
             Some(other) if other.id != tag.id => {
+                let mailings = audiences::conflicting(conn, tag.id, other.id)?;
+                if !mailings.is_empty() {
+                    return Err(TagError::Conflict {
+                        from: tag.name,
+                        to: other.name,
+                        mailings,
+                    });
+                }
                 audiences::move_tag(conn, tag.id, other.id)?;
                 tags::merge(conn, tag.id, other.id)?;
                 other.id

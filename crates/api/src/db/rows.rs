@@ -276,6 +276,7 @@ pub struct RunRow {
     pub sent: i64,
     pub failed: i64,
     pub cancelled: i64,
+    pub paused_at: Option<NaiveDateTime>,
 }
 
 impl RunRow {

@@ -120,6 +120,7 @@ diesel::table! {
         sent -> BigInt,
         failed -> BigInt,
         cancelled -> BigInt,
+        paused_at -> Nullable<Timestamp>,
     }
 }
 

@@ -6,12 +6,13 @@
 pub mod view;
 
 use chrono::NaiveDateTime;
-use mailroom_domain::audience::Audience;
+use mailroom_domain::audience::{Audience, MAX_CLIENTS};
+use mailroom_domain::mailing::copy::{copied_times, copy_name};
 use mailroom_domain::mailing::{EditRefusal, MailingFields, check_edit, default_name};
 use mailroom_domain::wire::FieldError;
 
 use crate::db::queries::deliveries::RunsOf;
-use crate::db::queries::{audiences, mailings, messages, runs};
+use crate::db::queries::{audiences, mailings, messages, runs, tags};
 use crate::db::rows::{MailingRow, NewMailing};
 use crate::db::{DbConnection, DbError, write_transaction};
 use crate::sending::start::stop;
@@ -103,8 +104,8 @@ pub fn change(
     wanted: impl FnOnce(&MailingFields) -> Result<MailingFields, Vec<FieldError>>,
 ) -> Result<(), MailingError> {
     write_transaction(conn, |conn| {
-        let row = mailings::find_for_update(conn, id)?.ok_or(MailingError::NotFound(id))?;
-        let extras = view::Extras::read(conn, std::slice::from_ref(&row))?;
+        let row = lock(conn, id)?;
+        let extras = view::Extras::for_status(conn, std::slice::from_ref(&row))?;
         let status = extras.status(&row, now);
         let current = MailingFields {
             name: Some(row.name.clone()),
@@ -141,6 +142,36 @@ pub fn change(
     })
 }
 
+/// Creates a copy of `original`: same owner, message, audience and schedule, named "… (copy)",
+/// its times moved ahead when its start has passed. The copy's id.
+pub fn duplicate(
+    conn: &mut DbConnection,
+    original: &MailingRow,
+    now: NaiveDateTime,
+) -> Result<i64, MailingError> {
+    let (starts_at, ends_at) = copied_times(original.starts_at, original.ends_at, now);
+    write_transaction(conn, |conn| {
+        let copy = mailings::insert(
+            conn,
+            &NewMailing {
+                owner_id: original.owner_id,
+                name: copy_name(&original.name),
+                audience: original.audience,
+                message_id: original.message_id,
+                starts_at,
+                ends_at,
+                created_at: now,
+                updated_at: now,
+                schedule: original.schedule,
+                next_run_at: Some(starts_at),
+            },
+        )?;
+        mailings::copy_clients(conn, original.id, copy.id)?;
+        audiences::copy_segment(conn, original.id, copy.id)?;
+        Ok(copy.id)
+    })
+}
+
 /// Adds clients to (or takes them out of) a mailing of chosen clients, as its state allows.
 pub fn change_clients(
     conn: &mut DbConnection,
@@ -150,11 +181,11 @@ pub fn change_clients(
     add: bool,
 ) -> Result<(), MailingError> {
     write_transaction(conn, |conn| {
-        let row = mailings::find_for_update(conn, id)?.ok_or(MailingError::NotFound(id))?;
+        let row = lock(conn, id)?;
         if row.audience != mailroom_domain::audience::AudienceKind::Clients {
             return Err(MailingError::NotChosen(row.audience));
         }
-        let extras = view::Extras::read(conn, std::slice::from_ref(&row))?;
+        let extras = view::Extras::for_status(conn, std::slice::from_ref(&row))?;
         if extras.status(&row, now) == mailroom_domain::MailingStatus::Completed {
             return Err(EditRefusal::Completed.into());
         }
@@ -163,12 +194,35 @@ pub fn change_clients(
                 return Err(MailingError::Invalid(vec![error]));
             }
             mailings::add_clients(conn, id, row.owner_id, ids)?;
+            let chosen = mailings::chosen_counts(conn, &[id])?
+                .get(&id)
+                .copied()
+                .unwrap_or_default();
+            if chosen > MAX_CLIENTS as i64 {
+                return Err(MailingError::Invalid(vec![FieldError {
+                    field: "client_ids".into(),
+                    message: format!(
+                        "a mailing may have at most {MAX_CLIENTS} clients; it would have {chosen}"
+                    ),
+                }]));
+            }
         } else {
             mailings::remove_clients(conn, id, ids)?;
         }
         mailings::touch(conn, id, now)?;
         Ok(())
     })
+}
+
+/// The mailing, locked: its owner's tags and clients first, then its row. Every path that
+/// writes both a mailing's segment and tags takes them in this order (a tag rename moves
+/// segments while holding the owner's lock); the other order would deadlock on PostgreSQL.
+fn lock(conn: &mut DbConnection, id: i64) -> Result<MailingRow, MailingError> {
+    let owner = mailings::find(conn, id)?
+        .ok_or(MailingError::NotFound(id))?
+        .owner_id;
+    tags::lock_owner(conn, owner)?;
+    mailings::find_for_update(conn, id)?.ok_or(MailingError::NotFound(id))
 }
 
 /// Sets the mailing's disabled flag (managers); disabling stops its mail at once.

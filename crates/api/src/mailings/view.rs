@@ -41,6 +41,7 @@ pub fn run(row: RunRow) -> Run {
         created_at: row.created_at.and_utc(),
         started_at: row.started_at.map(|t| t.and_utc()),
         finished_at: row.finished_at.map(|t| t.and_utc()),
+        paused_at: row.paused_at.map(|t| t.and_utc()),
     }
 }
 
@@ -58,6 +59,22 @@ impl Extras {
             sizes: audiences::sizes(conn, rows, &segments)?,
             segments,
             subjects: messages::subjects(conn, &message_ids)?,
+            counts: stats::attempts_by_mailing(conn, &ids)?,
+            latest: runs::latest(conn, &ids)?
+                .into_iter()
+                .map(|r| (r.mailing_id, r))
+                .collect(),
+        })
+    }
+
+    /// Only what the status needs (attempt counts and the latest run), for the mailing rules:
+    /// never the audience's size, which counts clients.
+    pub fn for_status(conn: &mut DbConnection, rows: &[MailingRow]) -> Result<Self, DbError> {
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        Ok(Self {
+            sizes: HashMap::new(),
+            segments: HashMap::new(),
+            subjects: HashMap::new(),
             counts: stats::attempts_by_mailing(conn, &ids)?,
             latest: runs::latest(conn, &ids)?
                 .into_iter()

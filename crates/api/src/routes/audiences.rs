@@ -1,7 +1,7 @@
 //! Audiences: sizing one before a mailing is saved (`/api/v1/audiences/preview`), and a mailing's
 //! clients page by page, added and taken out (`/api/v1/mailings/{id}/clients`).
 
-use actix_web::{HttpResponse, delete, get, post, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, delete, get, post, web};
 use diesel::prelude::*;
 use mailroom_domain::audience::Audience;
 use mailroom_domain::client::ClientSort;
@@ -26,6 +26,7 @@ use crate::db::queries::clients::{self, ClientFilter, filtered};
 use crate::db::schema::clients as client_table;
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
+use crate::http::invalidation::WritesNothing;
 use crate::mailings::{self as service, foreign_clients};
 
 /// How many clients a preview shows.
@@ -49,10 +50,13 @@ fn count(n: i64) -> u64 {
 )]
 #[post("/audiences/preview")]
 pub async fn preview_audience(
+    req: HttpRequest,
     current: CurrentUser,
     body: web::Json<AudiencePreviewRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
+    // A read sent by POST: the cached lists stay as they are.
+    req.extensions_mut().insert(WritesNothing);
     let mut v = Validator::new();
     let audience = Audience::parse(&mut v, Some(&body.audience), None, None);
     if let Some(Audience::Clients(ids)) = &audience
@@ -211,6 +215,7 @@ async fn change_clients(
         (status = CONFLICT, description = "The audience is not chosen clients, or the mailing is completed", body = Problem, content_type = "application/problem+json"),
         (status = NOT_FOUND, description = "No such mailing of yours", body = Problem, content_type = "application/problem+json"),
         (status = FORBIDDEN, description = "A manager changing someone else's mailing", body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/mailings/{id}/clients")]
@@ -236,6 +241,7 @@ pub async fn add_mailing_clients(
         (status = CONFLICT, description = "The audience is not chosen clients, or the mailing is completed", body = Problem, content_type = "application/problem+json"),
         (status = NOT_FOUND, description = "No such mailing of yours", body = Problem, content_type = "application/problem+json"),
         (status = FORBIDDEN, description = "A manager changing someone else's mailing", body = Problem, content_type = "application/problem+json"),
+        (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[delete("/mailings/{id}/clients")]

@@ -8,12 +8,14 @@ pub mod audiences;
 pub mod auth;
 mod cached;
 pub mod clients;
+pub mod duplicate;
 pub mod health;
 mod listing;
 pub mod mailings;
 pub mod me;
 pub mod messages;
 mod owned;
+pub mod run_control;
 pub mod runs;
 pub mod stats;
 pub mod tags;
@@ -73,6 +75,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(mailings::delete_mailing)
                 .service(mailings::disable_mailing)
                 .service(mailings::enable_mailing)
+                .service(duplicate::duplicate_mailing)
                 .service(audiences::mailing_clients)
                 .service(audiences::add_mailing_clients)
                 .service(audiences::remove_mailing_clients)
@@ -80,6 +83,9 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(runs::send_mailing)
                 .service(runs::list_runs)
                 .service(runs::get_run)
+                .service(run_control::pause_run)
+                .service(run_control::resume_run)
+                .service(run_control::cancel_run)
                 .service(attempts::mailing_attempts)
                 .service(attempts::list_attempts)
                 .service(stats::overview)

@@ -20,7 +20,7 @@ impl From<TagError> for ApiError {
     fn from(e: TagError) -> Self {
         match e {
             TagError::NotFound(_) => ApiError::NotFound(e.to_string()),
-            TagError::InUse { .. } => ApiError::Conflict(e.to_string()),
+            TagError::InUse { .. } | TagError::Conflict { .. } => ApiError::Conflict(e.to_string()),
             TagError::Db(db) => db.into(),
         }
     }
@@ -64,6 +64,7 @@ pub async fn list_tags(
     responses(
         (status = OK, description = "The tag as it now is", body = Tag),
         (status = UNPROCESSABLE_ENTITY, description = "Invalid new name", body = Problem, content_type = "application/problem+json"),
+        (status = CONFLICT, description = "Merging onto that tag would change a mailing's segment (the mailings are named)", body = Problem, content_type = "application/problem+json"),
         (status = NOT_FOUND, description = "No such tag of yours", body = Problem, content_type = "application/problem+json"),
         (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )

@@ -3,6 +3,7 @@
 //! `mailroom send`.
 
 pub mod compose;
+pub mod control;
 pub mod health;
 pub mod scheduler;
 pub mod start;

@@ -5,7 +5,7 @@ use mailroom_domain::UserState;
 use mailroom_domain::delivery::{RunTrigger, SendRefusal, may_send};
 
 use crate::db::queries::deliveries::{self, RunsOf};
-use crate::db::queries::{audiences, mailings, runs, users};
+use crate::db::queries::{audiences, mailings, runs, tags, users};
 use crate::db::rows::{MailingRow, NewRun, RunRow};
 use crate::db::{DbConnection, DbError};
 
@@ -39,6 +39,16 @@ pub fn check(
     Ok(())
 }
 
+/// The mailing, locked after its owner's clients and tags (the order every writer of both
+/// takes), or none when there is no such mailing.
+fn lock(conn: &mut DbConnection, id: i64) -> Result<Option<MailingRow>, StartError> {
+    let Some(owner) = mailings::find(conn, id)?.map(|m| m.owner_id) else {
+        return Ok(None);
+    };
+    tags::lock_owner(conn, owner)?;
+    Ok(mailings::find_for_update(conn, id)?)
+}
+
 /// Queues a run of the mailing now (on demand): refused when it may not send or a run of it is
 /// still going. A one-time mailing's pending slot is used up by it: `once` sends once.
 pub fn start_now(
@@ -47,9 +57,9 @@ pub fn start_now(
     now: NaiveDateTime,
 ) -> Result<RunRow, StartError> {
     let run = crate::db::write_transaction::<_, StartError, _>(conn, |conn| {
-        // Locked: a scheduler tick, an edit or a second click waits for this run to be queued.
-        let mailing = mailings::find_for_update(conn, mailing_id)?
-            .ok_or(StartError::NoMailing(mailing_id))?;
+        // Locked: a scheduler tick, an edit or a second click waits for this run to be queued,
+        // and a change of the owner's clients or tags for its audience to be counted.
+        let mailing = lock(conn, mailing_id)?.ok_or(StartError::NoMailing(mailing_id))?;
         check(conn, &mailing, now)?;
         if let Some(busy) = runs::unfinished(conn, mailing_id)? {
             return Err(StartError::Busy(busy));
@@ -90,7 +100,7 @@ pub fn start_scheduled(
     };
     let run = crate::db::write_transaction::<_, StartError, _>(conn, |conn| {
         // Read again, locked: the mailing as it is now, not as the list of due ones found it.
-        let Some(mailing) = mailings::find_for_update(conn, due.id)? else {
+        let Some(mailing) = lock(conn, due.id)? else {
             return Ok(None);
         };
         let mailing = &mailing;

@@ -343,6 +343,26 @@ async fn changing_a_mailings_audience_keeps_what_a_request_leaves_out() {
     assert_eq!(everyone["client_count"], 2);
     let segment = patch(json!({"audience": {"kind": "segment", "tags_any": ["vip"]}})).await;
     assert_eq!(segment["client_count"], 1);
+    let replaced = app
+        .send_as(
+            Method::PUT,
+            &path,
+            &ann.access,
+            Some(&json!({
+                "message_id": mailing["message_id"],
+                "starts_at": mailing["starts_at"], "ends_at": mailing["ends_at"]
+            })),
+        )
+        .await;
+    let replaced: Value = replaced.json().await.expect("JSON");
+    assert_eq!(
+        (
+            replaced["audience"]["kind"].clone(),
+            replaced["name"].clone()
+        ),
+        (json!("segment"), json!("Spring sale")),
+        "a replace naming no audience and no name keeps both"
+    );
     let back = patch(json!({"client_ids": [a]})).await;
     assert_eq!(back["audience"], json!({"kind": "clients"}));
     let found = read(&app, &ann, "/api/v1/mailings?q=SALE").await;
@@ -399,4 +419,39 @@ async fn a_tag_a_segment_uses_follows_a_rename_and_cannot_be_deleted() {
         "{now}"
     );
     assert_eq!(now["client_count"], 2);
+}
+
+#[tokio::test]
+async fn merging_a_tag_a_segment_includes_into_one_it_excludes_is_refused() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    tagged(&app, &ann, "a@example.net", &["vip"]).await;
+    tagged(&app, &ann, "b@example.net", &["churned"]).await;
+    let mailing = created(
+        &app,
+        &ann,
+        json!({"audience": {"kind": "segment", "tags_any": ["vip"], "exclude_tags": ["churned"]}}),
+    )
+    .await;
+    let merge = app
+        .send_as(
+            Method::PATCH,
+            "/api/v1/tags/vip",
+            &ann.access,
+            Some(&json!({"name": "churned"})),
+        )
+        .await;
+    let refused = problem(merge, 409).await;
+    assert!(
+        refused["detail"]
+            .as_str()
+            .is_some_and(|d| d.starts_with(&format!("mailing {} includes", mailing["id"]))),
+        "{refused}"
+    );
+    let tags = read(&app, &ann, "/api/v1/tags").await;
+    assert_eq!(
+        tags["items"].as_array().map(Vec::len),
+        Some(2),
+        "nothing merged"
+    );
 }

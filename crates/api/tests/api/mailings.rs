@@ -286,7 +286,7 @@ async fn the_status_is_right_at_every_moment_of_a_mailings_life() {
     assert!(
         body["detail"]
             .as_str()
-            .is_some_and(|d| d.contains("only its end time")),
+            .is_some_and(|d| d.contains("the mailing is completed")),
         "{body}"
     );
     let still_past = patch(&app, &ann, &mailing["id"], json!({ "ends_at": hours(1) })).await;

@@ -21,6 +21,7 @@ mod odd_data;
 mod own_mail;
 mod recovery;
 mod redis_proxy;
+mod run_control;
 mod schedule_slots;
 mod sender_failure;
 mod sending;

@@ -103,6 +103,7 @@ pub struct MailingPatch {
     pub message_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<Audience>,
+    /// Chosen clients: alone, they make the audience these clients, whatever it was.
     #[serde(default)]
     pub client_ids: Option<Vec<i64>>,
     #[serde(default)]

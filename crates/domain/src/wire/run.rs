@@ -26,6 +26,8 @@ pub struct Run {
     pub started_at: Option<DateTime<Utc>>,
     /// When the last delivery reached its final state.
     pub finished_at: Option<DateTime<Utc>>,
+    /// Set while the run is paused: its queued deliveries wait until it is resumed.
+    pub paused_at: Option<DateTime<Utc>>,
 }
 
 /// How a run went, in one word for its badge.
@@ -33,6 +35,8 @@ pub struct Run {
 pub enum RunOutcome {
     /// Still sending, this far (percent).
     Sending(u64),
+    /// Paused this far (percent) by its owner.
+    Paused(u64),
     /// Over, and every delivery tried was accepted.
     Delivered,
     /// Over, with this many refused among others accepted.
@@ -45,7 +49,9 @@ pub enum RunOutcome {
 
 impl Run {
     pub fn outcome(&self) -> RunOutcome {
-        if !self.is_finished() {
+        if !self.is_finished() && self.paused_at.is_some() {
+            RunOutcome::Paused(self.percent_done())
+        } else if !self.is_finished() {
             RunOutcome::Sending(self.percent_done())
         } else if self.cancelled > 0 {
             RunOutcome::Stopped
@@ -104,7 +110,19 @@ mod tests {
             created_at: at,
             started_at: Some(at),
             finished_at: finished.then_some(at),
+            paused_at: None,
         }
+    }
+
+    #[test]
+    fn a_paused_run_says_how_far_it_got_and_a_finished_one_is_no_longer_paused() {
+        let at = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).expect("a time");
+        let mut r = run(10, 4, 0, 6, false);
+        r.paused_at = Some(at);
+        assert_eq!(r.outcome(), RunOutcome::Paused(40));
+        let mut done = run(10, 10, 0, 0, true);
+        done.paused_at = Some(at);
+        assert_eq!(done.outcome(), RunOutcome::Delivered);
     }
 
     #[test]

@@ -12,7 +12,8 @@ use crate::{MailingStatus, Role, UserState};
 pub struct Overview {
     pub mailings: u64,
     pub running_mailings: u64,
-    /// Distinct addresses (any case) among the clients of all mailings.
+    /// Distinct addresses (any case) among the chosen clients of all mailings; audiences of all
+    /// clients or of a segment are not counted in it yet.
     pub unique_recipients: u64,
 }
 

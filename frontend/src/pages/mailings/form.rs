@@ -1,4 +1,5 @@
-//! `/mailings/new` and `/mailings/:id/edit`: which message, to whom, from when to when, how often.
+//! `/mailings/new` and `/mailings/:id/edit`: its name, which message, to whom (all clients, clients
+//! by tags, chosen clients), from when to when, how often.
 
 use std::collections::BTreeSet;
 
@@ -7,10 +8,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use mailroom_domain::Schedule;
-use mailroom_domain::wire::{Mailing, MailingRequest};
+use mailroom_domain::audience::AudienceKind;
+use mailroom_domain::mailing::copy::copy_name;
+use mailroom_domain::wire::{Audience, Mailing, MailingRequest};
 
-use super::picker::ClientPicker;
+use super::audience::{AudienceChoice, AudiencePicker};
 use crate::api::{self, ApiError, ListQuery};
+use crate::components::field::Field;
 use crate::components::guard::SignedIn;
 use crate::components::notice::{ErrorNotice, Loading, failed};
 use crate::components::title::PageTitle;
@@ -19,8 +23,13 @@ use crate::i18n::{Text, schedule_text, use_i18n};
 use crate::session::use_session;
 use crate::time;
 
-const FIELDS: [&str; 5] = [
+const FIELDS: [&str; 10] = [
+    "name",
     "message_id",
+    "audience",
+    "audience.tags_any",
+    "audience.tags_all",
+    "audience.exclude_tags",
     "client_ids",
     "starts_at",
     "ends_at",
@@ -49,9 +58,13 @@ fn FormPage() -> impl IntoView {
     let mailing = LocalResource::new(move || {
         let (id, copy) = (id(), copy());
         async move {
+            // Chosen clients are read page by page; the other audiences need no list.
             let start = |id: i64| async move {
                 let mailing = api::mailings::get(session, id).await?;
-                let clients = api::mailings::client_ids(session, id).await?;
+                let clients = match mailing.audience {
+                    Audience::Clients { .. } => api::mailings::client_ids(session, id).await?,
+                    _ => Vec::new(),
+                };
                 Ok::<_, ApiError>((mailing, clients))
             };
             match (id, copy) {
@@ -102,10 +115,13 @@ impl TimeField {
 }
 
 /// The form's fields as typed, turned into a request; an unreadable time is named like the
-/// server would name it.
+/// server would name it. `keep_clients`: an edit whose chosen clients were not touched leaves
+/// them out (they are kept), so a list longer than the form read stays whole.
 fn request(
+    name: &str,
     message: &str,
-    clients: &BTreeSet<i64>,
+    choice: &AudienceChoice,
+    keep_clients: bool,
     starts: TimeField,
     ends: TimeField,
     schedule: &str,
@@ -115,8 +131,17 @@ fn request(
     if message_id.is_none() {
         errors.push(("message_id", Text::ChooseMessage));
     }
-    if clients.is_empty() {
-        errors.push(("client_ids", Text::ChooseClients));
+    let kind = choice.kind.get_untracked();
+    match kind {
+        AudienceKind::Clients
+            if !keep_clients && choice.chosen.with_untracked(BTreeSet::is_empty) =>
+        {
+            errors.push(("client_ids", Text::ChooseClients));
+        }
+        AudienceKind::Segment if choice.segment_is_empty() => {
+            errors.push(("audience", Text::NameATag));
+        }
+        _ => {}
     }
     let starts_at = starts.value();
     if starts_at.is_none() {
@@ -128,11 +153,12 @@ fn request(
     }
     match (message_id, starts_at, ends_at) {
         (Some(message_id), Some(starts_at), Some(ends_at)) if errors.is_empty() => {
+            let keep = keep_clients && kind == AudienceKind::Clients;
             Ok(MailingRequest {
-                name: None,
+                name: Some(name.trim().to_owned()).filter(|n| !n.is_empty()),
                 message_id,
-                audience: None,
-                client_ids: Some(clients.iter().copied().collect()),
+                audience: (!keep).then(|| choice.audience()),
+                client_ids: None,
                 starts_at,
                 ends_at,
                 schedule: schedule.parse().unwrap_or_default(),
@@ -155,6 +181,7 @@ enum Start {
 fn focus_field(field: Option<&str>) {
     let selector = match field {
         Some("client_ids") => "[data-testid=client-picker] input".to_owned(),
+        Some("audience") => "#tags_any".to_owned(),
         Some(field) => format!("#{field}"),
         None => return,
     };
@@ -175,17 +202,27 @@ fn Form(start: Option<Start>) -> impl IntoView {
                 m.starts_at = now + chrono::Duration::minutes(5);
                 m.ends_at = m.starts_at + length;
             }
+            m.name = copy_name(&m.name);
             (None, Some(m), chosen)
         }
         None => (None, None, Vec::new()),
     };
+    // The audience the mailing has on the server, for an edit: its chosen clients are kept
+    // unless the person changes them.
+    let saved_kind = id.and(mailing.as_ref()).map(|m| match m.audience {
+        Audience::All => AudienceKind::All,
+        Audience::Segment { .. } => AudienceKind::Segment,
+        Audience::Clients { .. } => AudienceKind::Clients,
+    });
+    let choice = AudienceChoice::new(mailing.as_ref(), chosen);
+    let name = RwSignal::new(mailing.as_ref().map(|m| m.name.clone()).unwrap_or_default());
+    let clients_touched = RwSignal::new(false);
     let message = RwSignal::new(
         mailing
             .as_ref()
             .map(|m| m.message_id.to_string())
             .unwrap_or_default(),
     );
-    let clients = RwSignal::new(chosen.into_iter().collect::<BTreeSet<i64>>());
     let starts = TimeField::new(
         mailing
             .as_ref()
@@ -211,9 +248,19 @@ fn Form(start: Option<Start>) -> impl IntoView {
         })
     };
     Effect::new(move |first: Option<()>| {
-        clients.track();
+        choice.chosen.track();
         if first.is_some() {
             edit("client_ids");
+            clients_touched.set(true);
+        }
+    });
+    Effect::new(move |first: Option<()>| {
+        choice.kind.track();
+        choice.tags_any.track();
+        choice.tags_all.track();
+        choice.exclude_tags.track();
+        if first.is_some() {
+            edit("audience");
         }
     });
     let messages = LocalResource::new(move || {
@@ -260,6 +307,17 @@ fn Form(start: Option<Start>) -> impl IntoView {
             })
         })
     };
+    // What is said of a segment, whichever of its parts it names.
+    let tags_error = Signal::derive(move || {
+        [
+            "audience",
+            "audience.tags_any",
+            "audience.tags_all",
+            "audience.exclude_tags",
+        ]
+        .into_iter()
+        .find_map(|field| error(field).get())
+    });
     let field_error = move |field: &'static str| {
         let error = error(field);
         view! { <span class="field-error" id=format!("{field}-error") data-testid=format!("error-{field}")>{move || error.get()}</span> }
@@ -275,7 +333,8 @@ fn Form(start: Option<Start>) -> impl IntoView {
         <form class="card form wide" data-testid="mailing-form" novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
-                match request(&message.get_untracked(), &clients.get_untracked(), starts, ends, &schedule.get_untracked()) {
+                let keep_clients = saved_kind == Some(AudienceKind::Clients) && !clients_touched.get_untracked();
+                match request(&name.get_untracked(), &message.get_untracked(), &choice, keep_clients, starts, ends, &schedule.get_untracked()) {
                     Ok(request) => { local_errors.set(Vec::new()); edited.set(BTreeSet::new()); save.dispatch(request); }
                     Err(errors) => {
                         edited.set(BTreeSet::new());
@@ -284,6 +343,7 @@ fn Form(start: Option<Start>) -> impl IntoView {
                     }
                 }
             }>
+            <Field label=Text::MailingName name="name" value=name error=error("name") hint=Text::MailingNameHint />
             <div class="field">
                 <label for="message_id">{move || i18n.t(Text::Message)}</label>
                 <Suspense fallback=Loading>
@@ -314,7 +374,7 @@ fn Form(start: Option<Start>) -> impl IntoView {
                 </Suspense>
                 {field_error("message_id")}
             </div>
-            <ClientPicker selected=clients error=error("client_ids") />
+            <AudiencePicker choice=choice clients_error=error("client_ids") tags_error=tags_error />
             <div class="row">
                 <div class="field">
                     <label for="starts_at">{move || i18n.t(Text::FirstSend)}</label>

@@ -1,6 +1,7 @@
 //! `/mailings` and its pages: the list, the form, and one mailing with its runs and attempts.
 
 mod attempts;
+mod audience;
 pub mod detail;
 pub mod form;
 mod picker;

@@ -90,6 +90,21 @@ pub fn SendNow(
         Some(Err(e)) => error.set(Some(e)),
         None => {}
     });
+    // Pause, resume, cancel: the run as the server has it after.
+    let control = Action::new_local(move |(run_id, action): &(i64, &'static str)| {
+        let (run_id, action) = (*run_id, *action);
+        async move { api::mailings::control(session, mailing_id, run_id, action).await }
+    });
+    Effect::new(move |_| match control.value().get() {
+        Some(Ok(next)) => {
+            error.set(None);
+            run.set(Some(next));
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let cancelling = RwSignal::new(None::<i64>);
+    let paused = move || run.with(|r| r.as_ref().is_some_and(|r| r.paused_at.is_some()));
     let asking = RwSignal::new(None::<()>);
     let sending = move || run.with(|r| r.as_ref().is_some_and(|r| !finished(r)));
     // Screen readers hear the start and the end, not every half-second step.
@@ -113,6 +128,35 @@ pub fn SendNow(
                         {move || i18n.t(if sending() { Text::SendingNow } else { Text::SendNow })}
                     </button>
                 })}
+                {move || (can_send && sending()).then(|| {
+                    let run_id = run.with_untracked(|r| r.as_ref().map(|r| r.id)).unwrap_or_default();
+                    view! {
+                        <div class="actions" data-testid="run-controls">
+                            {move || if paused() {
+                                view! {
+                                    <button type="button" class="secondary" data-testid="resume-run"
+                                        disabled=move || control.pending().get()
+                                        on:click=move |_| { control.dispatch((run_id, "resume")); }>
+                                        {move || i18n.t(Text::Resume)}
+                                    </button>
+                                }.into_any()
+                            } else {
+                                view! {
+                                    <button type="button" class="secondary" data-testid="pause-run"
+                                        disabled=move || control.pending().get()
+                                        on:click=move |_| { control.dispatch((run_id, "pause")); }>
+                                        {move || i18n.t(Text::Pause)}
+                                    </button>
+                                }.into_any()
+                            }}
+                            <button type="button" class="secondary danger" data-testid="cancel-run"
+                                disabled=move || control.pending().get()
+                                on:click=move |_| cancelling.set(Some(run_id))>
+                                {move || i18n.t(Text::CancelRun)}
+                            </button>
+                        </div>
+                    }
+                })}
                 {move || error.get().map(|e| view! { <ApiErrorNotice error=e /> })}
                 {move || run.get().map(|r| {
                     let pct = r.percent_done();
@@ -123,12 +167,17 @@ pub fn SendNow(
                                 <div class="fill" style=format!("width: {pct}%")></div>
                             </div>
                             <p data-testid="progress-text">
+                                {r.paused_at.is_some().then(|| view! { <span class="badge warn">{move || i18n.t(Text::Paused)}</span>" " })}
                                 {move || progress_line(i18n.lang.get(), pct, r.sent, r.failed, r.total)}
                             </p>
                         </div>
                     }
                 })}
                 <p class="visually-hidden" aria-live="polite">{announcement}</p>
+                <ConfirmDialog ask=cancelling confirm=Text::CancelRun danger=true removes_opener=true
+                    title=move |_: &i64| i18n.t(Text::CancelRunQuestion).to_owned()
+                    message=move |_: &i64| i18n.t(Text::CancelRunConsequence).to_owned()
+                    on_confirm=move |run_id: i64| { control.dispatch((run_id, "cancel")); } />
                 <ConfirmDialog ask=asking confirm=Text::SendNow removes_opener=true
                     title=move |_: &()| question.get()
                     message=move |_: &()| consequence.get()

@@ -54,6 +54,11 @@ pub fn members(audience: &AudienceOf, backend: DbBackend) -> clients::BoxedQuery
     };
     match audience.kind {
         AudienceKind::All => filtered(&everyone(TagFilter::default()), backend),
+        // A segment always has a condition; one whose tags could not be read holds no one,
+        // never everyone.
+        AudienceKind::Segment if audience.segment.is_empty() => clients::table
+            .filter(false.into_sql::<diesel::sql_types::Bool>())
+            .into_boxed(),
         AudienceKind::Segment => filtered(&everyone(audience.segment.clone()), backend),
         AudienceKind::Clients => clients::table
             .filter(
@@ -213,6 +218,25 @@ pub fn set_segment(
     Ok(())
 }
 
+/// Gives mailing `to` the segment conditions of mailing `from`, in one statement.
+pub fn copy_segment(conn: &mut DbConnection, from: i64, to: i64) -> QueryResult<usize> {
+    let conditions = mailing_tags::table
+        .filter(mailing_tags::mailing_id.eq(from))
+        .select((
+            to.into_sql::<diesel::sql_types::BigInt>(),
+            mailing_tags::rule,
+            mailing_tags::tag_id,
+        ));
+    diesel::insert_into(mailing_tags::table)
+        .values(conditions)
+        .into_columns((
+            mailing_tags::mailing_id,
+            mailing_tags::rule,
+            mailing_tags::tag_id,
+        ))
+        .execute(conn)
+}
+
 /// The mailings whose segment uses the tag.
 pub fn using_tag(conn: &mut DbConnection, tag_id: i64) -> QueryResult<Vec<i64>> {
     mailing_tags::table
@@ -221,6 +245,28 @@ pub fn using_tag(conn: &mut DbConnection, tag_id: i64) -> QueryResult<Vec<i64>> 
         .distinct()
         .order(mailing_tags::mailing_id)
         .load(conn)
+}
+
+/// The mailings whose segment uses tags `a` and `b` under different rules (one includes what
+/// the other excludes): merging the two would change who they reach.
+pub fn conflicting(conn: &mut DbConnection, a: i64, b: i64) -> QueryResult<Vec<i64>> {
+    let rows: Vec<MailingTagRow> = mailing_tags::table
+        .filter(mailing_tags::tag_id.eq_any([a, b]))
+        .select(MailingTagRow::as_select())
+        .load(conn)?;
+    let mut mailings: Vec<i64> = rows
+        .iter()
+        .filter(|x| {
+            x.tag_id == a
+                && rows
+                    .iter()
+                    .any(|y| y.tag_id == b && y.mailing_id == x.mailing_id && y.rule != x.rule)
+        })
+        .map(|x| x.mailing_id)
+        .collect();
+    mailings.sort_unstable();
+    mailings.dedup();
+    Ok(mailings)
 }
 
 /// Points the segments using tag `from` at tag `to` (two tags became one).

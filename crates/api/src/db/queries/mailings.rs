@@ -286,6 +286,20 @@ pub fn add_clients(
     Ok(added)
 }
 
+/// Gives mailing `to` the chosen clients of mailing `from`, in one statement.
+pub fn copy_clients(conn: &mut DbConnection, from: i64, to: i64) -> QueryResult<usize> {
+    let chosen = mailing_clients::table
+        .filter(mailing_clients::mailing_id.eq(from))
+        .select((
+            to.into_sql::<diesel::sql_types::BigInt>(),
+            mailing_clients::client_id,
+        ));
+    diesel::insert_into(mailing_clients::table)
+        .values(chosen)
+        .into_columns((mailing_clients::mailing_id, mailing_clients::client_id))
+        .execute(conn)
+}
+
 /// Takes `ids` out of the mailing's chosen clients; how many were in it.
 pub fn remove_clients(conn: &mut DbConnection, mailing_id: i64, ids: &[i64]) -> QueryResult<usize> {
     let mut removed = 0;

@@ -85,6 +85,34 @@ pub fn list(
     Ok((rows, total))
 }
 
+/// The mailing's run `id`, its row locked against other writers until the transaction ends.
+pub fn find_of_mailing_for_update(
+    conn: &mut DbConnection,
+    mailing_id: i64,
+    id: i64,
+) -> QueryResult<Option<RunRow>> {
+    let query = runs::table.find(id).filter(runs::mailing_id.eq(mailing_id));
+    match conn {
+        DbConnection::Postgres(pg) => query
+            .select(RunRow::as_select())
+            .for_no_key_update()
+            .first(pg)
+            .optional(),
+        DbConnection::Sqlite(sqlite) => query.select(RunRow::as_select()).first(sqlite).optional(),
+    }
+}
+
+/// Pauses the run (`Some`: since then) or resumes it (`None`).
+pub fn set_paused(
+    conn: &mut DbConnection,
+    id: i64,
+    paused_at: Option<NaiveDateTime>,
+) -> QueryResult<usize> {
+    diesel::update(runs::table.find(id))
+        .set(runs::paused_at.eq(paused_at))
+        .execute(conn)
+}
+
 /// A run of the mailing that is still sending, if any.
 pub fn unfinished(conn: &mut DbConnection, mailing_id: i64) -> QueryResult<Option<i64>> {
     runs::table

@@ -16,6 +16,8 @@ pub enum RunsOf {
     Owner(i64),
     /// Every mailing whose end time has passed.
     Ended,
+    /// One run (its owner cancelled it).
+    Run(i64),
 }
 
 /// Cancels the pending deliveries of unfinished runs in `scope` that no live claim holds (those
@@ -29,6 +31,7 @@ pub fn cancel(conn: &mut DbConnection, scope: RunsOf, now: NaiveDateTime) -> Que
         RunsOf::Mailing(id) => unfinished.filter(mailings::id.eq(id)),
         RunsOf::Owner(id) => unfinished.filter(mailings::owner_id.eq(id)),
         RunsOf::Ended => unfinished.filter(mailings::ends_at.le(now)),
+        RunsOf::Run(id) => unfinished.filter(runs::id.eq(id)),
     };
     let run_ids: Vec<i64> = unfinished.select(runs::id).load(conn)?;
     for &run_id in &run_ids {

@@ -1,5 +1,5 @@
 //! Claiming due deliveries, and the leases of those claimed: renewed while they wait, given
-//! back unsent when a worker stops.
+//! back unsent when a worker stops. The deliveries of a paused run are never due.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -8,13 +8,14 @@ use mailroom_domain::delivery::DeliveryState;
 
 use crate::db::DbConnection;
 use crate::db::rows::ClaimedDelivery;
-use crate::db::schema::deliveries;
+use crate::db::schema::{deliveries, runs};
 
 pub(super) const CLAIM_POSTGRES: &str = "\
 UPDATE deliveries AS d SET leased_until = $1, lease = $2
 FROM (SELECT id FROM deliveries
       WHERE state = 'pending' AND next_attempt_at <= $3
         AND (leased_until IS NULL OR leased_until <= $3) AND ($4::bigint IS NULL OR run_id = $4)
+        AND run_id NOT IN (SELECT id FROM runs WHERE paused_at IS NOT NULL)
       ORDER BY next_attempt_at, id LIMIT $5
       FOR UPDATE SKIP LOCKED) AS due
 WHERE d.id = due.id
@@ -26,6 +27,7 @@ UPDATE deliveries SET leased_until = ?1, lease = ?2
 WHERE id IN (SELECT id FROM deliveries
              WHERE state = 'pending' AND next_attempt_at <= ?3
                AND (leased_until IS NULL OR leased_until <= ?3) AND (?4 IS NULL OR run_id = ?4)
+               AND run_id NOT IN (SELECT id FROM runs WHERE paused_at IS NOT NULL)
              ORDER BY next_attempt_at, id LIMIT ?5)
 RETURNING id, run_id, client_id, email, full_name, attempts";
 
@@ -53,6 +55,13 @@ pub fn any_due(
                 .is_null()
                 .or(deliveries::leased_until.le(now)),
         )
+        .filter(diesel::dsl::not(
+            deliveries::run_id.eq_any(
+                runs::table
+                    .filter(runs::paused_at.is_not_null())
+                    .select(runs::id),
+            ),
+        ))
         .select(deliveries::id)
         .into_boxed();
     if let Some(run_id) = only_run {

@@ -1,0 +1,217 @@
+//! Pausing, resuming and cancelling a run, and duplicating a mailing.
+
+use chrono::Duration;
+use serde_json::{Value, json};
+
+use crate::accounts::Session;
+use crate::fixtures::{audience_ids, mailing, numbered_clients, open_mailing, read, send};
+use crate::helpers::{TestApp, problem, spawn_app, spawn_sending_app};
+
+/// The mail sent to clients so far (the numbered clients are at example.net).
+async fn client_mail(app: &TestApp) -> usize {
+    app.mail_so_far()
+        .await
+        .iter()
+        .filter(|m| m.to.ends_with("@example.net"))
+        .count()
+}
+
+fn figures(run: &Value) -> [u64; 4] {
+    ["total", "sent", "cancelled", "pending"].map(|k| run[k].as_u64().unwrap_or(999))
+}
+
+async fn control(
+    app: &TestApp,
+    who: &Session,
+    mailing: i64,
+    run: &Value,
+    action: &str,
+) -> reqwest::Response {
+    app.post_as(
+        &format!("/api/v1/mailings/{mailing}/runs/{}/{action}", run["id"]),
+        &who.access,
+        &json!({}),
+    )
+    .await
+}
+
+async fn controlled(
+    app: &TestApp,
+    who: &Session,
+    mailing: i64,
+    run: &Value,
+    action: &str,
+) -> Value {
+    let response = control(app, who, mailing, run, action).await;
+    assert_eq!(response.status().as_u16(), 200, "{action}");
+    response.json().await.expect("JSON")
+}
+
+#[tokio::test]
+async fn a_paused_run_sends_nothing_until_it_is_resumed() {
+    let app = spawn_sending_app().await;
+    let ann = app.user("ann@example.org").await;
+    let clients = numbered_clients(&app, &ann, 3).await;
+    let id = open_mailing(&app, &ann, &clients).await;
+    let run = send(&app, &ann, id).await;
+
+    let paused = controlled(&app, &ann, id, &run, "pause").await;
+    assert!(paused["paused_at"].is_string(), "{paused}");
+    problem(control(&app, &ann, id, &run, "pause").await, 409).await;
+    app.drain().await;
+    assert!(
+        app.mail_so_far().await.is_empty(),
+        "nothing sent while paused"
+    );
+    let still = read(
+        &app,
+        &ann,
+        &format!("/api/v1/mailings/{id}/runs/{}", run["id"]),
+    )
+    .await;
+    assert_eq!(figures(&still), [3, 0, 0, 3]);
+    assert!(still["finished_at"].is_null());
+
+    let resumed = controlled(&app, &ann, id, &run, "resume").await;
+    assert!(resumed["paused_at"].is_null());
+    problem(control(&app, &ann, id, &run, "resume").await, 409).await;
+    app.drain().await;
+    assert_eq!(client_mail(&app).await, 3);
+    let done = read(
+        &app,
+        &ann,
+        &format!("/api/v1/mailings/{id}/runs/{}", run["id"]),
+    )
+    .await;
+    assert_eq!(figures(&done), [3, 3, 0, 0]);
+    assert!(done["finished_at"].is_string());
+    problem(control(&app, &ann, id, &run, "cancel").await, 409).await;
+}
+
+#[tokio::test]
+async fn a_cancelled_run_records_its_queued_deliveries_as_cancelled_and_ends() {
+    let app = spawn_sending_app().await;
+    let ann = app.user("ann@example.org").await;
+    let clients = numbered_clients(&app, &ann, 4).await;
+    let id = open_mailing(&app, &ann, &clients).await;
+    let run = send(&app, &ann, id).await;
+    controlled(&app, &ann, id, &run, "pause").await;
+
+    let cancelled = controlled(&app, &ann, id, &run, "cancel").await;
+    assert_eq!(figures(&cancelled), [4, 0, 4, 0]);
+    assert!(cancelled["finished_at"].is_string());
+    assert!(cancelled["paused_at"].is_null());
+    app.drain().await;
+    assert_eq!(client_mail(&app).await, 0);
+    // The mailing may be sent again.
+    let again = send(&app, &ann, id).await;
+    assert_eq!(again["total"], 4);
+}
+
+#[tokio::test]
+async fn only_the_owner_controls_a_run_and_only_one_of_that_mailing() {
+    let app = spawn_sending_app().await;
+    let ann = app.user("ann@example.org").await;
+    let eve = app.user("eve@example.org").await;
+    let boss = app.manager("boss@example.org").await;
+    let clients = numbered_clients(&app, &ann, 2).await;
+    let id = open_mailing(&app, &ann, &clients).await;
+    let other = open_mailing(&app, &ann, &clients).await;
+    let run = send(&app, &ann, id).await;
+
+    problem(control(&app, &eve, id, &run, "pause").await, 404).await;
+    problem(control(&app, &boss, id, &run, "cancel").await, 403).await;
+    let wrong_mailing = problem(control(&app, &ann, other, &run, "pause").await, 404).await;
+    assert_eq!(
+        wrong_mailing["detail"],
+        format!("no run {} of mailing {other}", run["id"])
+    );
+    let unknown = json!({"id": 999999});
+    problem(control(&app, &ann, id, &unknown, "resume").await, 404).await;
+    let untouched = read(
+        &app,
+        &ann,
+        &format!("/api/v1/mailings/{id}/runs/{}", run["id"]),
+    )
+    .await;
+    assert!(untouched["paused_at"].is_null());
+    assert_eq!(untouched["cancelled"], 0);
+}
+
+#[tokio::test]
+async fn a_duplicate_has_the_same_message_audience_and_schedule_dated_from_now() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    let eve = app.user("eve@example.org").await;
+    let boss = app.manager("boss@example.org").await;
+    let clients = numbered_clients(&app, &ann, 3).await;
+    let now = app.clock_now();
+    let id = mailing(
+        &app,
+        &ann,
+        &clients[..2],
+        (now - Duration::days(2), now + Duration::days(5)),
+        "daily",
+    )
+    .await;
+    let original = read(&app, &ann, &format!("/api/v1/mailings/{id}")).await;
+
+    let response = app
+        .post_as(
+            &format!("/api/v1/mailings/{id}/duplicate"),
+            &ann.access,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 201);
+    let copy: Value = response.json().await.expect("JSON");
+    assert_ne!(copy["id"], original["id"]);
+    assert_eq!(
+        copy["name"],
+        format!("{} (copy)", original["name"].as_str().expect("name"))
+    );
+    for field in ["message_id", "schedule", "audience", "client_count"] {
+        assert_eq!(copy[field], original[field], "{field}");
+    }
+    let mut chosen = clients[..2].to_vec();
+    chosen.sort_unstable();
+    assert_eq!(audience_ids(&app, &ann, &copy["id"]).await, chosen);
+    assert_eq!(copy["status"], "created");
+    assert!(copy["last_run"].is_null());
+    let starts = chrono::DateTime::parse_from_rfc3339(copy["starts_at"].as_str().expect("time"))
+        .expect("RFC 3339")
+        .naive_utc();
+    assert!(
+        starts > now,
+        "a start that has passed moves ahead: {starts}"
+    );
+    let length = |m: &Value| {
+        let parse = |f: &str| {
+            chrono::DateTime::parse_from_rfc3339(m[f].as_str().expect("time")).expect("RFC 3339")
+        };
+        parse("ends_at") - parse("starts_at")
+    };
+    assert_eq!(length(&copy), length(&original), "as long as the original");
+
+    problem(
+        app.post_as(
+            &format!("/api/v1/mailings/{id}/duplicate"),
+            &eve.access,
+            &json!({}),
+        )
+        .await,
+        404,
+    )
+    .await;
+    problem(
+        app.post_as(
+            &format!("/api/v1/mailings/{id}/duplicate"),
+            &boss.access,
+            &json!({}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert_eq!(read(&app, &ann, "/api/v1/mailings").await["total"], 2);
+}

@@ -1,0 +1,2 @@
+DROP INDEX runs_paused_idx;
+ALTER TABLE runs DROP COLUMN paused_at;
