@@ -1,7 +1,8 @@
 //! List speed over a large data set: seeds N clients for one user through the CSV import (one
-//! upload), tags them with bulk changes (timed: every client, then a searched eighth), then times
-//! list requests end to end over HTTP — first and deep pages, every sort, searches and tag
-//! filters — and prints p50 / p99 / max per scenario.
+//! upload), tags them with bulk changes (timed: every client, then a searched eighth), queues a
+//! run of a segment mailing reaching all of them (timed: the send request, which evaluates the
+//! segment and queues every delivery), then times list requests end to end over HTTP — first and
+//! deep pages, every sort, searches and tag filters — and prints p50 / p99 / max per scenario.
 //!
 //!     cargo bench -p mailroom-api --bench lists                      # SQLite, 100,000 clients
 //!     cargo bench -p mailroom-api --bench lists -- --postgres        # PostgreSQL (MAILROOM_TEST_POSTGRES_URL)
@@ -193,6 +194,46 @@ async fn main() {
         tagging.push((what, changed, started.elapsed()));
     }
 
+    // A segment mailing of every client: the send request queues the whole run (no worker runs).
+    let message: Value = http
+        .post(format!("{base}/api/v1/messages"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"subject": "Bench", "body": "Hello {{full_name}}"}))
+        .send()
+        .await
+        .expect("message")
+        .json()
+        .await
+        .expect("JSON");
+    let now = chrono::Utc::now();
+    let mailing: Value = http
+        .post(format!("{base}/api/v1/mailings"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "message_id": message["id"],
+            "audience": {"kind": "segment", "tags_all": ["customer"]},
+            "starts_at": now + chrono::Duration::days(1),
+            "ends_at": now + chrono::Duration::days(2),
+        }))
+        .send()
+        .await
+        .expect("mailing")
+        .json()
+        .await
+        .expect("JSON");
+    let started = Instant::now();
+    let run: Value = http
+        .post(format!("{base}/api/v1/mailings/{}/send", mailing["id"]))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("JSON");
+    let queue_time = started.elapsed();
+    let queued = run["total"].as_u64().expect("a run");
+
     let per_page = 20;
     let last_page = args.clients.div_ceil(per_page);
     let deep = last_page.saturating_sub(1).max(1);
@@ -257,6 +298,10 @@ async fn main() {
             took.as_secs_f64()
         );
     }
+    println!(
+        "POST /api/v1/mailings/{{id}}/send, segment tags_all=customer: {queued} deliveries queued in {:.2} s",
+        queue_time.as_secs_f64()
+    );
     println!();
     println!(
         "{:<40} {:>9} {:>9} {:>9}",

@@ -108,7 +108,7 @@ pub async fn send(settings: &Settings, mailing_id: i64, no_wait: bool) -> anyhow
     );
     if counts.pending() > 0 {
         println!(
-            "{} deliveries wait for a retry; a running `mailroom serve` or `mailroom worker` sends them",
+            "{} deliveries wait (for a retry, or while the run is paused); a running `mailroom serve` or `mailroom worker` sends them",
             counts.pending()
         );
     }

@@ -1,13 +1,30 @@
 //! `/api/v1/clients`: the people mailings go to.
 
-use mailroom_domain::wire::{Client, ClientRequest, ImportReport, Page};
+use mailroom_domain::wire::{Client, ClientPatch, ClientRequest, ImportReport, Page};
 
 use super::{ApiError, Call, ListQuery};
 use crate::session::{Session, SignedIn};
 
-pub async fn list(session: Session, query: &ListQuery) -> Result<Page<Client>, ApiError> {
+/// A page of clients; `tag`: only those carrying it.
+pub async fn list(
+    session: Session,
+    query: &ListQuery,
+    tag: Option<&str>,
+) -> Result<Page<Client>, ApiError> {
     query
         .apply(Call::get("/api/v1/clients"))
+        .query("tags_any", tag.filter(|t| !t.trim().is_empty()))
+        .json_answer(session)
+        .await
+}
+
+/// Gives the client exactly these tags.
+pub async fn set_tags(session: Session, id: i64, tags: Vec<String>) -> Result<Client, ApiError> {
+    Call::patch(format!("/api/v1/clients/{id}"))
+        .json(&ClientPatch {
+            tags: Some(tags),
+            ..ClientPatch::default()
+        })?
         .json_answer(session)
         .await
 }

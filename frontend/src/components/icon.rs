@@ -9,6 +9,7 @@ pub enum Icon {
     Menu,
     Dashboard,
     Clients,
+    Tags,
     Messages,
     Mailings,
     Profile,
@@ -32,6 +33,10 @@ impl Icon {
             Icon::Clients => &[
                 "M10 9.5a3 3 0 1 0 0-6 3 3 0 0 0 0 6z",
                 "M4 17c0-3.3 2.7-5 6-5s6 1.7 6 5",
+            ],
+            Icon::Tags => &[
+                "M3 3.5h6.5l7.5 7.5-6 6-7.5-7.5V3.5z",
+                "M6.5 7a.5.5 0 1 0 0-1 .5.5 0 0 0 0 1z",
             ],
             Icon::Messages => &["M3.5 3.5h13v10h-7l-4 3v-3h-2z", "M6.5 7.5h7", "M6.5 10.5h4"],
             Icon::Mailings => &["M2.5 9.5l15-7-5 15-2.5-5.5z", "M10 12L17.5 2.5"],

@@ -27,6 +27,11 @@ const SENDING: &[Item] = &[
         icon: Icon::Clients,
     },
     Item {
+        href: "/tags",
+        label: Text::Tags,
+        icon: Icon::Tags,
+    },
+    Item {
         href: "/messages",
         label: Text::Messages,
         icon: Icon::Messages,

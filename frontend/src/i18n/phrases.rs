@@ -86,6 +86,7 @@ pub fn audience_size_line(lang: Lang, clients: u64, unsubscribed: u64) -> String
     let (n, gone) = (number(lang, clients), number(lang, unsubscribed));
     match (lang, clients, unsubscribed) {
         (Lang::En, 1, 0) => "1 client now".into(),
+        (Lang::En, 1, _) => "1 client now, who unsubscribed and is left out".into(),
         (Lang::En, _, 0) => format!("{n} clients now"),
         (Lang::En, _, _) => format!("{n} clients now; {gone} unsubscribed, who are left out"),
         (Lang::Ru, _, 0) => format!("Сейчас клиентов: {n}"),
@@ -149,6 +150,16 @@ pub fn delete_client_question(lang: Lang, email: &str) -> String {
     match lang {
         Lang::En => format!("Delete {email}?"),
         Lang::Ru => format!("Удалить {email}?"),
+    }
+}
+
+/// The question before deleting a tag: which, and from how many clients it comes off.
+pub fn delete_tag_question(lang: Lang, name: &str, clients: u64) -> String {
+    let n = number(lang, clients);
+    match (lang, clients) {
+        (Lang::En, 1) => format!("Delete the tag {name} from 1 client?"),
+        (Lang::En, _) => format!("Delete the tag {name} from {n} clients?"),
+        (Lang::Ru, _) => format!("Удалить метку {name}? Клиентов с ней: {n}"),
     }
 }
 

@@ -13,4 +13,5 @@ pub mod not_found;
 pub mod profile;
 pub mod register;
 pub mod reset;
+pub mod tags;
 pub mod unsubscribe;

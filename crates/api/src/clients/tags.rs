@@ -15,7 +15,7 @@ pub enum TagError {
     )]
     InUse { name: String, mailings: Vec<i64> },
     #[error(
-        "mailing {} includes one of '{from}' and '{to}' and excludes the other: as one tag, its audience would change; change it first",
+        "mailing {} names both '{from}' and '{to}' in its segment: as one tag, its audience would change; change it first",
         list(.mailings)
     )]
     Conflict {

@@ -277,6 +277,7 @@ pub struct RunRow {
     pub failed: i64,
     pub cancelled: i64,
     pub paused_at: Option<NaiveDateTime>,
+    pub cancelled_at: Option<NaiveDateTime>,
 }
 
 impl RunRow {

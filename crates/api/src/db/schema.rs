@@ -121,6 +121,7 @@ diesel::table! {
         failed -> BigInt,
         cancelled -> BigInt,
         paused_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
     }
 }
 

@@ -29,6 +29,8 @@ pub enum MailingError {
         "the mailing's audience is {0}, not chosen clients: change its audience to add or remove clients"
     )]
     NotChosen(mailroom_domain::audience::AudienceKind),
+    #[error("mailing {0} is disabled by a manager: a copy of it would send what they stopped")]
+    Disabled(i64),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -149,8 +151,13 @@ pub fn duplicate(
     original: &MailingRow,
     now: NaiveDateTime,
 ) -> Result<i64, MailingError> {
-    let (starts_at, ends_at) = copied_times(original.starts_at, original.ends_at, now);
     write_transaction(conn, |conn| {
+        // Read again, locked: the audience copied is the one it has now.
+        let original = &lock(conn, original.id)?;
+        if original.disabled {
+            return Err(MailingError::Disabled(original.id));
+        }
+        let (starts_at, ends_at) = copied_times(original.starts_at, original.ends_at, now);
         let copy = mailings::insert(
             conn,
             &NewMailing {
@@ -163,7 +170,7 @@ pub fn duplicate(
                 created_at: now,
                 updated_at: now,
                 schedule: original.schedule,
-                next_run_at: Some(starts_at),
+                next_run_at: (starts_at < ends_at).then_some(starts_at),
             },
         )?;
         mailings::copy_clients(conn, original.id, copy.id)?;
@@ -223,6 +230,15 @@ fn lock(conn: &mut DbConnection, id: i64) -> Result<MailingRow, MailingError> {
         .owner_id;
     tags::lock_owner(conn, owner)?;
     mailings::find_for_update(conn, id)?.ok_or(MailingError::NotFound(id))
+}
+
+/// Deletes the mailing with its runs, deliveries and attempts, its locks taken in the one order.
+pub fn delete(conn: &mut DbConnection, id: i64) -> Result<(), MailingError> {
+    write_transaction(conn, |conn| {
+        lock(conn, id)?;
+        mailings::delete(conn, id)?;
+        Ok(())
+    })
 }
 
 /// Sets the mailing's disabled flag (managers); disabling stops its mail at once.

@@ -21,6 +21,7 @@ use crate::mailings as service;
     params(("id" = i64, Path, description = "The mailing's id")),
     responses(
         (status = CREATED, body = Mailing, headers(("Location" = String, description = "The new mailing's address"))),
+        (status = CONFLICT, description = "The mailing is disabled by a manager", body = Problem, content_type = "application/problem+json"),
         (status = NOT_FOUND, description = "No such mailing of yours", body = Problem, content_type = "application/problem+json"),
         (status = FORBIDDEN, description = "A manager copying someone else's mailing", body = Problem, content_type = "application/problem+json"),
         (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),

@@ -26,7 +26,9 @@ impl From<MailingError> for ApiError {
             MailingError::NotFound(id) => ApiError::NotFound(format!("no mailing {id}")),
             MailingError::Invalid(errors) => ApiError::Validation(errors),
             MailingError::Refused(refusal) => ApiError::Conflict(refusal.to_string()),
-            not @ MailingError::NotChosen(_) => ApiError::Conflict(not.to_string()),
+            refused @ (MailingError::NotChosen(_) | MailingError::Disabled(_)) => {
+                ApiError::Conflict(refused.to_string())
+            }
             MailingError::Db(e) => e.into(),
         }
     }
@@ -287,7 +289,7 @@ pub async fn delete_mailing(
     let row = owned::mailing(&pool, &current, path.into_inner(), Intent::Change).await?;
     let id = row.id;
     blocking(&pool, move |conn| {
-        Ok::<_, ApiError>(mailings::delete(conn, id)?)
+        Ok::<_, ApiError>(service::delete(conn, id)?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

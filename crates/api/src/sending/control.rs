@@ -34,19 +34,18 @@ pub fn apply(
     now: NaiveDateTime,
 ) -> Result<RunRow, ControlError> {
     write_transaction(conn, |conn| {
-        // Locked: a second click, or a worker finishing the run, waits for this control.
-        let run = runs::find_of_mailing_for_update(conn, mailing_id, run_id)?.ok_or(
-            ControlError::NoRun {
+        // The mailing is locked (after its owner, the order every writer takes), never the run
+        // row first: workers write deliveries, then the run, and so does a cancel here.
+        super::start::lock_mailing(conn, mailing_id)?;
+        let run = runs::find(conn, run_id)?
+            .filter(|r| r.mailing_id == mailing_id)
+            .ok_or(ControlError::NoRun {
                 mailing: mailing_id,
                 run: run_id,
-            },
-        )?;
-        check(
-            action,
-            run.id,
-            run.finished_at.is_some(),
-            run.paused_at.is_some(),
-        )?;
+            })?;
+        // Cancelled, it is over for its owner even while a worker finishes what it holds.
+        let over = run.finished_at.is_some() || run.cancelled_at.is_some();
+        check(action, run.id, over, run.paused_at.is_some())?;
         match action {
             RunAction::Pause => {
                 runs::set_paused(conn, run.id, Some(now))?;
@@ -55,8 +54,8 @@ pub fn apply(
                 runs::set_paused(conn, run.id, None)?;
             }
             RunAction::Cancel => {
-                runs::set_paused(conn, run.id, None)?;
                 stop(conn, RunsOf::Run(run.id), now)?;
+                runs::set_cancelled(conn, run.id, now)?;
             }
         }
         runs::find(conn, run.id)?.ok_or(ControlError::NoRun {

@@ -16,13 +16,15 @@ const DUE_PER_TICK: i64 = 100;
 pub struct Tick {
     /// Runs queued by this tick.
     pub started: Vec<i64>,
-    /// Runs whose pending deliveries were cancelled because their mailing ended.
+    /// Runs whose pending deliveries were cancelled: their mailing ended, or they were cancelled.
     pub ended: Vec<i64>,
 }
 
 pub async fn tick(pool: &DbPool, cache: &Cache, now: NaiveDateTime) -> Result<Tick, StartError> {
     let (tick, owners) = blocking(pool, move |conn| {
-        let ended = stop(conn, RunsOf::Ended, now)?;
+        let mut ended = stop(conn, RunsOf::Ended, now)?;
+        // Deliveries of cancelled runs that a worker gave back or must retry: cancelled now.
+        ended.extend(stop(conn, RunsOf::Cancelled, now)?);
         let mut started = Vec::new();
         for mailing in mailings::due(conn, now, DUE_PER_TICK)? {
             match start_scheduled(conn, &mailing, now) {

@@ -42,6 +42,11 @@ pub fn check(
 /// The mailing, locked after its owner's clients and tags (the order every writer of both
 /// takes), or none when there is no such mailing.
 fn lock(conn: &mut DbConnection, id: i64) -> Result<Option<MailingRow>, StartError> {
+    Ok(lock_mailing(conn, id)?)
+}
+
+/// The mailing, locked after its owner's clients and tags: the order every writer of both takes.
+pub fn lock_mailing(conn: &mut DbConnection, id: i64) -> Result<Option<MailingRow>, DbError> {
     let Some(owner) = mailings::find(conn, id)?.map(|m| m.owner_id) else {
         return Ok(None);
     };

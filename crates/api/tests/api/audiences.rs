@@ -445,7 +445,7 @@ async fn merging_a_tag_a_segment_includes_into_one_it_excludes_is_refused() {
     assert!(
         refused["detail"]
             .as_str()
-            .is_some_and(|d| d.starts_with(&format!("mailing {} includes", mailing["id"]))),
+            .is_some_and(|d| d.starts_with(&format!("mailing {} names both", mailing["id"]))),
         "{refused}"
     );
     let tags = read(&app, &ann, "/api/v1/tags").await;

@@ -108,6 +108,85 @@ async fn a_cancelled_run_records_its_queued_deliveries_as_cancelled_and_ends() {
     assert_eq!(again["total"], 4);
 }
 
+/// Claims `n` of the queued deliveries as another worker would, holding their lease; the lease
+/// and the ids.
+fn claim_elsewhere(app: &TestApp, n: i64) -> (i64, Vec<i64>) {
+    use mailroom_api::db::queries::deliveries::{self, Claim};
+    let mut conn = app.pool.get().expect("connection");
+    let now = app.clock_now();
+    let claim = Claim {
+        now,
+        lease_until: now + Duration::minutes(5),
+        lease: 4242,
+        limit: n,
+        only_run: None,
+    };
+    let claimed = deliveries::claim(&mut conn, claim).expect("claimed");
+    (claim.lease, claimed.iter().map(|d| d.id).collect())
+}
+
+fn give_back(app: &TestApp, lease: i64, ids: &[i64]) {
+    let mut conn = app.pool.get().expect("connection");
+    mailroom_api::db::queries::deliveries::release(&mut conn, lease, ids).expect("released");
+}
+
+#[tokio::test]
+async fn what_another_worker_held_when_its_run_was_cancelled_is_cancelled_once_given_back() {
+    let app = spawn_sending_app().await;
+    let ann = app.user("ann@example.org").await;
+    let clients = numbered_clients(&app, &ann, 3).await;
+    let id = open_mailing(&app, &ann, &clients).await;
+    let run = send(&app, &ann, id).await;
+    let (lease, held) = claim_elsewhere(&app, 1);
+
+    let cancelled = controlled(&app, &ann, id, &run, "cancel").await;
+    assert_eq!(
+        figures(&cancelled),
+        [3, 0, 2, 1],
+        "the held one is still in flight"
+    );
+    assert!(cancelled["finished_at"].is_null());
+    problem(control(&app, &ann, id, &run, "resume").await, 409).await;
+
+    give_back(&app, lease, &held);
+    app.drain().await;
+    assert_eq!(
+        client_mail(&app).await,
+        0,
+        "a cancelled run's delivery is never claimed"
+    );
+    app.tick().await;
+    let over = read(
+        &app,
+        &ann,
+        &format!("/api/v1/mailings/{id}/runs/{}", run["id"]),
+    )
+    .await;
+    assert_eq!(figures(&over), [3, 0, 3, 0]);
+    assert!(over["finished_at"].is_string());
+}
+
+#[tokio::test]
+async fn a_run_paused_while_another_worker_holds_some_of_it_goes_on_whole_when_resumed() {
+    let app = spawn_sending_app().await;
+    let ann = app.user("ann@example.org").await;
+    let clients = numbered_clients(&app, &ann, 3).await;
+    let id = open_mailing(&app, &ann, &clients).await;
+    let run = send(&app, &ann, id).await;
+    let (lease, held) = claim_elsewhere(&app, 2);
+    controlled(&app, &ann, id, &run, "pause").await;
+    give_back(&app, lease, &held);
+    app.drain().await;
+    assert_eq!(
+        client_mail(&app).await,
+        0,
+        "nothing is claimed while paused"
+    );
+    controlled(&app, &ann, id, &run, "resume").await;
+    app.drain().await;
+    assert_eq!(client_mail(&app).await, 3);
+}
+
 #[tokio::test]
 async fn only_the_owner_controls_a_run_and_only_one_of_that_mailing() {
     let app = spawn_sending_app().await;

@@ -182,7 +182,39 @@ async fn add_clients(browser: &Browser) {
             &["reject-cy@example.net", "bob@example.net"],
         )
         .await;
+    tag_a_client(browser).await;
     browser.screenshots("clients").await;
+}
+
+/// Bob gets a tag from the table; the list narrows to it and back.
+async fn tag_a_client(browser: &Browser) {
+    browser
+        .click_xpath("//tr[contains(., 'bob@example.net')]//button[@data-testid='add-tag']")
+        .await;
+    browser
+        .type_into(
+            "[data-testid=client-tags] form input",
+            "VIP, winter fair\u{E007}",
+        )
+        .await;
+    browser
+        .wait_for_text_containing("[data-testid=clients]", "winter fair")
+        .await;
+    browser.choose("[data-testid=tag-filter]", "VIP (1)").await;
+    browser
+        .wait_for_rows("[data-testid=clients]", &["bob@example.net"])
+        .await;
+    assert!(
+        browser.query().await.contains("tag=VIP"),
+        "the filter is in the address"
+    );
+    browser.choose("[data-testid=tag-filter]", "All tags").await;
+    browser
+        .wait_for_rows(
+            "[data-testid=clients]",
+            &["reject-cy@example.net", "bob@example.net"],
+        )
+        .await;
 }
 
 async fn write_message(browser: &Browser) {
@@ -212,6 +244,14 @@ async fn create_mailing(browser: &Browser) {
     browser
         .choose("select[name=message_id]", "Winter news for {{full_name}}")
         .await;
+    // A segment by tags says how many clients it holds now.
+    browser.click("#audience-segment").await;
+    browser.type_into("#tags_any", "vip\u{E004}").await;
+    browser
+        .wait_for_text("[data-testid=audience-size]", "1 client now")
+        .await;
+    browser.screenshots("audience-picker").await;
+    browser.click("#audience-clients").await;
     // Saved without clients, the form says so; the message goes once clients are chosen.
     browser.submit().await;
     browser

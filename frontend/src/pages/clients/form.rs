@@ -1,6 +1,7 @@
 //! Creating or editing one client, with the server's message beside each field.
 
 use leptos::prelude::*;
+use mailroom_domain::tag::split_list;
 use mailroom_domain::wire::{Client, ClientRequest};
 use wasm_bindgen::JsCast;
 
@@ -10,7 +11,7 @@ use crate::components::notice::ErrorNotice;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 
-const FIELDS: [&str; 3] = ["email", "full_name", "comment"];
+const FIELDS: [&str; 4] = ["email", "full_name", "comment", "tags"];
 
 /// The form for a new client (`client` is `None`) or for changing one. `saved` is called with the
 /// client as the server stored it.
@@ -30,7 +31,13 @@ pub fn ClientForm(
             .map(|c| c.full_name.clone())
             .unwrap_or_default(),
     );
-    let comment = RwSignal::new(client.map(|c| c.comment).unwrap_or_default());
+    let comment = RwSignal::new(
+        client
+            .as_ref()
+            .map(|c| c.comment.clone())
+            .unwrap_or_default(),
+    );
+    let tags = RwSignal::new(client.map(|c| c.tags.join(", ")).unwrap_or_default());
     let save = Action::new_local(move |request: &ClientRequest| {
         let request = request.clone();
         async move {
@@ -72,13 +79,19 @@ pub fn ClientForm(
                     email: email.get_untracked(),
                     full_name: full_name.get_untracked(),
                     comment: comment.get_untracked(),
-                    tags: None,
+                    tags: Some(
+                        split_list(&tags.get_untracked())
+                            .into_iter()
+                            .map(str::to_owned)
+                            .collect(),
+                    ),
                 });
             }>
             <h2>{move || i18n.t(if id.is_some() { Text::EditClient } else { Text::NewClient })}</h2>
             <Field label=Text::Email name="email" kind="email" value=email error=error("email") required=true />
             <Field label=Text::FullName name="full_name" value=full_name error=error("full_name") />
             <Field label=Text::Comment name="comment" value=comment error=error("comment") />
+            <Field label=Text::Tags name="tags" value=tags error=error("tags") hint=Text::TagsSeparatedByCommas />
             {move || save.value().with(|v| match v {
                 Some(Err(e)) => e.general(&FIELDS, i18n.lang.get()).map(|m| view! { <ErrorNotice message=m /> }),
                 _ => None,

@@ -1,6 +1,8 @@
-//! `/clients`: my clients in a searchable, sortable table; create, edit, delete, CSV in and out.
+//! `/clients`: my clients in a searchable, sortable table filtered by tag; create, edit, tag,
+//! delete, CSV in and out.
 
 mod form;
+mod tags;
 mod transfer;
 
 use leptos::prelude::*;
@@ -13,10 +15,11 @@ use crate::components::guard::SignedIn;
 use crate::components::list::{ListState, Paged, SearchBox, SortHeader};
 use crate::components::notice::{ApiErrorNotice, DoneNotice};
 use crate::components::title::PageTitle;
-use crate::i18n::{Text, delete_client_question, use_i18n};
+use crate::i18n::{Text, delete_client_question, number, use_i18n};
 use crate::session::use_session;
 use crate::time;
 use form::ClientForm;
+use tags::TagChips;
 use transfer::ImportExport;
 
 /// What the form above the table is doing.
@@ -35,13 +38,19 @@ pub fn Clients() -> impl IntoView {
 fn ClientsPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let list = ListState::in_url("-created_at", 20, &[]);
+    let list = ListState::in_url("-created_at", 20, &["tag"]);
     let editing = RwSignal::new(None::<Editing>);
     let notice = RwSignal::new(None::<Result<Text, ApiError>>);
     let clients = LocalResource::new(move || {
         let mut query = list.query();
         query.owner_id = session.user_id();
-        async move { api::clients::list(session, &query).await }
+        let tag = list.filter("tag");
+        async move { api::clients::list(session, &query, Some(&tag)).await }
+    });
+    // The tags to filter by, read again with the list (a change of tags reloads it).
+    let tags = LocalResource::new(move || {
+        list.query();
+        async move { api::tags::list(session).await }
     });
     let remove = Action::new_local(move |client: &Client| {
         let id = client.id;
@@ -80,15 +89,39 @@ fn ClientsPage() -> impl IntoView {
             view! { <ClientForm client=client saved=saved cancel=move |()| editing.set(None) /> }
         })}
         <div class="toolbar">
+            <label>
+                <span class="visually-hidden">{move || i18n.t(Text::Tag)}</span>
+                <select data-testid="tag-filter" prop:value=move || list.filter("tag")
+                    on:change=move |ev| list.set_filter("tag", event_target_value(&ev))>
+                    <option value="">{move || i18n.t(Text::AllTags)}</option>
+                    {move || {
+                        let chosen = list.filter("tag");
+                        let mut names: Vec<(String, u64)> = tags.get().and_then(Result::ok)
+                            .map(|t| t.items.into_iter().map(|t| (t.name, t.clients)).collect())
+                            .unwrap_or_default();
+                        // A tag from a shared link stays shown even before the list of tags arrives.
+                        if !chosen.is_empty() && !names.iter().any(|(n, _)| n.eq_ignore_ascii_case(&chosen)) {
+                            names.push((chosen.clone(), 0));
+                        }
+                        names.into_iter().map(|(name, count)| {
+                            let selected = name.eq_ignore_ascii_case(&chosen);
+                            let text = format!("{name} ({})", number(i18n.lang.get(), count));
+                            view! { <option value=name selected=selected>{text}</option> }
+                        }).collect_view()
+                    }}
+                </select>
+            </label>
             <SearchBox list=list label=Text::SearchClients />
         </div>
-        <Paged list=list rows=clients empty=Text::NoClientsYet table={move |items: Vec<Client>| view! {
+        <Paged list=list rows=clients empty=Text::NoClientsYet
+            filtered=Signal::derive(move || !list.filter("tag").is_empty()) table={move |items: Vec<Client>| view! {
                         <div class="table-wrap">
                             <table data-testid="clients">
                                 <thead>
                                     <tr>
                                         <SortHeader list=list field="email" label=Text::Email />
                                         <SortHeader list=list field="full_name" label=Text::FullName />
+                                        <th scope="col">{move || i18n.t(Text::Tags)}</th>
                                         <th scope="col">{move || i18n.t(Text::Comment)}</th>
                                         <SortHeader list=list field="created_at" label=Text::Added />
                                         <th scope="col"><span class="visually-hidden">{move || i18n.t(Text::Actions)}</span></th>
@@ -107,6 +140,11 @@ fn ClientsPage() -> impl IntoView {
                                                     })}
                                                 </td>
                                                 <td data-label=move || i18n.t(Text::FullName)>{client.full_name.clone()}</td>
+                                                <td data-label=move || i18n.t(Text::Tags)>
+                                                    <TagChips client=client.clone()
+                                                        show=move |tag: String| list.set_filter("tag", tag)
+                                                        changed=move |()| list.reload() />
+                                                </td>
                                                 <td data-label=move || i18n.t(Text::Comment)>{client.comment.clone()}</td>
                                                 <td class="when" data-label=move || i18n.t(Text::Added)>
                                                     {move || time::local(client.created_at, i18n.lang.get())}

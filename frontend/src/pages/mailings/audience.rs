@@ -97,10 +97,10 @@ pub fn AudiencePicker(
         choice.tags_any.track();
         choice.tags_all.track();
         choice.exclude_tags.track();
-        choice.chosen.track();
         let audience = choice.audience();
+        // Chosen clients are counted by the picker itself: no list of ids goes to the server.
         let empty = match kind {
-            AudienceKind::Clients => choice.chosen.with_untracked(BTreeSet::is_empty),
+            AudienceKind::Clients => true,
             AudienceKind::Segment => choice.segment_is_empty(),
             AudienceKind::All => false,
         };
@@ -118,7 +118,7 @@ pub fn AudiencePicker(
         view! {
             <label class="option" for=id>
                 <input type="radio" name="audience" id=input_id value=kind.as_str()
-                    checked=move || choice.kind.get() == kind
+                    prop:checked=move || choice.kind.get() == kind
                     on:change=move |_| choice.kind.set(kind) />
                 {move || i18n.t(text)}
             </label>
@@ -136,7 +136,7 @@ pub fn AudiencePicker(
     view! {
         <fieldset class="audience" data-testid="audience-picker">
             <legend>{move || i18n.t(Text::WhoReceivesIt)}</legend>
-            <div class="options" role="radiogroup">
+            <div class="options">
                 {option(AudienceKind::All, Text::AllMyClients)}
                 {option(AudienceKind::Segment, Text::ClientsWithTags)}
                 {option(AudienceKind::Clients, Text::ChosenClients)}

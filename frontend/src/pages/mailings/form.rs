@@ -117,11 +117,21 @@ impl TimeField {
 /// The form's fields as typed, turned into a request; an unreadable time is named like the
 /// server would name it. `keep_clients`: an edit whose chosen clients were not touched leaves
 /// them out (they are kept), so a list longer than the form read stays whole.
+/// Whether the form edits a saved mailing, and keeps its chosen clients as they are.
+#[derive(Debug, Clone, Copy)]
+struct Saving {
+    editing: bool,
+    keep_clients: bool,
+}
+
 fn request(
+    Saving {
+        editing,
+        keep_clients,
+    }: Saving,
     name: &str,
     message: &str,
     choice: &AudienceChoice,
-    keep_clients: bool,
     starts: TimeField,
     ends: TimeField,
     schedule: &str,
@@ -155,7 +165,9 @@ fn request(
         (Some(message_id), Some(starts_at), Some(ends_at)) if errors.is_empty() => {
             let keep = keep_clients && kind == AudienceKind::Clients;
             Ok(MailingRequest {
-                name: Some(name.trim().to_owned()).filter(|n| !n.is_empty()),
+                // A new mailing without a name is named after its message; an edit says what
+                // the name becomes (a blank one is refused).
+                name: Some(name.trim().to_owned()).filter(|n| editing || !n.is_empty()),
                 message_id,
                 audience: (!keep).then(|| choice.audience()),
                 client_ids: None,
@@ -334,7 +346,8 @@ fn Form(start: Option<Start>) -> impl IntoView {
             on:submit=move |ev| {
                 ev.prevent_default();
                 let keep_clients = saved_kind == Some(AudienceKind::Clients) && !clients_touched.get_untracked();
-                match request(&name.get_untracked(), &message.get_untracked(), &choice, keep_clients, starts, ends, &schedule.get_untracked()) {
+                let saving = Saving { editing: id.is_some(), keep_clients };
+                match request(saving, &name.get_untracked(), &message.get_untracked(), &choice, starts, ends, &schedule.get_untracked()) {
                     Ok(request) => { local_errors.set(Vec::new()); edited.set(BTreeSet::new()); save.dispatch(request); }
                     Err(errors) => {
                         edited.set(BTreeSet::new());
@@ -343,7 +356,12 @@ fn Form(start: Option<Start>) -> impl IntoView {
                     }
                 }
             }>
-            <Field label=Text::MailingName name="name" value=name error=error("name") hint=Text::MailingNameHint />
+            // A new mailing's name may stay empty (its message's subject names it).
+            {if id.is_none() {
+                view! { <Field label=Text::MailingName name="name" value=name error=error("name") hint=Text::MailingNameHint /> }.into_any()
+            } else {
+                view! { <Field label=Text::MailingName name="name" value=name error=error("name") /> }.into_any()
+            }}
             <div class="field">
                 <label for="message_id">{move || i18n.t(Text::Message)}</label>
                 <Suspense fallback=Loading>

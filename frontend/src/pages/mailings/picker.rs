@@ -25,7 +25,7 @@ pub fn ClientPicker(
     let clients = LocalResource::new(move || {
         let mut query = list.query();
         query.owner_id = session.user_id();
-        async move { api::clients::list(session, &query).await }
+        async move { api::clients::list(session, &query, None).await }
     });
     // Set from inside the Suspense (see `Paged`): the form around keeps the search's focus.
     let total = RwSignal::new(None::<u64>);

@@ -104,15 +104,20 @@ pub fn SendNow(
         None => {}
     });
     let cancelling = RwSignal::new(None::<i64>);
-    let paused = move || run.with(|r| r.as_ref().is_some_and(|r| r.paused_at.is_some()));
+    // Memos: the controls stay the same elements (and keep the focus) across polls.
+    let paused =
+        Memo::new(move |_| run.with(|r| r.as_ref().is_some_and(|r| r.paused_at.is_some())));
+    let run_id = Memo::new(move |_| run.with(|r| r.as_ref().map(|r| r.id)));
+    let running = Memo::new(move |_| run.with(|r| r.as_ref().is_some_and(|r| !finished(r))));
     let asking = RwSignal::new(None::<()>);
-    let sending = move || run.with(|r| r.as_ref().is_some_and(|r| !finished(r)));
+    let sending = move || running.get();
     // Screen readers hear the start and the end, not every half-second step.
     let announcement = move || {
         run.with(|r| match r {
             Some(r) if finished(r) => {
                 progress_line(i18n.lang.get(), 100, r.sent, r.failed, r.total)
             }
+            Some(r) if r.paused_at.is_some() => i18n.t(Text::Paused).to_owned(),
             Some(_) => i18n.t(Text::SendingNow).to_owned(),
             None => String::new(),
         })
@@ -125,38 +130,33 @@ pub fn SendNow(
                     <button type="button" data-testid="send-now"
                         disabled=move || send.pending().get() || sending()
                         on:click=move |_| asking.set(Some(()))>
-                        {move || i18n.t(if sending() { Text::SendingNow } else { Text::SendNow })}
+                        {move || i18n.t(match (sending(), paused.get()) {
+                            (true, true) => Text::Paused,
+                            (true, false) => Text::SendingNow,
+                            (false, _) => Text::SendNow,
+                        })}
                     </button>
                 })}
-                {move || (can_send && sending()).then(|| {
-                    let run_id = run.with_untracked(|r| r.as_ref().map(|r| r.id)).unwrap_or_default();
-                    view! {
-                        <div class="actions" data-testid="run-controls">
-                            {move || if paused() {
-                                view! {
-                                    <button type="button" class="secondary" data-testid="resume-run"
-                                        disabled=move || control.pending().get()
-                                        on:click=move |_| { control.dispatch((run_id, "resume")); }>
-                                        {move || i18n.t(Text::Resume)}
-                                    </button>
-                                }.into_any()
-                            } else {
-                                view! {
-                                    <button type="button" class="secondary" data-testid="pause-run"
-                                        disabled=move || control.pending().get()
-                                        on:click=move |_| { control.dispatch((run_id, "pause")); }>
-                                        {move || i18n.t(Text::Pause)}
-                                    </button>
-                                }.into_any()
-                            }}
-                            <button type="button" class="secondary danger" data-testid="cancel-run"
-                                disabled=move || control.pending().get()
-                                on:click=move |_| cancelling.set(Some(run_id))>
-                                {move || i18n.t(Text::CancelRun)}
-                            </button>
-                        </div>
-                    }
-                })}
+                <Show when=move || can_send && sending()>
+                    <div class="actions" data-testid="run-controls">
+                        // One button whose word changes: the focus stays on it.
+                        <button type="button" class="secondary" data-testid="pause-run"
+                            disabled=move || control.pending().get()
+                            on:click=move |_| {
+                                if let Some(id) = run_id.get_untracked() {
+                                    let action = if paused.get_untracked() { "resume" } else { "pause" };
+                                    control.dispatch((id, action));
+                                }
+                            }>
+                            {move || i18n.t(if paused.get() { Text::Resume } else { Text::Pause })}
+                        </button>
+                        <button type="button" class="secondary danger" data-testid="cancel-run"
+                            disabled=move || control.pending().get()
+                            on:click=move |_| cancelling.set(run_id.get_untracked())>
+                            {move || i18n.t(Text::CancelRun)}
+                        </button>
+                    </div>
+                </Show>
                 {move || error.get().map(|e| view! { <ApiErrorNotice error=e /> })}
                 {move || run.get().map(|r| {
                     let pct = r.percent_done();

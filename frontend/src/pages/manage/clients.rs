@@ -26,7 +26,7 @@ fn Page() -> impl IntoView {
     let owners = owners();
     let clients = LocalResource::new(move || {
         let query = list.query();
-        async move { api::clients::list(session, &query).await }
+        async move { api::clients::list(session, &query, None).await }
     });
     view! {
         <PageTitle text=Text::AllClients />

@@ -247,8 +247,9 @@ pub fn using_tag(conn: &mut DbConnection, tag_id: i64) -> QueryResult<Vec<i64>> 
         .load(conn)
 }
 
-/// The mailings whose segment uses tags `a` and `b` under different rules (one includes what
-/// the other excludes): merging the two would change who they reach.
+/// The mailings whose segment names both tags `a` and `b` so that, made one tag, it would reach
+/// other clients: under different rules, or both under "all of" (two required tags would become
+/// one). Both under "any of" or both excluded reach the same clients as one tag.
 pub fn conflicting(conn: &mut DbConnection, a: i64, b: i64) -> QueryResult<Vec<i64>> {
     let rows: Vec<MailingTagRow> = mailing_tags::table
         .filter(mailing_tags::tag_id.eq_any([a, b]))
@@ -258,9 +259,11 @@ pub fn conflicting(conn: &mut DbConnection, a: i64, b: i64) -> QueryResult<Vec<i
         .iter()
         .filter(|x| {
             x.tag_id == a
-                && rows
-                    .iter()
-                    .any(|y| y.tag_id == b && y.mailing_id == x.mailing_id && y.rule != x.rule)
+                && rows.iter().any(|y| {
+                    y.tag_id == b
+                        && y.mailing_id == x.mailing_id
+                        && (y.rule != x.rule || x.rule == TagRule::All)
+                })
         })
         .map(|x| x.mailing_id)
         .collect();

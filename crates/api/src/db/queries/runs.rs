@@ -85,21 +85,14 @@ pub fn list(
     Ok((rows, total))
 }
 
-/// The mailing's run `id`, its row locked against other writers until the transaction ends.
-pub fn find_of_mailing_for_update(
-    conn: &mut DbConnection,
-    mailing_id: i64,
-    id: i64,
-) -> QueryResult<Option<RunRow>> {
-    let query = runs::table.find(id).filter(runs::mailing_id.eq(mailing_id));
-    match conn {
-        DbConnection::Postgres(pg) => query
-            .select(RunRow::as_select())
-            .for_no_key_update()
-            .first(pg)
-            .optional(),
-        DbConnection::Sqlite(sqlite) => query.select(RunRow::as_select()).first(sqlite).optional(),
-    }
+/// Marks the run cancelled (and no longer paused): nothing of it is claimed again.
+pub fn set_cancelled(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(runs::table.find(id))
+        .set((
+            runs::cancelled_at.eq(Some(now)),
+            runs::paused_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)
 }
 
 /// Pauses the run (`Some`: since then) or resumes it (`None`).
@@ -211,12 +204,16 @@ pub fn finish_done(
     if done.is_empty() {
         return Ok(0);
     }
+    // A finished run is no longer paused: the paused ones, which claims skip, stay a handful.
     diesel::update(
         runs::table
             .filter(runs::id.eq_any(&done))
             .filter(runs::finished_at.is_null()),
     )
-    .set(runs::finished_at.eq(now))
+    .set((
+        runs::finished_at.eq(now),
+        runs::paused_at.eq(None::<NaiveDateTime>),
+    ))
     .execute(conn)
 }
 

@@ -7,6 +7,7 @@
 //! recorded: those, and only those, are sent again when their lease runs out. A worker whose
 //! recorder dies stops claiming at once for the same reason: what it sent could not be recorded.
 
+mod halted;
 mod leases;
 mod recorder;
 mod send;
@@ -35,6 +36,7 @@ use crate::db::queries::runs::{self, RunContent};
 use crate::db::rows::ClaimedDelivery;
 use crate::db::{DbError, DbPool, blocking};
 use crate::mail::Transport;
+use halted::Halted;
 use leases::Held;
 use recorder::Record;
 
@@ -194,8 +196,20 @@ impl Worker {
                     continue;
                 }
             };
+            let batch_runs = distinct_runs(&claimed);
+            let mut halted = Halted::default();
+            let mut given_back = Vec::new();
             let mut claimed = claimed.into_iter();
             for delivery in claimed.by_ref() {
+                // Paused or cancelled since the claim: what is not begun goes back unsent.
+                if halted
+                    .of(&self.pool, &batch_runs)
+                    .await
+                    .contains(&delivery.run_id)
+                {
+                    given_back.push(delivery);
+                    continue;
+                }
                 let lease = held.lease_of(delivery.id);
                 let permit = tokio::select! {
                     // The recorder first: a dying one drops the permits it held, and a permit
@@ -231,7 +245,8 @@ impl Worker {
                 });
                 while sends.try_join_next().is_some() {}
             }
-            release(&records, &held, claimed.collect());
+            given_back.extend(claimed);
+            release(&records, &held, given_back);
         }
         if recorder_ended.is_some() || recorder.is_finished() {
             sends.abort_all();

@@ -18,6 +18,8 @@ pub enum RunsOf {
     Ended,
     /// One run (its owner cancelled it).
     Run(i64),
+    /// Every cancelled run not finished yet: what a worker gave back or must retry since.
+    Cancelled,
 }
 
 /// Cancels the pending deliveries of unfinished runs in `scope` that no live claim holds (those
@@ -32,8 +34,9 @@ pub fn cancel(conn: &mut DbConnection, scope: RunsOf, now: NaiveDateTime) -> Que
         RunsOf::Owner(id) => unfinished.filter(mailings::owner_id.eq(id)),
         RunsOf::Ended => unfinished.filter(mailings::ends_at.le(now)),
         RunsOf::Run(id) => unfinished.filter(runs::id.eq(id)),
+        RunsOf::Cancelled => unfinished.filter(runs::cancelled_at.is_not_null()),
     };
-    let run_ids: Vec<i64> = unfinished.select(runs::id).load(conn)?;
+    let run_ids: Vec<i64> = unfinished.select(runs::id).order(runs::id).load(conn)?;
     for &run_id in &run_ids {
         cancel_waiting(conn, run_id, None, now)?;
     }
@@ -51,7 +54,9 @@ pub fn cancel_for_client(
         .filter(deliveries::state.eq(DeliveryState::Pending))
         .select(deliveries::run_id)
         .distinct()
+        .order(deliveries::run_id)
         .load(conn)?;
+    // In id order, as every cancellation: two of them never wait on each other's runs.
     for &run_id in &run_ids {
         cancel_waiting(conn, run_id, Some(client_id), now)?;
     }

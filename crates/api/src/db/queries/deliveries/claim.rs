@@ -15,7 +15,8 @@ UPDATE deliveries AS d SET leased_until = $1, lease = $2
 FROM (SELECT id FROM deliveries
       WHERE state = 'pending' AND next_attempt_at <= $3
         AND (leased_until IS NULL OR leased_until <= $3) AND ($4::bigint IS NULL OR run_id = $4)
-        AND run_id NOT IN (SELECT id FROM runs WHERE paused_at IS NOT NULL)
+        AND run_id NOT IN (SELECT id FROM runs WHERE finished_at IS NULL
+                           AND (paused_at IS NOT NULL OR cancelled_at IS NOT NULL))
       ORDER BY next_attempt_at, id LIMIT $5
       FOR UPDATE SKIP LOCKED) AS due
 WHERE d.id = due.id
@@ -27,7 +28,8 @@ UPDATE deliveries SET leased_until = ?1, lease = ?2
 WHERE id IN (SELECT id FROM deliveries
              WHERE state = 'pending' AND next_attempt_at <= ?3
                AND (leased_until IS NULL OR leased_until <= ?3) AND (?4 IS NULL OR run_id = ?4)
-               AND run_id NOT IN (SELECT id FROM runs WHERE paused_at IS NOT NULL)
+               AND run_id NOT IN (SELECT id FROM runs WHERE finished_at IS NULL
+                                  AND (paused_at IS NOT NULL OR cancelled_at IS NOT NULL))
              ORDER BY next_attempt_at, id LIMIT ?5)
 RETURNING id, run_id, client_id, email, full_name, attempts";
 
@@ -39,6 +41,39 @@ pub struct Claim {
     pub lease: i64,
     pub limit: i64,
     pub only_run: Option<i64>,
+}
+
+/// The runs whose deliveries are never due: unfinished, and paused or cancelled (the claims'
+/// SQL says the same).
+#[allow(clippy::type_complexity)]
+fn held_runs() -> diesel::dsl::Select<
+    diesel::dsl::Filter<
+        runs::table,
+        diesel::dsl::And<
+            diesel::dsl::IsNull<runs::finished_at>,
+            diesel::dsl::Or<
+                diesel::dsl::IsNotNull<runs::paused_at>,
+                diesel::dsl::IsNotNull<runs::cancelled_at>,
+            >,
+        >,
+    >,
+    runs::id,
+> {
+    runs::table
+        .filter(
+            runs::finished_at.is_null().and(
+                runs::paused_at
+                    .is_not_null()
+                    .or(runs::cancelled_at.is_not_null()),
+            ),
+        )
+        .select(runs::id)
+}
+
+/// Of these runs, those held: paused or cancelled, and not finished. A worker gives back the
+/// deliveries it claimed of them and has not begun.
+pub fn held_of(conn: &mut DbConnection, run_ids: &[i64]) -> QueryResult<Vec<i64>> {
+    held_runs().filter(runs::id.eq_any(run_ids)).load(conn)
 }
 
 /// Whether any delivery (of one run, or any) is due: cheap, and writes nothing.
@@ -55,13 +90,7 @@ pub fn any_due(
                 .is_null()
                 .or(deliveries::leased_until.le(now)),
         )
-        .filter(diesel::dsl::not(
-            deliveries::run_id.eq_any(
-                runs::table
-                    .filter(runs::paused_at.is_not_null())
-                    .select(runs::id),
-            ),
-        ))
+        .filter(diesel::dsl::not(deliveries::run_id.eq_any(held_runs())))
         .select(deliveries::id)
         .into_boxed();
     if let Some(run_id) = only_run {
