@@ -1,6 +1,8 @@
 //! `/api/v1/clients`: the people mailings go to.
 
-use mailroom_domain::wire::{Client, ClientPatch, ClientRequest, ImportReport, Page};
+use mailroom_domain::wire::{
+    BulkClientsRequest, BulkClientsResult, Client, ClientPatch, ClientRequest, ImportReport, Page,
+};
 
 use super::{ApiError, Call, ListQuery};
 use crate::session::{Session, SignedIn};
@@ -14,6 +16,17 @@ pub async fn list(
     query
         .apply(Call::get("/api/v1/clients"))
         .query("tags_any", tag.filter(|t| !t.trim().is_empty()))
+        .json_answer(session)
+        .await
+}
+
+/// Tags, untags or deletes every client the request's filter selects.
+pub async fn bulk(
+    session: Session,
+    request: &BulkClientsRequest,
+) -> Result<BulkClientsResult, ApiError> {
+    Call::post("/api/v1/clients/bulk")
+        .json(request)?
         .json_answer(session)
         .await
 }
@@ -50,7 +63,7 @@ pub async fn delete(session: Session, id: i64) -> Result<(), ApiError> {
         .await
 }
 
-/// Creates or updates clients from CSV (header `email,full_name,comment`).
+/// Creates or updates clients from CSV (header `email,full_name,comment,tags`).
 pub async fn import(session: Session, csv: String) -> Result<ImportReport, ApiError> {
     Call::post("/api/v1/clients/import")
         .csv(csv)

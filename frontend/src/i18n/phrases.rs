@@ -153,6 +153,46 @@ pub fn delete_client_question(lang: Lang, email: &str) -> String {
     }
 }
 
+/// How many clients are chosen for a bulk change; `all`: every one the list matches.
+pub fn selected_line(lang: Lang, count: u64, all: bool) -> String {
+    let n = number(lang, count);
+    match (lang, all) {
+        (Lang::En, true) => format!("All {n} matching clients chosen."),
+        (Lang::En, false) => format!("{n} chosen."),
+        (Lang::Ru, true) => format!("Выбраны все подходящие клиенты: {n}."),
+        (Lang::Ru, false) => format!("Выбрано: {n}."),
+    }
+}
+
+/// The offer to choose every client the list matches, beyond the page shown.
+pub fn select_all_matching_line(lang: Lang, count: u64) -> String {
+    let n = number(lang, count);
+    match lang {
+        Lang::En => format!("Choose all {n} matching"),
+        Lang::Ru => format!("Выбрать все подходящие ({n})"),
+    }
+}
+
+/// The question before deleting chosen clients.
+pub fn delete_clients_question(lang: Lang, count: u64) -> String {
+    let n = number(lang, count);
+    match (lang, count) {
+        (Lang::En, 1) => "Delete 1 client?".into(),
+        (Lang::En, _) => format!("Delete {n} clients?"),
+        (Lang::Ru, _) => format!("Удалить клиентов: {n}?"),
+    }
+}
+
+/// What a bulk change did.
+pub fn bulk_changed_line(lang: Lang, count: u64) -> String {
+    let n = number(lang, count);
+    match (lang, count) {
+        (Lang::En, 1) => "1 client changed.".into(),
+        (Lang::En, _) => format!("{n} clients changed."),
+        (Lang::Ru, _) => format!("Изменено клиентов: {n}."),
+    }
+}
+
 /// The question before deleting a tag: which, and from how many clients it comes off.
 pub fn delete_tag_question(lang: Lang, name: &str, clients: u64) -> String {
     let n = number(lang, clients);

@@ -215,6 +215,29 @@ async fn tag_a_client(browser: &Browser) {
             &["reject-cy@example.net", "bob@example.net"],
         )
         .await;
+    // Both chosen at once, then tagged in one change.
+    browser.click("[data-testid=choose-page]").await;
+    browser
+        .wait_for_text("[data-testid=selected]", "2 chosen.")
+        .await;
+    browser.type_into("#bulk-tag", "customer").await;
+    browser.screenshots("clients-bulk").await;
+    browser.click("[data-testid=bulk-add-tag]").await;
+    browser
+        .wait_for_text("[data-testid=done]", "2 clients changed.")
+        .await;
+    // Every chosen client has the tag once the list is read again.
+    browser
+        .wait_for_script(
+            "return [...document.querySelectorAll('[data-testid=client-tags]')]\
+             .filter(e => e.textContent.includes('customer')).length;",
+            json!(2),
+        )
+        .await;
+    assert!(
+        !browser.has("[data-testid=bulk-bar]").await,
+        "nothing is chosen after"
+    );
 }
 
 async fn write_message(browser: &Browser) {

@@ -1,6 +1,7 @@
 //! `/clients`: my clients in a searchable, sortable table filtered by tag; create, edit, tag,
 //! delete, CSV in and out.
 
+mod bulk;
 mod form;
 mod tags;
 mod transfer;
@@ -15,9 +16,10 @@ use crate::components::guard::SignedIn;
 use crate::components::list::{ListState, Paged, SearchBox, SortHeader};
 use crate::components::notice::{ApiErrorNotice, DoneNotice};
 use crate::components::title::PageTitle;
-use crate::i18n::{Text, delete_client_question, number, use_i18n};
+use crate::i18n::{Text, bulk_changed_line, delete_client_question, number, use_i18n};
 use crate::session::use_session;
 use crate::time;
+use bulk::{BulkBar, Selection};
 use form::ClientForm;
 use tags::TagChips;
 use transfer::ImportExport;
@@ -63,6 +65,33 @@ fn ClientsPage() -> impl IntoView {
         }
     });
     let to_delete = RwSignal::new(None::<Client>);
+    let selection = Selection::new();
+    // A new search or tag chooses afresh.
+    Effect::new(move |first: Option<()>| {
+        list.q.track();
+        list.filters.track();
+        if first.is_some() {
+            selection.clear();
+        }
+    });
+    let shown = Signal::derive(move || {
+        clients.with(|c| match c {
+            Some(Ok(page)) => page.items.iter().map(|c| c.id).collect::<Vec<i64>>(),
+            _ => Vec::new(),
+        })
+    });
+    let total = Signal::derive(move || {
+        clients.with(|c| match c {
+            Some(Ok(page)) => page.total,
+            _ => 0,
+        })
+    });
+    let bulk_notice = RwSignal::new(None::<Result<u64, ApiError>>);
+    let bulk_done = move |result: Result<u64, ApiError>| {
+        notice.set(None);
+        bulk_notice.set(Some(result));
+        list.reload();
+    };
     let saved = move |_: Client| {
         editing.set(None);
         notice.set(Some(Ok(Text::ClientSaved)));
@@ -77,6 +106,10 @@ fn ClientsPage() -> impl IntoView {
                 {move || i18n.t(Text::NewClient)}
             </button>
         </div>
+        {move || bulk_notice.get().map(|n| match n {
+            Ok(changed) => view! { <DoneNotice message=bulk_changed_line(i18n.lang.get(), changed) /> }.into_any(),
+            Err(e) => view! { <ApiErrorNotice error=e /> }.into_any(),
+        })}
         {move || notice.get().map(|n| match n {
             Ok(text) => view! { <DoneNotice message=i18n.t(text) /> }.into_any(),
             Err(e) => view! { <ApiErrorNotice error=e /> }.into_any(),
@@ -113,12 +146,19 @@ fn ClientsPage() -> impl IntoView {
             </label>
             <SearchBox list=list label=Text::SearchClients />
         </div>
+        <BulkBar list=list selection=selection total=total page=shown done=bulk_done />
         <Paged list=list rows=clients empty=Text::NoClientsYet
             filtered=Signal::derive(move || !list.filter("tag").is_empty()) table={move |items: Vec<Client>| view! {
                         <div class="table-wrap">
                             <table data-testid="clients">
                                 <thead>
                                     <tr>
+                                        <th scope="col" class="choose">
+                                            <input type="checkbox" data-testid="choose-page"
+                                                aria-label=move || i18n.t(Text::ChoosePage)
+                                                prop:checked=move || shown.with(|p| selection.has_page(p))
+                                                on:change=move |ev| shown.with_untracked(|p| selection.toggle_page(p, event_target_checked(&ev))) />
+                                        </th>
                                         <SortHeader list=list field="email" label=Text::Email />
                                         <SortHeader list=list field="full_name" label=Text::FullName />
                                         <th scope="col">{move || i18n.t(Text::Tags)}</th>
@@ -131,8 +171,15 @@ fn ClientsPage() -> impl IntoView {
                                     {items.into_iter().map(|client| {
                                         let for_edit = client.clone();
                                         let for_delete = client.clone();
+                                        let (id, email) = (client.id, client.email.clone());
                                         view! {
                                             <tr>
+                                                <td class="choose">
+                                                    <input type="checkbox" data-testid="choose-client"
+                                                        aria-label=move || format!("{} {email}", i18n.t(Text::Choose))
+                                                        prop:checked=move || selection.all_matching.get() || selection.ids.with(|s| s.contains(&id))
+                                                        on:change=move |ev| selection.toggle(id, event_target_checked(&ev)) />
+                                                </td>
                                                 <td data-label=move || i18n.t(Text::Email)>
                                                     <Address email=client.email.clone() />
                                                     {client.unsubscribed_at.map(|_| view! {
