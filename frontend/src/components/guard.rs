@@ -34,7 +34,14 @@ pub fn SignedIn(children: ChildrenFn) -> impl IntoView {
             if path.starts_with("/login") {
                 return;
             }
-            let here = format!("{path}{}", location.search.get_untracked());
+            // The router gives the query without its `?`.
+            let search = location.search.get_untracked();
+            let search = search.trim_start_matches('?');
+            let here = if search.is_empty() {
+                path
+            } else {
+                format!("{path}?{search}")
+            };
             // Replacing the entry keeps Back from bouncing between this page and sign-in.
             let options = NavigateOptions {
                 replace: true,

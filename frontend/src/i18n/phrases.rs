@@ -254,10 +254,27 @@ pub fn failed_line(lang: Lang, percent: u64) -> String {
 }
 
 /// A run's progress under its bar.
-pub fn progress_line(lang: Lang, percent: u64, sent: u64, failed: u64, total: u64) -> String {
-    match lang {
-        Lang::En => format!("{percent}% — {sent} sent, {failed} failed of {total}"),
-        Lang::Ru => format!("{percent}% — отправлено {sent}, не удалось {failed} из {total}"),
+pub fn progress_line(
+    lang: Lang,
+    percent: u64,
+    (sent, failed, stopped): (u64, u64, u64),
+    total: u64,
+) -> String {
+    let all_tried = stopped == 0;
+    let [sent, failed, stopped, total] = [sent, failed, stopped, total].map(|n| number(lang, n));
+    match (lang, all_tried) {
+        (Lang::En, true) => format!("{percent}% — {sent} sent, {failed} failed of {total}"),
+        (Lang::En, false) => {
+            format!(
+                "{percent}% — {sent} sent, {failed} failed, {stopped} not sent (stopped) of {total}"
+            )
+        }
+        (Lang::Ru, true) => {
+            format!("{percent}% — отправлено {sent}, не удалось {failed} из {total}")
+        }
+        (Lang::Ru, false) => format!(
+            "{percent}% — отправлено {sent}, не удалось {failed}, не отправлено (остановлено) {stopped} из {total}"
+        ),
     }
 }
 

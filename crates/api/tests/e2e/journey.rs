@@ -273,6 +273,18 @@ async fn create_mailing(browser: &Browser) {
     browser
         .wait_for_text("[data-testid=audience-size]", "1 client now")
         .await;
+    // Typing on into the next box while the size is asked again keeps what is typed.
+    browser.type_into("#exclude_tags", "nobody\u{E004}").await;
+    browser.type_into("#tags_all", "vip").await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    browser
+        .wait_for_script(
+            "return [document.querySelector('#tags_any').value, \
+             document.querySelector('#exclude_tags').value, \
+             document.querySelector('#tags_all').value];",
+            json!(["vip", "nobody", "vip"]),
+        )
+        .await;
     browser.screenshots("audience-picker").await;
     browser.click("#audience-clients").await;
     // Saved without clients, the form says so; the message goes once clients are chosen.

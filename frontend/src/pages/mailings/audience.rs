@@ -141,8 +141,12 @@ pub fn AudiencePicker(
                 {option(AudienceKind::Segment, Text::ClientsWithTags)}
                 {option(AudienceKind::Clients, Text::ChosenClients)}
             </div>
+            // Each read of a resource in its own Suspense: otherwise the form's own Suspense
+            // would draw the whole form again when a size arrives, and take the typing with it.
             <p class="muted" data-testid="audience-size" aria-live="polite">
-                {move || size.get().flatten().map(|p| audience_size_line(i18n.lang.get(), p.client_count, p.unsubscribed))}
+                <Suspense fallback=|| ()>
+                    {move || size.get().flatten().map(|p| audience_size_line(i18n.lang.get(), p.client_count, p.unsubscribed))}
+                </Suspense>
             </p>
             <Show when=move || choice.kind.get() == AudienceKind::Segment>
                 <div class="row">
@@ -152,10 +156,12 @@ pub fn AudiencePicker(
                 </div>
                 <p class="hint" id="tags-hint">
                     {move || i18n.t(Text::TagsSeparatedByCommas)}
-                    {move || tags.get().and_then(Result::ok).filter(|t| !t.items.is_empty()).map(|t| {
-                        let names: Vec<String> = t.items.into_iter().map(|t| t.name).collect();
-                        format!(" {} {}", i18n.t(Text::YourTags), names.join(", "))
-                    })}
+                    <Suspense fallback=|| ()>
+                        {move || tags.get().and_then(Result::ok).filter(|t| !t.items.is_empty()).map(|t| {
+                            let names: Vec<String> = t.items.into_iter().map(|t| t.name).collect();
+                            format!(" {} {}", i18n.t(Text::YourTags), names.join(", "))
+                        })}
+                    </Suspense>
                 </p>
                 <span class="field-error" id="audience-error" data-testid="error-audience">{move || tags_error.get()}</span>
             </Show>

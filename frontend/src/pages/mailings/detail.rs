@@ -20,7 +20,7 @@ use crate::components::status::StatusBadge;
 use crate::components::title::PageTitle;
 use crate::components::when::When;
 use crate::i18n::{
-    Text, run_trigger_text, schedule_text, send_consequence, send_question, use_i18n,
+    Text, number, run_trigger_text, schedule_text, send_consequence, send_question, use_i18n,
 };
 use crate::session::use_session;
 use crate::time;
@@ -193,7 +193,7 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
                 </div>
                 <div>
                     <dt>{move || i18n.t(Text::Clients)}</dt>
-                    <dd data-testid="mailing-clients">{mailing.client_count}</dd>
+                    <dd data-testid="mailing-clients">{move || number(i18n.lang.get(), mailing.client_count)}</dd>
                 </div>
                 <div>
                     <dt>{move || i18n.t(Text::MessagesSent)}</dt>
