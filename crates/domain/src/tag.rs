@@ -13,6 +13,11 @@ use crate::validation::{TextError, Validator, required_line};
 pub const MAX_TAG_CHARS: usize = 50;
 pub const MAX_TAGS_PER_CLIENT: usize = 50;
 
+/// The key of a tag named `name` (see [`TagName::key`]), for names already stored.
+pub fn key_of(name: &str) -> String {
+    name.to_lowercase()
+}
+
 /// A valid tag name, as written.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TagName(String);
@@ -40,7 +45,7 @@ impl TagName {
 
     /// What two spellings of one tag share: its name in lower case.
     pub fn key(&self) -> String {
-        self.0.to_lowercase()
+        key_of(&self.0)
     }
 }
 

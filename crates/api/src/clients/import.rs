@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use mailroom_domain::client::ClientFields;
-use mailroom_domain::tag::{MAX_TAGS_PER_CLIENT, TagName, split_list, tag_list};
+use mailroom_domain::tag::{MAX_TAGS_PER_CLIENT, TagName, key_of, split_list, tag_list};
 use mailroom_domain::wire::{ImportReport, RejectedRow};
 
 use crate::db::queries::{clients, tags};
@@ -239,7 +239,10 @@ fn apply(
         .into_iter()
         .collect();
     let known: Vec<i64> = existing.values().copied().collect();
-    let held = tags::keys_of_clients(conn, &known)?;
+    let held: HashMap<i64, Vec<String>> = tags::of_clients(conn, &known)?
+        .into_iter()
+        .map(|(client, names)| (client, names.iter().map(|n| key_of(n)).collect()))
+        .collect();
     let mut fresh = Vec::new();
     let mut tagged: Vec<(&str, &[TagName])> = Vec::new();
     let mut updated = 0;

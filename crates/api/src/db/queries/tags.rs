@@ -220,23 +220,6 @@ pub fn add_to_clients(
     Ok(())
 }
 
-/// Each of these clients' tag keys.
-pub fn keys_of_clients(
-    conn: &mut DbConnection,
-    client_ids: &[i64],
-) -> QueryResult<HashMap<i64, Vec<String>>> {
-    let pairs: Vec<(i64, String)> = client_tags::table
-        .inner_join(tags::table)
-        .filter(client_tags::client_id.eq_any(client_ids))
-        .select((client_tags::client_id, tags::name_key))
-        .load(conn)?;
-    let mut by_client: HashMap<i64, Vec<String>> = HashMap::new();
-    for (client, key) in pairs {
-        by_client.entry(client).or_default().push(key);
-    }
-    Ok(by_client)
-}
-
 /// Moves the clients of tag `from` onto tag `into` (those carrying both keep one) and deletes
 /// `from`: two tags become one. Segments using `from` must have moved first.
 pub fn merge(conn: &mut DbConnection, from: i64, into: i64) -> QueryResult<()> {
