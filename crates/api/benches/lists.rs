@@ -233,6 +233,22 @@ async fn main() {
         .expect("JSON");
     let queue_time = started.elapsed();
     let queued = run["total"].as_u64().expect("a run");
+    let controls = paused_claims(&http, &base, &token, &pool, &mailing, &run, &message).await;
+    // The first read after a write computes the overview again: with a segment of every client,
+    // its recipients are evaluated over all of them.
+    let mut overview = Vec::new();
+    for _ in 0..2 {
+        let started = Instant::now();
+        let figures: Value = http
+            .get(format!("{base}/api/v1/stats/overview"))
+            .send()
+            .await
+            .expect("overview")
+            .json()
+            .await
+            .expect("JSON");
+        overview.push((started.elapsed(), figures["unique_recipients"].clone()));
+    }
 
     let per_page = 20;
     let last_page = args.clients.div_ceil(per_page);
@@ -302,6 +318,21 @@ async fn main() {
         "POST /api/v1/mailings/{{id}}/send, segment tags_all=customer: {queued} deliveries queued in {:.2} s",
         queue_time.as_secs_f64()
     );
+    println!(
+        "POST …/runs/{{id}}/pause of that run: {:.2} s; then a claim of another run's 10 due \
+         deliveries: p50 {:.1} ms, max {:.1} ms ({} claims); resume: {:.2} s",
+        controls.pause.as_secs_f64(),
+        ms(controls.claim_p50),
+        ms(controls.claim_max),
+        CLAIMS,
+        controls.resume.as_secs_f64()
+    );
+    println!(
+        "GET /api/v1/stats/overview after a write: {:.1} ms ({} unique recipients), then cached: {:.1} ms",
+        ms(overview[0].0),
+        overview[0].1,
+        ms(overview[1].0)
+    );
     println!();
     println!(
         "{:<40} {:>9} {:>9} {:>9}",
@@ -346,6 +377,134 @@ async fn main() {
         && let Ok(mut admin) = PgConnection::establish(&admin_url)
     {
         let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)"));
+    }
+}
+
+/// Claims timed while a big run is paused.
+const CLAIMS: usize = 20;
+
+struct Controls {
+    pause: Duration,
+    claim_p50: Duration,
+    claim_max: Duration,
+    resume: Duration,
+}
+
+async fn post(http: &reqwest::Client, url: String, token: &str, body: Value) -> Value {
+    let response = http
+        .post(url)
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    assert!(response.status().is_success(), "{}", response.status());
+    response.json().await.expect("JSON")
+}
+
+/// Pauses the big run (timed), then times claims of a small run queued after it, as a worker
+/// makes them: a paused run's deliveries must not be read past by each claim. Resumes (timed).
+async fn paused_claims(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    pool: &mailroom_api::db::DbPool,
+    mailing: &Value,
+    run: &Value,
+    message: &Value,
+) -> Controls {
+    use mailroom_api::db::queries::deliveries::{self, Claim};
+    let run_url = format!(
+        "{base}/api/v1/mailings/{}/runs/{}",
+        mailing["id"], run["id"]
+    );
+    let started = Instant::now();
+    post(
+        http,
+        format!("{run_url}/pause"),
+        token,
+        serde_json::json!({}),
+    )
+    .await;
+    let pause = started.elapsed();
+
+    let first: Value = http
+        .get(format!("{base}/api/v1/clients?per_page=10"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("clients")
+        .json()
+        .await
+        .expect("JSON");
+    let ids: Vec<Value> = first["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|c| c["id"].clone())
+        .collect();
+    let now = chrono::Utc::now();
+    let small = post(
+        http,
+        format!("{base}/api/v1/mailings"),
+        token,
+        serde_json::json!({
+            "message_id": message["id"],
+            "client_ids": ids,
+            "starts_at": now - chrono::Duration::hours(1),
+            "ends_at": now + chrono::Duration::days(2),
+        }),
+    )
+    .await;
+    post(
+        http,
+        format!("{base}/api/v1/mailings/{}/send", small["id"]),
+        token,
+        serde_json::json!({}),
+    )
+    .await;
+
+    let mut times = Vec::with_capacity(CLAIMS);
+    let mut conn = pool.get().expect("connection");
+    for lease in 0..CLAIMS as i64 {
+        let now = self::now();
+        let started = Instant::now();
+        let claimed = deliveries::claim(
+            &mut conn,
+            Claim {
+                now,
+                lease_until: now + chrono::Duration::minutes(1),
+                lease: 9_000 + lease,
+                limit: 10,
+                only_run: None,
+            },
+        )
+        .expect("claim");
+        times.push(started.elapsed());
+        assert_eq!(
+            claimed.len(),
+            10,
+            "the small run's deliveries, none of the paused one's"
+        );
+        let ids: Vec<i64> = claimed.iter().map(|d| d.id).collect();
+        deliveries::release(&mut conn, 9_000 + lease, &ids).expect("released");
+    }
+    drop(conn);
+    times.sort();
+
+    let started = Instant::now();
+    post(
+        http,
+        format!("{run_url}/resume"),
+        token,
+        serde_json::json!({}),
+    )
+    .await;
+    Controls {
+        pause,
+        claim_p50: percentile(&times, 0.5),
+        claim_max: times[times.len() - 1],
+        resume: started.elapsed(),
     }
 }
 

@@ -203,6 +203,14 @@ pub fn delete_tag_question(lang: Lang, name: &str, clients: u64) -> String {
     }
 }
 
+/// Under a tag's new name when another tag has it: saving merges the two.
+pub fn merge_tags_hint(lang: Lang, into: &str) -> String {
+    match lang {
+        Lang::En => format!("You already have the tag {into}: saving merges the two into one."),
+        Lang::Ru => format!("Метка {into} уже есть: при сохранении метки объединятся в одну."),
+    }
+}
+
 /// "Revoke the token “CRM sync”?"
 pub fn revoke_question(lang: Lang, name: &str) -> String {
     match lang {

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use mailroom_domain::tag::key_of;
 use mailroom_domain::wire::Tag;
 
 use crate::api::{self, ApiError};
@@ -10,7 +11,8 @@ use crate::components::dialog::ConfirmDialog;
 use crate::components::guard::SignedIn;
 use crate::components::notice::{ApiErrorNotice, DoneNotice, Loading, failed};
 use crate::components::title::PageTitle;
-use crate::i18n::{Text, delete_tag_question, number, use_i18n};
+use crate::focus::focus;
+use crate::i18n::{Text, delete_tag_question, merge_tags_hint, number, use_i18n};
 use crate::session::use_session;
 
 #[component]
@@ -75,7 +77,9 @@ fn TagsPage() -> impl IntoView {
                     Ok(list) if list.items.is_empty() => view! {
                         <p class="empty">{move || i18n.t(Text::NoTagsYet)}</p>
                     }.into_any(),
-                    Ok(list) => view! {
+                    Ok(list) => {
+                    let names: Vec<String> = list.items.iter().map(|t| t.name.clone()).collect();
+                    view! {
                         <div class="table-wrap">
                             <table data-testid="tags">
                                 <thead>
@@ -96,6 +100,23 @@ fn TagsPage() -> impl IntoView {
                                         let for_save = name.clone();
                                         let for_delete = tag.clone();
                                         let label = name.clone();
+                                        let delete_label = name.clone();
+                                        // Renaming onto another of my tags merges the two: said
+                                        // before it is saved, and the button says so too.
+                                        let merges_into = {
+                                            let (own, names) = (name.clone(), names.clone());
+                                            move || {
+                                                let to = key_of(new_name.get().trim());
+                                                names
+                                                    .iter()
+                                                    .find(|n| key_of(n) == to && key_of(n) != key_of(&own))
+                                                    .cloned()
+                                            }
+                                        };
+                                        let merging = {
+                                            let merges_into = merges_into.clone();
+                                            move || merges_into().is_some()
+                                        };
                                         view! {
                                             <tr>
                                                 <td data-label=move || i18n.t(Text::Tag)>
@@ -115,9 +136,20 @@ fn TagsPage() -> impl IntoView {
                                                         }>
                                                             <label class="visually-hidden" for="tag-new-name">{move || i18n.t(Text::NewTagName)}</label>
                                                             <input id="tag-new-name" prop:value=new_name.get_untracked()
-                                                                on:input=move |ev| new_name.set(event_target_value(&ev)) />
-                                                            <button type="submit" disabled=move || rename.pending().get()>{move || i18n.t(Text::Save)}</button>
+                                                                aria-describedby="tag-merge-hint"
+                                                                on:input=move |ev| new_name.set(event_target_value(&ev))
+                                                                on:keydown=move |ev| {
+                                                                    if ev.key() == "Escape" {
+                                                                        renaming.set(None);
+                                                                    }
+                                                                } />
+                                                            <button type="submit" disabled=move || rename.pending().get()>
+                                                                {let merging = merging.clone(); move || i18n.t(if merging() { Text::Merge } else { Text::Save })}
+                                                            </button>
                                                             <button type="button" class="secondary" on:click=move |_| renaming.set(None)>{move || i18n.t(Text::Cancel)}</button>
+                                                            <p id="tag-merge-hint" class="hint" aria-live="polite">
+                                                                {let merges_into = merges_into.clone(); move || merges_into().map(|into| merge_tags_hint(i18n.lang.get(), &into))}
+                                                            </p>
                                                         </form>
                                                     </Show>
                                                 </td>
@@ -130,10 +162,13 @@ fn TagsPage() -> impl IntoView {
                                                         on:click=move |_| {
                                                             new_name.set(for_rename.clone());
                                                             renaming.set(Some(for_rename.clone()));
+                                                            // The box replaces the name: the keyboard goes to it.
+                                                            request_animation_frame(|| focus("#tag-new-name"));
                                                         }>
                                                         {move || i18n.t(Text::Rename)}
                                                     </button>
                                                     <button type="button" class="link danger"
+                                                        aria-label=move || format!("{} {delete_label}", i18n.t(Text::Delete))
                                                         on:click=move |_| to_delete.set(Some(for_delete.clone()))>
                                                         {move || i18n.t(Text::Delete)}
                                                     </button>
@@ -144,7 +179,8 @@ fn TagsPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                    }.into_any(),
+                    }.into_any()
+                    }
                 }
             })}
         </Suspense>

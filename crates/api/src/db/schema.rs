@@ -138,6 +138,7 @@ diesel::table! {
         lease -> Nullable<BigInt>,
         updated_at -> Timestamp,
         leased_until -> Nullable<Timestamp>,
+        held -> Bool,
     }
 }
 

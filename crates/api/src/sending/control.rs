@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use mailroom_domain::run_control::{ControlRefusal, RunAction, check};
 
-use crate::db::queries::deliveries::RunsOf;
+use crate::db::queries::deliveries::{self, RunsOf};
 use crate::db::queries::runs;
 use crate::db::rows::RunRow;
 use crate::db::{DbConnection, DbError, write_transaction};
@@ -47,10 +47,13 @@ pub fn apply(
         let over = run.finished_at.is_some() || run.cancelled_at.is_some();
         check(action, run.id, over, run.paused_at.is_some())?;
         match action {
+            // Deliveries before the run, as workers write them.
             RunAction::Pause => {
+                deliveries::hold(conn, run.id, true, now)?;
                 runs::set_paused(conn, run.id, Some(now))?;
             }
             RunAction::Resume => {
+                deliveries::hold(conn, run.id, false, now)?;
                 runs::set_paused(conn, run.id, None)?;
             }
             RunAction::Cancel => {

@@ -127,7 +127,7 @@ pub fn start_scheduled(
             Err(error) => return Err(error),
         }
         if let Some(busy) = runs::unfinished(conn, mailing.id)? {
-            tracing::warn!(mailing = mailing.id, %slot, run = busy, "scheduled send skipped: the previous run is still sending");
+            tracing::warn!(mailing = mailing.id, %slot, run = busy, "scheduled send skipped: the previous run is still sending or paused");
             return Ok(None);
         }
         let audience = audiences::of(conn, mailing)?;

@@ -152,6 +152,72 @@ async fn an_audience_of_all_reaches_every_client_of_its_owner_and_no_one_else() 
     assert_eq!(members["total"], 2, "the audience is readable page by page");
 }
 
+async fn unique_recipients(app: &TestApp) -> Value {
+    let overview: Value = app
+        .get("/api/v1/stats/overview")
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    overview["unique_recipients"].clone()
+}
+
+#[tokio::test]
+async fn the_home_pages_recipients_count_every_audience_once_per_address_as_it_is_now() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    let eve = app.user("eve@example.org").await;
+    let ben = app.user("ben@example.org").await;
+    let chosen = tagged(&app, &ann, "a@example.net", &["customer"]).await;
+    tagged(&app, &ann, "B@example.net", &["customer", "vip"]).await;
+    tagged(&app, &ann, "c@example.net", &[]).await;
+    tagged(&app, &eve, "b@example.net", &[]).await;
+    tagged(&app, &eve, "d@example.net", &[]).await;
+    tagged(&app, &ben, "e@example.net", &["customer"]).await;
+    created(&app, &ann, json!({"client_ids": [chosen]})).await;
+    assert_eq!(unique_recipients(&app).await, 1, "a chosen client");
+
+    created(
+        &app,
+        &ann,
+        json!({"audience": {"kind": "segment", "tags_any": ["customer"], "exclude_tags": ["vip"]}}),
+    )
+    .await;
+    assert_eq!(
+        unique_recipients(&app).await,
+        1,
+        "a is both chosen and in the segment"
+    );
+    let b = read(&app, &ann, "/api/v1/clients?q=B%40example").await["items"][0]["id"].clone();
+    let untag = app
+        .send_as(
+            Method::PATCH,
+            &format!("/api/v1/clients/{b}"),
+            &ann.access,
+            Some(&json!({"tags": ["customer"]})),
+        )
+        .await;
+    assert_eq!(untag.status().as_u16(), 200);
+    assert_eq!(
+        unique_recipients(&app).await,
+        2,
+        "b joined the segment when vip came off"
+    );
+
+    created(&app, &eve, json!({"audience": {"kind": "all"}})).await;
+    assert_eq!(
+        unique_recipients(&app).await,
+        3,
+        "eve's b is ann's B in another case; d is new; ben's e is in no audience"
+    );
+    tagged(&app, &eve, "f@example.net", &[]).await;
+    assert_eq!(
+        unique_recipients(&app).await,
+        4,
+        "a client added joins all clients at once"
+    );
+}
+
 #[tokio::test]
 async fn a_mailing_read_stays_small_whatever_its_audience() {
     let app = spawn_app().await;

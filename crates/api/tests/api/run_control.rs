@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::accounts::Session;
 use crate::fixtures::{audience_ids, mailing, numbered_clients, open_mailing, read, send};
-use crate::helpers::{TestApp, problem, spawn_app, spawn_sending_app};
+use crate::helpers::{TestApp, problem, spawn_app, spawn_sending_app, spawn_sending_app_with};
 
 /// The mail sent to clients so far (the numbered clients are at example.net).
 async fn client_mail(app: &TestApp) -> usize {
@@ -47,6 +47,18 @@ async fn controlled(
     response.json().await.expect("JSON")
 }
 
+/// How many deliveries are held (out of the due index).
+fn held(app: &TestApp) -> i64 {
+    use diesel::prelude::*;
+    use mailroom_api::db::schema::deliveries;
+    let mut conn = app.pool.get().expect("connection");
+    deliveries::table
+        .filter(deliveries::held)
+        .count()
+        .get_result(&mut *conn)
+        .expect("counted")
+}
+
 #[tokio::test]
 async fn a_paused_run_sends_nothing_until_it_is_resumed() {
     let app = spawn_sending_app().await;
@@ -57,6 +69,7 @@ async fn a_paused_run_sends_nothing_until_it_is_resumed() {
 
     let paused = controlled(&app, &ann, id, &run, "pause").await;
     assert!(paused["paused_at"].is_string(), "{paused}");
+    assert_eq!(held(&app), 3, "out of the claims' index while paused");
     problem(control(&app, &ann, id, &run, "pause").await, 409).await;
     app.drain().await;
     assert!(
@@ -74,6 +87,7 @@ async fn a_paused_run_sends_nothing_until_it_is_resumed() {
 
     let resumed = controlled(&app, &ann, id, &run, "resume").await;
     assert!(resumed["paused_at"].is_null());
+    assert_eq!(held(&app), 0);
     problem(control(&app, &ann, id, &run, "resume").await, 409).await;
     app.drain().await;
     assert_eq!(client_mail(&app).await, 3);
@@ -293,4 +307,59 @@ async fn a_duplicate_has_the_same_message_audience_and_schedule_dated_from_now()
     )
     .await;
     assert_eq!(read(&app, &ann, "/api/v1/mailings").await["total"], 2);
+}
+
+#[tokio::test]
+async fn a_run_paused_while_its_mail_waits_for_the_throttle_sends_no_more_of_it() {
+    // Two a second: all ten are claimed and waiting for the throttle within the first second.
+    let app = spawn_sending_app_with(|c| c.sending.send_rate = 2).await;
+    let ann = app.user("ann@example.org").await;
+    let clients = numbered_clients(&app, &ann, 10).await;
+    let id = open_mailing(&app, &ann, &clients).await;
+    let run = send(&app, &ann, id).await;
+    let worker = app.worker();
+    let draining = tokio::spawn(async move {
+        worker
+            .drain(None, tokio_util::sync::CancellationToken::new())
+            .await
+    });
+    while client_mail(&app).await == 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    controlled(&app, &ann, id, &run, "pause").await;
+    draining
+        .await
+        .expect("the worker ran")
+        .expect("the worker drained");
+    let sent = client_mail(&app).await;
+    assert!(
+        sent <= 5,
+        "the worker noticed the pause within a second or so, not after all ten: {sent}"
+    );
+    let paused = read(
+        &app,
+        &ann,
+        &format!("/api/v1/mailings/{id}/runs/{}", run["id"]),
+    )
+    .await;
+    assert_eq!(paused["sent"], sent as u64);
+    assert_eq!(paused["pending"], 10 - sent as u64, "the rest wait, unsent");
+
+    controlled(&app, &ann, id, &run, "resume").await;
+    app.drain().await;
+    let mut to: Vec<String> = app
+        .mail_so_far()
+        .await
+        .into_iter()
+        .map(|m| m.to)
+        .filter(|to| to.ends_with("@example.net"))
+        .collect();
+    to.sort();
+    let mailed = to.len();
+    to.dedup();
+    assert_eq!(
+        (mailed, to.len()),
+        (10, 10),
+        "each client once, after the resume"
+    );
 }

@@ -12,8 +12,8 @@ use crate::{MailingStatus, Role, UserState};
 pub struct Overview {
     pub mailings: u64,
     pub running_mailings: u64,
-    /// Distinct addresses (any case) among the chosen clients of all mailings; audiences of all
-    /// clients or of a segment are not counted in it yet.
+    /// Distinct addresses (any case, any owner) that mailings' audiences hold now: their chosen
+    /// clients, all clients of an owner with a mailing to all clients, and the clients of segments.
     pub unique_recipients: u64,
 }
 

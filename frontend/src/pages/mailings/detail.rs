@@ -89,6 +89,8 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
     let mine = session.user_id() == Some(mailing.owner_id);
     let manager = session.is_manager();
     let can_send = mine && !mailing.disabled && mailing.status != MailingStatus::Completed;
+    // A run of an audience that holds no one would send nothing: said instead of offered.
+    let reaches_nobody = mailing.client_count == 0;
     // The latest run: followed live while it sends, its result shown once it is over.
     let latest: Option<Run> = stats.runs.first().cloned();
     let remove =
@@ -244,7 +246,7 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
             title=move |_: &()| i18n.t(Text::DisableQuestion).to_owned()
             message=move |_: &()| i18n.t(Text::ConfirmDisable).to_owned()
             on_confirm=move |()| { toggle.dispatch(true); } />
-        <SendNow mailing_id=id can_send=can_send question=question consequence=consequence latest=latest changed=move |()| version.update(|v| *v += 1) />
+        <SendNow mailing_id=id can_send=can_send reaches_nobody=reaches_nobody question=question consequence=consequence latest=latest changed=move |()| version.update(|v| *v += 1) />
         <section class="card" aria-labelledby="days-heading">
             <h2 id="days-heading">{move || i18n.t(Text::AttemptsPerDay)}</h2>
             <DailyChart days=stats.daily />

@@ -27,6 +27,9 @@ fn finished(run: &Run) -> bool {
 pub fn SendNow(
     mailing_id: i64,
     can_send: bool,
+    /// The audience holds no client now: there is nothing to send (a run already going is still
+    /// followed and controlled).
+    reaches_nobody: bool,
     /// What the confirmation asks (to how many) and says follows (what becomes of the schedule).
     question: Signal<String>,
     consequence: Signal<String>,
@@ -129,7 +132,10 @@ pub fn SendNow(
         <Show when=move || can_send || run.with(Option::is_some)>
             <section class="card send" aria-labelledby="send-heading">
                 <h2 id="send-heading">{move || i18n.t(Text::Sending)}</h2>
-                {can_send.then(|| view! {
+                {(can_send && reaches_nobody).then(|| view! {
+                    <p class="muted" data-testid="empty-audience">{move || i18n.t(Text::AudienceHoldsNoOne)}</p>
+                })}
+                {(can_send && !reaches_nobody).then(|| view! {
                     <button type="button" data-testid="send-now"
                         disabled=move || send.pending().get() || sending()
                         on:click=move |_| asking.set(Some(()))>

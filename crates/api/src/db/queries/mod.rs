@@ -8,6 +8,7 @@ pub mod mailings;
 pub mod messages;
 pub mod picked;
 pub mod prepared;
+pub mod recipients;
 pub mod runs;
 pub mod stats;
 pub mod tags;

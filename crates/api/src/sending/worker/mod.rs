@@ -196,17 +196,12 @@ impl Worker {
                     continue;
                 }
             };
-            let batch_runs = distinct_runs(&claimed);
-            let mut halted = Halted::default();
+            let halted = Arc::new(Halted::new(self.pool.clone(), distinct_runs(&claimed)));
             let mut given_back = Vec::new();
             let mut claimed = claimed.into_iter();
             for delivery in claimed.by_ref() {
                 // Paused or cancelled since the claim: what is not begun goes back unsent.
-                if halted
-                    .of(&self.pool, &batch_runs)
-                    .await
-                    .contains(&delivery.run_id)
-                {
+                if halted.holds(delivery.run_id).await {
                     given_back.push(delivery);
                     continue;
                 }
@@ -233,9 +228,11 @@ impl Worker {
                 let worker = self.clone();
                 let records = records.clone();
                 let stop = stop.clone();
+                let halted = halted.clone();
                 sends.spawn(async move {
                     let (id, owner) = (delivery.id, content.as_ref().map(|c| c.owner_id));
-                    let record = AssertUnwindSafe(worker.send_one(delivery, lease, content, &stop))
+                    let sending = worker.send_one(delivery, lease, content, &halted, &stop);
+                    let record = AssertUnwindSafe(sending)
                         .catch_unwind()
                         .await
                         .unwrap_or_else(|panic| {

@@ -8,6 +8,7 @@ use mailroom_domain::delivery::{DeliveryState, NextStep, TryOutcome, may_send};
 use rand::Rng;
 use tokio_util::sync::CancellationToken;
 
+use super::halted::Halted;
 use super::recorder::Record;
 use super::{Worker, delta};
 use crate::db::queries::deliveries::{Attempt, Outcome};
@@ -21,6 +22,7 @@ impl Worker {
         delivery: ClaimedDelivery,
         lease: i64,
         content: Option<Arc<RunContent>>,
+        halted: &Halted,
         stop: &CancellationToken,
     ) -> Record {
         let now = self.clock.now();
@@ -56,6 +58,13 @@ impl Worker {
             permit = self.throttle.admit(&domain) => permit,
             () = stop.cancelled() => return Record::Release { id: delivery.id, lease },
         };
+        // The throttle may have kept it a while: a run paused or cancelled meanwhile keeps it.
+        if halted.holds(delivery.run_id).await {
+            return Record::Release {
+                id: delivery.id,
+                lease,
+            };
+        }
         let outcome = match self.composer.compose(&content, &delivery, client_id) {
             Ok(message) => {
                 let (outcome, took) = self.transport.deliver(message, Lane::Mailings).await;

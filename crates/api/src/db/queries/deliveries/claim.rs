@@ -1,5 +1,5 @@
 //! Claiming due deliveries, and the leases of those claimed: renewed while they wait, given
-//! back unsent when a worker stops. The deliveries of a paused run are never due.
+//! back unsent when a worker stops. Held deliveries (of a paused or cancelled run) are never due.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -15,6 +15,7 @@ UPDATE deliveries AS d SET leased_until = $1, lease = $2
 FROM (SELECT id FROM deliveries
       WHERE state = 'pending' AND next_attempt_at <= $3
         AND (leased_until IS NULL OR leased_until <= $3) AND ($4::bigint IS NULL OR run_id = $4)
+        AND NOT held
         AND run_id NOT IN (SELECT id FROM runs WHERE finished_at IS NULL
                            AND (paused_at IS NOT NULL OR cancelled_at IS NOT NULL))
       ORDER BY next_attempt_at, id LIMIT $5
@@ -28,6 +29,7 @@ UPDATE deliveries SET leased_until = ?1, lease = ?2
 WHERE id IN (SELECT id FROM deliveries
              WHERE state = 'pending' AND next_attempt_at <= ?3
                AND (leased_until IS NULL OR leased_until <= ?3) AND (?4 IS NULL OR run_id = ?4)
+               AND NOT held
                AND run_id NOT IN (SELECT id FROM runs WHERE finished_at IS NULL
                                   AND (paused_at IS NOT NULL OR cancelled_at IS NOT NULL))
              ORDER BY next_attempt_at, id LIMIT ?5)
@@ -44,7 +46,8 @@ pub struct Claim {
 }
 
 /// The runs whose deliveries are never due: unfinished, and paused or cancelled (the claims'
-/// SQL says the same).
+/// SQL says the same). Their queued deliveries are held besides; this catches the few a worker
+/// gave back or must retry since.
 #[allow(clippy::type_complexity)]
 fn held_runs() -> diesel::dsl::Select<
     diesel::dsl::Filter<
@@ -76,6 +79,33 @@ pub fn held_of(conn: &mut DbConnection, run_ids: &[i64]) -> QueryResult<Vec<i64>
     held_runs().filter(runs::id.eq_any(run_ids)).load(conn)
 }
 
+/// Holds the run's queued deliveries (its owner paused it) or lets them go again (resumed): held
+/// ones are out of the due index, so claims never read past them.
+///
+/// Only those no live claim holds: the rows a worker is sending are its recorder's to write, and
+/// locking them here as well would deadlock with it. The few it gives back or retries meanwhile
+/// stay pending and unheld; the claims' check of the run skips them.
+pub fn hold(
+    conn: &mut DbConnection,
+    run_id: i64,
+    held: bool,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        deliveries::table
+            .filter(deliveries::run_id.eq(run_id))
+            .filter(deliveries::state.eq(DeliveryState::Pending))
+            .filter(deliveries::held.eq(!held))
+            .filter(
+                deliveries::leased_until
+                    .is_null()
+                    .or(deliveries::leased_until.le(now)),
+            ),
+    )
+    .set(deliveries::held.eq(held))
+    .execute(conn)
+}
+
 /// Whether any delivery (of one run, or any) is due: cheap, and writes nothing.
 pub fn any_due(
     conn: &mut DbConnection,
@@ -90,6 +120,8 @@ pub fn any_due(
                 .is_null()
                 .or(deliveries::leased_until.le(now)),
         )
+        // `NOT held`, the due index's own condition: SQLite uses a partial index only then.
+        .filter(diesel::dsl::not(deliveries::held))
         .filter(diesel::dsl::not(deliveries::run_id.eq_any(held_runs())))
         .select(deliveries::id)
         .into_boxed();

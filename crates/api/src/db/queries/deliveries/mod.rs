@@ -12,7 +12,7 @@ mod claim;
 mod record;
 
 pub use cancel::{RunsOf, cancel, cancel_for_client};
-pub use claim::{Claim, any_due, claim, held_of, release, renew};
+pub use claim::{Claim, any_due, claim, held_of, hold, release, renew};
 pub use record::{Attempt, Outcome, record};
 
 #[cfg(test)]
