@@ -42,6 +42,28 @@ pub fn contains_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// Gives the connection the temporary table `name`, empty: created on its first use (with the
+/// columns each backend is given), emptied by every commit on PostgreSQL (a truncation:
+/// autovacuum never cleans temporary tables) and here on SQLite. Temporary tables are the
+/// session's own, so other connections never see their rows. Call inside the transaction that
+/// fills and reads it.
+pub(crate) fn empty_temporary_table(
+    conn: &mut crate::db::DbConnection,
+    name: &str,
+    postgres_columns: &str,
+    sqlite_columns: &str,
+) -> diesel::QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    match conn {
+        crate::db::DbConnection::Postgres(pg) => pg.batch_execute(&format!(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS {name} ({postgres_columns}) ON COMMIT DELETE ROWS;"
+        )),
+        crate::db::DbConnection::Sqlite(sqlite) => sqlite.batch_execute(&format!(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS {name} ({sqlite_columns}); DELETE FROM {name};"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::contains_pattern;

@@ -5,10 +5,10 @@
 //! change first copies the matching ids into `picked_clients` with one `INSERT … SELECT`, and
 //! every statement after that reads the ids from there, all inside the database.
 
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
 use super::clients::{ClientFilter, filtered};
+use super::empty_temporary_table;
 use crate::db::DbConnection;
 use crate::db::schema::{client_tags, clients, tags};
 
@@ -26,18 +26,12 @@ diesel::allow_tables_to_appear_in_same_query!(picked_clients, tags);
 /// Creates the table on the connection's first use, empty, then fills it with the ids of the
 /// clients matching `filter`; how many. Call inside the write transaction that uses it.
 pub fn pick(conn: &mut DbConnection, filter: &ClientFilter) -> QueryResult<usize> {
-    match conn {
-        // Temporary tables are the session's own, so other connections never see these rows;
-        // emptied by the commit (a truncation: autovacuum never cleans temporary tables).
-        DbConnection::Postgres(pg) => pg.batch_execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS picked_clients (id BIGINT PRIMARY KEY) \
-             ON COMMIT DELETE ROWS;",
-        )?,
-        DbConnection::Sqlite(sqlite) => sqlite.batch_execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS picked_clients (id INTEGER PRIMARY KEY); \
-             DELETE FROM picked_clients;",
-        )?,
-    }
+    empty_temporary_table(
+        conn,
+        "picked_clients",
+        "id BIGINT PRIMARY KEY",
+        "id INTEGER PRIMARY KEY",
+    )?;
     let matching = filtered(filter, conn.backend()).select(clients::id);
     diesel::insert_into(picked_clients::table)
         .values(matching)

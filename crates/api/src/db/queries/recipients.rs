@@ -10,12 +10,12 @@
 
 use std::collections::BTreeMap;
 
-use diesel::connection::SimpleConnection;
 use diesel::dsl::{self, exists, not};
 use diesel::prelude::*;
 use mailroom_domain::audience::AudienceKind;
 
 use super::audiences::{self, AudienceOf};
+use super::empty_temporary_table;
 use crate::db::DbConnection;
 use crate::db::schema::{clients, mailings, recipient_addresses, statistics_totals};
 
@@ -56,17 +56,8 @@ pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
 
 /// Copies the addresses of these audiences into `audience_addresses`, emptied first.
 fn fill(conn: &mut DbConnection, growing: &[(i64, i64, AudienceKind)]) -> QueryResult<()> {
-    match conn {
-        // Emptied by the commit (a truncation), as `picked_clients`.
-        DbConnection::Postgres(pg) => pg.batch_execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS audience_addresses (email_lower TEXT NOT NULL) \
-             ON COMMIT DELETE ROWS;",
-        )?,
-        DbConnection::Sqlite(sqlite) => sqlite.batch_execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS audience_addresses (email_lower TEXT NOT NULL); \
-             DELETE FROM audience_addresses;",
-        )?,
-    }
+    let column = "email_lower TEXT NOT NULL";
+    empty_temporary_table(conn, "audience_addresses", column, column)?;
     // An owner's audience of all clients holds every segment of that owner's too: one mailing
     // of all clients per owner is read, and none of the owner's segments.
     let mut everyone: BTreeMap<i64, i64> = BTreeMap::new();
