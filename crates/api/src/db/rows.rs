@@ -278,6 +278,8 @@ pub struct RunRow {
     pub cancelled: i64,
     pub paused_at: Option<NaiveDateTime>,
     pub cancelled_at: Option<NaiveDateTime>,
+    /// The highest client id its queueing has passed; `None` once its whole audience is queued.
+    pub queued_up_to: Option<i64>,
 }
 
 impl RunRow {

@@ -122,6 +122,7 @@ diesel::table! {
         cancelled -> BigInt,
         paused_at -> Nullable<Timestamp>,
         cancelled_at -> Nullable<Timestamp>,
+        queued_up_to -> Nullable<BigInt>,
     }
 }
 

@@ -22,7 +22,7 @@ use super::owned::{self, Intent};
 use crate::auth::CurrentUser;
 use crate::clock::Clock;
 use crate::db::queries::audiences;
-use crate::db::queries::clients::{self, ClientFilter, filtered};
+use crate::db::queries::clients::{self, ClientFilter};
 use crate::db::schema::clients as client_table;
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
@@ -89,20 +89,15 @@ pub async fn preview_audience(
                 }
             }
         };
-        let filter = ClientFilter::of_owner(owner_id, selection);
-        let backend = conn.backend();
+        let matching = clients::matching(conn, &ClientFilter::of_owner(owner_id, selection))?;
         let by_email = Sort {
             field: ClientSort::Email,
             descending: false,
         };
-        let (rows, total) = clients::page_of(
-            conn,
-            || filtered(&filter, backend),
-            by_email,
-            0,
-            PREVIEW_CLIENTS,
-        )?;
-        let unsubscribed: i64 = filtered(&filter, backend)
+        let (rows, total) =
+            clients::page_of(conn, || matching.query(), by_email, 0, PREVIEW_CLIENTS)?;
+        let unsubscribed: i64 = matching
+            .query()
             .filter(client_table::unsubscribed_at.is_not_null())
             .count()
             .get_result(conn)?;
@@ -153,14 +148,8 @@ pub async fn mailing_clients(
     let (sort, offset, limit) = (list.sort, list.offset(), list.limit());
     let (items, total) = blocking(&pool, move |conn| {
         let audience = audiences::of(conn, &mailing)?;
-        let backend = conn.backend();
-        let (rows, total) = clients::page_of(
-            conn,
-            || audiences::members(&audience, backend),
-            sort,
-            offset,
-            limit,
-        )?;
+        let members = audiences::members(conn, &audience)?;
+        let (rows, total) = clients::page_of(conn, || members.query(), sort, offset, limit)?;
         Ok::<_, ApiError>((with_tags(conn, rows)?, total))
     })
     .await?;

@@ -36,7 +36,7 @@ pub fn apply(
     write_transaction(conn, |conn| {
         // The mailing is locked (after its owner, the order every writer takes), never the run
         // row first: workers write deliveries, then the run, and so does a cancel here.
-        super::start::lock_mailing(conn, mailing_id)?;
+        super::mailing::lock(conn, mailing_id)?;
         let run = runs::find(conn, run_id)?
             .filter(|r| r.mailing_id == mailing_id)
             .ok_or(ControlError::NoRun {
@@ -59,6 +59,8 @@ pub fn apply(
             RunAction::Cancel => {
                 stop(conn, RunsOf::Run(run.id), now)?;
                 runs::set_cancelled(conn, run.id, now)?;
+                // No batch is being queued meanwhile: this holds the mailing.
+                runs::stop_queueing(conn, run.id, now)?;
             }
         }
         runs::find(conn, run.id)?.ok_or(ControlError::NoRun {

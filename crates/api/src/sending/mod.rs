@@ -5,6 +5,8 @@
 pub mod compose;
 pub mod control;
 pub mod health;
+pub mod mailing;
+pub mod queue;
 pub mod scheduler;
 pub mod start;
 pub mod throttle;

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDateTime;
 
+use super::queue;
 use super::start::{StartError, start_scheduled, stop};
 use crate::cache::Cache;
 use crate::db::queries::deliveries::RunsOf;
@@ -18,6 +19,9 @@ pub struct Tick {
     pub started: Vec<i64>,
     /// Runs whose pending deliveries were cancelled: their mailing ended, or they were cancelled.
     pub ended: Vec<i64>,
+    /// Runs made before, whose queueing this tick took up: a crash stopped it, or another
+    /// process is still at it.
+    pub queued_on: Vec<i64>,
 }
 
 pub async fn tick(pool: &DbPool, cache: &Cache, now: NaiveDateTime) -> Result<Tick, StartError> {
@@ -25,6 +29,10 @@ pub async fn tick(pool: &DbPool, cache: &Cache, now: NaiveDateTime) -> Result<Ti
         let mut ended = stop(conn, RunsOf::Ended, now)?;
         // Deliveries of cancelled runs that a worker gave back or must retry: cancelled now.
         ended.extend(stop(conn, RunsOf::Cancelled, now)?);
+        let queued_on = runs::queueing(conn)?;
+        for &run in &queued_on {
+            queue::queue(conn, run, queue::BATCH, now)?;
+        }
         let mut started = Vec::new();
         for mailing in mailings::due(conn, now, DUE_PER_TICK)? {
             match start_scheduled(conn, &mailing, now) {
@@ -35,9 +43,19 @@ pub async fn tick(pool: &DbPool, cache: &Cache, now: NaiveDateTime) -> Result<Ti
                 }
             }
         }
-        let touched: Vec<i64> = started.iter().chain(&ended).copied().collect();
+        let touched: Vec<i64> = started
+            .iter()
+            .chain(&ended)
+            .chain(&queued_on)
+            .copied()
+            .collect();
         let owners = runs::owners(conn, &touched)?;
-        Ok::<_, StartError>((Tick { started, ended }, owners))
+        let tick = Tick {
+            started,
+            ended,
+            queued_on,
+        };
+        Ok::<_, StartError>((tick, owners))
     })
     .await?;
     if !owners.is_empty() {

@@ -1,11 +1,12 @@
 //! Starting and stopping runs, the same for the API, the command line and the scheduler.
 
 use chrono::NaiveDateTime;
-use mailroom_domain::UserState;
-use mailroom_domain::delivery::{RunTrigger, SendRefusal, may_send};
+use mailroom_domain::delivery::{RunTrigger, SendRefusal};
 
+use super::mailing;
+use super::queue;
 use crate::db::queries::deliveries::{self, RunsOf};
-use crate::db::queries::{audiences, mailings, runs, tags, users};
+use crate::db::queries::{mailings, runs};
 use crate::db::rows::{MailingRow, NewRun, RunRow};
 use crate::db::{DbConnection, DbError};
 
@@ -27,45 +28,20 @@ impl From<diesel::result::Error> for StartError {
     }
 }
 
-/// Why `mailing` may not send at `now`, if it may not.
-pub fn check(
-    conn: &mut DbConnection,
-    mailing: &MailingRow,
-    now: NaiveDateTime,
-) -> Result<(), StartError> {
-    let owner_blocked =
-        users::find(conn, mailing.owner_id)?.is_some_and(|u| u.state == UserState::Blocked);
-    may_send(now, mailing.ends_at, mailing.disabled, owner_blocked)?;
-    Ok(())
-}
-
-/// The mailing, locked after its owner's clients and tags (the order every writer of both
-/// takes), or none when there is no such mailing.
-fn lock(conn: &mut DbConnection, id: i64) -> Result<Option<MailingRow>, StartError> {
-    Ok(lock_mailing(conn, id)?)
-}
-
-/// The mailing, locked after its owner's clients and tags: the order every writer of both takes.
-pub fn lock_mailing(conn: &mut DbConnection, id: i64) -> Result<Option<MailingRow>, DbError> {
-    let Some(owner) = mailings::find(conn, id)?.map(|m| m.owner_id) else {
-        return Ok(None);
-    };
-    tags::lock_owner(conn, owner)?;
-    Ok(mailings::find_for_update(conn, id)?)
-}
-
-/// Queues a run of the mailing now (on demand): refused when it may not send or a run of it is
-/// still going. A one-time mailing's pending slot is used up by it: `once` sends once.
+/// Makes a run of the mailing now (on demand) and queues its audience: refused when it may not
+/// send or a run of it is still going. A one-time mailing's pending slot is used up by it:
+/// `once` sends once.
 pub fn start_now(
     conn: &mut DbConnection,
     mailing_id: i64,
     now: NaiveDateTime,
 ) -> Result<RunRow, StartError> {
     let run = crate::db::write_transaction::<_, StartError, _>(conn, |conn| {
-        // Locked: a scheduler tick, an edit or a second click waits for this run to be queued,
-        // and a change of the owner's clients or tags for its audience to be counted.
-        let mailing = lock(conn, mailing_id)?.ok_or(StartError::NoMailing(mailing_id))?;
-        check(conn, &mailing, now)?;
+        // Locked: a scheduler tick, an edit or a second click waits for this run to be made.
+        let mailing = mailing::lock(conn, mailing_id)?.ok_or(StartError::NoMailing(mailing_id))?;
+        if let Some(refusal) = mailing::refusal(conn, &mailing, now)? {
+            return Err(refusal.into());
+        }
         if let Some(busy) = runs::unfinished(conn, mailing_id)? {
             return Err(StartError::Busy(busy));
         }
@@ -75,7 +51,6 @@ pub fn start_now(
                 mailings::advance_schedule(conn, mailing_id, slot, left)?;
             }
         }
-        let audience = audiences::of(conn, &mailing)?;
         Ok(runs::create(
             conn,
             &NewRun {
@@ -84,16 +59,15 @@ pub fn start_now(
                 scheduled_for: None,
                 created_at: now,
             },
-            &audience,
         )?)
     })?;
-    runs::refresh_statistics(conn, run.total)?;
-    Ok(run)
+    // Made: should this process stop now, the next scheduler tick queues it.
+    queue::queue(conn, run.id, queue::BATCH, now)?.ok_or(StartError::NoMailing(mailing_id))
 }
 
-/// Takes the mailing's due schedule slot and queues its run. The slot is taken even when the
-/// mailing may not send then (it is skipped, not postponed); slots missed while no scheduler ran
-/// collapse into one run. `Ok(None)`: another process took the slot, or nothing was queued. An
+/// Takes the mailing's due schedule slot, makes its run and queues it. The slot is taken even when
+/// the mailing may not send then (it is skipped, not postponed); slots missed while no scheduler
+/// ran collapse into one run. `Ok(None)`: another process took the slot, or no run was made. An
 /// error takes nothing: the slot is tried again at the next tick.
 pub fn start_scheduled(
     conn: &mut DbConnection,
@@ -105,7 +79,7 @@ pub fn start_scheduled(
     };
     let run = crate::db::write_transaction::<_, StartError, _>(conn, |conn| {
         // Read again, locked: the mailing as it is now, not as the list of due ones found it.
-        let Some(mailing) = lock(conn, due.id)? else {
+        let Some(mailing) = mailing::lock(conn, due.id)? else {
             return Ok(None);
         };
         let mailing = &mailing;
@@ -118,20 +92,15 @@ pub fn start_scheduled(
         if mailings::advance_schedule(conn, mailing.id, slot, next)? == 0 {
             return Ok(None);
         }
-        match check(conn, mailing, now) {
-            Ok(()) => {}
-            Err(StartError::Refused(refusal)) => {
-                tracing::info!(mailing = mailing.id, %slot, reason = %refusal, "scheduled send skipped");
-                return Ok(None);
-            }
-            Err(error) => return Err(error),
+        if let Some(refusal) = mailing::refusal(conn, mailing, now)? {
+            tracing::info!(mailing = mailing.id, %slot, reason = %refusal, "scheduled send skipped");
+            return Ok(None);
         }
         if let Some(busy) = runs::unfinished(conn, mailing.id)? {
             tracing::warn!(mailing = mailing.id, %slot, run = busy, "scheduled send skipped: the previous run is still sending or paused");
             return Ok(None);
         }
-        let audience = audiences::of(conn, mailing)?;
-        let run = runs::create(
+        Ok(Some(runs::create(
             conn,
             &NewRun {
                 mailing_id: mailing.id,
@@ -139,13 +108,14 @@ pub fn start_scheduled(
                 scheduled_for: Some(slot),
                 created_at: now,
             },
-            &audience,
-        )?;
-        tracing::info!(mailing = mailing.id, run = run.id, %slot, deliveries = run.total, "scheduled run queued");
-        Ok(Some(run))
+        )?))
     })?;
+    let Some(run) = run else {
+        return Ok(None);
+    };
+    let run = queue::queue(conn, run.id, queue::BATCH, now)?;
     if let Some(run) = &run {
-        runs::refresh_statistics(conn, run.total)?;
+        tracing::info!(mailing = run.mailing_id, run = run.id, %slot, deliveries = run.total, "scheduled run queued");
     }
     Ok(run)
 }

@@ -104,9 +104,9 @@ fn insert_attempt(conn: &mut DbConnection, mailing_id: i64, email: &str) -> (i64
             scheduled_for: None,
             created_at: now(),
         },
-        &audience,
     )
-    .expect("run queued");
+    .expect("run made");
+    runs::queue_next(conn, &run, &audience, 100, now()).expect("run queued");
     let delivery: i64 = deliveries::table
         .filter(deliveries::run_id.eq(run.id))
         .filter(deliveries::email.eq(email))

@@ -19,6 +19,7 @@ mod mailings;
 mod messages;
 mod odd_data;
 mod own_mail;
+mod queueing;
 mod recovery;
 mod redis_proxy;
 mod run_control;

@@ -11,11 +11,11 @@ use mailroom_domain::selection::ClientSelection;
 use mailroom_domain::tag::{TagFilter, TagName};
 
 use super::Backend;
-use super::clients::{ClientFilter, filtered};
+use super::clients::{ClientFilter, IdRange, Matching, matching};
 use super::{mailings, tags};
+use crate::db::DbConnection;
 use crate::db::rows::{MailingRow, MailingTagRow};
 use crate::db::schema::{clients, mailing_clients, mailing_tags, tags as tag_table};
-use crate::db::{Backend as DbBackend, DbConnection};
 
 /// Whose clients and which of them: what a mailing's audience needs to be evaluated.
 #[derive(Debug, Clone)]
@@ -41,42 +41,82 @@ pub fn of(conn: &mut DbConnection, mailing: &MailingRow) -> QueryResult<Audience
     })
 }
 
-/// The clients the audience holds now, subscribed or not.
-pub fn members(audience: &AudienceOf, backend: DbBackend) -> clients::BoxedQuery<'static, Backend> {
-    let everyone = |tags: TagFilter| {
-        ClientFilter::of_owner(
+/// The clients an audience holds now, subscribed or not: its tags looked up once, then made a
+/// query as often as one is needed.
+#[derive(Debug, Clone)]
+pub enum Members {
+    Matching(Matching),
+    Chosen { mailing_id: i64 },
+    Nobody,
+}
+
+impl Members {
+    pub fn query(&self) -> clients::BoxedQuery<'static, Backend> {
+        self.query_in(None)
+    }
+
+    /// The members in `range`, when one is given: a batch of the audience.
+    pub fn query_in(&self, range: Option<IdRange>) -> clients::BoxedQuery<'static, Backend> {
+        match self {
+            Members::Matching(matching) => matching.query_in(range),
+            Members::Chosen { mailing_id } => {
+                let chosen = mailing_clients::table
+                    .filter(mailing_clients::mailing_id.eq(*mailing_id))
+                    .select(mailing_clients::client_id);
+                match range {
+                    None => clients::table
+                        .filter(clients::id.eq_any(chosen))
+                        .into_boxed(),
+                    Some(range) => clients::table
+                        .filter(clients::id.gt(range.after))
+                        .filter(clients::id.le(range.up_to))
+                        .filter(
+                            clients::id.eq_any(
+                                chosen
+                                    .filter(mailing_clients::client_id.gt(range.after))
+                                    .filter(mailing_clients::client_id.le(range.up_to)),
+                            ),
+                        )
+                        .into_boxed(),
+                }
+            }
+            Members::Nobody => clients::table
+                .filter(false.into_sql::<diesel::sql_types::Bool>())
+                .into_boxed(),
+        }
+    }
+}
+
+/// The clients the audience holds now.
+pub fn members(conn: &mut DbConnection, audience: &AudienceOf) -> QueryResult<Members> {
+    let mut everyone = |tags: TagFilter| {
+        let filter = ClientFilter::of_owner(
             audience.owner_id,
             ClientSelection {
                 tags,
                 ..ClientSelection::default()
             },
-        )
+        );
+        matching(conn, &filter).map(Members::Matching)
     };
     match audience.kind {
-        AudienceKind::All => filtered(&everyone(TagFilter::default()), backend),
+        AudienceKind::All => everyone(TagFilter::default()),
         // A segment always has a condition; one whose tags could not be read holds no one,
         // never everyone.
-        AudienceKind::Segment if audience.segment.is_empty() => clients::table
-            .filter(false.into_sql::<diesel::sql_types::Bool>())
-            .into_boxed(),
-        AudienceKind::Segment => filtered(&everyone(audience.segment.clone()), backend),
-        AudienceKind::Clients => clients::table
-            .filter(
-                clients::id.eq_any(
-                    mailing_clients::table
-                        .filter(mailing_clients::mailing_id.eq(audience.mailing_id))
-                        .select(mailing_clients::client_id),
-                ),
-            )
-            .into_boxed(),
+        AudienceKind::Segment if audience.segment.is_empty() => Ok(Members::Nobody),
+        AudienceKind::Segment => everyone(audience.segment.clone()),
+        AudienceKind::Clients => Ok(Members::Chosen {
+            mailing_id: audience.mailing_id,
+        }),
     }
 }
 
 /// How many clients the audience holds now, and how many of them unsubscribed.
 pub fn size(conn: &mut DbConnection, audience: &AudienceOf) -> QueryResult<(i64, i64)> {
-    let backend = conn.backend();
-    let all: i64 = members(audience, backend).count().get_result(conn)?;
-    let unsubscribed: i64 = members(audience, backend)
+    let members = members(conn, audience)?;
+    let all: i64 = members.query().count().get_result(conn)?;
+    let unsubscribed: i64 = members
+        .query()
         .filter(clients::unsubscribed_at.is_not_null())
         .count()
         .get_result(conn)?;
@@ -97,7 +137,6 @@ pub fn sizes(
         .collect();
     let mut sizes = mailings::chosen_counts(conn, &chosen)?;
     let mut everyone: HashMap<i64, i64> = HashMap::new();
-    let backend = conn.backend();
     for row in rows {
         let audience = AudienceOf {
             mailing_id: row.id,
@@ -110,12 +149,12 @@ pub fn sizes(
             AudienceKind::All => match everyone.get(&row.owner_id) {
                 Some(size) => *size,
                 None => {
-                    let size = members(&audience, backend).count().get_result(conn)?;
+                    let size = members(conn, &audience)?.query().count().get_result(conn)?;
                     everyone.insert(row.owner_id, size);
                     size
                 }
             },
-            AudienceKind::Segment => members(&audience, backend).count().get_result(conn)?,
+            AudienceKind::Segment => members(conn, &audience)?.query().count().get_result(conn)?,
         };
         sizes.insert(row.id, size);
     }

@@ -28,87 +28,154 @@ impl ClientFilter {
     }
 }
 
-fn keys(tags: &[TagName]) -> Vec<String> {
-    tags.iter().map(TagName::key).collect()
+/// A filter ready to be made a query: its tags looked up by key, once. Conditions on tag ids the
+/// query names, not on tag names joined in, are what PostgreSQL's planner can estimate from the
+/// statistics of `client_tags`: joined by name, it guessed 161 clients of a tag 100,000 carry and
+/// read a deep page by nested loops (1.7 s instead of tens of milliseconds).
+#[derive(Debug, Clone)]
+pub struct Matching {
+    owner_id: Option<i64>,
+    search: Option<String>,
+    ids: Option<Vec<i64>>,
+    /// `Some`: carrying one of these (none there: matches nobody).
+    any: Option<Vec<i64>>,
+    /// Carrying one of each (for a manager, a name is a tag of each owner who has it).
+    all: Vec<Vec<i64>>,
+    /// Carrying none of these.
+    exclude: Vec<i64>,
+    backend: DbBackend,
 }
 
-/// Narrows `query` to the clients carrying (or, `carrying` false, not carrying) any of the tags
-/// with these keys. A tag joins only its owner's clients, so naming the owner only narrows which
-/// tags are read. Each case is its own statement: a boxed query takes no boxed subquery.
-fn carrying(
+/// Looks up the filter's tags: those of its owner (of every owner, for a manager's filter).
+pub fn matching(conn: &mut DbConnection, filter: &ClientFilter) -> QueryResult<Matching> {
+    let selection = &filter.selection;
+    let named = &selection.tags;
+    let keys: Vec<String> = named
+        .tags_any
+        .iter()
+        .chain(&named.tags_all)
+        .chain(&named.exclude_tags)
+        .map(TagName::key)
+        .collect();
+    let mut found: Vec<(String, i64)> = Vec::new();
+    if !keys.is_empty() {
+        let mut query = tags::table
+            .filter(tags::name_key.eq_any(keys))
+            .select((tags::name_key, tags::id))
+            .into_boxed();
+        if let Some(owner_id) = filter.owner_id {
+            query = query.filter(tags::owner_id.eq(owner_id));
+        }
+        found = query.load(conn)?;
+    }
+    let ids_of = |names: &[TagName]| -> Vec<i64> {
+        let keys: Vec<String> = names.iter().map(TagName::key).collect();
+        found
+            .iter()
+            .filter(|(key, _)| keys.contains(key))
+            .map(|(_, id)| *id)
+            .collect()
+    };
+    Ok(Matching {
+        owner_id: filter.owner_id,
+        search: selection.search.clone(),
+        ids: selection.ids.clone(),
+        any: (!named.tags_any.is_empty()).then(|| ids_of(&named.tags_any)),
+        all: named
+            .tags_all
+            .iter()
+            .map(|tag| ids_of(std::slice::from_ref(tag)))
+            .collect(),
+        exclude: ids_of(&named.exclude_tags),
+        backend: conn.backend(),
+    })
+}
+
+/// Clients by id: after one, up to another, both given to the tags' subqueries too, so that a
+/// batch of a big audience reads only its own part of `client_tags` (the planner does not carry
+/// a range over a semi-join by itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdRange {
+    pub after: i64,
+    pub up_to: i64,
+}
+
+/// Narrows `query` to the clients carrying one of the tags (in `range`, when one is given).
+fn carrying_one_of(
     query: clients::BoxedQuery<'static, Backend>,
-    owner: Option<i64>,
-    keys: Vec<String>,
-    carrying: bool,
+    tag_ids: &[i64],
+    range: Option<IdRange>,
 ) -> clients::BoxedQuery<'static, Backend> {
-    let tagged = client_tags::table
-        .inner_join(tags::table)
-        .filter(tags::name_key.eq_any(keys));
-    match (owner, carrying) {
-        (Some(owner_id), true) => query.filter(
+    let tagged = client_tags::table.filter(client_tags::tag_id.eq_any(tag_ids.to_vec()));
+    match range {
+        None => query.filter(clients::id.eq_any(tagged.select(client_tags::client_id))),
+        Some(range) => query.filter(
             clients::id.eq_any(
                 tagged
-                    .filter(tags::owner_id.eq(owner_id))
+                    .filter(client_tags::client_id.gt(range.after))
+                    .filter(client_tags::client_id.le(range.up_to))
                     .select(client_tags::client_id),
             ),
         ),
-        // NOT EXISTS, an anti-join: NOT IN is planned as a scan per row once its list outgrows
-        // memory.
-        (Some(owner_id), false) => query.filter(not(exists(
-            tagged
-                .filter(tags::owner_id.eq(owner_id))
-                .filter(client_tags::client_id.eq(clients::id)),
-        ))),
-        (None, true) => query.filter(clients::id.eq_any(tagged.select(client_tags::client_id))),
-        (None, false) => query.filter(not(
-            clients::id.eq_any(tagged.select(client_tags::client_id))
-        )),
     }
 }
 
-/// The clients matching `filter`, as a query to page, count or copy (`picked`).
-pub fn filtered(
-    filter: &ClientFilter,
-    backend: DbBackend,
-) -> clients::BoxedQuery<'static, Backend> {
-    let mut query = clients::table.into_boxed();
-    let owner = filter.owner_id;
-    if let Some(owner_id) = owner {
-        query = query.filter(clients::owner_id.eq(owner_id));
+impl Matching {
+    /// The clients matching, as a query to page, count or copy (`picked`).
+    pub fn query(&self) -> clients::BoxedQuery<'static, Backend> {
+        self.query_in(None)
     }
-    let selection = &filter.selection;
-    if !selection.tags.tags_any.is_empty() {
-        query = carrying(query, owner, keys(&selection.tags.tags_any), true);
+
+    /// The clients matching in `range`, when one is given.
+    pub fn query_in(&self, range: Option<IdRange>) -> clients::BoxedQuery<'static, Backend> {
+        let mut query = clients::table.into_boxed();
+        if let Some(owner_id) = self.owner_id {
+            query = query.filter(clients::owner_id.eq(owner_id));
+        }
+        if let Some(range) = range {
+            query = query
+                .filter(clients::id.gt(range.after))
+                .filter(clients::id.le(range.up_to));
+        }
+        if let Some(any) = &self.any {
+            query = carrying_one_of(query, any, range);
+        }
+        for each in &self.all {
+            query = carrying_one_of(query, each, range);
+        }
+        if !self.exclude.is_empty() {
+            // NOT EXISTS, an anti-join: NOT IN is planned as a scan per row once its list
+            // outgrows memory.
+            query = query.filter(not(exists(
+                client_tags::table
+                    .filter(client_tags::tag_id.eq_any(self.exclude.clone()))
+                    .filter(client_tags::client_id.eq(clients::id)),
+            )));
+        }
+        if let Some(ids) = &self.ids {
+            query = query.filter(clients::id.eq_any(ids.clone()));
+        }
+        if let Some(text) = &self.search {
+            let pattern = contains_pattern(text);
+            // One expression for address and name: one LIKE per row.
+            query = match self.backend {
+                // The exact expression of the trigram index (migrations/postgres/…_client_search).
+                DbBackend::Postgres => query.filter(
+                    lower(clients::email)
+                        .concat(" ")
+                        .concat(lower(clients::full_name))
+                        .like(pattern)
+                        .escape('\\'),
+                ),
+                DbBackend::Sqlite => query.filter(
+                    unicode_lower(clients::email.concat(" ").concat(clients::full_name))
+                        .like(pattern)
+                        .escape('\\'),
+                ),
+            };
+        }
+        query
     }
-    for tag in &selection.tags.tags_all {
-        query = carrying(query, owner, vec![tag.key()], true);
-    }
-    if !selection.tags.exclude_tags.is_empty() {
-        query = carrying(query, owner, keys(&selection.tags.exclude_tags), false);
-    }
-    if let Some(ids) = &selection.ids {
-        query = query.filter(clients::id.eq_any(ids.clone()));
-    }
-    if let Some(text) = &selection.search {
-        let pattern = contains_pattern(text);
-        // One expression for address and name: one LIKE per row.
-        query = match backend {
-            // The exact expression of the trigram index (migrations/postgres/…_client_search).
-            DbBackend::Postgres => query.filter(
-                lower(clients::email)
-                    .concat(" ")
-                    .concat(lower(clients::full_name))
-                    .like(pattern)
-                    .escape('\\'),
-            ),
-            DbBackend::Sqlite => query.filter(
-                unicode_lower(clients::email.concat(" ").concat(clients::full_name))
-                    .like(pattern)
-                    .escape('\\'),
-            ),
-        };
-    }
-    query
 }
 
 /// Orders by the sort, with the id breaking ties so pages never overlap or skip rows.
@@ -136,8 +203,8 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<ClientRow>, i64)> {
-    let backend = conn.backend();
-    page_of(conn, || filtered(filter, backend), sort, offset, limit)
+    let matching = matching(conn, filter)?;
+    page_of(conn, || matching.query(), sort, offset, limit)
 }
 
 /// A page of the clients `matching` makes a query of, sorted, with how many match in all.
@@ -256,7 +323,8 @@ pub fn after(
     after_id: i64,
     limit: i64,
 ) -> QueryResult<Vec<ClientRow>> {
-    filtered(filter, conn.backend())
+    matching(conn, filter)?
+        .query()
         .filter(clients::id.gt(after_id))
         .order(clients::id.asc())
         .limit(limit)

@@ -7,7 +7,7 @@
 
 use diesel::prelude::*;
 
-use super::clients::{ClientFilter, filtered};
+use super::clients::{ClientFilter, matching};
 use super::empty_temporary_table;
 use crate::db::DbConnection;
 use crate::db::schema::{client_tags, clients, tags};
@@ -32,7 +32,7 @@ pub fn pick(conn: &mut DbConnection, filter: &ClientFilter) -> QueryResult<usize
         "id BIGINT PRIMARY KEY",
         "id INTEGER PRIMARY KEY",
     )?;
-    let matching = filtered(filter, conn.backend()).select(clients::id);
+    let matching = matching(conn, filter)?.query().select(clients::id);
     diesel::insert_into(picked_clients::table)
         .values(matching)
         .into_columns(picked_clients::id)

@@ -75,7 +75,6 @@ fn fill(conn: &mut DbConnection, growing: &[(i64, i64, AudienceKind)]) -> QueryR
         conn,
         &segments.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
     )?;
-    let backend = conn.backend();
     let audiences = everyone
         .iter()
         .map(|(&owner_id, &mailing_id)| AudienceOf {
@@ -91,7 +90,9 @@ fn fill(conn: &mut DbConnection, growing: &[(i64, i64, AudienceKind)]) -> QueryR
             segment: conditions.remove(&mailing_id).unwrap_or_default(),
         }));
     for audience in audiences {
-        let addresses = audiences::members(&audience, backend).select(clients::email_lower);
+        let addresses = audiences::members(conn, &audience)?
+            .query()
+            .select(clients::email_lower);
         diesel::insert_into(audience_addresses::table)
             .values(addresses)
             .into_columns(audience_addresses::email_lower)

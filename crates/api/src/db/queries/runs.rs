@@ -1,33 +1,75 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Timestamp};
 use mailroom_domain::UserState;
 use mailroom_domain::delivery::DeliveryState;
 
 use super::audiences::{self, AudienceOf};
+use super::clients::IdRange;
 use crate::db::DbConnection;
 use crate::db::rows::{NewRun, RunRow};
 use crate::db::schema::{clients, deliveries, mailings, messages, runs, users};
 
-/// Creates a run of the mailing and queues one delivery per client of its audience, evaluated
-/// now, that has not unsubscribed: one `INSERT … SELECT`, however many clients there are, none
-/// of them read into the process.
-pub fn create(conn: &mut DbConnection, run: &NewRun, audience: &AudienceOf) -> QueryResult<RunRow> {
-    let run_id: i64 = diesel::insert_into(runs::table)
-        .values(run)
+/// Creates a run of the mailing with nothing of its audience queued yet: `queue_next` queues it.
+pub fn create(conn: &mut DbConnection, run: &NewRun) -> QueryResult<RunRow> {
+    let id: i64 = diesel::insert_into(runs::table)
+        .values((run, runs::queued_up_to.eq(Some(0_i64))))
         .returning(runs::id)
         .get_result(conn)?;
-    let now = run.created_at;
-    let backend = conn.backend();
-    let queued = audiences::members(audience, backend)
+    find(conn, id)?.ok_or(diesel::result::Error::NotFound)
+}
+
+/// Whether a run's audience is queued whole now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queued {
+    /// Up to this client id; more of the audience may follow.
+    UpTo(i64),
+    All,
+}
+
+/// Queues one delivery for each of the next `batch` clients of the run's audience, evaluated now,
+/// in id order after `run.queued_up_to`, skipping (and counting) the unsubscribed: one
+/// `INSERT … SELECT`, none of the clients read into the process. A paused run's new deliveries
+/// are held, as pausing holds the ones before. Call with the run's mailing locked.
+pub fn queue_next(
+    conn: &mut DbConnection,
+    run: &RunRow,
+    audience: &AudienceOf,
+    batch: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Queued> {
+    let Some(after) = run.queued_up_to else {
+        return Ok(Queued::All);
+    };
+    let members = audiences::members(conn, audience)?;
+    let rest = IdRange {
+        after,
+        up_to: i64::MAX,
+    };
+    // The batch's last client: the rest of the audience is the last batch when there is none.
+    let last: Option<i64> = members
+        .query_in(Some(rest))
+        .order(clients::id)
+        .offset(batch - 1)
+        .select(clients::id)
+        .first(conn)
+        .optional()?;
+    let range = IdRange {
+        after,
+        up_to: last.unwrap_or(i64::MAX),
+    };
+    let in_batch = || members.query_in(Some(range));
+    let held = run.paused_at.is_some();
+    let queued = in_batch()
         .filter(clients::unsubscribed_at.is_null())
         .select((
-            run_id.into_sql::<BigInt>(),
+            run.id.into_sql::<BigInt>(),
             clients::id.nullable(),
             clients::email,
             clients::full_name,
             now.into_sql::<Timestamp>(),
             now.into_sql::<Timestamp>(),
+            held.into_sql::<Bool>(),
         ));
     let total = diesel::insert_into(deliveries::table)
         .values(queued)
@@ -38,22 +80,56 @@ pub fn create(conn: &mut DbConnection, run: &NewRun, audience: &AudienceOf) -> Q
             deliveries::full_name,
             deliveries::next_attempt_at,
             deliveries::updated_at,
+            deliveries::held,
         ))
         .execute(conn)? as i64;
-    let clients: i64 = audiences::members(audience, backend)
+    let skipped: i64 = in_batch()
+        .filter(clients::unsubscribed_at.is_not_null())
         .count()
         .get_result(conn)?;
-    // A run with nothing to send is over as soon as it starts.
-    let finished = (total == 0).then_some(now);
-    diesel::update(runs::table.find(run_id))
+    diesel::update(runs::table.find(run.id))
         .set((
-            runs::total.eq(total),
-            runs::skipped.eq(clients - total),
-            runs::started_at.eq(finished),
-            runs::finished_at.eq(finished),
+            runs::total.eq(runs::total + total),
+            runs::skipped.eq(runs::skipped + skipped),
+            runs::queued_up_to.eq(last),
         ))
         .execute(conn)?;
-    find(conn, run_id).map(|r| r.expect("the run was just created"))
+    Ok(last.map_or(Queued::All, Queued::UpTo))
+}
+
+/// Ends the run's queueing where it is (its mailing may no longer send, or it was cancelled),
+/// and finishes it when nothing it queued is pending.
+pub fn stop_queueing(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(runs::table.find(id))
+        .set(runs::queued_up_to.eq(None::<i64>))
+        .execute(conn)?;
+    finish_queued(conn, id, now)
+}
+
+/// Finishes a run queued whole whose deliveries are all done already; a run with none is over as
+/// soon as it starts.
+pub fn finish_queued(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(
+        runs::table
+            .find(id)
+            .filter(runs::started_at.is_null())
+            .filter(runs::total.eq(0)),
+    )
+    .set(runs::started_at.eq(now))
+    .execute(conn)?;
+    finish_done(conn, &[id], now)?;
+    Ok(())
+}
+
+/// Runs whose queueing is not over, oldest first: those a crash left half-queued, or that another
+/// process is queueing now.
+pub fn queueing(conn: &mut DbConnection) -> QueryResult<Vec<i64>> {
+    // A finished run is queued whole: finishing waits for that.
+    runs::table
+        .filter(runs::queued_up_to.is_not_null())
+        .order(runs::id)
+        .select(runs::id)
+        .load(conn)
 }
 
 pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<RunRow>> {
@@ -198,6 +274,8 @@ pub fn finish_done(
     let done: Vec<i64> = runs::table
         .filter(runs::id.eq_any(run_ids))
         .filter(runs::finished_at.is_null())
+        // One still being queued has more to come.
+        .filter(runs::queued_up_to.is_null())
         .filter((runs::sent + runs::failed + runs::cancelled).ge(runs::total))
         .select(runs::id)
         .load(conn)?;

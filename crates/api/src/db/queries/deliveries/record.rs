@@ -67,7 +67,7 @@ WITH v AS (
 UPDATE runs AS r
 SET sent = r.sent + t.sent, failed = r.failed + t.failed, cancelled = r.cancelled + t.cancelled,
     finished_at = CASE
-        WHEN r.finished_at IS NULL
+        WHEN r.finished_at IS NULL AND r.queued_up_to IS NULL
              AND r.sent + t.sent + r.failed + t.failed + r.cancelled + t.cancelled >= r.total
         THEN $9 ELSE r.finished_at END
 FROM tally AS t
