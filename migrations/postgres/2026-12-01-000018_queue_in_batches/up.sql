@@ -14,9 +14,10 @@ CREATE INDEX clients_owner_id_idx ON clients (owner_id, id);
 -- - run_id is written with its run, in the transaction that holds the run's mailing locked;
 --   deleting runs (with their mailing) deletes their deliveries by the trigger below, in the same
 --   statement;
--- - client_id only says which client a queued mail was for (an unsubscribe cancels it by this
---   id); deleting clients clears it by the trigger below, and a delivery queued for a client
---   deleted meanwhile keeps an id no client has, as the address it goes to is the record.
+-- - client_id says which client a queued mail is for: an unsubscribe cancels it by this id, and a
+--   worker cancels one whose client_id is NULL. Deleting clients clears it by the trigger below.
+--   Each batch reads the clients it queues under their owner's lock, which deleting a client
+--   takes too, so no delivery is queued for a client deleted meanwhile.
 ALTER TABLE deliveries DROP CONSTRAINT deliveries_run_id_fkey;
 ALTER TABLE deliveries DROP CONSTRAINT deliveries_client_id_fkey;
 

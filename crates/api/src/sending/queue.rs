@@ -10,7 +10,7 @@ use chrono::NaiveDateTime;
 
 use super::mailing;
 use crate::db::queries::audiences;
-use crate::db::queries::runs::{self, Queued};
+use crate::db::queries::runs::{self, Batch, Queued};
 use crate::db::rows::RunRow;
 use crate::db::{DbConnection, DbError, write_transaction};
 
@@ -26,12 +26,23 @@ pub fn queue(
     batch: i64,
     now: NaiveDateTime,
 ) -> Result<Option<RunRow>, DbError> {
-    while queue_batch(conn, run_id, batch, now)? != Queued::All {}
-    let run = runs::find(conn, run_id)?;
-    if let Some(run) = &run {
-        runs::refresh_statistics(conn, run.total)?;
+    let mut queued = 0;
+    let mut fresh = false;
+    loop {
+        let next = queue_batch(conn, run_id, batch, now)?;
+        queued += next.deliveries;
+        // Once, as soon as the run is big: workers claim from the first batch on.
+        if !fresh && queued >= runs::FRESH_STATISTICS_FROM {
+            // Best effort: a planner with older figures is slower, not wrong.
+            if let Err(error) = runs::refresh_statistics(conn) {
+                tracing::warn!(run = run_id, %error, "statistics not refreshed for a big run");
+            }
+            fresh = true;
+        }
+        if next.queued == Queued::All {
+            return Ok(runs::find(conn, run_id)?);
+        }
     }
-    Ok(run)
 }
 
 /// Queues the run's next `batch` clients, in a write transaction of its own. A run that was
@@ -42,19 +53,19 @@ pub fn queue_batch(
     run_id: i64,
     batch: i64,
     now: NaiveDateTime,
-) -> Result<Queued, DbError> {
+) -> Result<Batch, DbError> {
     write_transaction::<_, DbError, _>(conn, |conn| {
         let Some(mailing_id) = runs::find(conn, run_id)?.map(|r| r.mailing_id) else {
-            return Ok(Queued::All);
+            return Ok(Batch::NONE);
         };
         // The order every writer of the mailing's runs takes: its owner, the mailing, then the
         // run's deliveries and the run.
         let Some(mailing) = mailing::lock(conn, mailing_id)? else {
-            return Ok(Queued::All);
+            return Ok(Batch::NONE);
         };
         // Read again under the lock: another process may have queued a batch meanwhile.
         let Some(run) = runs::find(conn, run_id)?.filter(|r| r.queued_up_to.is_some()) else {
-            return Ok(Queued::All);
+            return Ok(Batch::NONE);
         };
         let refusal = mailing::refusal(conn, &mailing, now)?;
         if let Some(refusal) = &refusal {
@@ -62,13 +73,13 @@ pub fn queue_batch(
         }
         if refusal.is_some() || run.cancelled_at.is_some() {
             runs::stop_queueing(conn, run.id, now)?;
-            return Ok(Queued::All);
+            return Ok(Batch::NONE);
         }
         let audience = audiences::of(conn, &mailing)?;
-        let queued = runs::queue_next(conn, &run, &audience, batch, now)?;
-        if queued == Queued::All {
+        let next = runs::queue_next(conn, &run, &audience, batch, now)?;
+        if next.queued == Queued::All {
             runs::finish_queued(conn, run.id, now)?;
         }
-        Ok(queued)
+        Ok(next)
     })
 }

@@ -31,7 +31,10 @@ pub async fn tick(pool: &DbPool, cache: &Cache, now: NaiveDateTime) -> Result<Ti
         ended.extend(stop(conn, RunsOf::Cancelled, now)?);
         let queued_on = runs::queueing(conn)?;
         for &run in &queued_on {
-            queue::queue(conn, run, queue::BATCH, now)?;
+            // One run that cannot be queued now keeps no other from being queued or started.
+            if let Err(error) = queue::queue(conn, run, queue::BATCH, now) {
+                tracing::error!(run, %error, "cannot queue on a run");
+            }
         }
         let mut started = Vec::new();
         for mailing in mailings::due(conn, now, DUE_PER_TICK)? {

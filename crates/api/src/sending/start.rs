@@ -62,13 +62,30 @@ pub fn start_now(
         )?)
     })?;
     // Made: should this process stop now, the next scheduler tick queues it.
-    queue::queue(conn, run.id, queue::BATCH, now)?.ok_or(StartError::NoMailing(mailing_id))
+    Ok(queued(conn, run, now)?.ok_or(StartError::NoMailing(mailing_id))?)
+}
+
+/// Queues the run just made; the run as it is then. An error leaves its queueing to the next
+/// scheduler tick: the run exists, and answering as if it did not would only make a retry meet
+/// it as still sending.
+fn queued(
+    conn: &mut DbConnection,
+    run: RunRow,
+    now: NaiveDateTime,
+) -> Result<Option<RunRow>, DbError> {
+    match queue::queue(conn, run.id, queue::BATCH, now) {
+        Ok(queued) => Ok(queued),
+        Err(error) => {
+            tracing::error!(run = run.id, %error, "run made, not queued yet: the scheduler queues it");
+            Ok(Some(runs::find(conn, run.id).ok().flatten().unwrap_or(run)))
+        }
+    }
 }
 
 /// Takes the mailing's due schedule slot, makes its run and queues it. The slot is taken even when
 /// the mailing may not send then (it is skipped, not postponed); slots missed while no scheduler
 /// ran collapse into one run. `Ok(None)`: another process took the slot, or no run was made. An
-/// error takes nothing: the slot is tried again at the next tick.
+/// error before the run is made takes nothing: the slot is tried again at the next tick.
 pub fn start_scheduled(
     conn: &mut DbConnection,
     due: &MailingRow,
@@ -113,7 +130,7 @@ pub fn start_scheduled(
     let Some(run) = run else {
         return Ok(None);
     };
-    let run = queue::queue(conn, run.id, queue::BATCH, now)?;
+    let run = queued(conn, run, now)?;
     if let Some(run) = &run {
         tracing::info!(mailing = run.mailing_id, run = run.id, %slot, deliveries = run.total, "scheduled run queued");
     }

@@ -27,6 +27,22 @@ pub enum Queued {
     All,
 }
 
+/// What one batch queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Batch {
+    /// Deliveries it queued.
+    pub deliveries: i64,
+    pub queued: Queued,
+}
+
+impl Batch {
+    /// Nothing (more) to queue.
+    pub const NONE: Batch = Batch {
+        deliveries: 0,
+        queued: Queued::All,
+    };
+}
+
 /// Queues one delivery for each of the next `batch` clients of the run's audience, evaluated now,
 /// in id order after `run.queued_up_to`, skipping (and counting) the unsubscribed: one
 /// `INSERT … SELECT`, none of the clients read into the process. A paused run's new deliveries
@@ -37,9 +53,9 @@ pub fn queue_next(
     audience: &AudienceOf,
     batch: i64,
     now: NaiveDateTime,
-) -> QueryResult<Queued> {
+) -> QueryResult<Batch> {
     let Some(after) = run.queued_up_to else {
-        return Ok(Queued::All);
+        return Ok(Batch::NONE);
     };
     let members = audiences::members(conn, audience)?;
     let rest = IdRange {
@@ -94,7 +110,10 @@ pub fn queue_next(
             runs::queued_up_to.eq(last),
         ))
         .execute(conn)?;
-    Ok(last.map_or(Queued::All, Queued::UpTo))
+    Ok(Batch {
+        deliveries: total,
+        queued: last.map_or(Queued::All, Queued::UpTo),
+    })
 }
 
 /// Ends the run's queueing where it is (its mailing may no longer send, or it was cancelled),
@@ -331,17 +350,14 @@ pub fn contents(conn: &mut DbConnection, run_ids: &[i64]) -> QueryResult<Vec<Run
         .load(conn)
 }
 
-/// Runs at least this big refresh the planner's statistics once queued.
-const FRESH_STATISTICS_FROM: i64 = 1_000;
+/// Runs this big refresh the planner's statistics once they have queued as many.
+pub const FRESH_STATISTICS_FROM: i64 = 1_000;
 
-/// After a big run is queued, tells PostgreSQL's planner how many deliveries wait: with the
+/// Once a big run's first batch is queued, tells PostgreSQL's planner that deliveries wait: with the
 /// statistics of an emptier table it claims by sorting every due row (80 ms a claim at 100,000)
 /// instead of reading the due index in order (under 10 ms). Autovacuum would only catch up after
 /// the run. SQLite's planner needs no help.
-pub fn refresh_statistics(conn: &mut DbConnection, queued: i64) -> QueryResult<()> {
-    if queued < FRESH_STATISTICS_FROM {
-        return Ok(());
-    }
+pub fn refresh_statistics(conn: &mut DbConnection) -> QueryResult<()> {
     match conn {
         DbConnection::Postgres(pg) => diesel::sql_query("ANALYZE deliveries")
             .execute(pg)
