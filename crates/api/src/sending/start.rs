@@ -62,7 +62,7 @@ pub fn start_now(
         )?)
     })?;
     // Made: should this process stop now, the next scheduler tick queues it.
-    Ok(queued(conn, run, now)?.ok_or(StartError::NoMailing(mailing_id))?)
+    queued(conn, run, now)?.ok_or(StartError::NoMailing(mailing_id))
 }
 
 /// Queues the run just made; the run as it is then. An error leaves its queueing to the next
