@@ -18,10 +18,11 @@ pub async fn get(session: Session, id: i64) -> Result<Mailing, ApiError> {
         .await
 }
 
-/// The ids of the clients in the mailing's audience now, read page by page (at most 10,000).
-pub async fn client_ids(session: Session, id: i64) -> Result<Vec<i64>, ApiError> {
+/// The clients in the mailing's audience now, by id and address, read page by page (at most
+/// 10,000).
+pub async fn clients(session: Session, id: i64) -> Result<Vec<(i64, String)>, ApiError> {
     const PER_PAGE: u32 = 200;
-    let mut ids = Vec::new();
+    let mut clients = Vec::new();
     for page in 1..=50_u32 {
         let found: Page<Client> = Call::get(format!(
             "/api/v1/mailings/{id}/clients?page={page}&per_page={PER_PAGE}"
@@ -29,12 +30,12 @@ pub async fn client_ids(session: Session, id: i64) -> Result<Vec<i64>, ApiError>
         .json_answer(session)
         .await?;
         let last = found.items.len() < PER_PAGE as usize;
-        ids.extend(found.items.into_iter().map(|c| c.id));
+        clients.extend(found.items.into_iter().map(|c| (c.id, c.email)));
         if last {
             break;
         }
     }
-    Ok(ids)
+    Ok(clients)
 }
 
 pub async fn create(session: Session, mailing: &MailingRequest) -> Result<Mailing, ApiError> {

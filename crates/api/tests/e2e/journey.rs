@@ -352,6 +352,18 @@ async fn create_mailing(browser: &Browser) {
     browser
         .wait_for_text("[data-testid=mailing-clients]", "2")
         .await;
+    // Edited again, the form names the clients it has chosen, not only how many.
+    browser.click("[data-testid=edit-mailing]").await;
+    browser
+        .wait_for_text_containing("[data-testid=client-picker] ul.chips", "bob@example.net")
+        .await;
+    let chips = browser.text("[data-testid=client-picker] ul.chips").await;
+    assert!(chips.contains("reject-cy@"), "{chips}");
+    assert!(!chips.contains("more"), "both named: {chips}");
+    browser.client.back().await.expect("back to the mailing");
+    browser
+        .wait_for_text("[data-testid=mailing-clients]", "2")
+        .await;
 }
 
 #[tokio::test]

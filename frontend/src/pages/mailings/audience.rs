@@ -1,7 +1,7 @@
 //! Who a mailing goes to: all my clients, clients by their tags, or chosen clients; with how many
 //! that is now, asked of the server as the choice changes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use leptos::prelude::*;
 use mailroom_domain::audience::AudienceKind;
@@ -21,6 +21,9 @@ pub struct AudienceChoice {
     pub tags_all: RwSignal<String>,
     pub exclude_tags: RwSignal<String>,
     pub chosen: RwSignal<BTreeSet<i64>>,
+    /// Addresses of the clients known so far (the saved ones, those seen in the picker), to name
+    /// the chosen ones.
+    pub names: RwSignal<HashMap<i64, String>>,
 }
 
 fn joined(tags: &[String]) -> String {
@@ -33,7 +36,7 @@ fn listed(text: &str) -> Vec<String> {
 
 impl AudienceChoice {
     /// Chosen clients, none yet (a new mailing), or the mailing's audience with its clients.
-    pub fn new(mailing: Option<&Mailing>, chosen: Vec<i64>) -> Self {
+    pub fn new(mailing: Option<&Mailing>, chosen: Vec<(i64, String)>) -> Self {
         let (kind, any, all, exclude) = match mailing.map(|m| &m.audience) {
             Some(Audience::All) => (AudienceKind::All, "", "", ""),
             Some(Audience::Segment {
@@ -47,6 +50,7 @@ impl AudienceChoice {
                     tags_all: RwSignal::new(joined(tags_all)),
                     exclude_tags: RwSignal::new(joined(exclude_tags)),
                     chosen: RwSignal::new(BTreeSet::new()),
+                    names: RwSignal::new(HashMap::new()),
                 };
             }
             _ => (AudienceKind::Clients, "", "", ""),
@@ -56,7 +60,8 @@ impl AudienceChoice {
             tags_any: RwSignal::new(any.to_owned()),
             tags_all: RwSignal::new(all.to_owned()),
             exclude_tags: RwSignal::new(exclude.to_owned()),
-            chosen: RwSignal::new(chosen.into_iter().collect()),
+            chosen: RwSignal::new(chosen.iter().map(|(id, _)| *id).collect()),
+            names: RwSignal::new(chosen.into_iter().collect()),
         }
     }
 
@@ -166,7 +171,7 @@ pub fn AudiencePicker(
                 <span class="field-error" id="audience-error" data-testid="error-audience">{move || tags_error.get()}</span>
             </Show>
             <Show when=move || choice.kind.get() == AudienceKind::Clients>
-                <ClientPicker selected=choice.chosen error=clients_error />
+                <ClientPicker selected=choice.chosen names=choice.names error=clients_error />
             </Show>
         </fieldset>
     }

@@ -213,7 +213,7 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
             <div class="actions">
                 // A completed mailing can still be edited: a later end time reopens it.
                 {mine.then(|| view! {
-                    <A href=format!("/mailings/{id}/edit") attr:class="button secondary">{move || i18n.t(Text::Edit)}</A>
+                    <A href=format!("/mailings/{id}/edit") attr:class="button secondary" attr:data-testid="edit-mailing">{move || i18n.t(Text::Edit)}</A>
                 })}
                 {mine.then(|| view! {
                     <A href=format!("/mailings/new?copy={id}") attr:class="button secondary" attr:data-testid="duplicate">

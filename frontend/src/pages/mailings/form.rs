@@ -62,7 +62,7 @@ fn FormPage() -> impl IntoView {
             let start = |id: i64| async move {
                 let mailing = api::mailings::get(session, id).await?;
                 let clients = match mailing.audience {
-                    Audience::Clients { .. } => api::mailings::client_ids(session, id).await?,
+                    Audience::Clients { .. } => api::mailings::clients(session, id).await?,
                     _ => Vec::new(),
                 };
                 Ok::<_, ApiError>((mailing, clients))
@@ -183,10 +183,10 @@ fn request(
 /// What the form starts from besides a blank page: a mailing and its audience's clients.
 #[derive(Debug, Clone)]
 enum Start {
-    Edit(Mailing, Vec<i64>),
+    Edit(Mailing, Vec<(i64, String)>),
     /// A new mailing like this one: same message, clients and schedule, and times as long as
     /// its, from now on when its own have passed.
-    Copy(Mailing, Vec<i64>),
+    Copy(Mailing, Vec<(i64, String)>),
 }
 
 /// Takes the person to the first field that needs them (the clients' search for the picker).

@@ -12,16 +12,19 @@ use crate::components::notice::{Loading, failed};
 use crate::i18n::{Text, chosen_line, more_line, use_i18n};
 use crate::session::use_session;
 
+/// Chosen clients named one by one at most; a mailing of thousands shows the rest as a count.
+const CHIPS: usize = 50;
+
 #[component]
 pub fn ClientPicker(
     selected: RwSignal<BTreeSet<i64>>,
+    /// Addresses of the clients known so far, to name the chosen ones.
+    names: RwSignal<HashMap<i64, String>>,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let list = ListState::new("email", 10);
-    // Addresses of the clients seen so far, to name the chosen ones.
-    let names = RwSignal::new(HashMap::<i64, String>::new());
     let clients = LocalResource::new(move || {
         let mut query = list.query();
         query.owner_id = session.user_id();
@@ -50,20 +53,21 @@ pub fn ClientPicker(
                     </button>
                 </Show>
             </div>
-            // The chosen clients seen on the pages shown so far, by address; the others counted.
+            // The first chosen clients known by address; the others counted.
             <ul class="chips">
                 {move || selected.get().into_iter().filter_map(|id| {
-                    names.with(|n| n.get(&id).cloned()).map(|email| view! {
+                    names.with(|n| n.get(&id).cloned()).map(|email| (id, email))
+                }).take(CHIPS).map(|(id, email)| view! {
                         <li>
                             {email.clone()}
                             <button type="button" class="link remove" aria-label=move || format!("{} {email}", i18n.t(Text::Remove))
                                 on:click=move |_| toggle(id, false)>"×"</button>
                         </li>
-                    })
-                }).collect_view()}
+                    }).collect_view()}
                 {move || {
-                    let unseen = selected.with(|s| names.with(|n| s.iter().filter(|id| !n.contains_key(id)).count()));
-                    (unseen > 0).then(|| view! { <li class="more">{more_line(i18n.lang.get(), unseen)}</li> })
+                    let named = selected.with(|s| names.with(|n| s.iter().filter(|id| n.contains_key(id)).count()));
+                    let not_shown = selected.with(BTreeSet::len) - named.min(CHIPS);
+                    (not_shown > 0).then(|| view! { <li class="more">{more_line(i18n.lang.get(), not_shown)}</li> })
                 }}
             </ul>
             <SearchBox list=list label=Text::SearchClients />
