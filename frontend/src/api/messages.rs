@@ -1,6 +1,6 @@
 //! `/api/v1/messages`: subjects and bodies with placeholders.
 
-use mailroom_domain::wire::{Message, MessageRequest, Page};
+use mailroom_domain::wire::{Message, MessagePreview, MessagePreviewRequest, MessageRequest, Page};
 
 use super::{ApiError, Call, ListQuery};
 use crate::session::{Session, SignedIn};
@@ -39,5 +39,16 @@ pub async fn update(
 pub async fn delete(session: Session, id: i64) -> Result<(), ApiError> {
     Call::delete(format!("/api/v1/messages/{id}"))
         .done(session)
+        .await
+}
+
+/// The message as its recipient gets it, rendered by the server's own code.
+pub async fn preview(
+    session: Session,
+    request: &MessagePreviewRequest,
+) -> Result<MessagePreview, ApiError> {
+    Call::post("/api/v1/messages/preview")
+        .json(request)?
+        .json_answer(session)
         .await
 }

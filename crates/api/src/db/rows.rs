@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use mailroom_domain::account::{LinkPurpose, SessionEnd};
 use mailroom_domain::audience::{AudienceKind, TagRule};
 use mailroom_domain::delivery::RunTrigger;
+use mailroom_domain::message::MessageFormat;
 use mailroom_domain::{AttemptStatus, Role, Schedule, UserState};
 
 use super::schema::{
@@ -109,6 +110,7 @@ pub struct MessageRow {
     pub body: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub format: MessageFormat,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -117,6 +119,7 @@ pub struct NewMessage<'a> {
     pub owner_id: i64,
     pub subject: &'a str,
     pub body: &'a str,
+    pub format: MessageFormat,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }

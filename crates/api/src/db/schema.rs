@@ -59,6 +59,7 @@ diesel::table! {
         body -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        format -> Text,
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod body;
 pub mod smtp_pool;
 pub mod templates;
 pub mod transport;

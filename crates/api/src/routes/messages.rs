@@ -25,6 +25,7 @@ fn message_json(row: MessageRow) -> Message {
         id: row.id,
         subject: row.subject,
         body: row.body,
+        format: row.format,
         owner_id: row.owner_id,
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
@@ -107,7 +108,8 @@ pub async fn create_message(
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock.now();
-    let fields = MessageFields::parse(&body.subject, &body.body).map_err(ApiError::Validation)?;
+    let fields = MessageFields::parse(&body.subject, &body.body, body.format.as_deref())
+        .map_err(ApiError::Validation)?;
     let owner_id = current.id();
     let row = blocking(&pool, move |conn| {
         Ok::<_, ApiError>(messages::insert(
@@ -116,6 +118,7 @@ pub async fn create_message(
                 owner_id,
                 subject: &fields.subject,
                 body: &fields.body,
+                format: fields.format,
                 created_at: now,
                 updated_at: now,
             },
@@ -171,7 +174,7 @@ async fn save(
     now: NaiveDateTime,
 ) -> Result<Message, ApiError> {
     blocking(pool, move |conn| {
-        messages::update(conn, id, &fields.subject, &fields.body, now)?;
+        messages::update(conn, id, &fields, now)?;
         messages::find(conn, id)?.ok_or_else(|| ApiError::NotFound(format!("no message {id}")))
     })
     .await
@@ -201,7 +204,8 @@ pub async fn replace_message(
 ) -> Result<HttpResponse, ApiError> {
     let now = clock.now();
     let row = load(&current, &pool, path.into_inner(), Intent::Change).await?;
-    let fields = MessageFields::parse(&body.subject, &body.body).map_err(ApiError::Validation)?;
+    let fields = MessageFields::parse(&body.subject, &body.body, body.format.as_deref())
+        .map_err(ApiError::Validation)?;
     Ok(HttpResponse::Ok().json(save(&pool, row.id, fields, now).await?))
 }
 
@@ -231,6 +235,7 @@ pub async fn update_message(
     let fields = MessageFields::parse(
         body.subject.as_deref().unwrap_or(&row.subject),
         body.body.as_deref().unwrap_or(&row.body),
+        Some(body.format.as_deref().unwrap_or(row.format.as_str())),
     )
     .map_err(ApiError::Validation)?;
     Ok(HttpResponse::Ok().json(save(&pool, row.id, fields, now).await?))

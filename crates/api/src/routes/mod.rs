@@ -15,6 +15,7 @@ pub mod mailings;
 pub mod me;
 pub mod messages;
 mod owned;
+pub mod previews;
 pub mod run_control;
 pub mod runs;
 pub mod stats;
@@ -63,6 +64,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(tags::delete_tag)
                 .service(messages::list_messages)
                 .service(messages::create_message)
+                .service(previews::preview_message)
                 .service(messages::get_message)
                 .service(messages::replace_message)
                 .service(messages::update_message)

@@ -1,15 +1,30 @@
-//! Builds each client's copy of a mailing's message: placeholders filled in, a stable Message-ID,
-//! and the one-click unsubscribe headers of RFC 8058.
+//! Builds each client's copy of a mailing's message: placeholders filled in (`mail::body`), one
+//! text part or text and HTML as alternatives, a stable Message-ID, and the one-click
+//! unsubscribe headers of RFC 8058.
 
 use lettre::Message;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
-use lettre::message::{Mailbox, SinglePart};
-use mailroom_domain::template::render;
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use mailroom_domain::PublicBaseUrl;
 
 use super::unsubscribe::UnsubscribeKeys;
 use crate::db::queries::runs::RunContent;
 use crate::db::rows::ClaimedDelivery;
-use mailroom_domain::PublicBaseUrl;
+use crate::mail::body::{Prepared, Recipient};
+
+/// A run's message, read once and made ready to be filled in for each of its clients.
+#[derive(Debug)]
+pub struct RunMail {
+    pub content: RunContent,
+    pub body: Prepared,
+}
+
+impl RunMail {
+    pub fn new(content: RunContent) -> Self {
+        let body = Prepared::new(&content.subject, &content.body, content.format);
+        Self { content, body }
+    }
+}
 
 const LIST_UNSUBSCRIBE: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe");
 const LIST_UNSUBSCRIBE_POST: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe-Post");
@@ -31,23 +46,23 @@ impl Composer {
     }
 
     pub fn unsubscribe_url(&self, client_id: i64) -> String {
-        self.base_url
-            .join(&format!("/u/{}", self.keys.token(client_id)))
+        self.keys.url(&self.base_url, client_id)
     }
 
     /// The message for one delivery, or why it cannot be built.
     pub fn compose(
         &self,
-        content: &RunContent,
+        mail: &RunMail,
         delivery: &ClaimedDelivery,
         client_id: i64,
     ) -> Result<Message, String> {
+        let content = &mail.content;
         let unsubscribe_url = self.unsubscribe_url(client_id);
-        let values = [
-            ("full_name", delivery.full_name.as_str()),
-            ("email", delivery.email.as_str()),
-            ("unsubscribe_url", unsubscribe_url.as_str()),
-        ];
+        let rendered = mail.body.fill(&Recipient {
+            full_name: &delivery.full_name,
+            email: &delivery.email,
+            unsubscribe_url: &unsubscribe_url,
+        });
         let to: lettre::Address = delivery
             .email
             .parse()
@@ -64,7 +79,7 @@ impl Composer {
                 delivery.id,
                 self.from.email.domain()
             )))
-            .subject(render(&content.subject, &values))
+            .subject(rendered.subject)
             .raw_header(HeaderValue::new(
                 LIST_UNSUBSCRIBE,
                 format!("<{unsubscribe_url}>"),
@@ -77,12 +92,14 @@ impl Composer {
             let name = (!content.owner_name.is_empty()).then(|| content.owner_name.clone());
             builder = builder.reply_to(Mailbox::new(name, owner));
         }
-        builder
-            .singlepart(
+        let built = match rendered.html {
+            Some(html) => builder.multipart(MultiPart::alternative_plain_html(rendered.text, html)),
+            None => builder.singlepart(
                 SinglePart::builder()
                     .header(ContentType::TEXT_PLAIN)
-                    .body(render(&content.body, &values)),
-            )
-            .map_err(|e| format!("the message cannot be built: {e}"))
+                    .body(rendered.text),
+            ),
+        };
+        built.map_err(|e| format!("the message cannot be built: {e}"))
     }
 }

@@ -5,6 +5,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
+use mailroom_domain::PublicBaseUrl;
 use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
 
@@ -39,6 +40,11 @@ impl UnsubscribeKeys {
             "{client_id}-{}",
             URL_SAFE_NO_PAD.encode(&signature[..SIGNATURE_BYTES])
         )
+    }
+
+    /// The address in a client's mail that unsubscribes them.
+    pub fn url(&self, base: &PublicBaseUrl, client_id: i64) -> String {
+        base.join(&format!("/u/{}", self.token(client_id)))
     }
 
     /// The client a token names, if its signature is right.

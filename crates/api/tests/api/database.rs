@@ -11,6 +11,7 @@ use mailroom_api::db::schema::{
 use mailroom_api::db::{self, Backend, DbConnection};
 use mailroom_domain::audience::{AudienceKind, TagRule};
 use mailroom_domain::delivery::RunTrigger;
+use mailroom_domain::message::MessageFormat;
 use mailroom_domain::{AttemptStatus, Role, Schedule, UserState};
 
 use crate::helpers::{TestDatabase, backend};
@@ -55,6 +56,7 @@ fn insert_message(conn: &mut DbConnection, owner_id: i64) -> i64 {
             owner_id,
             subject: "Hello {{full_name}}",
             body: "News for {{email}}",
+            format: MessageFormat::Text,
             created_at: now(),
             updated_at: now(),
         })

@@ -22,6 +22,7 @@ mod own_mail;
 mod queueing;
 mod recovery;
 mod redis_proxy;
+mod rich_mail;
 mod run_control;
 mod schedule_slots;
 mod sender_failure;

@@ -26,6 +26,8 @@ pub struct ReceivedMail {
     pub from: String,
     pub list_unsubscribe: Option<String>,
     pub list_unsubscribe_post: Option<String>,
+    /// The message as it arrived.
+    pub raw: Vec<u8>,
 }
 
 impl ReceivedMail {
@@ -161,6 +163,7 @@ fn parse(raw: &[u8]) -> Option<ReceivedMail> {
         list_unsubscribe_post: mail.headers.get_first_value("List-Unsubscribe-Post"),
         text,
         html,
+        raw: raw.to_vec(),
     })
 }
 

@@ -255,6 +255,26 @@ async fn write_message(browser: &Browser) {
     browser
         .wait_for_text("[data-testid=preview-subject]", "Winter news for Ann Lee")
         .await;
+    // In Markdown, the server renders the preview: its HTML in a frame that runs nothing.
+    browser.choose("select[name=format]", "Markdown").await;
+    browser
+        .fill(&[(
+            "body",
+            "Hello **{{full_name}}**,\n\nOur [winter catalogue](https://shop.example/winter) is out.",
+        )])
+        .await;
+    browser
+        .wait_for_script(
+            "const f = document.querySelector('[data-testid=preview-html]'); \
+             return !!f && f.getAttribute('sandbox') === '' \
+             && f.getAttribute('srcdoc').includes('<strong>Ann Lee</strong>')",
+            serde_json::Value::Bool(true),
+        )
+        .await;
+    let text = browser
+        .wait_for_text_containing("[data-testid=preview-text]", "https://shop.example/winter")
+        .await;
+    assert!(text.contains("Ann Lee"), "the plain-text part: {text}");
     browser.submit().await;
     browser.text("[data-testid=done]").await;
     browser.screenshots("message-editor").await;

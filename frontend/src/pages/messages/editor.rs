@@ -1,10 +1,13 @@
-//! `/messages/new` and `/messages/:id`: subject and body, with a live preview of the placeholders
-//! filled in for an example client, checked by the same rules the server uses.
+//! `/messages/new` and `/messages/:id`: subject, body and its format, with a live preview for an
+//! example client (`preview.rs`); placeholders are checked by the same rules the server uses.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use mailroom_domain::message::MessageFormat;
 use mailroom_domain::template;
 use mailroom_domain::wire::{Message, MessageRequest};
+
+use super::preview::MessagePreviewPanel;
 
 use crate::api;
 use crate::components::dialog::ConfirmDialog;
@@ -15,11 +18,11 @@ use crate::components::title::PageTitle;
 use crate::i18n::{Text, template_problem, use_i18n};
 use crate::session::use_session;
 
-const FIELDS: [&str; 2] = ["subject", "body"];
-const EXAMPLE: [(&str, &str); 3] = [
-    ("full_name", "Ann Lee"),
-    ("email", "ann@example.org"),
-    ("unsubscribe_url", "https://mailroom.example/u/…"),
+const FIELDS: [&str; 3] = ["subject", "body", "format"];
+const FORMATS: [(MessageFormat, Text); 3] = [
+    (MessageFormat::Text, Text::FormatPlain),
+    (MessageFormat::Markdown, Text::FormatMarkdown),
+    (MessageFormat::Html, Text::FormatHtml),
 ];
 
 #[component]
@@ -66,6 +69,7 @@ fn Editor(message: Option<Message>) -> impl IntoView {
             .map(|m| m.subject.clone())
             .unwrap_or_default(),
     );
+    let format = RwSignal::new(message.as_ref().map(|m| m.format).unwrap_or_default());
     let body = RwSignal::new(message.map(|m| m.body).unwrap_or_default());
     let save = Action::new_local(move |request: &MessageRequest| {
         let request = request.clone();
@@ -116,11 +120,31 @@ fn Editor(message: Option<Message>) -> impl IntoView {
             <form class="card form" data-testid="message-form" novalidate
                 on:submit=move |ev| {
                     ev.prevent_default();
-                    save.dispatch(MessageRequest { subject: subject.get_untracked(), body: body.get_untracked() });
+                    save.dispatch(MessageRequest {
+                        subject: subject.get_untracked(),
+                        body: body.get_untracked(),
+                        format: Some(format.get_untracked().as_str().to_owned()),
+                    });
                 }>
                 <Field label=Text::Subject name="subject" value=subject error=error("subject") required=true />
+                <div class="field">
+                    <label for="format">{move || i18n.t(Text::Format)}</label>
+                    <select id="format" name="format" aria-describedby="format-hint format-error"
+                        on:change=move |ev| {
+                            if let Ok(chosen) = event_target_value(&ev).parse() {
+                                format.set(chosen);
+                            }
+                        }>
+                        {FORMATS.into_iter().map(|(value, text)| view! {
+                            <option value=value.as_str() selected=move || format.get() == value>{move || i18n.t(text)}</option>
+                        }).collect_view()}
+                    </select>
+                    <span class="hint" id="format-hint">{move || i18n.t(Text::FormatHint)}</span>
+                    <span class="field-error" id="format-error" data-testid="error-format">{move || error("format").get()}</span>
+                </div>
                 <TextArea label=Text::Body name="body" value=body error=error("body") rows=12 />
                 <p class="hint">{move || i18n.t(Text::PlaceholdersHint)}</p>
+                {move || problem().map(|p| view! { <p class="field-error" data-testid="template-error">{p}</p> })}
                 {move || save.value().with(|v| match v {
                     Some(Err(e)) => e.general(&FIELDS, i18n.lang.get()).map(|m| view! { <ErrorNotice message=m /> }.into_any()),
                     Some(Ok(_)) => Some(view! {
@@ -143,17 +167,7 @@ fn Editor(message: Option<Message>) -> impl IntoView {
                     })}
                 </div>
             </form>
-            <section class="card preview" aria-labelledby="preview-heading" aria-live="polite">
-                <h2 id="preview-heading">{move || i18n.t(Text::Preview)}</h2>
-                <p class="muted">{move || i18n.t(Text::PreviewFor)}" Ann Lee <ann@example.org>"</p>
-                {move || problem().map(|p| view! { <p class="field-error" data-testid="template-error">{p}</p> })}
-                <p class="preview-subject" data-testid="preview-subject">
-                    {move || template::render(&subject.get(), &EXAMPLE)}
-                </p>
-                <pre class="preview-body" data-testid="preview-body">
-                    {move || template::render(&body.get(), &EXAMPLE)}
-                </pre>
-            </section>
+            <MessagePreviewPanel subject=subject body=body format=format />
         </div>
         <ConfirmDialog ask=to_delete confirm=Text::Delete danger=true removes_opener=true
             title=move |_: &i64| i18n.t(Text::DeleteMessageQuestion).to_owned()

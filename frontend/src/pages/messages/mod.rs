@@ -1,6 +1,7 @@
 //! `/messages`: my messages; each opens in the editor.
 
 pub mod editor;
+mod preview;
 
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use mailroom_domain::listing::Sort;
-use mailroom_domain::message::MessageSort;
+use mailroom_domain::message::{MessageFields, MessageSort};
 
 use super::{Backend, contains_pattern, lower, unicode_lower};
 use crate::db::rows::{MessageRow, NewMessage};
@@ -96,14 +96,14 @@ pub fn insert(conn: &mut DbConnection, message: &NewMessage<'_>) -> QueryResult<
 pub fn update(
     conn: &mut DbConnection,
     id: i64,
-    subject: &str,
-    body: &str,
+    fields: &MessageFields,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(messages::table.find(id))
         .set((
-            messages::subject.eq(subject),
-            messages::body.eq(body),
+            messages::subject.eq(&fields.subject),
+            messages::body.eq(&fields.body),
+            messages::format.eq(fields.format),
             messages::updated_at.eq(now),
         ))
         .execute(conn)

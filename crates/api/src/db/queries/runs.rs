@@ -3,6 +3,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Timestamp};
 use mailroom_domain::UserState;
 use mailroom_domain::delivery::DeliveryState;
+use mailroom_domain::message::MessageFormat;
 
 use super::audiences::{self, AudienceOf};
 use super::clients::IdRange;
@@ -322,6 +323,7 @@ pub struct RunContent {
     pub owner_id: i64,
     pub subject: String,
     pub body: String,
+    pub format: MessageFormat,
     pub owner_email: String,
     pub owner_name: String,
     pub owner_state: UserState,
@@ -341,6 +343,7 @@ pub fn contents(conn: &mut DbConnection, run_ids: &[i64]) -> QueryResult<Vec<Run
             mailings::owner_id,
             messages::subject,
             messages::body,
+            messages::format,
             users::email,
             users::full_name,
             users::state,

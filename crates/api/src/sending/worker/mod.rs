@@ -27,12 +27,12 @@ use tokio_util::sync::CancellationToken;
 
 pub use stats::WorkerStats;
 
-use super::compose::Composer;
+use super::compose::{Composer, RunMail};
 use super::throttle::Throttle;
 use crate::cache::Cache;
 use crate::clock::Clock;
 use crate::db::queries::deliveries::{self, Claim};
-use crate::db::queries::runs::{self, RunContent};
+use crate::db::queries::runs;
 use crate::db::rows::ClaimedDelivery;
 use crate::db::{DbError, DbPool, blocking};
 use crate::mail::Transport;
@@ -230,7 +230,7 @@ impl Worker {
                 let stop = stop.clone();
                 let halted = halted.clone();
                 sends.spawn(async move {
-                    let (id, owner) = (delivery.id, content.as_ref().map(|c| c.owner_id));
+                    let (id, owner) = (delivery.id, content.as_ref().map(|c| c.content.owner_id));
                     let sending = worker.send_one(delivery, lease, content, &halted, &stop);
                     let record = AssertUnwindSafe(sending)
                         .catch_unwind()
@@ -305,16 +305,20 @@ impl Worker {
         Ok(claimed)
     }
 
-    async fn load_contents(
-        &self,
-        run_ids: &[i64],
-    ) -> Result<HashMap<i64, Arc<RunContent>>, DbError> {
+    async fn load_contents(&self, run_ids: &[i64]) -> Result<HashMap<i64, Arc<RunMail>>, DbError> {
         let run_ids = run_ids.to_vec();
-        let rows = blocking(&self.pool, move |conn| {
-            Ok::<_, DbError>(runs::contents(conn, &run_ids)?)
+        // Each run's message made ready once here, off the async threads: its copies only fill
+        // in their values.
+        blocking(&self.pool, move |conn| {
+            let contents = runs::contents(conn, &run_ids)?;
+            Ok::<_, DbError>(
+                contents
+                    .into_iter()
+                    .map(|c| (c.run_id, Arc::new(RunMail::new(c))))
+                    .collect(),
+            )
         })
-        .await?;
-        Ok(rows.into_iter().map(|c| (c.run_id, Arc::new(c))).collect())
+        .await
     }
 }
 

@@ -12,21 +12,21 @@ use super::halted::Halted;
 use super::recorder::Record;
 use super::{Worker, delta};
 use crate::db::queries::deliveries::{Attempt, Outcome};
-use crate::db::queries::runs::RunContent;
 use crate::db::rows::ClaimedDelivery;
 use crate::mail::Lane;
+use crate::sending::compose::RunMail;
 
 impl Worker {
     pub(super) async fn send_one(
         &self,
         delivery: ClaimedDelivery,
         lease: i64,
-        content: Option<Arc<RunContent>>,
+        mail: Option<Arc<RunMail>>,
         halted: &Halted,
         stop: &CancellationToken,
     ) -> Record {
         let now = self.clock.now();
-        let owner = content.as_ref().map(|c| c.owner_id);
+        let owner = mail.as_ref().map(|m| m.content.owner_id);
         let cancelled = |worker: &Worker| {
             worker.stats.cancelled.fetch_add(1, Ordering::Relaxed);
             Record::Done {
@@ -41,9 +41,10 @@ impl Worker {
             }
         };
         // The mailing may have been stopped, or the client deleted, since the run was queued.
-        let (Some(content), Some(client_id)) = (content, delivery.client_id) else {
+        let (Some(mail), Some(client_id)) = (mail, delivery.client_id) else {
             return cancelled(self);
         };
+        let content = &mail.content;
         let owner_blocked = content.owner_state == UserState::Blocked;
         if may_send(now, content.ends_at, content.disabled, owner_blocked).is_err() {
             return cancelled(self);
@@ -65,7 +66,7 @@ impl Worker {
                 lease,
             };
         }
-        let outcome = match self.composer.compose(&content, &delivery, client_id) {
+        let outcome = match self.composer.compose(&mail, &delivery, client_id) {
             Ok(message) => {
                 let (outcome, took) = self.transport.deliver(message, Lane::Mailings).await;
                 self.stats.observe(took);

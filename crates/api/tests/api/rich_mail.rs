@@ -1,0 +1,275 @@
+//! Messages in Markdown and HTML: the format kept and checked, the preview, and the mail as it
+//! arrives at a real SMTP server (text and HTML as alternatives, values escaped in the HTML).
+
+use chrono::Duration;
+use serde_json::{Value, json};
+
+use crate::fixtures::{at, client, send};
+use crate::helpers::{TestApp, problem, spawn_app, spawn_sending_app};
+
+async fn patch(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
+    app.client
+        .patch(app.url(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .expect("sent")
+}
+
+#[tokio::test]
+async fn a_message_keeps_its_format_and_an_unknown_one_is_refused_by_name_with_nothing_saved() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+
+    let plain: Value = app
+        .post_as(
+            "/api/v1/messages",
+            &ann.access,
+            &json!({"subject": "S", "body": "B"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(plain["format"], "text", "text when left out");
+    let created = app
+        .post_as(
+            "/api/v1/messages",
+            &ann.access,
+            &json!({"subject": "S", "body": "**B**", "format": "markdown"}),
+        )
+        .await;
+    assert_eq!(created.status().as_u16(), 201);
+    let markdown: Value = created.json().await.expect("JSON");
+    assert_eq!(markdown["format"], "markdown");
+    let path = format!("/api/v1/messages/{}", markdown["id"]);
+    let read: Value = app
+        .get_as(&path, &ann.access)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(read["format"], "markdown");
+
+    let kept: Value = patch(&app, &ann.access, &path, json!({"subject": "T"}))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        kept["format"], "markdown",
+        "a patch without format keeps it"
+    );
+    let html: Value = patch(&app, &ann.access, &path, json!({"format": "html"}))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(html["format"], "html");
+
+    let bad = app
+        .post_as(
+            "/api/v1/messages",
+            &ann.access,
+            &json!({"subject": "S", "body": "B", "format": "rtf"}),
+        )
+        .await;
+    let body = problem(bad, 422).await;
+    assert_eq!(body["errors"][0]["field"], "format", "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("rtf")),
+        "{body}"
+    );
+    problem(
+        patch(&app, &ann.access, &path, json!({"format": "pdf"})).await,
+        422,
+    )
+    .await;
+    let list: Value = app
+        .get_as("/api/v1/messages", &ann.access)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(list["total"], 2, "nothing made by the refused request");
+    let after: Value = app
+        .get_as(&path, &ann.access)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(
+        after["format"], "html",
+        "nothing changed by the refused patch"
+    );
+}
+
+#[tokio::test]
+async fn a_preview_renders_for_an_example_or_ones_own_client_and_never_for_anothers() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    let bob = app.user("bob@example.org").await;
+    let co = client(&app, &ann, "co@example.net", "<b>Ann & Co</b>").await;
+    let bobs = client(&app, &bob, "bobs@example.net", "Bob's client").await;
+    let message = json!({
+        "subject": "News for {{full_name}}",
+        "body": "# Hello {{full_name}}\n\nWrite to {{email}}.",
+        "format": "markdown",
+    });
+
+    let example: Value = app
+        .post_as("/api/v1/messages/preview", &ann.access, &message)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(example["subject"], "News for Ann Lee");
+    let html = example["html"].as_str().expect("an HTML part");
+    assert!(html.contains("<h1>Hello Ann Lee</h1>"), "{html}");
+    assert!(html.contains("Unsubscribe"), "{html}");
+
+    let mut for_co = message.clone();
+    for_co["client_id"] = json!(co);
+    let own: Value = app
+        .post_as("/api/v1/messages/preview", &ann.access, &for_co)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(own["subject"], "News for <b>Ann & Co</b>");
+    let html = own["html"].as_str().expect("an HTML part");
+    assert!(
+        html.contains("Hello &lt;b&gt;Ann &amp; Co&lt;&#x2F;b&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<b>Ann"), "{html}");
+    let text = own["text"].as_str().expect("a text part");
+    assert!(text.contains("Hello <b>Ann & Co</b>"), "{text}");
+    assert!(text.contains("co@example.net"), "{text}");
+
+    let plain: Value = app
+        .post_as(
+            "/api/v1/messages/preview",
+            &ann.access,
+            &json!({"subject": "S", "body": "Hi {{full_name}}"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(plain["text"], "Hi Ann Lee");
+    assert!(plain["html"].is_null(), "a text message has no HTML part");
+
+    let mut for_bobs = message.clone();
+    for_bobs["client_id"] = json!(bobs);
+    let hidden = problem(
+        app.post_as("/api/v1/messages/preview", &ann.access, &for_bobs)
+            .await,
+        404,
+    )
+    .await;
+    assert!(!hidden.to_string().contains("Bob's client"), "{hidden}");
+    let bad = problem(
+        app.post_as(
+            "/api/v1/messages/preview",
+            &ann.access,
+            &json!({"subject": " ", "body": "{{first_name}}", "format": "docx"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    let fields: Vec<&str> = bad["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter_map(|e| e["field"].as_str())
+        .collect();
+    assert_eq!(fields, ["format", "subject", "body"], "{bad}");
+}
+
+#[tokio::test]
+async fn a_markdown_mailing_arrives_as_text_and_html_alternatives_exactly_as_previewed() {
+    let app = spawn_sending_app().await;
+    let ann = app.user("ann@example.org").await;
+    let co = client(&app, &ann, "co@example.net", "<b>Ann & Co</b>").await;
+    let message = json!({
+        "subject": "News for {{full_name}}",
+        "body": "# Hello {{full_name}}\n\nOur **sale** is on: [see it](https://shop.example/sale).\n\n[Leave]({{unsubscribe_url}})",
+        "format": "markdown",
+    });
+    let mut for_co = message.clone();
+    for_co["client_id"] = json!(co);
+    let preview: Value = app
+        .post_as("/api/v1/messages/preview", &ann.access, &for_co)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let saved: Value = app
+        .post_as("/api/v1/messages", &ann.access, &message)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let now = app.clock_now();
+    let mailing: Value = app
+        .post_as(
+            "/api/v1/mailings",
+            &ann.access,
+            &json!({
+                "message_id": saved["id"], "client_ids": [co],
+                "starts_at": at(now + Duration::days(1)), "ends_at": at(now + Duration::days(2)),
+            }),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let mailing = mailing["id"].as_i64().expect("a mailing");
+    send(&app, &ann, mailing).await;
+    app.drain().await;
+
+    let mail = app.mail().nth("co@example.net", 1).await;
+    let parsed = mailparse::parse_mail(&mail.raw).expect("a MIME message");
+    assert_eq!(parsed.ctype.mimetype, "multipart/alternative");
+    let parts: Vec<(String, String)> = parsed
+        .subparts
+        .iter()
+        .map(|p| (p.ctype.mimetype.clone(), p.ctype.charset.to_lowercase()))
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("text/plain".to_owned(), "utf-8".to_owned()),
+            ("text/html".to_owned(), "utf-8".to_owned())
+        ],
+        "text first, then HTML"
+    );
+    // Equal but for the line ends SMTP carries (CRLF).
+    let unwired = |part: &str| part.replace("\r\n", "\n").trim_end().to_owned();
+    assert_eq!(mail.subject, preview["subject"]);
+    assert_eq!(
+        unwired(&mail.text),
+        unwired(preview["text"].as_str().expect("text"))
+    );
+    assert_eq!(
+        unwired(&mail.html),
+        unwired(preview["html"].as_str().expect("html"))
+    );
+    assert!(
+        mail.html
+            .contains("Hello &lt;b&gt;Ann &amp; Co&lt;&#x2F;b&gt;"),
+        "{}",
+        mail.html
+    );
+    assert!(mail.text.contains("Hello <b>Ann & Co</b>"), "{}", mail.text);
+    // The body's own unsubscribe link is the client's, and no footer link is added.
+    let unsubscribe = mail.list_unsubscribe.clone().expect("List-Unsubscribe");
+    let url = unsubscribe.trim_matches(['<', '>']);
+    assert!(mail.text.contains(url), "{}", mail.text);
+    assert!(!mail.html.contains(">Unsubscribe<"), "{}", mail.html);
+}
