@@ -466,7 +466,13 @@ async fn a_newcomer_signs_up_and_sends_a_mailing_whose_progress_and_attempts_the
 
     let mail = smtp.nth("bob@example.net", 1).await;
     assert_eq!(mail.subject, "Winter news for Bob Stone");
-    assert!(mail.text.contains("Hello Bob Stone,"), "{}", mail.text);
+    // Written in Markdown: both parts arrive, the HTML one rendered.
+    assert!(mail.text.contains("Hello **Bob Stone**,"), "{}", mail.text);
+    assert!(
+        mail.html.contains("Hello <strong>Bob Stone</strong>,"),
+        "{}",
+        mail.html
+    );
 
     // Bob follows the unsubscribe link of his mail; Ann's list says so.
     let header = mail.list_unsubscribe.expect("a List-Unsubscribe header");
