@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::mail::dkim::KeyAlgorithm;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "mailroom",
@@ -60,11 +62,34 @@ pub enum Command {
     /// Run a sending worker and the scheduler without the web server. Any number of workers may
     /// share a PostgreSQL database; stops cleanly on SIGTERM or Ctrl-C.
     Worker,
+    /// DKIM keys for signing outgoing mail.
+    Dkim {
+        #[command(subcommand)]
+        action: DkimCommand,
+    },
     /// Print the OpenAPI document of the REST API (JSON).
     Openapi {
         /// Write it to this file instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum DkimCommand {
+    /// Write a new private key (readable by its owner only) and print the DNS records to publish.
+    Generate {
+        /// The selector to publish the key under, e.g. s1.
+        #[arg(long)]
+        selector: String,
+        /// The domain mail is signed for (the domain of MAIL_FROM).
+        #[arg(long)]
+        domain: String,
+        #[arg(long, value_enum, default_value_t = KeyAlgorithm::Rsa)]
+        algorithm: KeyAlgorithm,
+        /// Where to write the key; an existing file is never overwritten.
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -116,6 +141,19 @@ pub struct Config {
         global = true
     )]
     pub mail_from: String,
+
+    /// A PEM private key to sign every outgoing mail with DKIM: RSA of at least 2048 bits, or
+    /// Ed25519 (`mailroom dkim generate` makes one). Needs DKIM_SELECTOR.
+    #[arg(long, env = "DKIM_PRIVATE_KEY_FILE", global = true)]
+    pub dkim_private_key_file: Option<PathBuf>,
+
+    /// The DKIM selector the key is published under: <selector>._domainkey.<domain>.
+    #[arg(long, env = "DKIM_SELECTOR", global = true)]
+    pub dkim_selector: Option<String>,
+
+    /// The domain mail is signed for. [default: the domain of MAIL_FROM]
+    #[arg(long, env = "DKIM_DOMAIN", global = true)]
+    pub dkim_domain: Option<String>,
 
     /// Secret that signs access tokens; at least 32 characters, the same in every process. When
     /// unset in the embedded mode, one is generated and kept in <DATA_DIR>/jwt_secret. Required

@@ -11,6 +11,7 @@ pub use mailroom_domain::PublicBaseUrl;
 
 use crate::cli::{Config, Environment};
 use crate::db::{Backend, DatabaseUrl};
+use crate::mail::dkim::DkimOptions;
 use crate::mail::{MailSettings, MailTransport};
 use crate::sending::{SendingSettings, WorkerSettings};
 
@@ -112,7 +113,19 @@ impl Settings {
             None | Some("") => MailTransport::Outbox(config.data_dir.join("outbox")),
             Some(url) => MailTransport::Smtp(SecretString::from(url.to_owned())),
         };
-        let mail = MailSettings::new(transport, &config.mail_from)?;
+        let smtp = matches!(transport, MailTransport::Smtp(_));
+        let dkim = DkimOptions {
+            key_file: config.dkim_private_key_file.as_deref(),
+            selector: config.dkim_selector.as_deref(),
+            domain: config.dkim_domain.as_deref(),
+        };
+        let mail = MailSettings::new(transport, &config.mail_from, dkim)?;
+        if config.environment == Environment::Production && smtp && mail.dkim.is_none() {
+            tracing::warn!(
+                "mail is sent unsigned: set DKIM_PRIVATE_KEY_FILE and DKIM_SELECTOR \
+                 (`mailroom dkim generate` makes a key), or Gmail and Yahoo will junk bulk mail"
+            );
+        }
         let spa_dir = config
             .spa_dir
             .clone()
@@ -348,5 +361,99 @@ mod tests {
         let err = Settings::from_config(&config(&["--redis-url", "http://cache"], dir.path()))
             .expect_err("refused");
         assert!(matches!(err, ConfigError::RedisUrl(_)));
+    }
+
+    /// Why start-up stops with these DKIM settings (the key file written first, when given).
+    fn dkim_refusal(key: Option<&str>, args: &[&str]) -> String {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("dkim.pem");
+        if let Some(key) = key {
+            std::fs::write(&path, key).expect("key written");
+        }
+        let path = path.to_str().expect("utf-8 path").to_owned();
+        let mut argv = vec!["--mail-from", "Mailroom <m@example.org>"];
+        argv.extend(
+            args.iter()
+                .map(|a| if *a == "KEY" { path.as_str() } else { a }),
+        );
+        Settings::from_config(&config(&argv, dir.path()))
+            .expect_err("start-up stops")
+            .to_string()
+    }
+
+    #[test]
+    fn a_missing_unreadable_malformed_or_weak_dkim_key_stops_start_up_naming_the_setting() {
+        use rsa::pkcs1::EncodeRsaPrivateKey as _;
+        let with_key = ["--dkim-private-key-file", "KEY", "--dkim-selector", "s1"];
+        let missing = dkim_refusal(None, &with_key);
+        assert!(
+            missing.contains("DKIM_PRIVATE_KEY_FILE") && missing.contains("cannot read"),
+            "{missing}"
+        );
+        let garbage = dkim_refusal(Some("-----BEGIN NONSENSE-----\nabc\n"), &with_key);
+        assert!(
+            garbage.contains("DKIM_PRIVATE_KEY_FILE") && garbage.contains("no private key"),
+            "{garbage}"
+        );
+        let weak = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, 1024)
+            .expect("a small key")
+            .to_pkcs1_pem(rsa::pkcs8::LineEnding::LF)
+            .expect("PEM")
+            .to_string();
+        let weak = dkim_refusal(Some(&weak), &with_key);
+        assert!(
+            weak.contains("1024 bits") && weak.contains("2048"),
+            "{weak}"
+        );
+        let no_key = dkim_refusal(None, &["--dkim-selector", "s1"]);
+        assert!(
+            no_key.contains("DKIM_SELECTOR is set but DKIM_PRIVATE_KEY_FILE is not"),
+            "{no_key}"
+        );
+        let no_selector = dkim_refusal(None, &["--dkim-private-key-file", "KEY"]);
+        assert!(
+            no_selector.contains("DKIM_SELECTOR is not"),
+            "{no_selector}"
+        );
+        let ed25519 = crate::mail::dkim::generate(crate::mail::dkim::KeyAlgorithm::Ed25519)
+            .expect("a key")
+            .pem;
+        let bad_selector = dkim_refusal(
+            Some(&ed25519),
+            &[
+                "--dkim-private-key-file",
+                "KEY",
+                "--dkim-selector",
+                "no selector",
+            ],
+        );
+        assert!(
+            bad_selector.contains("DKIM_SELECTOR 'no selector'"),
+            "{bad_selector}"
+        );
+    }
+
+    #[test]
+    fn a_good_dkim_key_signs_for_the_senders_domain_unless_another_is_named() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("dkim.pem");
+        let key =
+            crate::mail::dkim::generate(crate::mail::dkim::KeyAlgorithm::Ed25519).expect("a key");
+        std::fs::write(&path, &key.pem).expect("key written");
+        let path = path.to_str().expect("utf-8 path");
+        let settings = Settings::from_config(&config(
+            &[
+                "--mail-from",
+                "News <news@shop.example>",
+                "--dkim-private-key-file",
+                path,
+                "--dkim-selector",
+                "s1",
+            ],
+            dir.path(),
+        ))
+        .expect("valid");
+        let signer = settings.mail.dkim.expect("signing");
+        assert_eq!(signer.record(), key.record);
     }
 }

@@ -7,10 +7,11 @@ use clap::Parser;
 use std::io::IsTerminal;
 
 use mailroom_api::auth::admin;
-use mailroom_api::cli::{Cli, Command};
+use mailroom_api::cli::{Cli, Command, DkimCommand};
 use mailroom_api::clock::{Clock, SystemClock};
 use mailroom_api::config::Settings;
 use mailroom_api::http::openapi;
+use mailroom_api::mail::dkim;
 use mailroom_api::sending::{Background, SenderHealth};
 use mailroom_api::startup::{self, Application};
 use mailroom_api::telemetry;
@@ -42,6 +43,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Some(path) => std::fs::write(path, json)?,
             None => print!("{json}"),
         }
+        return Ok(());
+    }
+    if let Command::Dkim {
+        action:
+            DkimCommand::Generate {
+                selector,
+                domain,
+                algorithm,
+                out,
+            },
+    } = &command
+    {
+        let written =
+            dkim::write_new_key(*algorithm, selector, domain, out).map_err(anyhow::Error::msg)?;
+        print!("{written}");
         return Ok(());
     }
     let settings = Settings::from_config(&cli.config)?;
@@ -113,7 +129,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             tracing::info!("worker stopped");
         }
-        Command::Serve | Command::Openapi { .. } => {
+        Command::Serve | Command::Openapi { .. } | Command::Dkim { .. } => {
             let app = Application::build(settings).await?;
             app.run_until_stopped().await?;
         }

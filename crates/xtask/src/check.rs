@@ -130,9 +130,10 @@ pub fn test() -> Result<(), String> {
     let (no_postgres, no_redis) = step("services for the integration tests", || {
         Ok((missing(&postgres)?, missing(&redis)?))
     })?;
-    let smtp_python = step("test SMTP server (aiosmtpd)", || {
-        tools::ensure_smtp_server(&tools.path_env)
-    })?;
+    let smtp_python = step(
+        "test SMTP server and DKIM verifier (aiosmtpd, dkimpy)",
+        || tools::ensure_smtp_server(&tools.path_env),
+    )?;
     let smtp_python = smtp_python.to_string_lossy().into_owned();
     let chromedriver = step("browser for the end-to-end tests (Chromium)", || {
         tools::ensure_chromium(&tools.path_env)

@@ -19,6 +19,11 @@ const AXE_CORE_VERSION: &str = "4.14.1";
 /// The real SMTP server the tests send mail to.
 const AIOSMTPD_VERSION: &str = "1.4.6";
 
+/// The DKIM verifier the tests check Mailroom's signatures with, and the Ed25519 library it
+/// needs for ed25519-sha256.
+const DKIMPY_VERSION: &str = "1.1.8";
+const PYNACL_VERSION: &str = "1.6.2";
+
 /// Where the tools live, and the PATH that puts them first.
 pub struct Tools {
     pub path_env: String,
@@ -182,16 +187,21 @@ fn npm_install(package: &str, for_what: &str, path_env: &str) -> Result<(), Stri
     )
 }
 
-/// A Python virtualenv with aiosmtpd, the SMTP server the API tests deliver mail to; returns its
-/// interpreter.
+/// A Python virtualenv with aiosmtpd, the SMTP server the API tests deliver mail to, and dkimpy,
+/// the DKIM verifier they check signatures with; returns its interpreter.
 pub fn ensure_smtp_server(path_env: &str) -> Result<PathBuf, String> {
     let venv = cache_dir().join("venv");
     let python = venv.join("bin/python");
     let python_str = python.to_string_lossy().into_owned();
-    let check =
-        format!("import aiosmtpd, sys; sys.exit(aiosmtpd.__version__ != '{AIOSMTPD_VERSION}')");
+    let check = format!(
+        "import aiosmtpd, nacl, sys; from importlib.metadata import version; \
+         sys.exit(aiosmtpd.__version__ != '{AIOSMTPD_VERSION}' \
+         or version('dkimpy') != '{DKIMPY_VERSION}' or nacl.__version__ != '{PYNACL_VERSION}')"
+    );
     if output_of(&python_str, &["-c", &check], path_env).is_some() {
-        println!("  aiosmtpd {AIOSMTPD_VERSION} (test SMTP server): installed");
+        println!(
+            "  aiosmtpd {AIOSMTPD_VERSION} (test SMTP server), dkimpy {DKIMPY_VERSION} (DKIM verifier): installed"
+        );
         return Ok(python);
     }
     let system_python = ["python3", "python"]
@@ -211,6 +221,8 @@ pub fn ensure_smtp_server(path_env: &str) -> Result<PathBuf, String> {
             "install",
             "--quiet",
             &format!("aiosmtpd=={AIOSMTPD_VERSION}"),
+            &format!("dkimpy=={DKIMPY_VERSION}"),
+            &format!("pynacl=={PYNACL_VERSION}"),
         ],
         path_env,
     )?;

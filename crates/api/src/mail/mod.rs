@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 
 pub mod body;
+pub mod dkim;
+pub mod mime;
 pub mod smtp_pool;
 pub mod templates;
 pub mod transport;
@@ -16,6 +18,9 @@ use mailroom_domain::delivery::{TryOutcome, Verdict};
 use secrecy::SecretString;
 
 pub use transport::{Lane, Transport};
+
+use dkim::{DkimOptions, DkimSettings, DkimSigner};
+use std::sync::Arc;
 
 /// A message's content: a subject, a plain-text body and the same in HTML.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +40,8 @@ pub enum MailTransport {
 pub struct MailSettings {
     pub transport: MailTransport,
     pub from: Mailbox,
+    /// Signs every mail when a key is set.
+    pub dkim: Option<Arc<DkimSigner>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +50,8 @@ pub enum MailConfigError {
     From(String),
     #[error("{0}")]
     SmtpEndpoint(String),
+    #[error(transparent)]
+    Dkim(#[from] dkim::DkimError),
     #[error("cannot create the outbox folder {path}")]
     Outbox {
         path: PathBuf,
@@ -62,11 +71,24 @@ pub enum MailError {
 }
 
 impl MailSettings {
-    pub fn new(transport: MailTransport, from: &str) -> Result<Self, MailConfigError> {
+    /// The key, when one is set, is read here: a bad one stops start-up.
+    pub fn new(
+        transport: MailTransport,
+        from: &str,
+        dkim: DkimOptions<'_>,
+    ) -> Result<Self, MailConfigError> {
         let from = from
             .parse::<Mailbox>()
             .map_err(|_| MailConfigError::From(from.to_owned()))?;
-        Ok(Self { transport, from })
+        let dkim = DkimSettings::parse(dkim, from.email.domain())?
+            .map(|settings| DkimSigner::load(&settings))
+            .transpose()?
+            .map(Arc::new);
+        Ok(Self {
+            transport,
+            from,
+            dkim,
+        })
     }
 }
 
@@ -106,11 +128,14 @@ impl Mailer {
             .to(Mailbox::new(None, to.as_ref().parse()?))
             .subject(subject)
             // A fresh `<uuid@host>` id: threads, deduplication and bounce matching rely on it.
-            .message_id(None)
-            .multipart(MultiPart::alternative_plain_html(
+            .message_id(None);
+        let message = mime::build(
+            message,
+            mime::Content::Multi(MultiPart::alternative_plain_html(
                 email.text.clone(),
                 email.html.clone(),
-            ))?;
+            )),
+        )?;
         let (outcome, _) = self.transport.deliver(message, Lane::Own).await;
         match (outcome.verdict(), &outcome) {
             (Verdict::Sent, TryOutcome::Reply { text, .. }) => {
@@ -133,6 +158,7 @@ mod tests {
         let settings = MailSettings::new(
             MailTransport::Outbox(outbox.clone()),
             "Mailroom <m@example.org>",
+            DkimOptions::default(),
         )
         .expect("valid");
         let transport = Transport::new(&settings, 1).expect("outbox created");
@@ -161,8 +187,12 @@ mod tests {
 
     #[test]
     fn a_malformed_sender_is_refused() {
-        let err = MailSettings::new(MailTransport::Outbox("x".into()), "not a mailbox")
-            .expect_err("refused");
+        let err = MailSettings::new(
+            MailTransport::Outbox("x".into()),
+            "not a mailbox",
+            DkimOptions::default(),
+        )
+        .expect_err("refused");
         assert!(err.to_string().contains("MAIL_FROM"));
     }
 
@@ -171,6 +201,7 @@ mod tests {
         let settings = MailSettings::new(
             MailTransport::Smtp(SecretString::from("http://mail.example.org")),
             "m@example.org",
+            DkimOptions::default(),
         )
         .expect("valid sender");
         assert!(matches!(

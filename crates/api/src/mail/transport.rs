@@ -10,13 +10,21 @@ use lettre::{AsyncFileTransport, AsyncTransport, Message, Tokio1Executor};
 use mailroom_domain::delivery::TryOutcome;
 use secrecy::ExposeSecret;
 
+use super::dkim::DkimSigner;
 pub use super::smtp_pool::Lane;
 use super::smtp_pool::{SmtpEndpoint, SmtpPool};
 use super::{MailConfigError, MailSettings, MailTransport};
 
-/// Cheap to clone: clones share the pool.
+/// Cheap to clone: clones share the pool and the signing key.
 #[derive(Clone)]
-pub enum Transport {
+pub struct Transport {
+    route: Route,
+    /// Signs every mail that leaves, mailings and Mailroom's own alike.
+    dkim: Option<Arc<DkimSigner>>,
+}
+
+#[derive(Clone)]
+enum Route {
     Smtp(Arc<SmtpPool>),
     Outbox {
         dir: PathBuf,
@@ -27,8 +35,8 @@ pub enum Transport {
 impl Transport {
     /// `connections`: the most SMTP connections open at once (`SMTP_POOL_SIZE`).
     pub fn new(settings: &MailSettings, connections: u32) -> Result<Self, MailConfigError> {
-        Ok(match &settings.transport {
-            MailTransport::Smtp(url) => Transport::Smtp(Arc::new(SmtpPool::new(
+        let route = match &settings.transport {
+            MailTransport::Smtp(url) => Route::Smtp(Arc::new(SmtpPool::new(
                 SmtpEndpoint::parse(url.expose_secret())?,
                 connections,
             ))),
@@ -37,23 +45,30 @@ impl Transport {
                     path: PathBuf::from(dir),
                     source,
                 })?;
-                Transport::Outbox {
+                Route::Outbox {
                     dir: dir.clone(),
                     files: AsyncFileTransport::new(dir),
                 }
             }
+        };
+        Ok(Self {
+            route,
+            dkim: settings.dkim.clone(),
         })
     }
 
     /// Tries once; also returns how long the transaction itself took (waiting for a free
     /// connection left out). `lane`: a mailing's mail, or Mailroom's own.
-    pub async fn deliver(&self, message: Message, lane: Lane) -> (TryOutcome, Duration) {
-        match self {
-            Transport::Smtp(pool) => {
+    pub async fn deliver(&self, mut message: Message, lane: Lane) -> (TryOutcome, Duration) {
+        if let Some(dkim) = &self.dkim {
+            dkim.sign(&mut message);
+        }
+        match &self.route {
+            Route::Smtp(pool) => {
                 pool.send(message.envelope(), &message.formatted(), lane)
                     .await
             }
-            Transport::Outbox { files, .. } => {
+            Route::Outbox { files, .. } => {
                 let started = Instant::now();
                 let outcome = match files.send(message).await {
                     Ok(id) => TryOutcome::Reply {
@@ -71,9 +86,9 @@ impl Transport {
 
     /// The outbox folder, when mail is written to files instead of sent.
     pub fn outbox(&self) -> Option<&Path> {
-        match self {
-            Transport::Outbox { dir, .. } => Some(dir),
-            Transport::Smtp(_) => None,
+        match &self.route {
+            Route::Outbox { dir, .. } => Some(dir),
+            Route::Smtp(_) => None,
         }
     }
 }

@@ -11,6 +11,7 @@ use super::unsubscribe::UnsubscribeKeys;
 use crate::db::queries::runs::RunContent;
 use crate::db::rows::ClaimedDelivery;
 use crate::mail::body::{Prepared, Recipient};
+use crate::mail::mime::{self, Content};
 
 /// A run's message, read once and made ready to be filled in for each of its clients.
 #[derive(Debug)]
@@ -92,14 +93,14 @@ impl Composer {
             let name = (!content.owner_name.is_empty()).then(|| content.owner_name.clone());
             builder = builder.reply_to(Mailbox::new(name, owner));
         }
-        let built = match rendered.html {
-            Some(html) => builder.multipart(MultiPart::alternative_plain_html(rendered.text, html)),
-            None => builder.singlepart(
+        let content = match rendered.html {
+            Some(html) => Content::Multi(MultiPart::alternative_plain_html(rendered.text, html)),
+            None => Content::Single(
                 SinglePart::builder()
                     .header(ContentType::TEXT_PLAIN)
                     .body(rendered.text),
             ),
         };
-        built.map_err(|e| format!("the message cannot be built: {e}"))
+        mime::build(builder, content).map_err(|e| format!("the message cannot be built: {e}"))
     }
 }

@@ -10,6 +10,7 @@ mod caching;
 mod clients;
 mod crash;
 mod database;
+mod dkim;
 mod docs;
 mod errors;
 mod fixtures;
