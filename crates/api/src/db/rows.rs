@@ -139,6 +139,8 @@ pub struct MailingRow {
     pub next_run_at: Option<NaiveDateTime>,
     pub audience: AudienceKind,
     pub name: String,
+    /// None: its owner's full name.
+    pub from_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -146,6 +148,7 @@ pub struct MailingRow {
 pub struct NewMailing {
     pub owner_id: i64,
     pub name: String,
+    pub from_name: Option<String>,
     pub audience: AudienceKind,
     pub message_id: i64,
     pub starts_at: NaiveDateTime,

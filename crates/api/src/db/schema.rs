@@ -77,6 +77,7 @@ diesel::table! {
         next_run_at -> Nullable<Timestamp>,
         audience -> Text,
         name -> Text,
+        from_name -> Nullable<Text>,
     }
 }
 

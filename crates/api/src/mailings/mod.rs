@@ -59,6 +59,7 @@ pub fn create(
                     .name
                     .clone()
                     .unwrap_or_else(|| default_name(&subject)),
+                from_name: fields.from_name.clone(),
                 audience: fields.audience.kind(),
                 message_id: fields.message_id,
                 starts_at: fields.starts_at,
@@ -111,6 +112,7 @@ pub fn change(
         let status = extras.status(&row, now);
         let current = MailingFields {
             name: Some(row.name.clone()),
+            from_name: row.from_name.clone(),
             message_id: row.message_id,
             audience: audiences::stored(conn, &row)?,
             starts_at: row.starts_at,
@@ -163,6 +165,7 @@ pub fn duplicate(
             &NewMailing {
                 owner_id: original.owner_id,
                 name: copy_name(&original.name),
+                from_name: original.from_name.clone(),
                 audience: original.audience,
                 message_id: original.message_id,
                 starts_at,

@@ -116,6 +116,7 @@ impl Extras {
             next_run_at: row.next_run_at.map(|t| t.and_utc()),
             id: row.id,
             name: row.name,
+            from_name: row.from_name,
             message_id: row.message_id,
             message_subject: self
                 .subjects

@@ -146,6 +146,7 @@ pub async fn create_mailing(
 fn input(body: &MailingRequest) -> MailingInput<'_> {
     MailingInput {
         name: body.name.as_deref(),
+        from_name: body.from_name.as_deref(),
         message_id: body.message_id,
         audience: body.audience.as_ref(),
         client_ids: body.client_ids.as_deref(),
@@ -220,6 +221,9 @@ pub async fn replace_mailing(
         if fields.name.is_none() {
             fields.name = current.name.as_deref();
         }
+        if body.from_name.is_none() {
+            fields.from_name = current.from_name.as_deref();
+        }
         MailingFields::parse(fields, Some(&current.audience))
     })
     .await?;
@@ -255,6 +259,7 @@ pub async fn update_mailing(
         MailingFields::parse(
             MailingInput {
                 name: patch.name.as_deref().or(current.name.as_deref()),
+                from_name: patch.from_name.as_deref().or(current.from_name.as_deref()),
                 message_id: patch.message_id.unwrap_or(current.message_id),
                 audience: patch.audience.as_ref(),
                 client_ids: patch.client_ids.as_deref(),

@@ -29,6 +29,8 @@ impl RunMail {
 
 const LIST_UNSUBSCRIBE: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe");
 const LIST_UNSUBSCRIBE_POST: HeaderName = HeaderName::new_from_ascii_str("List-Unsubscribe-Post");
+const LIST_ID: HeaderName = HeaderName::new_from_ascii_str("List-Id");
+const FEEDBACK_ID: HeaderName = HeaderName::new_from_ascii_str("Feedback-ID");
 
 #[derive(Clone)]
 pub struct Composer {
@@ -69,16 +71,22 @@ impl Composer {
             .parse()
             .map_err(|e| format!("the address {} cannot be used: {e}", delivery.email))?;
         let name = (!delivery.full_name.is_empty()).then(|| delivery.full_name.clone());
+        // The mailing's sender name, the owner's by default, at the installation's address (the
+        // one DKIM signs for).
+        let sender = content
+            .from_name
+            .clone()
+            .or_else(|| (!content.owner_name.is_empty()).then(|| content.owner_name.clone()))
+            .or_else(|| self.from.name.clone());
+        let domain = self.from.email.domain();
         let mut builder = Message::builder()
-            .from(self.from.clone())
+            .from(Mailbox::new(sender, self.from.email.clone()))
             .to(Mailbox::new(name, to))
             // The same id for every try of a delivery: a copy sent twice (a worker crashed between
             // sending and recording) is one message to the recipient's mail program.
             .message_id(Some(format!(
                 "<mailroom.{}.{}@{}>",
-                delivery.run_id,
-                delivery.id,
-                self.from.email.domain()
+                delivery.run_id, delivery.id, domain
             )))
             .subject(rendered.subject)
             .raw_header(HeaderValue::new(
@@ -88,6 +96,16 @@ impl Composer {
             .raw_header(HeaderValue::new(
                 LIST_UNSUBSCRIBE_POST,
                 "List-Unsubscribe=One-Click".to_owned(),
+            ))
+            // One list per owner (RFC 2919), so that mail programs group and filter it.
+            .raw_header(HeaderValue::new(
+                LIST_ID,
+                format!("<{}.owners.{domain}>", content.owner_id),
+            ))
+            // Gmail's feedback loop reports complaints per mailing and owner by this.
+            .raw_header(HeaderValue::new(
+                FEEDBACK_ID,
+                format!("{}:{}:mailroom", content.mailing_id, content.owner_id),
             ));
         if let Ok(owner) = content.owner_email.parse() {
             let name = (!content.owner_name.is_empty()).then(|| content.owner_name.clone());

@@ -75,6 +75,7 @@ fn insert_mailing(
     diesel::insert_into(mailings::table)
         .values(NewMailing {
             owner_id,
+            from_name: None,
             name: "Winter sale".into(),
             audience: AudienceKind::Clients,
             message_id,

@@ -273,3 +273,86 @@ async fn a_markdown_mailing_arrives_as_text_and_html_alternatives_exactly_as_pre
     assert!(mail.text.contains(url), "{}", mail.text);
     assert!(!mail.html.contains(">Unsubscribe<"), "{}", mail.html);
 }
+
+#[tokio::test]
+async fn a_mailing_goes_out_under_its_sender_name_with_its_list_and_feedback_ids() {
+    let app = spawn_sending_app().await;
+    let ann = app.user("ann@example.org").await;
+    let co = client(&app, &ann, "co@example.net", "Co").await;
+    let message: Value = app
+        .post_as(
+            "/api/v1/messages",
+            &ann.access,
+            &json!({"subject": "News", "body": "Hello"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let now = app.clock_now();
+    let request = |from_name: Value| {
+        json!({
+            "message_id": message["id"], "client_ids": [co], "from_name": from_name,
+            "starts_at": at(now + Duration::days(1)), "ends_at": at(now + Duration::days(2)),
+        })
+    };
+    let refused = app
+        .post_as(
+            "/api/v1/mailings",
+            &ann.access,
+            &request(json!("n".repeat(101))),
+        )
+        .await;
+    assert_eq!(
+        problem(refused, 422).await["errors"][0]["field"],
+        "from_name"
+    );
+    let created = app
+        .post_as(
+            "/api/v1/mailings",
+            &ann.access,
+            &request(json!("Ann's Shop")),
+        )
+        .await;
+    assert_eq!(created.status().as_u16(), 201);
+    let mailing: Value = created.json().await.expect("JSON");
+    assert_eq!(mailing["from_name"], "Ann's Shop");
+    let id = mailing["id"].as_i64().expect("id");
+    send(&app, &ann, id).await;
+    app.drain().await;
+
+    let mail = app.mail().nth("co@example.net", 1).await;
+    assert_eq!(mail.from, "Ann's Shop <mailroom@example.org>");
+    let parsed = mailparse::parse_mail(&mail.raw).expect("a MIME message");
+    use mailparse::MailHeaderMap;
+    assert_eq!(
+        parsed.headers.get_first_value("List-Id"),
+        Some(format!("<{}.owners.example.org>", ann.id))
+    );
+    assert_eq!(
+        parsed.headers.get_first_value("Feedback-ID"),
+        Some(format!("{id}:{}:mailroom", ann.id))
+    );
+
+    // Cleared, the mailing goes out under its owner's name again.
+    let cleared: Value = patch(
+        &app,
+        &ann.access,
+        &format!("/api/v1/mailings/{id}"),
+        json!({"from_name": " "}),
+    )
+    .await
+    .json()
+    .await
+    .expect("JSON");
+    assert!(cleared["from_name"].is_null(), "{cleared}");
+    send(&app, &ann, id).await;
+    app.drain().await;
+    let again = app.mail().nth("co@example.net", 2).await;
+    assert!(
+        again.from.ends_with("<mailroom@example.org>"),
+        "{}",
+        again.from
+    );
+    assert!(!again.from.contains("Ann's Shop"), "{}", again.from);
+}

@@ -13,6 +13,8 @@ mod status;
 pub use status::{AttemptSort, AttemptStatus, MailingSort, MailingStatus};
 
 pub const MAX_NAME_CHARS: usize = 200;
+/// The longest sender name a mailing's mail goes out under.
+pub const MAX_FROM_NAME_CHARS: usize = 100;
 
 /// A mailing's name when none is given: its message's subject, cut to a name's length.
 pub fn default_name(subject: &str) -> String {
@@ -25,6 +27,8 @@ pub fn default_name(subject: &str) -> String {
 pub struct MailingFields {
     /// None: named after its message's subject when saved.
     pub name: Option<String>,
+    /// The sender's name in its mail; None: its owner's full name.
+    pub from_name: Option<String>,
     pub message_id: i64,
     pub audience: Audience,
     pub starts_at: NaiveDateTime,
@@ -36,6 +40,8 @@ pub struct MailingFields {
 #[derive(Debug, Clone, Copy)]
 pub struct MailingInput<'a> {
     pub name: Option<&'a str>,
+    /// Blank: none (its owner's name).
+    pub from_name: Option<&'a str>,
     pub message_id: i64,
     pub audience: Option<&'a wire::Audience>,
     /// Chosen clients sent without an audience, as before audiences existed.
@@ -61,14 +67,21 @@ impl MailingFields {
                 .map(Some),
             None => Some(None),
         };
+        let from_name = match input.from_name.map(str::trim) {
+            None | Some("") => Some(None),
+            Some(raw) => v
+                .check("from_name", required_line(raw, MAX_FROM_NAME_CHARS))
+                .map(Some),
+        };
         if ends_at <= starts_at {
             v.add("ends_at", "must be after starts_at");
         }
         let audience = Audience::parse(&mut v, input.audience, input.client_ids, keep);
         v.finish()?;
-        match (name, audience) {
-            (Some(name), Some(audience)) => Ok(Self {
+        match (name, from_name, audience) {
+            (Some(name), Some(from_name), Some(audience)) => Ok(Self {
                 name,
+                from_name,
                 message_id: input.message_id,
                 audience,
                 starts_at: starts_at.naive_utc(),
@@ -181,6 +194,7 @@ mod tests {
         MailingFields::parse(
             MailingInput {
                 name: None,
+                from_name: None,
                 message_id: 1,
                 audience: None,
                 client_ids: Some(client_ids),
@@ -210,6 +224,7 @@ mod tests {
     fn a_name_is_one_line_of_at_most_200_characters_and_defaults_to_the_subject() {
         let input = |name| MailingInput {
             name: Some(name),
+            from_name: None,
             message_id: 1,
             audience: Some(&wire::Audience::All),
             client_ids: None,
@@ -222,6 +237,26 @@ mod tests {
         let errors = MailingFields::parse(input(&"n".repeat(201)), None).expect_err("long");
         assert_eq!(errors[0].field, "name");
         assert_eq!(default_name(&"s".repeat(300)).chars().count(), 200);
+    }
+
+    #[test]
+    fn a_sender_name_is_one_line_of_at_most_100_characters_or_none() {
+        let input = |from_name| MailingInput {
+            name: None,
+            from_name: Some(from_name),
+            message_id: 1,
+            audience: Some(&wire::Audience::All),
+            client_ids: None,
+            starts_at: utc(9),
+            ends_at: utc(18),
+            schedule: Schedule::Once,
+        };
+        let named = MailingFields::parse(input(" Ann's\nshop "), None).expect("valid");
+        assert_eq!(named.from_name.as_deref(), Some("Ann's shop"));
+        let blank = MailingFields::parse(input("  "), None).expect("valid");
+        assert_eq!(blank.from_name, None, "blank: the owner's name");
+        let errors = MailingFields::parse(input(&"n".repeat(101)), None).expect_err("long");
+        assert_eq!(errors[0].field, "from_name");
     }
 
     #[test]

@@ -38,6 +38,8 @@ pub struct Mailing {
     pub id: i64,
     /// What people call it: shown in every list.
     pub name: String,
+    /// The sender's name its mail goes out under; null: its owner's full name.
+    pub from_name: Option<String>,
     pub message_id: i64,
     /// The message's subject as it is now.
     pub message_subject: String,
@@ -78,6 +80,11 @@ pub struct MailingRequest {
     /// name it has on a replace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The sender's name in its mail, 1-100 characters on one line (From: "<from_name>"
+    /// <the installation's address>). Left out: its owner's full name for a new mailing, the
+    /// one it has on a replace; blank: back to its owner's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_name: Option<String>,
     pub message_id: i64,
     /// Left out: `client_ids` name chosen clients (as before audiences), or a replace keeps
     /// the audience.
@@ -99,6 +106,9 @@ pub struct MailingRequest {
 pub struct MailingPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Blank: back to its owner's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_name: Option<String>,
     #[serde(default)]
     pub message_id: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

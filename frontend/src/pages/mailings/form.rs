@@ -23,8 +23,9 @@ use crate::i18n::{Text, schedule_text, use_i18n};
 use crate::session::use_session;
 use crate::time;
 
-const FIELDS: [&str; 10] = [
+const FIELDS: [&str; 11] = [
     "name",
+    "from_name",
     "message_id",
     "audience",
     "audience.tags_any",
@@ -168,6 +169,8 @@ fn request(
                 // A new mailing without a name is named after its message; an edit says what
                 // the name becomes (a blank one is refused).
                 name: Some(name.trim().to_owned()).filter(|n| editing || !n.is_empty()),
+                // Set by the form from its own field.
+                from_name: None,
                 message_id,
                 audience: (!keep).then(|| choice.audience()),
                 client_ids: None,
@@ -228,6 +231,12 @@ fn Form(start: Option<Start>) -> impl IntoView {
     });
     let choice = AudienceChoice::new(mailing.as_ref(), chosen);
     let name = RwSignal::new(mailing.as_ref().map(|m| m.name.clone()).unwrap_or_default());
+    let from_name = RwSignal::new(
+        mailing
+            .as_ref()
+            .and_then(|m| m.from_name.clone())
+            .unwrap_or_default(),
+    );
     let clients_touched = RwSignal::new(false);
     let message = RwSignal::new(
         mailing
@@ -348,7 +357,13 @@ fn Form(start: Option<Start>) -> impl IntoView {
                 let keep_clients = saved_kind == Some(AudienceKind::Clients) && !clients_touched.get_untracked();
                 let saving = Saving { editing: id.is_some(), keep_clients };
                 match request(saving, &name.get_untracked(), &message.get_untracked(), &choice, starts, ends, &schedule.get_untracked()) {
-                    Ok(request) => { local_errors.set(Vec::new()); edited.set(BTreeSet::new()); save.dispatch(request); }
+                    Ok(mut request) => {
+                        // Blank: the owner's own name.
+                        request.from_name = Some(from_name.get_untracked().trim().to_owned());
+                        local_errors.set(Vec::new());
+                        edited.set(BTreeSet::new());
+                        save.dispatch(request);
+                    }
                     Err(errors) => {
                         edited.set(BTreeSet::new());
                         focus_field(errors.first().map(|(field, _)| *field));
@@ -362,6 +377,7 @@ fn Form(start: Option<Start>) -> impl IntoView {
             } else {
                 view! { <Field label=Text::MailingName name="name" value=name error=error("name") /> }.into_any()
             }}
+            <Field label=Text::SenderName name="from_name" value=from_name error=error("from_name") hint=Text::SenderNameHint />
             <div class="field">
                 <label for="message_id">{move || i18n.t(Text::Message)}</label>
                 <Suspense fallback=Loading>

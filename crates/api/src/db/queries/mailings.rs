@@ -115,6 +115,7 @@ pub fn update(
     diesel::update(mailings::table.find(id))
         .set((
             mailings::name.eq(name),
+            mailings::from_name.eq(&fields.from_name),
             mailings::audience.eq(fields.audience.kind()),
             mailings::message_id.eq(fields.message_id),
             mailings::starts_at.eq(fields.starts_at),
