@@ -455,5 +455,35 @@ mod tests {
         .expect("valid");
         let signer = settings.mail.dkim.expect("signing");
         assert_eq!(signer.record(), key.record);
+
+        // As a secret store may hand it over: a byte-order mark, CRLF line ends, blank lines.
+        let handled = format!("\u{feff}{}\n\n  ", key.pem.replace('\n', "\r\n"));
+        std::fs::write(path, handled).expect("key written");
+        let settings = Settings::from_config(&config(
+            &[
+                "--mail-from",
+                "News <news@shop.example>",
+                "--dkim-private-key-file",
+                path,
+                "--dkim-selector",
+                "s1",
+            ],
+            dir.path(),
+        ))
+        .expect("valid");
+        assert_eq!(settings.mail.dkim.expect("signing").record(), key.record);
+    }
+
+    #[test]
+    fn an_encrypted_dkim_key_is_refused_with_how_to_decrypt_it() {
+        let encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n";
+        let refused = dkim_refusal(
+            Some(encrypted),
+            &["--dkim-private-key-file", "KEY", "--dkim-selector", "s1"],
+        );
+        assert!(
+            refused.contains("encrypted") && refused.contains("openssl pkey"),
+            "{refused}"
+        );
     }
 }

@@ -12,6 +12,7 @@ use std::collections::HashSet;
 
 use mailroom_domain::message::MessageFormat;
 use mailroom_domain::template::{PLACEHOLDERS, render};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Where a placeholder stands while its message is prepared: lower-case letters only, which
 /// Markdown, the sanitiser, URLs, the CSS inliner and the text conversion all leave alone.
@@ -20,6 +21,13 @@ const MARKER: &str = "mailroomplaceholder";
 /// The markers, one per placeholder; none is the start of another.
 fn marker(name: &str) -> String {
     format!("{MARKER}{}", name.replace('_', ""))
+}
+
+/// A placeholder's marker inside a link's or an image's address (set by the sanitiser): its value
+/// goes in percent-encoded, so that a client named `javascript:…` is a harmless relative address,
+/// never a scheme, and `&` or spaces keep the address whole.
+fn url_marker(name: &str) -> String {
+    format!("{MARKER}url{}", name.replace('_', ""))
 }
 
 /// Columns of the plain-text version of an HTML message.
@@ -57,6 +65,8 @@ enum Piece {
     Literal(String),
     /// The placeholder at this index of `PLACEHOLDERS`.
     Value(usize),
+    /// The same, inside an address.
+    UrlValue(usize),
 }
 
 /// A text with markers, split once into what stays and where values go.
@@ -65,15 +75,18 @@ struct Filled(Vec<Piece>);
 
 impl Filled {
     fn split(text: &str) -> Self {
-        let markers: Vec<String> = PLACEHOLDERS.iter().map(|p| marker(p)).collect();
+        // Addresses first: their markers are longer and begin like the others.
+        let markers: Vec<(Piece, String)> = (0..PLACEHOLDERS.len())
+            .map(|i| (Piece::UrlValue(i), url_marker(PLACEHOLDERS[i])))
+            .chain((0..PLACEHOLDERS.len()).map(|i| (Piece::Value(i), marker(PLACEHOLDERS[i]))))
+            .collect();
         let mut pieces = Vec::new();
         let mut rest = text;
         while let Some(start) = rest.find(MARKER) {
             let found = markers
                 .iter()
-                .enumerate()
                 .find(|(_, m)| rest[start..].starts_with(m.as_str()));
-            let Some((index, m)) = found else {
+            let Some((piece, m)) = found else {
                 // Not one of ours (a word that merely starts like one): kept as it is.
                 pieces.push(Piece::Literal(rest[..start + MARKER.len()].to_owned()));
                 rest = &rest[start + MARKER.len()..];
@@ -82,7 +95,7 @@ impl Filled {
             if start > 0 {
                 pieces.push(Piece::Literal(rest[..start].to_owned()));
             }
-            pieces.push(Piece::Value(index));
+            pieces.push(piece.clone());
             rest = &rest[start + m.len()..];
         }
         if !rest.is_empty() {
@@ -100,6 +113,15 @@ impl Filled {
                     out.push_str(&html_escape::encode_safe(recipient.value(*index)))
                 }
                 Piece::Value(index) => out.push_str(recipient.value(*index)),
+                // Our own unsubscribe address goes in whole; anything else is data in an address.
+                Piece::UrlValue(index) if PLACEHOLDERS[*index] == "unsubscribe_url" => out
+                    .push_str(&html_escape::encode_double_quoted_attribute(
+                        recipient.value(*index),
+                    )),
+                Piece::UrlValue(index) => out.extend(utf8_percent_encode(
+                    recipient.value(*index),
+                    NON_ALPHANUMERIC,
+                )),
             }
         }
         out
@@ -132,9 +154,15 @@ impl Prepared {
                 html: None,
             };
         };
-        let unsubscribes = body.contains(&marker("unsubscribe_url"));
-        let document = laid_out(&subject, &sanitised(&html), !unsubscribes);
-        let text = html2text::from_read(document.as_bytes(), TEXT_WIDTH)
+        let html = sanitised(&html);
+        // A link of its own that survived the sanitiser, not just the placeholder's mention.
+        let unsubscribes = html.contains(&url_marker("unsubscribe_url"));
+        let document = laid_out(&subject, &html, !unsubscribes);
+        // Links are not wrapped: a long address cut in two is dead, and so is a marker.
+        let text = html2text::config::plain()
+            .no_link_wrapping()
+            .allow_width_overflow()
+            .string_from_read(document.as_bytes(), TEXT_WIDTH)
             .unwrap_or_else(|_| ammonia::clean_text(&document));
         Self {
             subject: Filled::split(&subject),
@@ -180,9 +208,31 @@ fn sanitised(html: &str) -> String {
     ]
     .into_iter()
     .collect();
+    let markers: Vec<(String, String)> = PLACEHOLDERS
+        .iter()
+        .map(|p| (marker(p), url_marker(p)))
+        .collect();
     ammonia::Builder::default()
         .add_generic_attributes(presentational)
         .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
+        .attribute_filter(move |_element, attribute, value| {
+            if !value.contains(MARKER) {
+                return Some(value.into());
+            }
+            Some(match attribute {
+                // A value in an address is data: marked so that it is percent-encoded.
+                "href" | "src" => markers
+                    .iter()
+                    .fold(value.to_owned(), |v, (text, url)| v.replace(text, url))
+                    .into(),
+                // Nor may values write CSS.
+                "style" => markers
+                    .iter()
+                    .fold(value.to_owned(), |v, (text, _)| v.replace(text, ""))
+                    .into(),
+                _ => value.into(),
+            })
+        })
         .clean(html)
         .to_string()
 }
@@ -206,7 +256,7 @@ fn laid_out(subject: &str, body: &str, footer: bool) -> String {
     let footer = if footer {
         format!(
             "<p class=\"footer\"><a href=\"{}\">Unsubscribe</a></p>",
-            marker("unsubscribe_url")
+            url_marker("unsubscribe_url")
         )
     } else {
         String::new()
@@ -314,7 +364,7 @@ mod tests {
         let footer = Prepared::new("S", "Hello", MessageFormat::Markdown).fill(&ANN);
         let html = footer.html.expect("an HTML part");
         assert!(
-            html.contains("href=\"https:&#x2F;&#x2F;mail.example.org&#x2F;u&#x2F;abc\""),
+            html.contains("href=\"https://mail.example.org/u/abc\""),
             "{html}"
         );
         assert!(
@@ -336,6 +386,69 @@ mod tests {
             own.text.contains("https://mail.example.org/u/abc"),
             "{}",
             own.text
+        );
+    }
+
+    #[test]
+    fn a_value_in_an_address_is_percent_encoded_and_never_a_scheme_or_css() {
+        let evil = Recipient {
+            full_name: "javascript:alert(1) & co",
+            ..ANN
+        };
+        let body = "<a href=\"{{full_name}}\">x</a> <a href=\"https://shop.example/?n={{full_name}}\">y</a> \
+                    <img src=\"https://img.example/{{email}}.png\"> <p style=\"color: {{full_name}}\">z</p> \
+                    <a href=\"mailto:{{email}}\">me</a>";
+        let html = Prepared::new("S", body, MessageFormat::Html)
+            .fill(&evil)
+            .html
+            .expect("an HTML part");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(
+            html.contains("href=\"javascript%3Aalert%281%29%20%26%20co\""),
+            "{html}"
+        );
+        assert!(html.contains("?n=javascript%3Aalert"), "{html}");
+        assert!(
+            html.contains("img.example/ann%40example%2Eorg.png"),
+            "{html}"
+        );
+        assert!(html.contains("mailto:ann%40example%2Eorg"), "{html}");
+        assert!(
+            !html.contains("color: javascript"),
+            "no CSS from values: {html}"
+        );
+        let markdown = Prepared::new("S", "[x]({{full_name}})", MessageFormat::Markdown)
+            .fill(&evil)
+            .html
+            .expect("an HTML part");
+        assert!(!markdown.contains("javascript:"), "{markdown}");
+    }
+
+    #[test]
+    fn a_placeholder_the_sanitiser_drops_still_gets_the_footer_link() {
+        // Not an autolink in CommonMark (no scheme): raw HTML, which the sanitiser removes.
+        let mail =
+            Prepared::new("S", "Leave: <{{unsubscribe_url}}>", MessageFormat::Markdown).fill(&ANN);
+        let html = mail.html.expect("an HTML part");
+        assert!(html.contains(">Unsubscribe</a>"), "{html}");
+        assert!(
+            mail.text.contains("https://mail.example.org/u/abc"),
+            "{}",
+            mail.text
+        );
+    }
+
+    #[test]
+    fn long_links_in_the_text_part_stay_whole() {
+        let body = "[Your preferences](https://shop.example.com/preferences?utm_source=newsletter&utm_medium=email&email={{email}})";
+        let text = Prepared::new("S", body, MessageFormat::Markdown)
+            .fill(&ANN)
+            .text;
+        assert!(
+            text.lines().any(|l| l.contains(
+                "https://shop.example.com/preferences?utm_source=newsletter&utm_medium=email&email=ann%40example%2Eorg"
+            )),
+            "{text}"
         );
     }
 

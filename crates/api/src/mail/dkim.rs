@@ -61,6 +61,11 @@ pub enum DkimError {
     )]
     Malformed { path: PathBuf },
     #[error(
+        "DKIM: the key in DKIM_PRIVATE_KEY_FILE ({path}) is encrypted; Mailroom needs it \
+         unencrypted, readable by its own user only (`openssl pkey -in key.pem -out plain.pem`)"
+    )]
+    Encrypted { path: PathBuf },
+    #[error(
         "DKIM: the RSA key in DKIM_PRIVATE_KEY_FILE ({path}) has {bits} bits; mail providers want \
          at least {MIN_RSA_BITS}"
     )]
@@ -208,9 +213,15 @@ impl DkimSigner {
             source,
         })?;
         let malformed = || DkimError::Malformed { path: path.clone() };
+        if pem.contains("ENCRYPTED") {
+            return Err(DkimError::Encrypted { path: path.clone() });
+        }
+        // What secret stores add around a key (a byte-order mark, blank lines, spaces) is not
+        // part of it; the PEM parser wants exactly one line end after it.
+        let pem = format!("{}\n", pem.trim_start_matches('\u{feff}').trim());
         let key = Key::from_pem(&pem).ok_or_else(malformed)?;
         if let Key::Rsa(rsa) = &key {
-            let bits = rsa.size() * 8;
+            let bits = rsa.n().bits();
             if bits < MIN_RSA_BITS {
                 return Err(DkimError::Weak {
                     path: path.clone(),
@@ -318,7 +329,9 @@ pub fn write_new_key(
     let name = format!("{}._domainkey.{}", settings.selector, settings.domain);
     let kind = match algorithm {
         KeyAlgorithm::Rsa => "RSA (2048-bit)",
-        KeyAlgorithm::Ed25519 => "Ed25519",
+        KeyAlgorithm::Ed25519 => {
+            "Ed25519 (note: Gmail does not check ed25519-sha256 signatures yet; RSA is the safe choice)"
+        }
     };
     Ok(format!(
         "Wrote a new {kind} DKIM key to {path}.\n\n\

@@ -122,6 +122,40 @@ async fn signed_mail_verifies_and_fails_once_altered(algorithm: KeyAlgorithm) {
     assert_ne!(altered, raw);
     assert_eq!(dkimpy(&record, altered.as_bytes()), "fail");
 
+    // A plain-text message (one part, its own branch of the MIME headers) with non-ASCII in its
+    // subject, its body and its recipient's name.
+    let zoe = client(&app, &ann, "zoe@example.net", "Zoë Ünïcode").await;
+    let plain: Value = app
+        .post_as(
+            "/api/v1/messages",
+            &ann.access,
+            &json!({"subject": "Привет, {{full_name}} — скидки", "body": "Здравствуйте, {{full_name}}!\n\nНовые цены: 10 € и 1000 ₽.\n"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let mailing: Value = app
+        .post_as(
+            "/api/v1/mailings",
+            &ann.access,
+            &json!({
+                "message_id": plain["id"], "client_ids": [zoe],
+                "starts_at": at(now + chrono::Duration::days(1)),
+                "ends_at": at(now + chrono::Duration::days(2)),
+            }),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    send(&app, &ann, mailing["id"].as_i64().expect("id")).await;
+    app.drain().await;
+    let unicode = app.mail().nth("zoe@example.net", 1).await;
+    assert!(unicode.subject.contains("Zoë"), "{}", unicode.subject);
+    assert!(unicode.text.contains("Новые цены"), "{}", unicode.text);
+    assert_eq!(dkimpy(&record, &unicode.raw), "pass");
+
     // Mailroom's own mail (a password reset link) is signed by the same transport.
     let asked = app
         .post_json(
