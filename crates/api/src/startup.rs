@@ -17,6 +17,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::http::{fallback, invalidation, openapi, problem, request_id, spa, validators};
+use crate::mail::test_send::TestSendLimit;
 use crate::mail::{MailConfigError, Mailer, Transport};
 use crate::routes;
 use crate::sending::compose::Composer;
@@ -247,6 +248,7 @@ fn serve(
         settings.access_token_ttl,
     ));
     let rate_limits = web::Data::new(AuthRateLimits::default());
+    let test_sends = web::Data::new(TestSendLimit::default());
     let clock: web::Data<dyn Clock> = web::Data::from(clock);
     let local = web::Data::new(local);
     let sender = web::Data::new(sender);
@@ -277,6 +279,7 @@ fn serve(
             .app_data(base_url.clone())
             .app_data(jwt_keys.clone())
             .app_data(rate_limits.clone())
+            .app_data(test_sends.clone())
             .app_data(clock.clone())
             .app_data(local.clone())
             .app_data(sender.clone())

@@ -1,6 +1,8 @@
 //! `/api/v1/messages`: subjects and bodies with placeholders.
 
-use mailroom_domain::wire::{Message, MessagePreview, MessagePreviewRequest, MessageRequest, Page};
+use mailroom_domain::wire::{
+    Message, MessagePreview, MessagePreviewRequest, MessageRequest, Page, TestSendRequest, TestSent,
+};
 
 use super::{ApiError, Call, ListQuery};
 use crate::session::{Session, SignedIn};
@@ -49,6 +51,14 @@ pub async fn preview(
 ) -> Result<MessagePreview, ApiError> {
     Call::post("/api/v1/messages/preview")
         .json(request)?
+        .json_answer(session)
+        .await
+}
+
+/// Sends one test copy of the message to the signed-in person.
+pub async fn test(session: Session, id: i64) -> Result<TestSent, ApiError> {
+    Call::post(format!("/api/v1/messages/{id}/test"))
+        .json(&TestSendRequest::default())?
         .json_answer(session)
         .await
 }

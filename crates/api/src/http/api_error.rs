@@ -22,6 +22,12 @@ pub enum ApiError {
     Conflict(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// Too many of these requests; the next is allowed after this long.
+    #[error("too many requests")]
+    TooManyRequests(std::time::Duration),
+    /// The mail server did not take a mail sent while the request waited.
+    #[error("{0}")]
+    MailNotSent(String),
     #[error("{0}")]
     Internal(String),
 }
@@ -100,9 +106,25 @@ impl ApiError {
             ApiError::UnsupportedMediaType(detail) => {
                 Problem::new(ProblemKind::UnsupportedMediaType, detail)
             }
+            ApiError::TooManyRequests(wait) => Problem::new(
+                ProblemKind::TooManyRequests,
+                format!(
+                    "too many of these; try again in {} seconds",
+                    whole_seconds(*wait)
+                ),
+            ),
+            ApiError::MailNotSent(why) => Problem::new(
+                ProblemKind::Other(502),
+                format!("the mail server did not take the mail: {why}"),
+            ),
             ApiError::Internal(cause) => internal_problem(cause),
         }
     }
+}
+
+/// A wait in whole seconds, rounded up: what Retry-After says.
+fn whole_seconds(wait: std::time::Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
 impl ResponseError for ApiError {
@@ -114,11 +136,21 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::MailNotSent(_) => StatusCode::BAD_GATEWAY,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        problem_response(&self.problem())
+        let mut response = problem_response(&self.problem());
+        if let ApiError::TooManyRequests(wait) = self
+            && let Ok(value) = whole_seconds(*wait).to_string().parse()
+        {
+            response
+                .headers_mut()
+                .insert(actix_web::http::header::RETRY_AFTER, value);
+        }
+        response
     }
 }

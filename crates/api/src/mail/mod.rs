@@ -9,6 +9,7 @@ pub mod dkim;
 pub mod mime;
 pub mod smtp_pool;
 pub mod templates;
+pub mod test_send;
 pub mod transport;
 
 use lettre::Message;
@@ -109,6 +110,11 @@ impl Mailer {
         self.transport.outbox()
     }
 
+    /// The sender of Mailroom's own mail (MAIL_FROM).
+    pub fn from(&self) -> &Mailbox {
+        &self.from
+    }
+
     /// Sends after the caller has answered: the mail's latency must neither slow a request nor
     /// reveal which branch it took. A failure is logged; the person can ask for the mail again.
     pub fn send_in_background(&self, to: EmailAddress, email: Email) {
@@ -136,12 +142,16 @@ impl Mailer {
                 email.html.clone(),
             )),
         )?;
+        let reply = self.deliver(message).await?;
+        tracing::info!(to = %to, subject, reply = %reply, "mail sent");
+        Ok(())
+    }
+
+    /// Sends a message made elsewhere (a test send) as Mailroom's own mail; the server's reply.
+    pub async fn deliver(&self, message: Message) -> Result<String, MailError> {
         let (outcome, _) = self.transport.deliver(message, Lane::Own).await;
         match (outcome.verdict(), &outcome) {
-            (Verdict::Sent, TryOutcome::Reply { text, .. }) => {
-                tracing::info!(to = %to, subject, reply = %text, "mail sent");
-                Ok(())
-            }
+            (Verdict::Sent, TryOutcome::Reply { text, .. }) => Ok(text.clone()),
             _ => Err(MailError::NotSent(outcome.describe())),
         }
     }

@@ -65,6 +65,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(messages::list_messages)
                 .service(messages::create_message)
                 .service(previews::preview_message)
+                .service(previews::test_message)
                 .service(messages::get_message)
                 .service(messages::replace_message)
                 .service(messages::update_message)

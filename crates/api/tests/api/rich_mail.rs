@@ -356,3 +356,120 @@ async fn a_mailing_goes_out_under_its_sender_name_with_its_list_and_feedback_ids
     );
     assert!(!again.from.contains("Ann's Shop"), "{}", again.from);
 }
+
+#[tokio::test]
+async fn a_test_send_reaches_its_owner_marked_as_a_test_and_counts_for_nothing() {
+    let app = spawn_sending_app().await;
+    let ann = app.user("ann@example.org").await;
+    let bob = app.user("bob@example.org").await;
+    let co = client(&app, &ann, "co@example.net", "Co Client").await;
+    let bobs = client(&app, &bob, "bobs@example.net", "Bob's client").await;
+    let message: Value = app
+        .post_as(
+            "/api/v1/messages",
+            &ann.access,
+            &json!({"subject": "News for {{full_name}}", "body": "**Hello** {{full_name}}", "format": "markdown"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let path = format!("/api/v1/messages/{}/test", message["id"]);
+    let before: Value = app
+        .get_as("/api/v1/stats/me", &ann.access)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+
+    let sent = app.post_as(&path, &ann.access, &json!({})).await;
+    assert_eq!(sent.status().as_u16(), 200);
+    let sent: Value = sent.json().await.expect("JSON");
+    assert_eq!(sent["to"], "ann@example.org");
+    assert_eq!(sent["subject"], "[Test] News for Ann Lee");
+    let mail = app.mail().nth("ann@example.org", 1).await;
+    assert_eq!(mail.subject, "[Test] News for Ann Lee");
+    assert!(
+        mail.html.contains("<strong>Hello</strong> Ann Lee"),
+        "{}",
+        mail.html
+    );
+    let parsed = mailparse::parse_mail(&mail.raw).expect("a MIME message");
+    use mailparse::MailHeaderMap;
+    assert_eq!(
+        parsed.headers.get_first_value("X-Mailroom-Test").as_deref(),
+        Some("yes")
+    );
+
+    let for_co = app
+        .post_as(&path, &ann.access, &json!({"client_id": co}))
+        .await;
+    assert_eq!(for_co.status().as_u16(), 200);
+    let mail = app.mail().nth("ann@example.org", 2).await;
+    assert_eq!(mail.subject, "[Test] News for Co Client");
+    assert!(
+        app.mail()
+            .all()
+            .iter()
+            .all(|m| !m.to.eq_ignore_ascii_case("co@example.net")),
+        "the client gets nothing"
+    );
+
+    let after: Value = app
+        .get_as("/api/v1/stats/me", &ann.access)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(before, after, "no attempt, no statistic");
+
+    // Another's message or client is not there; a body that is no request is refused.
+    problem(app.post_as(&path, &bob.access, &json!({})).await, 404).await;
+    problem(
+        app.post_as(&path, &ann.access, &json!({"client_id": bobs}))
+            .await,
+        404,
+    )
+    .await;
+    let bad = app
+        .client
+        .post(app.url(&path))
+        .bearer_auth(&ann.access)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .expect("sent");
+    problem(bad, 400).await;
+}
+
+#[tokio::test]
+async fn the_eleventh_test_send_within_an_hour_waits_and_says_how_long() {
+    let app = spawn_sending_app().await;
+    let ann = app.user("ann@example.org").await;
+    let message: Value = app
+        .post_as(
+            "/api/v1/messages",
+            &ann.access,
+            &json!({"subject": "S", "body": "B"}),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let path = format!("/api/v1/messages/{}/test", message["id"]);
+    for n in 0..10 {
+        let sent = app.post_as(&path, &ann.access, &json!({})).await;
+        assert_eq!(sent.status().as_u16(), 200, "test send {n}");
+    }
+    let refused = app.post_as(&path, &ann.access, &json!({})).await;
+    assert_eq!(refused.status().as_u16(), 429);
+    let wait: u64 = refused
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After in seconds");
+    assert!((1..=3600).contains(&wait), "{wait}");
+    problem(refused, 429).await;
+}

@@ -278,6 +278,11 @@ async fn write_message(browser: &Browser) {
     browser.submit().await;
     browser.text("[data-testid=done]").await;
     browser.screenshots("message-editor").await;
+    // Saved, it can be tried out: one copy to the signed-in person.
+    browser.click("[data-testid=send-test]").await;
+    browser
+        .wait_for_text_containing("[data-testid=test-sent]", ANN)
+        .await;
 }
 
 /// Creates the mailing to both clients and returns to its page.
@@ -464,6 +469,9 @@ async fn a_newcomer_signs_up_and_sends_a_mailing_whose_progress_and_attempts_the
     }
     browser.screenshots("attempts-failed").await;
 
+    // The editor's test copy reached Ann (her confirmation mail was the first).
+    let test = smtp.nth(ANN, 2).await;
+    assert_eq!(test.subject, "[Test] Winter news for Ann Lee");
     let mail = smtp.nth("bob@example.net", 1).await;
     assert_eq!(mail.subject, "Winter news for Bob Stone");
     // Written in Markdown: both parts arrive, the HTML one rendered.

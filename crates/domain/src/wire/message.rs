@@ -64,6 +64,23 @@ pub struct MessagePreview {
     pub html: Option<String>,
 }
 
+/// Whose values a test send fills the placeholders with: one of your clients, or (none) an
+/// example one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TestSendRequest {
+    #[serde(default)]
+    pub client_id: Option<i64>,
+}
+
+/// A test copy sent: to whom, under which subject.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TestSent {
+    pub to: String,
+    pub subject: String,
+}
+
 /// Some fields of a message; those left out keep their value.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -25,7 +25,10 @@ pub use mailing::{
     Attempt, Audience, AudiencePreview, AudiencePreviewRequest, Mailing, MailingClients,
     MailingPatch, MailingRequest,
 };
-pub use message::{Message, MessagePatch, MessagePreview, MessagePreviewRequest, MessageRequest};
+pub use message::{
+    Message, MessagePatch, MessagePreview, MessagePreviewRequest, MessageRequest, TestSendRequest,
+    TestSent,
+};
 pub use page::{DEFAULT_PER_PAGE, MAX_PER_PAGE, Page, PageError, PageRequest};
 pub use problem::{FieldError, PROBLEM_CONTENT_TYPE, Problem, ProblemKind, types as problem_types};
 pub use run::{Run, RunOutcome, Unsubscribed};

@@ -22,6 +22,7 @@ use crate::components::when::When;
 use crate::i18n::{
     Text, number, run_trigger_text, schedule_text, send_consequence, send_question, use_i18n,
 };
+use crate::pages::messages::test_send::TestSendButton;
 use crate::session::use_session;
 use crate::time;
 
@@ -87,6 +88,7 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
     let navigate = use_navigate();
     let id = mailing.id;
     let mine = session.user_id() == Some(mailing.owner_id);
+    let message_id = mailing.message_id;
     let manager = session.is_manager();
     let can_send = mine && !mailing.disabled && mailing.status != MailingStatus::Completed;
     // A run of an audience that holds no one would send nothing: said instead of offered.
@@ -219,6 +221,7 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
                     <A href=format!("/mailings/new?copy={id}") attr:class="button secondary" attr:data-testid="duplicate">
                         {move || i18n.t(Text::Duplicate)}
                     </A>
+                    <TestSendButton message_id=message_id />
                     <button type="button" class="secondary danger" data-testid="delete-mailing"
                         on:click=move |_| to_delete.set(Some(()))>
                         {move || i18n.t(Text::Delete)}

@@ -8,6 +8,7 @@ use mailroom_domain::template;
 use mailroom_domain::wire::{Message, MessageRequest};
 
 use super::preview::MessagePreviewPanel;
+use super::test_send::TestSendButton;
 
 use crate::api;
 use crate::components::dialog::ConfirmDialog;
@@ -159,6 +160,8 @@ fn Editor(message: Option<Message>) -> impl IntoView {
                     <button type="submit" disabled=move || save.pending().get()>
                         {move || i18n.t(if save.pending().get() { Text::Saving } else { Text::Save })}
                     </button>
+                    // A saved message: the test sends what is saved.
+                    {id.map(|id| view! { <TestSendButton message_id=id /> })}
                     {id.map(|id| view! {
                         <button type="button" class="secondary danger"
                             on:click=move |_| to_delete.set(Some(id))>

@@ -2,6 +2,7 @@
 
 pub mod editor;
 mod preview;
+pub mod test_send;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
