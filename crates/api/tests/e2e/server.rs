@@ -82,7 +82,13 @@ impl Server {
             base,
             pool,
             cache,
-            http: reqwest::Client::new(),
+            // The server closes a connection idle for 5 s (actix's keep-alive); one reused just
+            // then fails as an incomplete message. A browser step often waits that long between
+            // two requests of a test, so idle connections are not kept past 2 s.
+            http: reqwest::Client::builder()
+                .pool_idle_timeout(std::time::Duration::from_secs(2))
+                .build()
+                .expect("HTTP client"),
             _dir: dir,
         }
     }
