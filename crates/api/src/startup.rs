@@ -254,11 +254,13 @@ fn serve(
     let sender = web::Data::new(sender);
     let unsubscribe_keys = web::Data::new(UnsubscribeKeys::new(&settings.jwt_secret));
     let pruned = rate_limits.clone();
+    let pruned_tests = test_sends.clone();
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             every_minute.tick().await;
             pruned.prune();
+            pruned_tests.prune();
         }
     });
     let spa_dir = settings.spa_dir.clone();

@@ -15,7 +15,7 @@ use super::MailError;
 use super::body::Rendered;
 use super::mime::{self, Content};
 
-/// Test sends one person may make in an hour.
+/// Test sends one person may make in an hour: ten at once, then one every six minutes.
 pub const PER_HOUR: u32 = 10;
 
 /// The subject's prefix of a test copy.
@@ -40,6 +40,11 @@ impl TestSendLimit {
         self.0
             .check_key(&user_id)
             .map_err(|not_until| not_until.wait_time_from(now))
+    }
+
+    /// Forgets people back to their full allowance, so memory stays bounded.
+    pub fn prune(&self) {
+        self.0.retain_recent();
     }
 }
 

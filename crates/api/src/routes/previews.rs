@@ -16,9 +16,9 @@ use crate::db::queries::{clients, messages};
 use crate::db::rows::ClientRow;
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
-use crate::mail::Mailer;
 use crate::mail::body::{Prepared, Recipient, Rendered};
 use crate::mail::test_send::{self, TestSendLimit};
+use crate::mail::{MailError, Mailer};
 use crate::sending::unsubscribe::UnsubscribeKeys;
 
 /// Who an example preview is addressed to.
@@ -164,12 +164,17 @@ pub async fn test_message(
         .parse()
         .map_err(|e| ApiError::Internal(format!("the account's address cannot be used: {e}")))?;
     let name = (!me.full_name.is_empty()).then(|| me.full_name.clone());
-    let test = test_send::message(mailer.from().clone(), Mailbox::new(name, to_address), copy)
+    // From them, as their mailings are (at the installation's address).
+    let from = Mailbox::new(
+        name.clone().or_else(|| mailer.from().name.clone()),
+        mailer.from().email.clone(),
+    );
+    let test = test_send::message(from, Mailbox::new(name, to_address), copy)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
-    mailer
-        .deliver(test)
-        .await
-        .map_err(|e| ApiError::MailNotSent(e.to_string()))?;
+    mailer.deliver(test).await.map_err(|e| match e {
+        MailError::NotSent(reply) => ApiError::MailNotSent(reply),
+        other => ApiError::MailNotSent(other.to_string()),
+    })?;
     Ok(HttpResponse::Ok().json(TestSent {
         to: me.email.clone(),
         subject,

@@ -158,6 +158,7 @@ pub fn check_edit(
         return Ok(());
     }
     let history_kept = wanted.message_id == current.message_id
+        && wanted.from_name == current.from_name
         && wanted.audience.same_as(&current.audience)
         && wanted.starts_at == current.starts_at
         && wanted.schedule == current.schedule
@@ -277,6 +278,15 @@ mod tests {
         assert_eq!(
             check_edit(MailingStatus::Completed, &current, &renamed),
             Ok(())
+        );
+        // Who its mail came from is part of what was sent.
+        let other_sender = MailingFields {
+            from_name: Some("Another Shop".into()),
+            ..current.clone()
+        };
+        assert_eq!(
+            check_edit(MailingStatus::Completed, &current, &other_sender),
+            Err(EditRefusal::Completed)
         );
         let earlier = MailingFields {
             ends_at: at(11),
