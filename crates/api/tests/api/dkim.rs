@@ -5,9 +5,9 @@
 use std::process::{Command, Stdio};
 
 use mailroom_api::mail::dkim::{KeyAlgorithm, generate};
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::fixtures::{at, client, send};
+use crate::fixtures::{client, mailing_of, send};
 use crate::helpers::{TestApp, spawn_sending_app_with};
 
 /// What dkimpy says of `raw` given `record` as the key's TXT record: "pass" or "fail".
@@ -56,32 +56,14 @@ async fn signed_mail_verifies_and_fails_once_altered(algorithm: KeyAlgorithm) {
     let (app, record, _key) = signing_app(algorithm).await;
     let ann = app.user("ann@example.org").await;
     let co = client(&app, &ann, "co@example.net", "Co Client").await;
-    let message: Value = app
-        .post_as(
-            "/api/v1/messages",
-            &ann.access,
-            &json!({"subject": "News for {{full_name}}", "body": "# Hello {{full_name}}\n\nOur **sale** is on.", "format": "markdown"}),
-        )
-        .await
-        .json()
-        .await
-        .expect("JSON");
-    let now = app.clock_now();
-    let mailing: Value = app
-        .post_as(
-            "/api/v1/mailings",
-            &ann.access,
-            &json!({
-                "message_id": message["id"], "client_ids": [co],
-                "starts_at": at(now + chrono::Duration::days(1)),
-                "ends_at": at(now + chrono::Duration::days(2)),
-            }),
-        )
-        .await
-        .json()
-        .await
-        .expect("JSON");
-    send(&app, &ann, mailing["id"].as_i64().expect("id")).await;
+    let mailing = mailing_of(
+        &app,
+        &ann,
+        &json!({"subject": "News for {{full_name}}", "body": "# Hello {{full_name}}\n\nOur **sale** is on.", "format": "markdown"}),
+        &[co],
+    )
+    .await;
+    send(&app, &ann, mailing).await;
     app.drain().await;
 
     let mail = app.mail().nth("co@example.net", 1).await;
@@ -125,31 +107,14 @@ async fn signed_mail_verifies_and_fails_once_altered(algorithm: KeyAlgorithm) {
     // A plain-text message (one part, its own branch of the MIME headers) with non-ASCII in its
     // subject, its body and its recipient's name.
     let zoe = client(&app, &ann, "zoe@example.net", "Zoë Ünïcode").await;
-    let plain: Value = app
-        .post_as(
-            "/api/v1/messages",
-            &ann.access,
-            &json!({"subject": "Привет, {{full_name}} — скидки", "body": "Здравствуйте, {{full_name}}!\n\nНовые цены: 10 € и 1000 ₽.\n"}),
-        )
-        .await
-        .json()
-        .await
-        .expect("JSON");
-    let mailing: Value = app
-        .post_as(
-            "/api/v1/mailings",
-            &ann.access,
-            &json!({
-                "message_id": plain["id"], "client_ids": [zoe],
-                "starts_at": at(now + chrono::Duration::days(1)),
-                "ends_at": at(now + chrono::Duration::days(2)),
-            }),
-        )
-        .await
-        .json()
-        .await
-        .expect("JSON");
-    send(&app, &ann, mailing["id"].as_i64().expect("id")).await;
+    let mailing = mailing_of(
+        &app,
+        &ann,
+        &json!({"subject": "Привет, {{full_name}} — скидки", "body": "Здравствуйте, {{full_name}}!\n\nНовые цены: 10 € и 1000 ₽.\n"}),
+        &[zoe],
+    )
+    .await;
+    send(&app, &ann, mailing).await;
     app.drain().await;
     let unicode = app.mail().nth("zoe@example.net", 1).await;
     assert!(unicode.subject.contains("Zoë"), "{}", unicode.subject);

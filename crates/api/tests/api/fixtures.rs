@@ -110,6 +110,31 @@ pub async fn mailing(
     body["id"].as_i64().expect("id")
 }
 
+/// A message of `who`'s (as the API takes one) and a mailing of it to `clients`, starting
+/// tomorrow so that no tick sends it by itself; the mailing's id.
+pub async fn mailing_of(app: &TestApp, who: &Session, message: &Value, clients: &[i64]) -> i64 {
+    let message: Value = app
+        .post_as("/api/v1/messages", &who.access, message)
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let now = app.clock_now();
+    let response = app
+        .post_as(
+            "/api/v1/mailings",
+            &who.access,
+            &json!({
+                "message_id": message["id"], "client_ids": clients,
+                "starts_at": at(now + Duration::days(1)), "ends_at": at(now + Duration::days(2)),
+            }),
+        )
+        .await;
+    assert_eq!(response.status().as_u16(), 201);
+    let body: Value = response.json().await.expect("JSON");
+    body["id"].as_i64().expect("id")
+}
+
 /// A mailing that started an hour ago and ends in a day.
 pub async fn open_mailing(app: &TestApp, who: &Session, clients: &[i64]) -> i64 {
     let now = app.clock_now();

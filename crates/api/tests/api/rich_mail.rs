@@ -4,7 +4,7 @@
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::fixtures::{at, client, send};
+use crate::fixtures::{at, client, mailing_of, send};
 use crate::helpers::{TestApp, problem, spawn_app, spawn_sending_app};
 
 async fn patch(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
@@ -209,27 +209,7 @@ async fn a_markdown_mailing_arrives_as_text_and_html_alternatives_exactly_as_pre
         .json()
         .await
         .expect("JSON");
-    let saved: Value = app
-        .post_as("/api/v1/messages", &ann.access, &message)
-        .await
-        .json()
-        .await
-        .expect("JSON");
-    let now = app.clock_now();
-    let mailing: Value = app
-        .post_as(
-            "/api/v1/mailings",
-            &ann.access,
-            &json!({
-                "message_id": saved["id"], "client_ids": [co],
-                "starts_at": at(now + Duration::days(1)), "ends_at": at(now + Duration::days(2)),
-            }),
-        )
-        .await
-        .json()
-        .await
-        .expect("JSON");
-    let mailing = mailing["id"].as_i64().expect("a mailing");
+    let mailing = mailing_of(&app, &ann, &message, &[co]).await;
     send(&app, &ann, mailing).await;
     app.drain().await;
 
