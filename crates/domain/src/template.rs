@@ -3,6 +3,11 @@
 
 pub const PLACEHOLDERS: &[&str] = &["full_name", "email", "unsubscribe_url"];
 
+/// Whom a preview is addressed to when no client is chosen: the same in the web app's own
+/// preview of plain text and in the server's of Markdown and HTML.
+pub const EXAMPLE_NAME: &str = "Ann Lee";
+pub const EXAMPLE_EMAIL: &str = "ann@example.org";
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {
     #[error(

@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, ResponseError};
 use mailroom_domain::wire::{FieldError, Problem, ProblemKind, problem_types};
 
 use crate::db::DbError;
-use crate::http::api_error::{internal_problem, validation_problem};
+use crate::http::api_error::{internal_problem, retry_after_secs, validation_problem};
 use crate::http::problem::problem_response;
 
 /// What a single-use link's token turned out to be.
@@ -146,10 +146,6 @@ impl AuthError {
             Internal(cause) => internal_problem(cause),
         }
     }
-}
-
-fn retry_after_secs(wait: Duration) -> u64 {
-    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
 impl ResponseError for AuthError {

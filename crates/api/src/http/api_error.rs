@@ -110,7 +110,7 @@ impl ApiError {
                 ProblemKind::TooManyRequests,
                 format!(
                     "too many of these; try again in {} seconds",
-                    whole_seconds(*wait)
+                    retry_after_secs(*wait)
                 ),
             ),
             ApiError::MailNotSent(why) => Problem::new(
@@ -122,8 +122,8 @@ impl ApiError {
     }
 }
 
-/// A wait in whole seconds, rounded up: what Retry-After says.
-fn whole_seconds(wait: std::time::Duration) -> u64 {
+/// A wait in whole seconds, rounded up: what Retry-After says (every 429 of the API).
+pub fn retry_after_secs(wait: std::time::Duration) -> u64 {
     wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
@@ -145,7 +145,7 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         let mut response = problem_response(&self.problem());
         if let ApiError::TooManyRequests(wait) = self
-            && let Ok(value) = whole_seconds(*wait).to_string().parse()
+            && let Ok(value) = retry_after_secs(*wait).to_string().parse()
         {
             response
                 .headers_mut()

@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, post, web};
 use lettre::message::Mailbox;
 use mailroom_domain::PublicBaseUrl;
 use mailroom_domain::message::MessageFields;
+use mailroom_domain::template::{EXAMPLE_EMAIL, EXAMPLE_NAME};
 use mailroom_domain::wire::{
     MessagePreview, MessagePreviewRequest, Problem, TestSendRequest, TestSent,
 };
@@ -20,10 +21,6 @@ use crate::mail::body::{Prepared, Recipient, Rendered};
 use crate::mail::test_send::{self, TestSendLimit};
 use crate::mail::{MailError, Mailer};
 use crate::sending::unsubscribe::UnsubscribeKeys;
-
-/// Who an example preview is addressed to.
-const EXAMPLE_NAME: &str = "Ann Lee";
-const EXAMPLE_EMAIL: &str = "ann@example.org";
 
 /// A message rendered for one of your clients (`client_id`) or an example one: its subject, text
 /// part and HTML part, exactly as they would be sent.

@@ -110,15 +110,17 @@ pub async fn mailing(
     body["id"].as_i64().expect("id")
 }
 
+/// A new message of `who`'s, `message` as the API takes one; the message as answered.
+pub async fn message_of(app: &TestApp, who: &Session, message: &Value) -> Value {
+    let response = app.post_as("/api/v1/messages", &who.access, message).await;
+    assert_eq!(response.status().as_u16(), 201);
+    response.json().await.expect("JSON")
+}
+
 /// A message of `who`'s (as the API takes one) and a mailing of it to `clients`, starting
 /// tomorrow so that no tick sends it by itself; the mailing's id.
 pub async fn mailing_of(app: &TestApp, who: &Session, message: &Value, clients: &[i64]) -> i64 {
-    let message: Value = app
-        .post_as("/api/v1/messages", &who.access, message)
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let message = message_of(app, who, message).await;
     let now = app.clock_now();
     let response = app
         .post_as(

@@ -4,7 +4,7 @@
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::fixtures::{at, client, mailing_of, send};
+use crate::fixtures::{at, client, mailing_of, message_of, send};
 use crate::helpers::{TestApp, problem, spawn_app, spawn_sending_app};
 
 async fn patch(app: &TestApp, token: &str, path: &str, body: Value) -> reqwest::Response {
@@ -22,16 +22,7 @@ async fn a_message_keeps_its_format_and_an_unknown_one_is_refused_by_name_with_n
     let app = spawn_app().await;
     let ann = app.user("ann@example.org").await;
 
-    let plain: Value = app
-        .post_as(
-            "/api/v1/messages",
-            &ann.access,
-            &json!({"subject": "S", "body": "B"}),
-        )
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let plain = message_of(&app, &ann, &json!({"subject": "S", "body": "B"})).await;
     assert_eq!(plain["format"], "text", "text when left out");
     let created = app
         .post_as(
@@ -259,16 +250,7 @@ async fn a_mailing_goes_out_under_its_sender_name_with_its_list_and_feedback_ids
     let app = spawn_sending_app().await;
     let ann = app.user("ann@example.org").await;
     let co = client(&app, &ann, "co@example.net", "Co").await;
-    let message: Value = app
-        .post_as(
-            "/api/v1/messages",
-            &ann.access,
-            &json!({"subject": "News", "body": "Hello"}),
-        )
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let message = message_of(&app, &ann, &json!({"subject": "News", "body": "Hello"})).await;
     let now = app.clock_now();
     let request = |from_name: Value| {
         json!({
@@ -344,16 +326,7 @@ async fn a_test_send_reaches_its_owner_marked_as_a_test_and_counts_for_nothing()
     let bob = app.user("bob@example.org").await;
     let co = client(&app, &ann, "co@example.net", "Co Client").await;
     let bobs = client(&app, &bob, "bobs@example.net", "Bob's client").await;
-    let message: Value = app
-        .post_as(
-            "/api/v1/messages",
-            &ann.access,
-            &json!({"subject": "News for {{full_name}}", "body": "**Hello** {{full_name}}", "format": "markdown"}),
-        )
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let message = message_of(&app, &ann, &json!({"subject": "News for {{full_name}}", "body": "**Hello** {{full_name}}", "format": "markdown"})).await;
     let path = format!("/api/v1/messages/{}/test", message["id"]);
     let before: Value = app
         .get_as("/api/v1/stats/me", &ann.access)
@@ -427,16 +400,7 @@ async fn a_test_send_reaches_its_owner_marked_as_a_test_and_counts_for_nothing()
 async fn the_eleventh_test_send_within_an_hour_waits_and_says_how_long() {
     let app = spawn_sending_app().await;
     let ann = app.user("ann@example.org").await;
-    let message: Value = app
-        .post_as(
-            "/api/v1/messages",
-            &ann.access,
-            &json!({"subject": "S", "body": "B"}),
-        )
-        .await
-        .json()
-        .await
-        .expect("JSON");
+    let message = message_of(&app, &ann, &json!({"subject": "S", "body": "B"})).await;
     let path = format!("/api/v1/messages/{}/test", message["id"]);
     for n in 0..10 {
         let sent = app.post_as(&path, &ann.access, &json!({})).await;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use mailroom_domain::message::MessageFormat;
-use mailroom_domain::template;
+use mailroom_domain::template::{self, EXAMPLE_EMAIL, EXAMPLE_NAME};
 use mailroom_domain::wire::MessagePreviewRequest;
 
 use crate::api;
@@ -16,8 +16,8 @@ use crate::session::use_session;
 
 /// Whom the preview is addressed to, here and on the server.
 const EXAMPLE: [(&str, &str); 3] = [
-    ("full_name", "Ann Lee"),
-    ("email", "ann@example.org"),
+    ("full_name", EXAMPLE_NAME),
+    ("email", EXAMPLE_EMAIL),
     ("unsubscribe_url", "https://mailroom.example/u/…"),
 ];
 
@@ -76,7 +76,7 @@ pub fn MessagePreviewPanel(
     view! {
         <section class="card preview" aria-labelledby="preview-heading" aria-live="polite">
             <h2 id="preview-heading">{move || i18n.t(Text::Preview)}</h2>
-            <p class="muted">{move || i18n.t(Text::PreviewFor)}" Ann Lee <ann@example.org>"</p>
+            <p class="muted">{move || i18n.t(Text::PreviewFor)}{format!(" {EXAMPLE_NAME} <{EXAMPLE_EMAIL}>")}</p>
             <Show when=rich fallback=move || view! {
                 <p class="preview-subject" data-testid="preview-subject">
                     {move || template::render(&subject.get(), &EXAMPLE)}
