@@ -112,6 +112,9 @@ async fn main() {
                 .config
                 .sending
         },
+        bounces: <mailroom_api::cli::Cli as clap::Parser>::parse_from(["mailroom"])
+            .config
+            .bounces,
     };
     let app = Application::build(Settings::from_config(&config).expect("settings"))
         .await

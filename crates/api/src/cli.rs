@@ -192,10 +192,29 @@ pub struct Config {
     #[command(flatten)]
     pub sending: SendingConfig,
 
+    #[command(flatten)]
+    pub bounces: BounceConfig,
+
     /// Log format: human-readable lines, or one JSON object per line for log collectors.
     /// The level is set with RUST_LOG (default: info).
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty, global = true)]
     pub log_format: LogFormat,
+}
+
+/// Bounces and complaints.
+#[derive(Debug, Clone, Args)]
+pub struct BounceConfig {
+    /// The address bounces come back to, e.g. bounces@bounce.example.org. Each delivery is then
+    /// sent with its own envelope sender, bounces+<signed token>@bounce.example.org, so that a
+    /// bounce names its delivery. Without it the envelope sender is MAIL_FROM's address and a
+    /// report is matched by the Message-ID it quotes.
+    #[arg(long, env = "BOUNCE_ADDRESS", global = true)]
+    pub bounce_address: Option<String>,
+
+    /// Soft bounces in a row (a mailbox full, a delay…) that put an address on its owner's
+    /// suppression list; an accepted mail that draws no bounce starts the count again.
+    #[arg(long, env = "BOUNCE_SOFT_LIMIT", default_value_t = 3, global = true)]
+    pub bounce_soft_limit: u32,
 }
 
 /// How mailings are sent.

@@ -31,6 +31,8 @@ pub struct Settings {
     pub bind: String,
     pub spa_dir: PathBuf,
     pub sending: SendingSettings,
+    /// `BOUNCE_ADDRESS`: where bounces come back to, each delivery with its own token.
+    pub bounce_address: Option<lettre::Address>,
 }
 
 /// The server cache (see `crate::cache`).
@@ -68,6 +70,10 @@ pub enum ConfigError {
     Sending(&'static str),
     #[error("ACCESS_TOKEN_TTL_SECONDS must be between 1 and 86400 (it is {0})")]
     AccessTokenTtl(u64),
+    #[error("BOUNCE_ADDRESS '{0}' is not an email address such as bounces@bounce.example.org")]
+    BounceAddress(String),
+    #[error("BOUNCE_ADDRESS '{0}' must have no '+': the part after it is each delivery's token")]
+    BounceAddressPlus(String),
     #[error("MAILROOM_ENV=production needs {0} to be set explicitly")]
     ProductionNeeds(&'static str),
 }
@@ -149,6 +155,7 @@ impl Settings {
             bind: config.bind.clone(),
             spa_dir,
             sending: sending_settings(config)?,
+            bounce_address: bounce_address(config.bounces.bounce_address.as_deref())?,
         })
     }
 }
@@ -178,11 +185,27 @@ fn sending_settings(config: &Config) -> Result<SendingSettings, ConfigError> {
                 max_delay: std::time::Duration::from_secs(s.send_retry_max_secs),
             },
             lease: std::time::Duration::from_secs(s.send_lease_secs),
+            bounces: crate::bounces::BounceRules {
+                soft_limit: config.bounces.bounce_soft_limit.max(1),
+            },
             ..WorkerSettings::default()
         },
         in_process: !s.no_worker,
         ..SendingSettings::default()
     })
+}
+
+fn bounce_address(raw: Option<&str>) -> Result<Option<lettre::Address>, ConfigError> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(None);
+    };
+    let address: lettre::Address = raw
+        .parse()
+        .map_err(|_| ConfigError::BounceAddress(raw.to_owned()))?;
+    if address.user().contains('+') {
+        return Err(ConfigError::BounceAddressPlus(raw.to_owned()));
+    }
+    Ok(Some(address))
 }
 
 fn is_redis_url(url: &str) -> bool {

@@ -1,6 +1,7 @@
 //! Mailroom's server: the REST API (actix-web), the database (diesel), mail, cache and the CLI.
 
 pub mod auth;
+pub mod bounces;
 pub mod cache;
 pub mod cli;
 pub mod clients;

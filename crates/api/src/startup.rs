@@ -12,6 +12,7 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::{AuthRateLimits, JwtKeys};
+use crate::bounces::verp::Verp;
 use crate::cache::{Cache, Redis};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
@@ -162,6 +163,10 @@ pub fn build_worker(
         settings.mail.from.clone(),
         settings.public_base_url.clone(),
         UnsubscribeKeys::new(&settings.jwt_secret),
+        settings
+            .bounce_address
+            .as_ref()
+            .map(|address| Verp::new(address, &settings.jwt_secret)),
     );
     let throttle = Arc::new(Throttle::new(sending.rate, sending.per_domain));
     Worker::new(

@@ -24,6 +24,8 @@ pub enum DeliveryState {
     Failed,
     /// Stopped before it was sent: the mailing was disabled, its owner blocked, or it ended.
     Cancelled,
+    /// Not sent: the address is on its owner's suppression list.
+    Suppressed,
 }
 
 crate::text_enum!(DeliveryState {
@@ -31,6 +33,7 @@ crate::text_enum!(DeliveryState {
     Sent => "sent",
     Failed => "failed",
     Cancelled => "cancelled",
+    Suppressed => "suppressed",
 });
 
 /// What started a run.

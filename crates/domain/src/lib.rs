@@ -6,6 +6,7 @@
 pub mod account;
 pub mod audience;
 pub mod base_url;
+pub mod bounce;
 pub mod client;
 pub mod delivery;
 pub mod email;

@@ -49,21 +49,22 @@ impl DayRange {
     }
 
     /// Every day of the range with its counts, zero where `counts` has none: a chart needs no gaps.
-    pub fn fill(&self, counts: &[(NaiveDate, u64, u64)]) -> Vec<DailyAttempts> {
+    pub fn fill(&self, counts: &[DailyAttempts]) -> Vec<DailyAttempts> {
         self.from
             .iter_days()
             .take_while(|day| *day <= self.to)
             .map(|day| {
-                let (succeeded, failed) = counts
+                counts
                     .iter()
-                    .find(|(d, _, _)| *d == day)
-                    .map(|(_, s, f)| (*s, *f))
-                    .unwrap_or_default();
-                DailyAttempts {
-                    day,
-                    succeeded,
-                    failed,
-                }
+                    .find(|d| d.day == day)
+                    .copied()
+                    .unwrap_or(DailyAttempts {
+                        day,
+                        succeeded: 0,
+                        failed: 0,
+                        bounced: 0,
+                        complained: 0,
+                    })
             })
             .collect()
     }
@@ -109,17 +110,20 @@ mod tests {
             day("2026-11-27"),
         )
         .expect("valid");
-        let filled = range.fill(&[(day("2026-11-03"), 4, 1), (day("2026-11-01"), 2, 0)]);
-        let flat: Vec<(NaiveDate, u64, u64)> = filled
-            .iter()
-            .map(|d| (d.day, d.succeeded, d.failed))
-            .collect();
+        let counts = |d: &str, succeeded, failed, bounced| DailyAttempts {
+            day: day(d),
+            succeeded,
+            failed,
+            bounced,
+            complained: 0,
+        };
+        let filled = range.fill(&[counts("2026-11-03", 4, 1, 1), counts("2026-11-01", 2, 0, 0)]);
         assert_eq!(
-            flat,
+            filled,
             vec![
-                (day("2026-11-01"), 2, 0),
-                (day("2026-11-02"), 0, 0),
-                (day("2026-11-03"), 4, 1)
+                counts("2026-11-01", 2, 0, 0),
+                counts("2026-11-02", 0, 0, 0),
+                counts("2026-11-03", 4, 1, 1)
             ]
         );
     }

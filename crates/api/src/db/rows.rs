@@ -4,13 +4,15 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use mailroom_domain::account::{LinkPurpose, SessionEnd};
 use mailroom_domain::audience::{AudienceKind, TagRule};
+use mailroom_domain::bounce::{Door, EventKind, EventSource, ReportOutcome, SuppressionReason};
 use mailroom_domain::delivery::RunTrigger;
 use mailroom_domain::message::MessageFormat;
 use mailroom_domain::{AttemptStatus, Role, Schedule, UserState};
 
 use super::schema::{
-    api_tokens, attempts, client_tags, clients, deliveries, mailing_clients, mailing_tags,
-    mailings, messages, one_time_tokens, refresh_tokens, runs, tags, users,
+    api_tokens, attempts, background_jobs, client_tags, clients, deliveries, delivery_events,
+    inbound_mail, mailing_clients, mailing_tags, mailings, messages, one_time_tokens,
+    refresh_tokens, runs, suppressions, tags, users,
 };
 
 /// Serialized only into the server cache (the signed-in account), without its password hash.
@@ -286,11 +288,12 @@ pub struct RunRow {
     pub cancelled_at: Option<NaiveDateTime>,
     /// The highest client id its queueing has passed; `None` once its whole audience is queued.
     pub queued_up_to: Option<i64>,
+    pub suppressed: i64,
 }
 
 impl RunRow {
     pub fn pending(&self) -> i64 {
-        (self.total - self.sent - self.failed - self.cancelled).max(0)
+        (self.total - self.sent - self.failed - self.cancelled - self.suppressed).max(0)
     }
 }
 
@@ -313,4 +316,100 @@ pub struct ClaimedDelivery {
     pub email: String,
     pub full_name: String,
     pub attempts: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = suppressions)]
+pub struct SuppressionRow {
+    pub id: i64,
+    pub owner_id: i64,
+    pub email: String,
+    pub reason: SuppressionReason,
+    pub detail: String,
+    pub mailing_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = suppressions)]
+pub struct NewSuppressionRow<'a> {
+    pub owner_id: i64,
+    pub email: &'a str,
+    pub reason: SuppressionReason,
+    pub detail: &'a str,
+    pub mailing_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = delivery_events)]
+pub struct DeliveryEventRow {
+    pub id: i64,
+    pub owner_id: i64,
+    pub mailing_id: i64,
+    pub run_id: i64,
+    pub delivery_id: i64,
+    pub attempt_id: Option<i64>,
+    pub email: String,
+    pub kind: EventKind,
+    pub source: EventSource,
+    pub detail: String,
+    pub report_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = delivery_events)]
+pub struct NewDeliveryEvent<'a> {
+    pub owner_id: i64,
+    pub mailing_id: i64,
+    pub run_id: i64,
+    pub delivery_id: i64,
+    pub attempt_id: Option<i64>,
+    pub email: &'a str,
+    pub kind: EventKind,
+    pub source: EventSource,
+    pub detail: &'a str,
+    pub report_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = inbound_mail)]
+pub struct InboundMailRow {
+    pub id: i64,
+    pub received_at: NaiveDateTime,
+    pub door: Door,
+    pub envelope_from: String,
+    pub envelope_to: String,
+    pub raw: Vec<u8>,
+    pub outcome: Option<ReportOutcome>,
+    pub decision: String,
+    pub processed_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = inbound_mail)]
+pub struct NewInboundMail<'a> {
+    pub received_at: NaiveDateTime,
+    pub door: Door,
+    pub envelope_from: &'a str,
+    pub envelope_to: &'a str,
+    pub raw: &'a [u8],
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = background_jobs)]
+pub struct JobRow {
+    pub id: i64,
+    pub job_type: String,
+    pub payload: String,
+    pub priority: i32,
+    pub attempts: i32,
+    pub run_at: NaiveDateTime,
+    pub lease: Option<i64>,
+    pub leased_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub failed_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
 }

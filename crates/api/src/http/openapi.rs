@@ -26,6 +26,7 @@ use utoipa_actix_web::AppExt;
         (name = "mailings", description = "A message sent to clients between a start and an end time"),
         (name = "sending", description = "Sending a mailing now, following its runs, and the unsubscribe link"),
         (name = "attempts", description = "Every delivery attempt with the mail server's answer"),
+        (name = "suppressions", description = "Addresses mailings no longer send to: hard bounces, complaints, soft bounces in a row, and entries made by hand"),
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&BearerAuth),

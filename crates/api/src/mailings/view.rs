@@ -36,6 +36,7 @@ pub fn run(row: RunRow) -> Run {
         sent: count(row.sent),
         failed: count(row.failed),
         cancelled: count(row.cancelled),
+        suppressed: count(row.suppressed),
         pending: count(row.pending()),
         skipped: count(row.skipped),
         created_at: row.created_at.and_utc(),

@@ -1,5 +1,6 @@
 //! Delivery attempts, read-only: every try with the mail server's answer.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use actix_web::{HttpResponse, get, web};
@@ -8,7 +9,7 @@ use mailroom_domain::AttemptStatus;
 use mailroom_domain::listing::Sort;
 use mailroom_domain::mailing::AttemptSort;
 use mailroom_domain::validation::Validator;
-use mailroom_domain::wire::{Attempt, Page, PageRequest, Problem};
+use mailroom_domain::wire::{Attempt, DeliveryEvent, Page, PageRequest, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -18,12 +19,13 @@ use crate::auth::CurrentUser;
 use crate::cache::{Cache, Scope};
 use crate::clock::Clock;
 use crate::db::queries::attempts::{self, AttemptFilter};
-use crate::db::rows::AttemptRow;
+use crate::db::queries::events;
+use crate::db::rows::{AttemptRow, DeliveryEventRow};
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
 
-fn attempt_json(row: AttemptRow) -> Result<Attempt, ApiError> {
-    Ok(Attempt {
+fn attempt_json(row: AttemptRow, events: &mut HashMap<i64, Vec<DeliveryEvent>>) -> Attempt {
+    Attempt {
         status: row.status,
         id: row.id,
         mailing_id: row.mailing_id,
@@ -31,7 +33,28 @@ fn attempt_json(row: AttemptRow) -> Result<Attempt, ApiError> {
         attempted_at: row.attempted_at.and_utc(),
         server_response: row.server_response,
         run_id: row.run_id,
-    })
+        events: events.remove(&row.id).unwrap_or_default(),
+    }
+}
+
+/// The events of a page of attempts, by attempt.
+fn events_by_attempt(rows: Vec<DeliveryEventRow>) -> HashMap<i64, Vec<DeliveryEvent>> {
+    let mut by_attempt: HashMap<i64, Vec<DeliveryEvent>> = HashMap::new();
+    for row in rows {
+        let Some(attempt_id) = row.attempt_id else {
+            continue;
+        };
+        by_attempt
+            .entry(attempt_id)
+            .or_default()
+            .push(DeliveryEvent {
+                kind: row.kind,
+                source: row.source,
+                detail: row.detail,
+                created_at: row.created_at.and_utc(),
+            });
+    }
+    by_attempt
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -108,21 +131,25 @@ async fn answer(
         (scope, key)
     });
     respond(cache, place, now, || async move {
-        let (rows, total) = blocking(pool, move |conn| {
-            Ok::<_, ApiError>(attempts::list(
+        let (rows, total, events) = blocking(pool, move |conn| {
+            let (rows, total) = attempts::list(
                 conn,
                 &filter,
                 sort,
                 page.offset() as i64,
                 i64::from(page.per_page),
-            )?)
+            )?;
+            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+            let events = events::of_attempts(conn, &ids)?;
+            Ok::<_, ApiError>((rows, total, events))
         })
         .await?;
+        let mut events = events_by_attempt(events);
         let page = Page {
             items: rows
                 .into_iter()
-                .map(attempt_json)
-                .collect::<Result<_, _>>()?,
+                .map(|row| attempt_json(row, &mut events))
+                .collect(),
             total: total as u64,
             page: page.page,
             per_page: page.per_page,

@@ -19,6 +19,7 @@ pub mod previews;
 pub mod run_control;
 pub mod runs;
 pub mod stats;
+pub mod suppressions;
 pub mod tags;
 pub mod unsubscribe;
 pub mod users;
@@ -59,6 +60,10 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(clients::replace_client)
                 .service(clients::update_client)
                 .service(clients::delete_client)
+                .service(suppressions::export_suppressions)
+                .service(suppressions::list_suppressions)
+                .service(suppressions::add_suppression)
+                .service(suppressions::delete_suppression)
                 .service(tags::list_tags)
                 .service(tags::rename_tag)
                 .service(tags::delete_tag)

@@ -8,8 +8,8 @@ use mailroom_domain::MailingStatus;
 use mailroom_domain::account::UserSort;
 use mailroom_domain::stats::DayRange;
 use mailroom_domain::wire::{
-    AttemptCounts, FieldError, MailingCounts, MailingStats, MyStats, Overview, Page, Problem,
-    UserStats,
+    AttemptCounts, DailyAttempts, FieldError, MailingCounts, MailingStats, MyStats, Overview, Page,
+    Problem, UserStats,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -22,7 +22,7 @@ use super::users::UserListQuery;
 use crate::auth::CurrentUser;
 use crate::cache::{Cache, Scope};
 use crate::clock::Clock;
-use crate::db::queries::stats::{self, Of};
+use crate::db::queries::stats::{self, Of, Outcomes};
 use crate::db::queries::{audiences, runs, users};
 use crate::db::{DbConnection, DbPool, blocking};
 use crate::http::api_error::ApiError;
@@ -37,10 +37,10 @@ fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or_default()
 }
 
-fn attempts((succeeded, failed): (i64, i64)) -> AttemptCounts {
+fn attempts(outcomes: Outcomes) -> AttemptCounts {
     AttemptCounts {
-        succeeded: count(succeeded),
-        failed: count(failed),
+        succeeded: count(outcomes.succeeded),
+        failed: count(outcomes.failed),
     }
 }
 
@@ -70,9 +70,15 @@ fn daily(
     range: DayRange,
 ) -> Result<Vec<mailroom_domain::wire::DailyAttempts>, ApiError> {
     let rows = stats::daily(conn, of, range.from, range.to)?;
-    let counts: Vec<(NaiveDate, u64, u64)> = rows
+    let counts: Vec<DailyAttempts> = rows
         .into_iter()
-        .map(|(day, s, f)| (day, count(s), count(f)))
+        .map(|(day, o)| DailyAttempts {
+            day,
+            succeeded: count(o.succeeded),
+            failed: count(o.failed),
+            bounced: count(o.bounced),
+            complained: count(o.complained),
+        })
         .collect();
     Ok(range.fill(&counts))
 }
@@ -143,6 +149,7 @@ pub async fn my_stats(
         || async move {
             blocking(&pool, move |conn| {
                 let (total, running, completed) = stats::mailing_counts(conn, owner, now)?;
+                let outcomes = stats::attempts(conn, Of::Owner(owner))?;
                 let stats = MyStats {
                     mailings: MailingCounts {
                         total: count(total),
@@ -152,7 +159,9 @@ pub async fn my_stats(
                     },
                     clients: count(stats::client_count(conn, owner)?),
                     messages_sent: count(stats::messages_sent(conn, Of::Owner(owner))?),
-                    attempts: attempts(stats::attempts(conn, Of::Owner(owner))?),
+                    attempts: attempts(outcomes),
+                    bounced: count(outcomes.bounced),
+                    complained: count(outcomes.complained),
                     from: range.from,
                     to: range.to,
                     daily: daily(conn, Of::Owner(owner), range)?,
@@ -196,7 +205,8 @@ pub async fn mailing_stats(
         blocking(&pool, move |conn| {
             let of = Of::Mailing(mailing.id);
             let (latest, run_count) = runs::list(conn, mailing.id, 0, LATEST_RUNS)?;
-            let attempts = attempts(stats::attempts(conn, of)?);
+            let outcomes = stats::attempts(conn, of)?;
+            let attempts = attempts(outcomes);
             let started = run_count > 0 || attempts.succeeded + attempts.failed > 0;
             let audience = audiences::of(conn, &mailing)?;
             let stats = MailingStats {
@@ -205,6 +215,8 @@ pub async fn mailing_stats(
                 clients: count(audiences::size(conn, &audience)?.0),
                 messages_sent: count(stats::messages_sent(conn, of)?),
                 attempts,
+                bounced: count(outcomes.bounced),
+                complained: count(outcomes.complained),
                 from: range.from,
                 to: range.to,
                 daily: daily(conn, of, range)?,
@@ -269,7 +281,11 @@ pub async fn user_stats(
                     mailings: count(f.mailings),
                     clients: count(f.clients),
                     messages_sent: count(f.messages_sent),
-                    attempts: attempts((f.succeeded, f.failed)),
+                    attempts: attempts(Outcomes {
+                        succeeded: f.succeeded,
+                        failed: f.failed,
+                        ..Outcomes::default()
+                    }),
                 })
             })
             .collect::<Result<Vec<_>, ApiError>>()?;

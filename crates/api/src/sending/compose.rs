@@ -3,11 +3,13 @@
 //! unsubscribe headers of RFC 8058.
 
 use lettre::Message;
+use lettre::address::Envelope;
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use mailroom_domain::PublicBaseUrl;
 
 use super::unsubscribe::UnsubscribeKeys;
+use crate::bounces::verp::Verp;
 use crate::db::queries::runs::RunContent;
 use crate::db::rows::ClaimedDelivery;
 use crate::mail::body::{Prepared, Recipient};
@@ -37,14 +39,22 @@ pub struct Composer {
     from: Mailbox,
     base_url: PublicBaseUrl,
     keys: UnsubscribeKeys,
+    /// With `BOUNCE_ADDRESS`: each delivery's own envelope sender.
+    verp: Option<Verp>,
 }
 
 impl Composer {
-    pub fn new(from: Mailbox, base_url: PublicBaseUrl, keys: UnsubscribeKeys) -> Self {
+    pub fn new(
+        from: Mailbox,
+        base_url: PublicBaseUrl,
+        keys: UnsubscribeKeys,
+        verp: Option<Verp>,
+    ) -> Self {
         Self {
             from,
             base_url,
             keys,
+            verp,
         }
     }
 
@@ -71,6 +81,15 @@ impl Composer {
             .parse()
             .map_err(|e| format!("the address {} cannot be used: {e}", delivery.email))?;
         let name = (!delivery.full_name.is_empty()).then(|| delivery.full_name.clone());
+        // Bounces come back to the delivery's own address when there is one (VERP), else to
+        // the From address.
+        let envelope_from = self
+            .verp
+            .as_ref()
+            .and_then(|verp| verp.envelope_sender(delivery.id))
+            .unwrap_or_else(|| self.from.email.clone());
+        let envelope = Envelope::new(Some(envelope_from), vec![to.clone()])
+            .map_err(|e| format!("the message cannot be addressed: {e}"))?;
         // The mailing's sender name, the owner's by default, at the installation's address (the
         // one DKIM signs for).
         let sender = content
@@ -80,6 +99,7 @@ impl Composer {
             .or_else(|| self.from.name.clone());
         let domain = self.from.email.domain();
         let mut builder = Message::builder()
+            .envelope(envelope)
             .from(Mailbox::new(sender, self.from.email.clone()))
             .to(Mailbox::new(name, to))
             // The same id for every try of a delivery: a copy sent twice (a worker crashed between

@@ -5,7 +5,7 @@ use diesel::{Connection, PgConnection};
 use std::sync::Arc;
 
 use mailroom_api::cache::Cache;
-use mailroom_api::cli::{Config, Environment, LogFormat, SendingConfig};
+use mailroom_api::cli::{BounceConfig, Config, Environment, LogFormat, SendingConfig};
 use mailroom_api::clock::{Clock, ManualClock, SystemClock};
 use mailroom_api::config::Settings;
 use mailroom_api::db::{self, Backend, DatabaseUrl, DbPool};
@@ -147,6 +147,10 @@ pub fn test_config(data_dir: &Path, db: &TestDatabase, spa_dir: PathBuf) -> Conf
             send_retry_max_secs: 3600,
             send_lease_secs: 60,
             no_worker: false,
+        },
+        bounces: BounceConfig {
+            bounce_address: None,
+            bounce_soft_limit: 3,
         },
     }
 }

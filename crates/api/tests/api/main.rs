@@ -32,6 +32,7 @@ mod server_cache;
 mod smtp;
 mod spa;
 mod stats;
+mod suppressions;
 mod tags;
 mod tokens;
 mod users;

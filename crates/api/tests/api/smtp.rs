@@ -24,6 +24,8 @@ pub struct ReceivedMail {
     pub html: String,
     pub message_id: Option<String>,
     pub from: String,
+    /// The envelope sender (MAIL FROM), where bounces go.
+    pub mail_from: String,
     pub list_unsubscribe: Option<String>,
     pub list_unsubscribe_post: Option<String>,
     /// The message as it arrived.
@@ -158,6 +160,7 @@ fn parse(raw: &[u8]) -> Option<ReceivedMail> {
         to: header("X-RcptTo"),
         subject: header("Subject"),
         from: header("From"),
+        mail_from: header("X-MailFrom"),
         message_id: mail.headers.get_first_value("Message-ID"),
         list_unsubscribe: mail.headers.get_first_value("List-Unsubscribe"),
         list_unsubscribe_post: mail.headers.get_first_value("List-Unsubscribe-Post"),

@@ -1,7 +1,8 @@
 """The test SMTP server's rules (aiosmtpd): every accepted message goes to a Maildir, and some
 recipient addresses script the server's answer by their local part:
 
-  reject-...@        550 5.1.1 for good
+  reject-...@        550 5.1.1 for good (a bad mailbox: a hard bounce)
+  policy-...@        554 5.7.1 for good (refused by policy: a failure, not a bad address)
   tempfail-N-...@    451 4.3.0 the first N times, then accepted
   busy-...@          the first time: 421 4.7.0, and the server stays busy (421 to everyone)
                      for the next BUSY_SECONDS, as a server that asks senders to slow down
@@ -38,6 +39,8 @@ class Rules(Mailbox):
             return "421 4.7.0 Too many messages at once, slow down"
         if local.startswith("reject-"):
             return "550 5.1.1 <%s>: Recipient address rejected: no such user" % address
+        if local.startswith("policy-"):
+            return "554 5.7.1 <%s>: Relay access denied by policy" % address
         match = TEMPFAIL.match(local)
         if match:
             seen = self.refused.get(address.lower(), 0)

@@ -74,13 +74,19 @@ async fn my_figures_count_my_mailings_clients_sends_and_attempts_per_day() {
     assert_eq!(mine["to"], today);
     assert_eq!(
         daily.last(),
-        Some(&json!({"day": today, "succeeded": 1, "failed": 1}))
+        Some(&json!({"day": today, "succeeded": 1, "failed": 1, "bounced": 1, "complained": 0})),
+        "the refused address bounced"
+    );
+    assert_eq!(
+        (&mine["bounced"], &mine["complained"]),
+        (&json!(1), &json!(0))
     );
 
     let theirs = read(&app, &ben, "/api/v1/stats/me").await;
     assert_eq!(theirs["clients"], 0, "nothing of Ann's: {theirs}");
     assert_eq!(theirs["attempts"], json!({"succeeded": 0, "failed": 0}));
     assert_eq!(theirs["mailings"]["total"], 0);
+    assert_eq!(theirs["bounced"], 0, "Ann's bounce is hers alone");
 }
 
 #[tokio::test]

@@ -167,4 +167,8 @@ pub struct Attempt {
     pub server_response: String,
     /// The run this attempt belongs to (none for attempts recorded before runs existed).
     pub run_id: Option<i64>,
+    /// Bounces and complaints about this attempt's mail, oldest first: the server's own refusal
+    /// of the address, or reports that came after it accepted the mail.
+    #[serde(default)]
+    pub events: Vec<super::DeliveryEvent>,
 }

@@ -9,6 +9,7 @@ mod page;
 mod problem;
 mod run;
 mod stats;
+mod suppression;
 mod tag;
 
 pub use account::{
@@ -35,4 +36,5 @@ pub use run::{Run, RunOutcome, Unsubscribed};
 pub use stats::{
     AttemptCounts, DailyAttempts, MailingCounts, MailingStats, MyStats, Overview, UserStats,
 };
+pub use suppression::{DeliveryEvent, NewSuppression, Suppression, SuppressionSort};
 pub use tag::{Tag, TagList, TagRename};

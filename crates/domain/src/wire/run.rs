@@ -17,7 +17,10 @@ pub struct Run {
     pub failed: u64,
     /// Stopped before sending: the mailing was disabled, its owner blocked, or it ended.
     pub cancelled: u64,
-    /// Still to be sent or retried; `total = sent + failed + cancelled + pending`.
+    /// Not sent: the address was on the owner's suppression list when the run was queued, or
+    /// went on it before its turn came.
+    pub suppressed: u64,
+    /// Still to be sent or retried; `total = sent + failed + cancelled + suppressed + pending`.
     pub pending: u64,
     /// Clients left out because they had unsubscribed.
     pub skipped: u64,
@@ -105,6 +108,7 @@ mod tests {
             sent,
             failed,
             cancelled: total - sent - failed - pending,
+            suppressed: 0,
             pending,
             skipped: 0,
             created_at: at,

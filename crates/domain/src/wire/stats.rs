@@ -42,6 +42,12 @@ pub struct DailyAttempts {
     pub day: NaiveDate,
     pub succeeded: u64,
     pub failed: u64,
+    /// Bounces learnt that day: refusals of the address during sending and later reports.
+    #[serde(default)]
+    pub bounced: u64,
+    /// Complaints (feedback reports) received that day.
+    #[serde(default)]
+    pub complained: u64,
 }
 
 /// The signed-in user's figures.
@@ -53,6 +59,10 @@ pub struct MyStats {
     /// Deliveries the mail server accepted (a message retried counts once).
     pub messages_sent: u64,
     pub attempts: AttemptCounts,
+    /// Hard and soft bounces, all time.
+    pub bounced: u64,
+    /// Complaints, all time.
+    pub complained: u64,
     /// First day of `daily`.
     pub from: NaiveDate,
     /// Last day of `daily`.
@@ -71,6 +81,10 @@ pub struct MailingStats {
     /// Deliveries the mail server accepted (a message retried counts once).
     pub messages_sent: u64,
     pub attempts: AttemptCounts,
+    /// Hard and soft bounces, all time.
+    pub bounced: u64,
+    /// Complaints, all time.
+    pub complained: u64,
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub daily: Vec<DailyAttempts>,

@@ -1,12 +1,14 @@
 use chrono::NaiveDateTime;
+use diesel::dsl::not;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Text, Timestamp};
 use mailroom_domain::UserState;
 use mailroom_domain::delivery::DeliveryState;
 use mailroom_domain::message::MessageFormat;
 
 use super::audiences::{self, AudienceOf};
 use super::clients::IdRange;
+use super::suppressions;
 use crate::db::DbConnection;
 use crate::db::rows::{NewRun, RunRow};
 use crate::db::schema::{clients, deliveries, mailings, messages, runs, users};
@@ -77,9 +79,18 @@ pub fn queue_next(
     };
     let in_batch = || members.query_in(Some(range));
     let held = run.paused_at.is_some();
-    let queued = in_batch()
-        .filter(clients::unsubscribed_at.is_null())
-        .select((
+    let columns = (
+        deliveries::run_id,
+        deliveries::client_id,
+        deliveries::email,
+        deliveries::full_name,
+        deliveries::next_attempt_at,
+        deliveries::updated_at,
+        deliveries::held,
+        deliveries::state,
+    );
+    let row = |state: DeliveryState| {
+        (
             run.id.into_sql::<BigInt>(),
             clients::id.nullable(),
             clients::email,
@@ -87,19 +98,30 @@ pub fn queue_next(
             now.into_sql::<Timestamp>(),
             now.into_sql::<Timestamp>(),
             held.into_sql::<Bool>(),
-        ));
-    let total = diesel::insert_into(deliveries::table)
-        .values(queued)
-        .into_columns((
-            deliveries::run_id,
-            deliveries::client_id,
-            deliveries::email,
-            deliveries::full_name,
-            deliveries::next_attempt_at,
-            deliveries::updated_at,
-            deliveries::held,
-        ))
+            state.into_sql::<Text>(),
+        )
+    };
+    let to_send = diesel::insert_into(deliveries::table)
+        .values(
+            in_batch()
+                .filter(clients::unsubscribed_at.is_null())
+                .filter(not(suppressions::holds_client()))
+                .select(row(DeliveryState::Pending)),
+        )
+        .into_columns(columns)
         .execute(conn)? as i64;
+    // Suppressed addresses are queued as deliveries already done, so that the run counts them
+    // and its total still adds up.
+    let suppressed = diesel::insert_into(deliveries::table)
+        .values(
+            in_batch()
+                .filter(clients::unsubscribed_at.is_null())
+                .filter(suppressions::holds_client())
+                .select(row(DeliveryState::Suppressed)),
+        )
+        .into_columns(columns)
+        .execute(conn)? as i64;
+    let total = to_send + suppressed;
     let skipped: i64 = in_batch()
         .filter(clients::unsubscribed_at.is_not_null())
         .count()
@@ -107,6 +129,7 @@ pub fn queue_next(
     diesel::update(runs::table.find(run.id))
         .set((
             runs::total.eq(runs::total + total),
+            runs::suppressed.eq(runs::suppressed + suppressed),
             runs::skipped.eq(runs::skipped + skipped),
             runs::queued_up_to.eq(last),
         ))
@@ -126,14 +149,14 @@ pub fn stop_queueing(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> Qu
     finish_queued(conn, id, now)
 }
 
-/// Finishes a run queued whole whose deliveries are all done already; a run with none is over as
-/// soon as it starts.
+/// Finishes a run queued whole whose deliveries are all done already; a run with none to send
+/// (nobody, or only suppressed addresses) is over as soon as it starts.
 pub fn finish_queued(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<()> {
     diesel::update(
         runs::table
             .find(id)
             .filter(runs::started_at.is_null())
-            .filter(runs::total.eq(0)),
+            .filter(runs::total.eq(runs::suppressed)),
     )
     .set(runs::started_at.eq(now))
     .execute(conn)?;
@@ -244,6 +267,7 @@ pub fn add_to_figures(conn: &mut DbConnection, run_id: i64, tally: Tally) -> Que
             runs::sent.eq(runs::sent + tally.sent),
             runs::failed.eq(runs::failed + tally.failed),
             runs::cancelled.eq(runs::cancelled + tally.cancelled),
+            runs::suppressed.eq(runs::suppressed + tally.suppressed),
         ))
         .execute(conn)
 }
@@ -254,6 +278,7 @@ pub struct Tally {
     pub sent: i64,
     pub failed: i64,
     pub cancelled: i64,
+    pub suppressed: i64,
 }
 
 impl Tally {
@@ -262,6 +287,7 @@ impl Tally {
             DeliveryState::Sent => self.sent += 1,
             DeliveryState::Failed => self.failed += 1,
             DeliveryState::Cancelled => self.cancelled += 1,
+            DeliveryState::Suppressed => self.suppressed += 1,
             DeliveryState::Pending => {}
         }
     }
@@ -296,7 +322,7 @@ pub fn finish_done(
         .filter(runs::finished_at.is_null())
         // One still being queued has more to come.
         .filter(runs::queued_up_to.is_null())
-        .filter((runs::sent + runs::failed + runs::cancelled).ge(runs::total))
+        .filter((runs::sent + runs::failed + runs::cancelled + runs::suppressed).ge(runs::total))
         .select(runs::id)
         .load(conn)?;
     if done.is_empty() {

@@ -16,6 +16,8 @@ use crate::db::schema::{clients, mailing_daily_stats, mailings, runs, statistics
 // PostgreSQL's SUM of a BIGINT is a NUMERIC; the casts keep every backend on BIGINT.
 const SUCCEEDED: &str = "CAST(COALESCE(SUM(mailing_daily_stats.succeeded), 0) AS BIGINT)";
 const FAILED: &str = "CAST(COALESCE(SUM(mailing_daily_stats.failed), 0) AS BIGINT)";
+const BOUNCED: &str = "CAST(COALESCE(SUM(mailing_daily_stats.bounced), 0) AS BIGINT)";
+const COMPLAINED: &str = "CAST(COALESCE(SUM(mailing_daily_stats.complained), 0) AS BIGINT)";
 const SENT: &str = "CAST(COALESCE(SUM(runs.sent), 0) AS BIGINT)";
 /// A mailing that ever sent (a run, or an attempt) is running until it ends.
 const STARTED: &str = "(EXISTS (SELECT 1 FROM runs r WHERE r.mailing_id = mailings.id) \
@@ -70,8 +72,17 @@ pub fn client_count(conn: &mut DbConnection, owner_id: i64) -> QueryResult<i64> 
         .get_result(conn)
 }
 
-/// (succeeded, failed) attempts, all time.
-pub fn attempts(conn: &mut DbConnection, of: Of) -> QueryResult<(i64, i64)> {
+/// Attempts by outcome, and the bounces and complaints about them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Queryable)]
+pub struct Outcomes {
+    pub succeeded: i64,
+    pub failed: i64,
+    pub bounced: i64,
+    pub complained: i64,
+}
+
+/// Outcomes, all time.
+pub fn attempts(conn: &mut DbConnection, of: Of) -> QueryResult<Outcomes> {
     let query = mailing_daily_stats::table
         .inner_join(mailings::table)
         .into_boxed();
@@ -80,17 +91,22 @@ pub fn attempts(conn: &mut DbConnection, of: Of) -> QueryResult<(i64, i64)> {
         Of::Mailing(id) => query.filter(mailings::id.eq(id)),
     };
     query
-        .select((sql::<BigInt>(SUCCEEDED), sql::<BigInt>(FAILED)))
+        .select((
+            sql::<BigInt>(SUCCEEDED),
+            sql::<BigInt>(FAILED),
+            sql::<BigInt>(BOUNCED),
+            sql::<BigInt>(COMPLAINED),
+        ))
         .get_result(conn)
 }
 
-/// (day, succeeded, failed) for the days in `from..=to` that had attempts, in order.
+/// (day, outcomes) for the days in `from..=to` that had attempts or events, in order.
 pub fn daily(
     conn: &mut DbConnection,
     of: Of,
     from: NaiveDate,
     to: NaiveDate,
-) -> QueryResult<Vec<(NaiveDate, i64, i64)>> {
+) -> QueryResult<Vec<(NaiveDate, Outcomes)>> {
     let query = mailing_daily_stats::table
         .inner_join(mailings::table)
         .filter(mailing_daily_stats::day.between(from, to))
@@ -98,8 +114,12 @@ pub fn daily(
         .order(mailing_daily_stats::day.asc())
         .select((
             mailing_daily_stats::day,
-            sql::<BigInt>(SUCCEEDED),
-            sql::<BigInt>(FAILED),
+            (
+                sql::<BigInt>(SUCCEEDED),
+                sql::<BigInt>(FAILED),
+                sql::<BigInt>(BOUNCED),
+                sql::<BigInt>(COMPLAINED),
+            ),
         ))
         .into_boxed();
     let query = match of {

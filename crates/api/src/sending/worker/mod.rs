@@ -29,10 +29,11 @@ pub use stats::WorkerStats;
 
 use super::compose::{Composer, RunMail};
 use super::throttle::Throttle;
+use crate::bounces::BounceRules;
 use crate::cache::Cache;
 use crate::clock::Clock;
 use crate::db::queries::deliveries::{self, Claim};
-use crate::db::queries::runs;
+use crate::db::queries::{runs, suppressions};
 use crate::db::rows::ClaimedDelivery;
 use crate::db::{DbError, DbPool, blocking};
 use crate::mail::Transport;
@@ -52,6 +53,8 @@ pub struct WorkerSettings {
     /// How often an idle worker looks for due deliveries (a run queued in this process wakes it
     /// at once).
     pub poll: Duration,
+    /// When a refused address goes on the suppression list.
+    pub bounces: BounceRules,
 }
 
 impl Default for WorkerSettings {
@@ -62,6 +65,7 @@ impl Default for WorkerSettings {
             retry: RetryPolicy::default(),
             lease: Duration::from_secs(60),
             poll: Duration::from_millis(500),
+            bounces: BounceRules::default(),
         }
     }
 }
@@ -155,6 +159,7 @@ impl Worker {
             self.clock.clone(),
             inbox,
             held.clone(),
+            self.settings.bounces,
         ));
         let renewer = tokio::spawn(leases::renew_loop(
             self.pool.clone(),
@@ -196,6 +201,15 @@ impl Worker {
                     continue;
                 }
             };
+            let suppressed = match self.suppressed_among(&claimed).await {
+                Ok(suppressed) => suppressed,
+                Err(error) => {
+                    tracing::error!(%error, "cannot read the suppression list; giving the deliveries back");
+                    release(&records, &held, claimed);
+                    self.idle(&stop).await;
+                    continue;
+                }
+            };
             let halted = Arc::new(Halted::new(self.pool.clone(), distinct_runs(&claimed)));
             let mut given_back = Vec::new();
             let mut claimed = claimed.into_iter();
@@ -225,13 +239,15 @@ impl Worker {
                     break;
                 }
                 let content = contents.get(&delivery.run_id).cloned();
+                let suppressed = suppressed.contains(&delivery.id);
                 let worker = self.clone();
                 let records = records.clone();
                 let stop = stop.clone();
                 let halted = halted.clone();
                 sends.spawn(async move {
                     let (id, owner) = (delivery.id, content.as_ref().map(|c| c.content.owner_id));
-                    let sending = worker.send_one(delivery, lease, content, &halted, &stop);
+                    let sending =
+                        worker.send_one(delivery, lease, content, suppressed, &halted, &stop);
                     let record = AssertUnwindSafe(sending)
                         .catch_unwind()
                         .await
@@ -303,6 +319,19 @@ impl Worker {
         .await?;
         held.insert(claimed.iter().map(|d| d.id), claim.lease);
         Ok(claimed)
+    }
+
+    /// The claimed deliveries whose address is on the suppression list now.
+    async fn suppressed_among(
+        &self,
+        claimed: &[ClaimedDelivery],
+    ) -> Result<std::collections::HashSet<i64>, DbError> {
+        let ids: Vec<i64> = claimed.iter().map(|d| d.id).collect();
+        blocking(&self.pool, move |conn| {
+            Ok::<_, DbError>(suppressions::among_deliveries(conn, &ids)?)
+        })
+        .await
+        .map(|ids| ids.into_iter().collect())
     }
 
     async fn load_contents(&self, run_ids: &[i64]) -> Result<HashMap<i64, Arc<RunMail>>, DbError> {

@@ -13,10 +13,11 @@ use tokio::sync::{OwnedSemaphorePermit, mpsc};
 use tokio::time::Instant;
 
 use super::leases::Held;
+use crate::bounces::{self, BounceRules};
 use crate::cache::Cache;
 use crate::clock::Clock;
 use crate::db::queries::deliveries::{self, Outcome};
-use crate::db::{DbError, DbPool, blocking};
+use crate::db::{DbError, DbPool, blocking, write_transaction};
 
 /// Outcomes committed together at most.
 const RECORD_BATCH: usize = 1_000;
@@ -52,6 +53,7 @@ pub async fn record_loop(
     clock: Arc<dyn Clock>,
     mut inbox: Inbox,
     held: Held,
+    rules: BounceRules,
 ) -> Result<(), String> {
     while let Some(first) = inbox.recv().await {
         let mut batch = vec![first];
@@ -62,7 +64,7 @@ pub async fn record_loop(
                 _ => break,
             }
         }
-        commit(&pool, &cache, clock.as_ref(), &held, batch).await?;
+        commit(&pool, &cache, clock.as_ref(), &held, rules, batch).await?;
     }
     Ok(())
 }
@@ -72,16 +74,22 @@ async fn commit(
     cache: &Cache,
     clock: &dyn Clock,
     held: &Held,
+    rules: BounceRules,
     batch: Vec<(Record, Option<OwnedSemaphorePermit>)>,
 ) -> Result<(), String> {
     let mut outcomes = Vec::new();
     let mut owners = BTreeSet::new();
     let mut releases: HashMap<i64, Vec<i64>> = HashMap::new();
+    // Hard bounces: few, and suppressed in the same transaction as their attempts.
+    let mut refusals = Vec::new();
     for (record, _) in &batch {
         match record {
             Record::Done { outcome, owner } => {
                 outcomes.push(outcome.clone());
                 owners.extend(*owner);
+                if let (true, Some(attempt)) = (outcome.hard_bounce, &outcome.attempt) {
+                    refusals.push((outcome.delivery_id, attempt.response.clone()));
+                }
             }
             Record::Release { id, lease } => releases.entry(*lease).or_default().push(*id),
         }
@@ -90,10 +98,19 @@ async fn commit(
     loop {
         let now = clock.now();
         let (outcomes, releases) = (outcomes.clone(), releases.clone());
+        let refusals = refusals.clone();
         let result = blocking(pool, move |conn| {
             // Lets a test see what a worker does when its recorder dies.
             fail::fail_point!("worker::record");
-            deliveries::record(conn, &outcomes, now)?;
+            if refusals.is_empty() {
+                deliveries::record(conn, &outcomes, now)?;
+            } else {
+                write_transaction::<_, DbError, _>(conn, |conn| {
+                    deliveries::record(conn, &outcomes, now)?;
+                    bounces::refused(conn, rules, &refusals, now)?;
+                    Ok(())
+                })?;
+            }
             for (lease, ids) in &releases {
                 deliveries::release(conn, *lease, ids)?;
             }

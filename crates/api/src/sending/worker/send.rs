@@ -22,32 +22,38 @@ impl Worker {
         delivery: ClaimedDelivery,
         lease: i64,
         mail: Option<Arc<RunMail>>,
+        suppressed: bool,
         halted: &Halted,
         stop: &CancellationToken,
     ) -> Record {
         let now = self.clock.now();
         let owner = mail.as_ref().map(|m| m.content.owner_id);
-        let cancelled = |worker: &Worker| {
+        let unsent = |worker: &Worker, state: DeliveryState| {
             worker.stats.cancelled.fetch_add(1, Ordering::Relaxed);
             Record::Done {
                 outcome: Outcome {
                     delivery_id: delivery.id,
                     lease,
-                    state: DeliveryState::Cancelled,
+                    state,
                     next_attempt_at: now,
                     attempt: None,
+                    hard_bounce: false,
                 },
                 owner,
             }
         };
         // The mailing may have been stopped, or the client deleted, since the run was queued.
         let (Some(mail), Some(client_id)) = (mail, delivery.client_id) else {
-            return cancelled(self);
+            return unsent(self, DeliveryState::Cancelled);
         };
         let content = &mail.content;
         let owner_blocked = content.owner_state == UserState::Blocked;
         if may_send(now, content.ends_at, content.disabled, owner_blocked).is_err() {
-            return cancelled(self);
+            return unsent(self, DeliveryState::Cancelled);
+        }
+        // The address went on the suppression list since the run was queued.
+        if suppressed {
+            return unsent(self, DeliveryState::Suppressed);
         }
         let domain = delivery
             .email
@@ -116,6 +122,7 @@ impl Worker {
                     status: step.attempt_status(),
                     response: outcome.describe(),
                 }),
+                hard_bounce: step == NextStep::Failed && crate::bounces::is_hard_refusal(&outcome),
             },
             owner,
         }
@@ -149,6 +156,7 @@ impl Worker {
                     response: TryOutcome::Unsendable(format!("the worker failed on it: {why}"))
                         .describe(),
                 }),
+                hard_bounce: false,
             },
             owner,
         }

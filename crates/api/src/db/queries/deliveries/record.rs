@@ -25,6 +25,8 @@ pub struct Outcome {
     pub next_attempt_at: NaiveDateTime,
     /// The try, when one was made.
     pub attempt: Option<Attempt>,
+    /// The server refused the address for good (a hard bounce): the recorder suppresses it.
+    pub hard_bounce: bool,
 }
 
 /// One try, as it is kept.
@@ -61,14 +63,17 @@ WITH v AS (
     SELECT run_id,
            count(*) FILTER (WHERE state = 'sent') AS sent,
            count(*) FILTER (WHERE state = 'failed') AS failed,
-           count(*) FILTER (WHERE state = 'cancelled') AS cancelled
+           count(*) FILTER (WHERE state = 'cancelled') AS cancelled,
+           count(*) FILTER (WHERE state = 'suppressed') AS suppressed
     FROM applied WHERE state <> 'pending' GROUP BY run_id ORDER BY run_id
 )
 UPDATE runs AS r
 SET sent = r.sent + t.sent, failed = r.failed + t.failed, cancelled = r.cancelled + t.cancelled,
+    suppressed = r.suppressed + t.suppressed,
     finished_at = CASE
         WHEN r.finished_at IS NULL AND r.queued_up_to IS NULL
-             AND r.sent + t.sent + r.failed + t.failed + r.cancelled + t.cancelled >= r.total
+             AND r.sent + t.sent + r.failed + t.failed + r.cancelled + t.cancelled
+                 + r.suppressed + t.suppressed >= r.total
         THEN $9 ELSE r.finished_at END
 FROM tally AS t
 WHERE r.id = t.run_id";

@@ -1,0 +1,64 @@
+//! The suppression list as CSV, streamed page by page (never held whole in memory).
+
+use actix_web::web::Bytes;
+use futures_util::stream::{self, Stream};
+
+use crate::db::queries::suppressions::{self, SuppressionFilter};
+use crate::db::rows::SuppressionRow;
+use crate::db::{DbError, DbPool, blocking};
+
+const PAGE: i64 = 1000;
+
+pub const HEADER: &str = "email,reason,detail,mailing_id,created_at\n";
+
+fn encode(rows: &[SuppressionRow]) -> Result<Bytes, DbError> {
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::with_capacity(rows.len() * 96));
+    for row in rows {
+        let mailing = row.mailing_id.map(|id| id.to_string()).unwrap_or_default();
+        let created = row.created_at.and_utc().to_rfc3339();
+        writer
+            .write_record([
+                row.email.as_str(),
+                row.reason.as_str(),
+                row.detail.as_str(),
+                &mailing,
+                &created,
+            ])
+            .map_err(|e| DbError::Task(e.to_string()))?;
+    }
+    writer
+        .into_inner()
+        .map(Bytes::from)
+        .map_err(|e| DbError::Task(e.to_string()))
+}
+
+/// The header, then every entry matching `filter` in id order.
+pub fn stream(
+    pool: DbPool,
+    filter: SuppressionFilter,
+) -> impl Stream<Item = Result<Bytes, DbError>> {
+    let header = stream::once(async { Ok(Bytes::from_static(HEADER.as_bytes())) });
+    let pages = stream::try_unfold(Some(0_i64), move |after| {
+        let pool = pool.clone();
+        let filter = filter.clone();
+        async move {
+            let Some(after) = after else { return Ok(None) };
+            let rows = blocking(&pool, move |conn| {
+                Ok::<_, DbError>(suppressions::after(conn, &filter, after, PAGE)?)
+            })
+            .await?;
+            if rows.is_empty() {
+                return Ok(None);
+            }
+            let next = if (rows.len() as i64) < PAGE {
+                None
+            } else {
+                rows.last().map(|r| r.id)
+            };
+            Ok(Some((encode(&rows)?, next)))
+        }
+    });
+    futures_util::StreamExt::chain(header, pages)
+}

@@ -1,0 +1,121 @@
+//! Bounces and complaints (`delivery_events`), and the deliveries and attempts they are about.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use mailroom_domain::bounce::EventKind;
+use mailroom_domain::delivery::DeliveryState;
+
+use super::lower;
+use crate::db::DbConnection;
+use crate::db::rows::{DeliveryEventRow, NewDeliveryEvent};
+use crate::db::schema::{attempts, deliveries, delivery_events, mailings, runs};
+
+/// A delivery as an event needs it: whose it was, where it went, and how it ended.
+#[derive(Debug, Clone, PartialEq, Queryable)]
+pub struct DeliveryOf {
+    pub id: i64,
+    pub run_id: i64,
+    pub mailing_id: i64,
+    pub owner_id: i64,
+    pub client_id: Option<i64>,
+    pub email: String,
+    pub state: DeliveryState,
+    /// For a finished delivery: when its last try was made.
+    pub last_try_at: NaiveDateTime,
+}
+
+/// The deliveries with these ids that still exist, with their mailing and owner.
+pub fn deliveries_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<DeliveryOf>> {
+    deliveries::table
+        .inner_join(runs::table.inner_join(mailings::table))
+        .filter(deliveries::id.eq_any(ids))
+        .order(deliveries::id)
+        .select((
+            deliveries::id,
+            deliveries::run_id,
+            runs::mailing_id,
+            mailings::owner_id,
+            deliveries::client_id,
+            deliveries::email,
+            deliveries::state,
+            deliveries::next_attempt_at,
+        ))
+        .load(conn)
+}
+
+/// The delivery's last attempt: a finished delivery's due time is the time of its last try
+/// (`sending::worker`), which the attempts' index by mailing and time finds at once.
+pub fn last_attempt(conn: &mut DbConnection, delivery: &DeliveryOf) -> QueryResult<Option<i64>> {
+    attempts::table
+        .filter(attempts::mailing_id.eq(delivery.mailing_id))
+        .filter(attempts::attempted_at.eq(delivery.last_try_at))
+        .filter(attempts::run_id.eq(delivery.run_id))
+        .filter(attempts::client_email.eq(&delivery.email))
+        .order(attempts::id.desc())
+        .select(attempts::id)
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut DbConnection, event: &NewDeliveryEvent<'_>) -> QueryResult<i64> {
+    diesel::insert_into(delivery_events::table)
+        .values(event)
+        .returning(delivery_events::id)
+        .get_result(conn)
+}
+
+/// Whether this delivery already has an event of this kind: a report sent twice counts once.
+pub fn exists(conn: &mut DbConnection, delivery_id: i64, kind: EventKind) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        delivery_events::table
+            .filter(delivery_events::delivery_id.eq(delivery_id))
+            .filter(delivery_events::kind.eq(kind)),
+    ))
+    .get_result(conn)
+}
+
+/// Soft bounces of the owner's address in a row: those about deliveries after the last one that
+/// was accepted and drew no bounce since (`client_id`: whose deliveries those are).
+pub fn soft_in_a_row(
+    conn: &mut DbConnection,
+    owner_id: i64,
+    email: &str,
+    client_id: Option<i64>,
+) -> QueryResult<i64> {
+    let clean_since = match client_id {
+        Some(client_id) => {
+            let bounced = delivery_events::table
+                .filter(delivery_events::delivery_id.eq(deliveries::id))
+                .select(delivery_events::id);
+            deliveries::table
+                .filter(deliveries::client_id.eq(client_id))
+                .filter(deliveries::state.eq(DeliveryState::Sent))
+                .filter(diesel::dsl::not(diesel::dsl::exists(bounced)))
+                .select(diesel::dsl::max(deliveries::id))
+                .first::<Option<i64>>(conn)?
+        }
+        None => None,
+    };
+    delivery_events::table
+        .filter(delivery_events::owner_id.eq(owner_id))
+        .filter(delivery_events::email_lower.eq(lower(email.to_owned())))
+        .filter(delivery_events::kind.eq(EventKind::SoftBounce))
+        .filter(delivery_events::delivery_id.gt(clean_since.unwrap_or(0)))
+        .count()
+        .get_result(conn)
+}
+
+/// The events about these attempts, oldest first.
+pub fn of_attempts(
+    conn: &mut DbConnection,
+    attempt_ids: &[i64],
+) -> QueryResult<Vec<DeliveryEventRow>> {
+    if attempt_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    delivery_events::table
+        .filter(delivery_events::attempt_id.eq_any(attempt_ids))
+        .order(delivery_events::id)
+        .select(DeliveryEventRow::as_select())
+        .load(conn)
+}
