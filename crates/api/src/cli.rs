@@ -62,6 +62,19 @@ pub enum Command {
     /// Run a sending worker and the scheduler without the web server. Any number of workers may
     /// share a PostgreSQL database; stops cleanly on SIGTERM or Ctrl-C.
     Worker,
+    /// Read one mail that came back (a bounce, a complaint, anything) on standard input and act on
+    /// it: for an MTA's pipe transport or an alias (`bounces: "|mailroom bounce"`). Exits 0 for
+    /// anything it could read, report or not; 75 (try again later) when the database is
+    /// unreachable, so that the MTA keeps the mail.
+    Bounce {
+        /// The address the mail was delivered to, with a delivery's token; Postfix's local
+        /// delivery sets RECIPIENT. [default: the mail's X-Original-To or Delivered-To]
+        #[arg(long, env = "RECIPIENT")]
+        recipient: Option<String>,
+        /// The envelope sender (Postfix sets SENDER); bounces have none.
+        #[arg(long, env = "SENDER", default_value = "")]
+        sender: String,
+    },
     /// DKIM keys for signing outgoing mail.
     Dkim {
         #[command(subcommand)]

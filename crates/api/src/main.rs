@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
+mod bounce;
 mod send;
 
 use clap::Parser;
@@ -26,7 +27,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     telemetry::init(cli.config.log_format);
     match run(cli).await {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(error) => {
             // `{:#}` prints the whole chain of causes on one line: "cannot connect …: refused".
             eprintln!("mailroom: {error:#}");
@@ -35,7 +36,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let command = cli.command.unwrap_or(Command::Serve);
     if let Command::Openapi { output } = &command {
         let json = openapi::document_json();
@@ -43,7 +44,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Some(path) => std::fs::write(path, json)?,
             None => print!("{json}"),
         }
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     }
     if let Command::Dkim {
         action:
@@ -58,7 +59,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         let written =
             dkim::write_new_key(*algorithm, selector, domain, out).map_err(anyhow::Error::msg)?;
         print!("{written}");
-        return Ok(());
+        return Ok(ExitCode::SUCCESS);
     }
     let settings = Settings::from_config(&cli.config)?;
     match command {
@@ -92,6 +93,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             mailing_id,
             no_wait,
         } => send::send(&settings, mailing_id, no_wait).await?,
+        Command::Bounce { recipient, sender } => {
+            return bounce::bounce(&settings, recipient, &sender).await;
+        }
         Command::Worker => {
             let pool = startup::open_database(&settings).await?;
             let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -106,8 +110,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             tracing::info!("worker started");
             let health = SenderHealth::default();
+            let jobs = startup::build_jobs(&settings, pool.clone(), cache.clone(), clock.clone());
             let background = Background::spawn(
                 worker,
+                jobs,
                 pool,
                 cache,
                 clock,
@@ -134,7 +140,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             app.run_until_stopped().await?;
         }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Tells the shared cache (Redis) that an account changed; without Redis there is no other

@@ -12,12 +12,14 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::{AuthRateLimits, JwtKeys};
+use crate::bounces::inbound::{BounceContext, ProcessInbound};
 use crate::bounces::verp::Verp;
 use crate::cache::{Cache, Redis};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::http::{fallback, invalidation, openapi, problem, request_id, spa, validators};
+use crate::jobs::Runner;
 use crate::mail::test_send::TestSendLimit;
 use crate::mail::{MailConfigError, Mailer, Transport};
 use crate::routes;
@@ -44,12 +46,21 @@ pub enum StartupError {
     },
 }
 
+/// What `serve` runs beside the server, unless told not to: a worker, the jobs, their clock and
+/// the scheduler's tick.
+type InProcess = (
+    Worker,
+    Runner<BounceContext>,
+    Arc<dyn Clock>,
+    std::time::Duration,
+);
+
 pub struct Application {
     port: u16,
     server: Server,
     pool: DbPool,
     cache: Cache,
-    background: Option<(Worker, Arc<dyn Clock>, std::time::Duration)>,
+    background: Option<InProcess>,
     sender: SenderHealth,
 }
 
@@ -95,11 +106,12 @@ impl Application {
                 sender: sender.clone(),
             },
         )?;
+        let jobs = build_jobs(&settings, pool.clone(), cache.clone(), clock.clone());
         let background =
             settings
                 .sending
                 .in_process
-                .then_some((worker, clock, settings.sending.tick));
+                .then_some((worker, jobs, clock, settings.sending.tick));
         Ok(Self {
             port,
             server,
@@ -125,9 +137,10 @@ impl Application {
     /// Serves (and sends, unless told not to) until SIGINT or SIGTERM, then finishes the requests
     /// and the deliveries in flight and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let background = self.background.map(|(worker, clock, tick)| {
+        let background = self.background.map(|(worker, jobs, clock, tick)| {
             Background::spawn(
                 worker,
+                jobs,
                 self.pool.clone(),
                 self.cache.clone(),
                 clock,
@@ -178,6 +191,37 @@ pub fn build_worker(
         clock,
         sending.worker.clone(),
     )
+}
+
+/// What reading received mail needs (the SMTP listener, `mailroom bounce`, the jobs).
+pub fn bounce_context(
+    settings: &Settings,
+    pool: DbPool,
+    cache: Cache,
+    clock: Arc<dyn Clock>,
+) -> BounceContext {
+    BounceContext {
+        pool,
+        cache,
+        clock,
+        verp: settings
+            .bounce_address
+            .as_ref()
+            .map(|address| Verp::new(address, &settings.jwt_secret)),
+        rules: settings.sending.worker.bounces,
+        domain: settings.mail.from.email.domain().to_owned(),
+    }
+}
+
+/// The background job runner, with every kind of job registered.
+pub fn build_jobs(
+    settings: &Settings,
+    pool: DbPool,
+    cache: Cache,
+    clock: Arc<dyn Clock>,
+) -> Runner<BounceContext> {
+    let context = bounce_context(settings, pool.clone(), cache, clock.clone());
+    Runner::new(pool, clock, context).register::<ProcessInbound>()
 }
 
 /// Redis when configured (the URL is checked; it is connected at first use), and the cache over

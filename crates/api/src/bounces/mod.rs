@@ -1,10 +1,15 @@
-//! Bounces and complaints: what Mailroom learns about an address (for now the server's refusal
-//! while sending) and what it does about it: an event tied to the delivery and its attempt, and
-//! the address on its owner's suppression list when the rules of `mailroom_domain::bounce` say
-//! so. `apply` is the one place that decides. `verp.rs` gives each delivery its own envelope
-//! sender, so that a bounce coming back by mail names the delivery it is about.
+//! Bounces and complaints: what Mailroom learns about an address (the server's refusal while
+//! sending, a delivery status notification, a feedback report) and what it does about it: an
+//! event tied to the delivery and its attempt, and the address on its owner's suppression list
+//! when the rules of `mailroom_domain::bounce` say so. `apply` is the one place that decides.
+//!
+//! Reports come back by mail, through `mailroom bounce`; `inbound.rs` stores each mail with a
+//! background job that reads it (`report.rs`), finds the deliveries it is about (by the VERP
+//! token of `verp.rs`, or by the Message-ID it quotes and the address) and applies what it says.
 
 pub mod export;
+pub mod inbound;
+pub mod report;
 pub mod verp;
 
 use chrono::NaiveDateTime;

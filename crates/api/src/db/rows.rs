@@ -398,7 +398,7 @@ pub struct NewInboundMail<'a> {
     pub raw: &'a [u8],
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[derive(Debug, Clone, PartialEq, Queryable, QueryableByName, Selectable, Identifiable)]
 #[diesel(table_name = background_jobs)]
 pub struct JobRow {
     pub id: i64,

@@ -23,9 +23,11 @@ use tokio_util::sync::CancellationToken;
 pub use health::{SenderHealth, SenderState};
 pub use worker::{Worker, WorkerError, WorkerSettings, WorkerStats};
 
+use crate::bounces::inbound::BounceContext;
 use crate::cache::Cache;
 use crate::clock::Clock;
 use crate::db::DbPool;
+use crate::jobs::Runner;
 
 #[derive(Debug, Clone)]
 pub struct SendingSettings {
@@ -72,7 +74,7 @@ impl LocalWorker {
     }
 }
 
-/// A worker and the scheduler running in the background until `shutdown`.
+/// A worker, the scheduler and the background jobs running until `shutdown`.
 pub struct Background {
     stop: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
@@ -82,6 +84,7 @@ impl Background {
     /// `health` follows the sender: sending, then failed if it stops by itself.
     pub fn spawn(
         worker: Worker,
+        jobs: Runner<BounceContext>,
         pool: DbPool,
         cache: Cache,
         clock: Arc<dyn Clock>,
@@ -118,9 +121,10 @@ impl Background {
                 }
             })
         };
+        let jobs = tokio::spawn(jobs.run(stop.clone()));
         Self {
             stop,
-            tasks: vec![scheduler, sender],
+            tasks: vec![scheduler, sender, jobs],
         }
     }
 

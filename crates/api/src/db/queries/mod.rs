@@ -5,6 +5,8 @@ pub mod audiences;
 pub mod clients;
 pub mod deliveries;
 pub mod events;
+pub mod inbound;
+pub mod jobs;
 pub mod mailings;
 pub mod messages;
 pub mod picked;

@@ -1,0 +1,233 @@
+//! Reading a mail that came back: a delivery status notification (RFC 3464,
+//! `multipart/report; report-type=delivery-status`), a feedback report (RFC 5965,
+//! `report-type=feedback-report`), or anything else. mail-parser reads the MIME tree; the
+//! report parts' fields (a header-like block per message and per recipient) are read with its
+//! header parser, block by block.
+
+use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
+use mailroom_domain::bounce::{DsnAction, EnhancedStatus};
+
+/// What one recipient's block of a DSN says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DsnRecipient {
+    /// The address, without its type (`rfc822;`): the final recipient, or the original one.
+    pub address: String,
+    pub action: DsnAction,
+    pub status: Option<EnhancedStatus>,
+    /// `Diagnostic-Code`, else the status, for the record.
+    pub diagnostic: String,
+}
+
+/// What a report quotes of the mail it is about.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Original {
+    pub message_id: Option<String>,
+    pub to: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Report {
+    Dsn {
+        recipients: Vec<DsnRecipient>,
+        original: Original,
+    },
+    Feedback {
+        /// `abuse`, `fraud`, `virus`, `other`…
+        feedback_type: String,
+        original_rcpt_to: Option<String>,
+        original: Original,
+    },
+    /// No report: what it is instead, in words.
+    Other(String),
+}
+
+/// Reads a raw mail; never fails (what cannot be read is `Other`).
+pub fn read(raw: &[u8]) -> Report {
+    let Some(message) = MessageParser::default().parse(raw) else {
+        return Report::Other("not a mail message".into());
+    };
+    let report_type = message
+        .root_part()
+        .content_type()
+        .filter(|ct| {
+            ct.ctype().eq_ignore_ascii_case("multipart")
+                && ct
+                    .subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+        })
+        .and_then(|ct| ct.attribute("report-type"))
+        .map(str::to_ascii_lowercase);
+    match report_type.as_deref() {
+        Some("delivery-status") => dsn(&message),
+        Some("feedback-report") => feedback(&message),
+        Some(other) => Report::Other(format!("a report of type {other}")),
+        None => Report::Other(match message.subject() {
+            Some(subject) => format!("no report: a mail with the subject {subject:?}"),
+            None => "no report: a mail with no subject".into(),
+        }),
+    }
+}
+
+/// The bytes of the first part of this content type (`message/delivery-status`…).
+fn part_body<'a>(message: &'a Message<'a>, ctype: &str, subtype: &str) -> Option<&'a [u8]> {
+    message.parts.iter().find_map(|part| {
+        let ct = part.content_type()?;
+        let matches = ct.ctype().eq_ignore_ascii_case(ctype)
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case(subtype));
+        if !matches {
+            return None;
+        }
+        match &part.body {
+            PartType::Binary(bytes) | PartType::InlineBinary(bytes) => Some(bytes.as_ref()),
+            PartType::Text(text) | PartType::Html(text) => Some(text.as_bytes()),
+            PartType::Message(_) | PartType::Multipart(_) => None,
+        }
+    })
+}
+
+/// The header-like blocks of a report part, separated by blank lines, each read as headers.
+fn blocks(body: &[u8]) -> Vec<Message<'_>> {
+    let text = std::str::from_utf8(body).unwrap_or_default();
+    let normalized = text.replace("\r\n", "\n");
+    normalized
+        .split("\n\n")
+        .filter(|block| !block.trim().is_empty())
+        .filter_map(|block| {
+            let block = format!("{}\n\n", block.trim_matches('\n'));
+            MessageParser::default()
+                .parse_headers(block.as_bytes())
+                .map(Message::into_owned)
+        })
+        .collect()
+}
+
+fn field(block: &Message<'_>, name: &str) -> Option<String> {
+    block
+        .header_raw(name)
+        .map(|value| value.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|value| !value.is_empty())
+}
+
+/// `rfc822; ann@example.org` → `ann@example.org`.
+fn address_of(field: &str) -> String {
+    let address = match field.split_once(';') {
+        Some((_, address)) => address,
+        None => field,
+    };
+    address
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_owned()
+}
+
+fn dsn(message: &Message<'_>) -> Report {
+    let Some(body) = part_body(message, "message", "delivery-status") else {
+        return Report::Other("a delivery report without its message/delivery-status part".into());
+    };
+    let blocks = blocks(body);
+    // The first block is about the message; each one after it about one recipient.
+    let recipients = blocks
+        .iter()
+        .skip(1)
+        .filter_map(|block| {
+            let address = field(block, "Final-Recipient")
+                .or_else(|| field(block, "Original-Recipient"))
+                .map(|f| address_of(&f))?;
+            let action = DsnAction::parse(&field(block, "Action")?)?;
+            let status_field = field(block, "Status");
+            let status = status_field.as_deref().and_then(EnhancedStatus::parse);
+            let diagnostic = field(block, "Diagnostic-Code")
+                .map(|d| address_of_diagnostic(&d))
+                .or(status_field)
+                .unwrap_or_default();
+            Some(DsnRecipient {
+                address,
+                action,
+                status,
+                diagnostic,
+            })
+        })
+        .collect();
+    Report::Dsn {
+        recipients,
+        original: original(message),
+    }
+}
+
+/// `smtp; 550 5.1.1 …` → `550 5.1.1 …`: the diagnostic without its type.
+fn address_of_diagnostic(field: &str) -> String {
+    match field.split_once(';') {
+        Some((kind, text)) if !kind.contains(' ') => text.trim().to_owned(),
+        _ => field.trim().to_owned(),
+    }
+}
+
+fn feedback(message: &Message<'_>) -> Report {
+    let Some(body) = part_body(message, "message", "feedback-report") else {
+        return Report::Other("a feedback report without its message/feedback-report part".into());
+    };
+    let Some(block) = blocks(body).into_iter().next() else {
+        return Report::Other("an empty feedback report".into());
+    };
+    let Some(feedback_type) = field(&block, "Feedback-Type") else {
+        return Report::Other("a feedback report without a Feedback-Type".into());
+    };
+    Report::Feedback {
+        feedback_type: feedback_type.to_ascii_lowercase(),
+        original_rcpt_to: field(&block, "Original-Rcpt-To").map(|f| address_of(&f)),
+        original: original(message),
+    }
+}
+
+/// The Message-ID and recipients of the mail a report is about: from its `message/rfc822` part
+/// (the whole mail) or its `text/rfc822-headers` part (the headers only).
+fn original(message: &Message<'_>) -> Original {
+    let quoted = message.parts.iter().find_map(|part| match &part.body {
+        PartType::Message(inner) => Some(inner.clone().into_owned()),
+        _ => None,
+    });
+    let quoted = quoted.or_else(|| {
+        let headers = part_body(message, "text", "rfc822-headers")?;
+        MessageParser::default()
+            .parse_headers(headers)
+            .map(Message::into_owned)
+    });
+    let Some(quoted) = quoted else {
+        return Original::default();
+    };
+    let to = quoted
+        .to()
+        .map(|to| {
+            to.iter()
+                .filter_map(|a| a.address().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    Original {
+        message_id: quoted.message_id().map(str::to_owned),
+        to,
+    }
+}
+
+/// The delivery a Mailroom Message-ID names: `mailroom.<run>.<delivery>@<domain>` (the angle
+/// brackets already taken off by the parser), if the domain is ours.
+pub fn delivery_of_message_id(message_id: &str, our_domain: &str) -> Option<i64> {
+    let (local, domain) = message_id
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .rsplit_once('@')?;
+    if !domain.eq_ignore_ascii_case(our_domain) {
+        return None;
+    }
+    let mut parts = local.split('.');
+    if parts.next()? != "mailroom" {
+        return None;
+    }
+    let _run: i64 = parts.next()?.parse().ok()?;
+    let delivery: i64 = parts.next()?.parse().ok()?;
+    parts.next().is_none().then_some(delivery)
+}

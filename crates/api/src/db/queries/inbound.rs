@@ -1,0 +1,40 @@
+//! Mail received at the bounce address (`bounces::inbound`).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use mailroom_domain::bounce::ReportOutcome;
+
+use crate::db::DbConnection;
+use crate::db::rows::{InboundMailRow, NewInboundMail};
+use crate::db::schema::inbound_mail;
+
+pub fn insert(conn: &mut DbConnection, mail: &NewInboundMail<'_>) -> QueryResult<i64> {
+    diesel::insert_into(inbound_mail::table)
+        .values(mail)
+        .returning(inbound_mail::id)
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<InboundMailRow>> {
+    inbound_mail::table
+        .find(id)
+        .select(InboundMailRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn set_decision(
+    conn: &mut DbConnection,
+    id: i64,
+    outcome: ReportOutcome,
+    decision: &str,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(inbound_mail::table.find(id))
+        .set((
+            inbound_mail::outcome.eq(Some(outcome)),
+            inbound_mail::decision.eq(decision),
+            inbound_mail::processed_at.eq(Some(now)),
+        ))
+        .execute(conn)
+}

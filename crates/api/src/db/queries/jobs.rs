@@ -1,0 +1,109 @@
+//! The background job queue (`crate::jobs`): one row per job, claimed with a lease.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Timestamp};
+
+use crate::db::DbConnection;
+use crate::db::rows::JobRow;
+use crate::db::schema::background_jobs;
+
+pub fn insert(
+    conn: &mut DbConnection,
+    job_type: &str,
+    payload: &str,
+    priority: i32,
+    now: NaiveDateTime,
+) -> QueryResult<i64> {
+    diesel::insert_into(background_jobs::table)
+        .values((
+            background_jobs::job_type.eq(job_type),
+            background_jobs::payload.eq(payload),
+            background_jobs::priority.eq(priority),
+            background_jobs::run_at.eq(now),
+            background_jobs::created_at.eq(now),
+        ))
+        .returning(background_jobs::id)
+        .get_result(conn)
+}
+
+const CLAIM_POSTGRES: &str = "\
+UPDATE background_jobs SET lease = $1, leased_until = $2, attempts = attempts + 1
+WHERE id = (SELECT id FROM background_jobs
+            WHERE failed_at IS NULL AND run_at <= $3 AND (leased_until IS NULL OR leased_until <= $3)
+            ORDER BY priority DESC, run_at, id LIMIT 1
+            FOR UPDATE SKIP LOCKED)
+RETURNING id, job_type, payload, priority, attempts, run_at, lease, leased_until, last_error,
+          failed_at, created_at";
+
+// SQLite runs one writer at a time: the statement alone makes the claim atomic.
+const CLAIM_SQLITE: &str = "\
+UPDATE background_jobs SET lease = ?1, leased_until = ?2, attempts = attempts + 1
+WHERE id = (SELECT id FROM background_jobs
+            WHERE failed_at IS NULL AND run_at <= ?3 AND (leased_until IS NULL OR leased_until <= ?3)
+            ORDER BY priority DESC, run_at, id LIMIT 1)
+RETURNING id, job_type, payload, priority, attempts, run_at, lease, leased_until, last_error,
+          failed_at, created_at";
+
+/// The next due job, leased to `lease` until `until` (its try counted), if any.
+pub fn claim(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+    lease: i64,
+) -> QueryResult<Option<JobRow>> {
+    macro_rules! claim_with {
+        ($conn:expr, $sql:expr) => {
+            diesel::sql_query($sql)
+                .bind::<BigInt, _>(lease)
+                .bind::<Timestamp, _>(until)
+                .bind::<Timestamp, _>(now)
+                .get_result::<JobRow>($conn)
+                .optional()
+        };
+    }
+    match conn {
+        DbConnection::Postgres(pg) => claim_with!(pg, CLAIM_POSTGRES),
+        DbConnection::Sqlite(sqlite) => claim_with!(sqlite, CLAIM_SQLITE),
+    }
+}
+
+/// A job done: gone, unless its lease was lost to another claim meanwhile.
+pub fn done(conn: &mut DbConnection, id: i64, lease: i64) -> QueryResult<usize> {
+    diesel::delete(
+        background_jobs::table
+            .filter(background_jobs::id.eq(id))
+            .filter(background_jobs::lease.eq(lease)),
+    )
+    .execute(conn)
+}
+
+/// A job that failed: tried again at `retry_at`, or given up on (`None`).
+pub fn failed(
+    conn: &mut DbConnection,
+    id: i64,
+    lease: i64,
+    error: &str,
+    retry_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    let error: String = error.chars().take(2_000).collect();
+    diesel::update(
+        background_jobs::table
+            .filter(background_jobs::id.eq(id))
+            .filter(background_jobs::lease.eq(lease)),
+    )
+    .set((
+        background_jobs::lease.eq(None::<i64>),
+        background_jobs::leased_until.eq(None::<NaiveDateTime>),
+        background_jobs::last_error.eq(Some(error)),
+        background_jobs::run_at.eq(retry_at.unwrap_or(now)),
+        background_jobs::failed_at.eq(retry_at.is_none().then_some(now)),
+    ))
+    .execute(conn)
+}
+
+/// Deletes a job (its work was done another way, e.g. by `mailroom bounce` at once).
+pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {
+    diesel::delete(background_jobs::table.find(id)).execute(conn)
+}

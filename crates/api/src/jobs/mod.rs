@@ -1,0 +1,186 @@
+//! Background jobs: low-volume work any process may do (processing a received report first;
+//! webhook deliveries, account mail and housekeeping next), modelled on crates.io's worker. One
+//! typed trait, one table (`background_jobs`), `enqueue` on the caller's own connection so that
+//! a job is written in the same transaction as what causes it, and claims that are leases: a job
+//! whose process dies is claimed again once its lease runs out. A job that fails is retried with
+//! a growing wait, and kept for a person to look at once its tries are used up. Mail deliveries
+//! keep their own table: they are the hot path.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
+use rand::Rng;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tokio_util::sync::CancellationToken;
+
+use crate::clock::Clock;
+use crate::db::queries::jobs;
+use crate::db::rows::JobRow;
+use crate::db::{DbConnection, DbError, DbPool, blocking};
+
+/// Tries in all before a job is given up on: with the waits below, about a day.
+pub const MAX_ATTEMPTS: i32 = 25;
+/// How long a claim holds a job.
+const LEASE: Duration = Duration::from_secs(300);
+
+/// A kind of job: its payload is the value itself, stored as JSON under `JOB_TYPE`.
+pub trait BackgroundJob: Serialize + DeserializeOwned + Send + 'static {
+    /// Unique among jobs, and never changed once jobs of it may be waiting.
+    const JOB_TYPE: &'static str;
+    /// Higher runs first.
+    const PRIORITY: i32 = 0;
+    /// What running needs (the pool, the clock, settings).
+    type Context: Clone + Send + Sync + 'static;
+
+    fn run(self, context: Self::Context) -> impl Future<Output = Result<(), String>> + Send;
+
+    /// Writes the job on the caller's connection: in its transaction, if one is open.
+    fn enqueue(&self, conn: &mut DbConnection, now: NaiveDateTime) -> Result<i64, DbError> {
+        let payload = serde_json::to_string(self).map_err(|e| DbError::Task(e.to_string()))?;
+        Ok(jobs::insert(
+            conn,
+            Self::JOB_TYPE,
+            &payload,
+            Self::PRIORITY,
+            now,
+        )?)
+    }
+}
+
+type Handler<C> = Arc<dyn Fn(C, String) -> BoxFuture<'static, Result<(), String>> + Send + Sync>;
+
+/// Claims due jobs and runs them with the handler registered for their type.
+pub struct Runner<C> {
+    pool: DbPool,
+    clock: Arc<dyn Clock>,
+    context: C,
+    handlers: HashMap<&'static str, Handler<C>>,
+    poll: Duration,
+}
+
+impl<C: Clone + Send + Sync + 'static> Runner<C> {
+    pub fn new(pool: DbPool, clock: Arc<dyn Clock>, context: C) -> Self {
+        Self {
+            pool,
+            clock,
+            context,
+            handlers: HashMap::new(),
+            poll: Duration::from_secs(1),
+        }
+    }
+
+    pub fn register<J: BackgroundJob<Context = C>>(mut self) -> Self {
+        let handler: Handler<C> = Arc::new(|context, payload| {
+            async move {
+                let job: J = serde_json::from_str(&payload)
+                    .map_err(|e| format!("unreadable payload: {e}"))?;
+                job.run(context).await
+            }
+            .boxed()
+        });
+        self.handlers.insert(J::JOB_TYPE, handler);
+        self
+    }
+
+    /// Runs every job due now, one at a time, and returns how many ran (successfully or not).
+    pub async fn run_due(&self) -> Result<usize, DbError> {
+        let mut ran = 0;
+        while let Some(job) = self.claim().await? {
+            self.run_one(job).await?;
+            ran += 1;
+        }
+        Ok(ran)
+    }
+
+    /// Runs due jobs until `stop` is cancelled.
+    pub async fn run(self, stop: CancellationToken) {
+        while !stop.is_cancelled() {
+            if let Err(error) = self.run_due().await {
+                tracing::error!(%error, "background jobs: cannot claim or record; retrying");
+            }
+            tokio::select! {
+                () = tokio::time::sleep(self.poll) => {}
+                () = stop.cancelled() => {}
+            }
+        }
+    }
+
+    async fn claim(&self) -> Result<Option<JobRow>, DbError> {
+        let now = self.clock.now();
+        let lease = rand::rng().random_range(1..i64::MAX);
+        let until = now + crate::sending::worker::delta(LEASE);
+        blocking(&self.pool, move |conn| {
+            Ok::<_, DbError>(jobs::claim(conn, now, until, lease)?)
+        })
+        .await
+    }
+
+    async fn run_one(&self, job: JobRow) -> Result<(), DbError> {
+        let outcome = match self.handlers.get(job.job_type.as_str()) {
+            Some(handler) => {
+                let running = handler(self.context.clone(), job.payload.clone());
+                // A job that panics fails like one that returns an error.
+                std::panic::AssertUnwindSafe(running)
+                    .catch_unwind()
+                    .await
+                    .unwrap_or_else(|_| Err("the job panicked".to_owned()))
+            }
+            None => Err(format!("no handler for jobs of type {}", job.job_type)),
+        };
+        let now = self.clock.now();
+        let (id, lease) = (job.id, job.lease.unwrap_or_default());
+        match outcome {
+            Ok(()) => {
+                blocking(&self.pool, move |conn| {
+                    Ok::<_, DbError>(jobs::done(conn, id, lease)?)
+                })
+                .await?;
+            }
+            Err(error) => {
+                let given_up = job.attempts >= MAX_ATTEMPTS;
+                tracing::warn!(
+                    job = id,
+                    job_type = %job.job_type,
+                    attempts = job.attempts,
+                    given_up,
+                    %error,
+                    "a background job failed"
+                );
+                let retry_at = (!given_up).then(|| now + backoff(job.attempts));
+                blocking(&self.pool, move |conn| {
+                    Ok::<_, DbError>(jobs::failed(conn, id, lease, &error, retry_at, now)?)
+                })
+                .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The wait after a job's `attempts`-th failed try: from 10 s, doubling, at most an hour.
+fn backoff(attempts: i32) -> chrono::TimeDelta {
+    let exponent = u32::try_from(attempts.saturating_sub(1))
+        .unwrap_or(0)
+        .min(20);
+    let secs = 10_i64.saturating_mul(1 << exponent).min(3600);
+    chrono::TimeDelta::seconds(secs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_job_waits_longer_each_time_up_to_an_hour() {
+        assert_eq!(backoff(1).num_seconds(), 10);
+        assert_eq!(backoff(2).num_seconds(), 20);
+        assert_eq!(backoff(5).num_seconds(), 160);
+        assert_eq!(backoff(MAX_ATTEMPTS).num_seconds(), 3600);
+    }
+}
