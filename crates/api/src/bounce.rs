@@ -16,6 +16,12 @@ use mailroom_domain::bounce::Door;
 /// sysexits.h: a temporary failure, the MTA retries.
 const EX_TEMPFAIL: u8 = 75;
 
+/// Says why, and asks the MTA to keep the mail.
+pub fn try_again_later(error: &anyhow::Error) -> ExitCode {
+    eprintln!("mailroom bounce: cannot take the mail now, try again later: {error:#}");
+    ExitCode::from(EX_TEMPFAIL)
+}
+
 pub async fn bounce(
     settings: &Settings,
     recipient: Option<String>,

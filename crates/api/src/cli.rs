@@ -228,6 +228,11 @@ pub struct BounceConfig {
     /// suppression list; an accepted mail that draws no bounce starts the count again.
     #[arg(long, env = "BOUNCE_SOFT_LIMIT", default_value_t = 3, global = true)]
     pub bounce_soft_limit: u32,
+
+    /// Address and port for a receive-only SMTP listener that takes bounces and complaints for
+    /// the bounce address (e.g. 0.0.0.0:2525), in `serve` and `worker`. Unset: no listener.
+    #[arg(long, env = "BOUNCE_SMTP_BIND", global = true)]
+    pub bounce_smtp_bind: Option<String>,
 }
 
 /// How mailings are sent.

@@ -33,6 +33,8 @@ pub struct Settings {
     pub sending: SendingSettings,
     /// `BOUNCE_ADDRESS`: where bounces come back to, each delivery with its own token.
     pub bounce_address: Option<lettre::Address>,
+    /// `BOUNCE_SMTP_BIND`: where the bounce listener listens, if anywhere.
+    pub bounce_smtp_bind: Option<String>,
 }
 
 /// The server cache (see `crate::cache`).
@@ -156,6 +158,13 @@ impl Settings {
             spa_dir,
             sending: sending_settings(config)?,
             bounce_address: bounce_address(config.bounces.bounce_address.as_deref())?,
+            bounce_smtp_bind: config
+                .bounces
+                .bounce_smtp_bind
+                .as_deref()
+                .map(str::trim)
+                .filter(|b| !b.is_empty())
+                .map(str::to_owned),
         })
     }
 }

@@ -61,6 +61,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         print!("{written}");
         return Ok(ExitCode::SUCCESS);
     }
+    if let Command::Bounce { recipient, sender } = &command {
+        // Whatever stops it, the MTA keeps the mail and tries again: never a bounce of a bounce.
+        return Ok(match Settings::from_config(&cli.config) {
+            Ok(settings) => bounce::bounce(&settings, recipient.clone(), sender)
+                .await
+                .unwrap_or_else(|error| bounce::try_again_later(&error)),
+            Err(error) => bounce::try_again_later(&error.into()),
+        });
+    }
     let settings = Settings::from_config(&cli.config)?;
     match command {
         Command::Migrate => {
@@ -93,9 +102,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             mailing_id,
             no_wait,
         } => send::send(&settings, mailing_id, no_wait).await?,
-        Command::Bounce { recipient, sender } => {
-            return bounce::bounce(&settings, recipient, &sender).await;
-        }
+        // Answered above, before the settings could stop it.
+        Command::Bounce { .. } => {}
         Command::Worker => {
             let pool = startup::open_database(&settings).await?;
             let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -111,6 +119,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             tracing::info!("worker started");
             let health = SenderHealth::default();
             let jobs = startup::build_jobs(&settings, pool.clone(), cache.clone(), clock.clone());
+            let stop_listening = tokio_util::sync::CancellationToken::new();
+            let listening = match startup::bind_bounce_listener(&settings)? {
+                Some(socket) => Some(startup::spawn_bounce_listener(
+                    &settings,
+                    socket,
+                    pool.clone(),
+                    cache.clone(),
+                    clock.clone(),
+                    stop_listening.clone(),
+                )?),
+                None => None,
+            };
             let background = Background::spawn(
                 worker,
                 jobs,
@@ -130,6 +150,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 tracing::info!("stopping: finishing the deliveries in flight");
             }
             background.shutdown().await;
+            stop_listening.cancel();
+            if let Some(listening) = listening {
+                let _ = listening.await;
+            }
             if let Some(why) = failed {
                 anyhow::bail!("the sender stopped: {why}");
             }

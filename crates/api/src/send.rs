@@ -91,10 +91,11 @@ pub async fn send(settings: &Settings, mailing_id: i64, no_wait: bool) -> anyhow
     bar.finish();
     let elapsed = started.elapsed().as_secs_f64();
     println!(
-        "sent {}, failed {}, cancelled {}, pending {} in {elapsed:.1} s ({:.0} messages/s{})",
+        "sent {}, failed {}, cancelled {}, suppressed {}, pending {} in {elapsed:.1} s ({:.0} messages/s{})",
         counts.sent,
         counts.failed,
         counts.cancelled,
+        counts.suppressed,
         counts.pending(),
         (counts.sent + counts.failed) as f64 / elapsed.max(0.001),
         match (stats.latency(0.5), stats.latency(0.99)) {

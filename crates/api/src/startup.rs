@@ -13,6 +13,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::{AuthRateLimits, JwtKeys};
 use crate::bounces::inbound::{BounceContext, ProcessInbound};
+use crate::bounces::listener::Listener;
 use crate::bounces::verp::Verp;
 use crate::cache::{Cache, Redis};
 use crate::clock::{Clock, SystemClock};
@@ -61,6 +62,9 @@ pub struct Application {
     pool: DbPool,
     cache: Cache,
     background: Option<InProcess>,
+    bounces: Option<std::net::TcpListener>,
+    clock: Arc<dyn Clock>,
+    settings: Settings,
     sender: SenderHealth,
 }
 
@@ -84,6 +88,7 @@ impl Application {
             source,
         })?;
         let port = listener.local_addr().map(|a| a.port()).unwrap_or_default();
+        let bounces = bind_bounce_listener(&settings)?;
         let worker = build_worker(
             &settings,
             transport,
@@ -107,11 +112,12 @@ impl Application {
             },
         )?;
         let jobs = build_jobs(&settings, pool.clone(), cache.clone(), clock.clone());
-        let background =
-            settings
-                .sending
-                .in_process
-                .then_some((worker, jobs, clock, settings.sending.tick));
+        let background = settings.sending.in_process.then_some((
+            worker,
+            jobs,
+            clock.clone(),
+            settings.sending.tick,
+        ));
         Ok(Self {
             port,
             server,
@@ -119,11 +125,22 @@ impl Application {
             cache,
             background,
             sender,
+            bounces,
+            clock: clock.clone(),
+            settings,
         })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The bounce listener's port, when it listens.
+    pub fn bounce_port(&self) -> Option<u16> {
+        self.bounces
+            .as_ref()
+            .and_then(|socket| socket.local_addr().ok())
+            .map(|address| address.port())
     }
 
     pub fn pool(&self) -> &DbPool {
@@ -137,6 +154,18 @@ impl Application {
     /// Serves (and sends, unless told not to) until SIGINT or SIGTERM, then finishes the requests
     /// and the deliveries in flight and returns.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let stop_listening = tokio_util::sync::CancellationToken::new();
+        let listening = match self.bounces {
+            Some(socket) => Some(spawn_bounce_listener(
+                &self.settings,
+                socket,
+                self.pool.clone(),
+                self.cache.clone(),
+                self.clock.clone(),
+                stop_listening.clone(),
+            )?),
+            None => None,
+        };
         let background = self.background.map(|(worker, jobs, clock, tick)| {
             Background::spawn(
                 worker,
@@ -149,6 +178,10 @@ impl Application {
             )
         });
         let served = self.server.await;
+        stop_listening.cancel();
+        if let Some(listening) = listening {
+            let _ = listening.await;
+        }
         if let Some(background) = background {
             tracing::info!("stopping the sender: finishing the deliveries in flight");
             background.shutdown().await;
@@ -211,6 +244,41 @@ pub fn bounce_context(
         rules: settings.sending.worker.bounces,
         domain: settings.mail.from.email.domain().to_owned(),
     }
+}
+
+/// The bounce listener's socket (`BOUNCE_SMTP_BIND`), bound at start-up so that a taken port
+/// stops the process with a message; none when unset.
+pub fn bind_bounce_listener(
+    settings: &Settings,
+) -> Result<Option<std::net::TcpListener>, StartupError> {
+    let Some(address) = &settings.bounce_smtp_bind else {
+        return Ok(None);
+    };
+    let socket = TcpListener::bind(address)
+        .and_then(|socket| socket.set_nonblocking(true).map(|()| socket))
+        .map_err(|source| StartupError::Bind {
+            address: address.clone(),
+            source,
+        })?;
+    tracing::info!(address = %address, "bounce listener ready");
+    Ok(Some(socket))
+}
+
+/// Serves the bounce listener on `socket` until `stop` is cancelled.
+pub fn spawn_bounce_listener(
+    settings: &Settings,
+    socket: std::net::TcpListener,
+    pool: DbPool,
+    cache: Cache,
+    clock: Arc<dyn Clock>,
+    stop: tokio_util::sync::CancellationToken,
+) -> std::io::Result<tokio::task::JoinHandle<()>> {
+    let listener = Listener::new(
+        bounce_context(settings, pool, cache, clock),
+        settings.mail.from.email.to_string(),
+    );
+    let socket = tokio::net::TcpListener::from_std(socket)?;
+    Ok(tokio::spawn(listener.serve(socket, stop)))
 }
 
 /// The background job runner, with every kind of job registered.

@@ -1,4 +1,6 @@
 DROP TABLE background_jobs;
+-- The runs' figures still add up: what was suppressed counts as cancelled.
+UPDATE runs SET cancelled = cancelled + suppressed WHERE suppressed > 0;
 ALTER TABLE runs DROP COLUMN suppressed;
 -- Suppressed deliveries become cancelled ones: the old states know no other "not sent".
 UPDATE deliveries SET state = 'cancelled' WHERE state = 'suppressed';

@@ -1,4 +1,6 @@
 DROP TABLE background_jobs;
+-- The runs' figures still add up: what was suppressed counts as cancelled.
+UPDATE runs SET cancelled = cancelled + suppressed WHERE suppressed > 0;
 ALTER TABLE runs DROP COLUMN suppressed;
 CREATE TABLE deliveries_old (
     id              INTEGER PRIMARY KEY,

@@ -46,7 +46,9 @@ CREATE TABLE delivery_events (
     created_at  TIMESTAMP NOT NULL
 );
 CREATE INDEX delivery_events_attempt_idx ON delivery_events (attempt_id);
-CREATE INDEX delivery_events_delivery_idx ON delivery_events (delivery_id);
+-- One event of each kind per delivery: a report that comes twice, or is read by two processes at
+-- once, counts once.
+CREATE UNIQUE INDEX delivery_events_delivery_kind_key ON delivery_events (delivery_id, kind);
 CREATE INDEX delivery_events_owner_email_idx ON delivery_events (owner_id, email_lower);
 CREATE INDEX delivery_events_mailing_idx ON delivery_events (mailing_id);
 

@@ -11,6 +11,15 @@ const PAGE: i64 = 1000;
 
 pub const HEADER: &str = "email,reason,detail,mailing_id,created_at\n";
 
+/// A detail as a spreadsheet shows it, never runs it: it comes from strangers' reports, and a
+/// cell starting with `=`, `+`, `-` or `@` is a formula to Excel and LibreOffice.
+fn inert(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}").into(),
+        _ => text.into(),
+    }
+}
+
 fn encode(rows: &[SuppressionRow]) -> Result<Bytes, DbError> {
     let mut writer = csv::WriterBuilder::new()
         .has_headers(false)
@@ -22,7 +31,7 @@ fn encode(rows: &[SuppressionRow]) -> Result<Bytes, DbError> {
             .write_record([
                 row.email.as_str(),
                 row.reason.as_str(),
-                row.detail.as_str(),
+                &inert(&row.detail),
                 &mailing,
                 &created,
             ])

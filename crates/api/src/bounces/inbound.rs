@@ -121,7 +121,7 @@ fn decide(
     mail_id: i64,
     now: NaiveDateTime,
 ) -> Result<(Decision, Vec<i64>), DbError> {
-    let Some(mail) = inbound::find(conn, mail_id)? else {
+    let Some(mail) = inbound::lock(conn, mail_id)? else {
         return Err(DbError::Task(format!("no received mail {mail_id}")));
     };
     if let (Some(outcome), Some(_)) = (mail.outcome, mail.processed_at) {
@@ -170,6 +170,12 @@ fn decide(
                 act(conn, ctx, mail_id, EventSource::Dsn, findings, now)?
             }
         }
+        (_, Report::Feedback { feedback_type, .. }) if !is_complaint(&feedback_type) => (
+            ignored(format!(
+                "a feedback report of type {feedback_type}, no complaint"
+            )),
+            Vec::new(),
+        ),
         (
             token,
             Report::Feedback {
@@ -190,6 +196,12 @@ fn decide(
     Ok((decision, owners))
 }
 
+/// The feedback types (RFC 5965) a recipient sends about mail they did not want; `not-spam`
+/// (RFC 6430) and `auth-failure` (RFC 6591) are no complaint.
+fn is_complaint(feedback_type: &str) -> bool {
+    matches!(feedback_type, "abuse" | "fraud" | "virus" | "other")
+}
+
 fn ignored(why: String) -> Decision {
     Decision {
         outcome: ReportOutcome::Ignored,
@@ -197,9 +209,9 @@ fn ignored(why: String) -> Decision {
     }
 }
 
-/// The delivery a report is about: the one its token names, or else the one its quoted
-/// Message-ID names, if that delivery went to an address the report names (a Message-ID alone
-/// is no proof: ids are sequential).
+/// The delivery a report is about: the one its token names. Without `BOUNCE_ADDRESS` there are
+/// no tokens: the one its quoted Message-ID names, if the report names that delivery's address
+/// too (ids are sequential: a Message-ID alone is no proof).
 fn named(
     conn: &mut DbConnection,
     ctx: &BounceContext,
@@ -207,18 +219,26 @@ fn named(
     original: &Original,
     reported: &[&str],
 ) -> Result<Option<DeliveryOf>, DbError> {
-    let (id, by_token) = match token {
-        Token::Delivery(id) => (Some(id), true),
-        Token::None | Token::Forged => (
+    let (named, by_token) = match (token, &ctx.verp) {
+        (Token::Delivery(id), _) => (Some((None, id)), true),
+        // With tokens, a report without one is about no delivery of ours.
+        (Token::None | Token::Forged, Some(_)) => (None, false),
+        (Token::None | Token::Forged, None) => (
             original
                 .message_id
                 .as_deref()
-                .and_then(|m| report::delivery_of_message_id(m, &ctx.domain)),
+                .and_then(|m| report::delivery_of_message_id(m, &ctx.domain))
+                .map(|(run, delivery)| (Some(run), delivery)),
             false,
         ),
     };
-    let Some(id) = id else { return Ok(None) };
-    let Some(delivery) = events::deliveries_of(conn, &[id])?.into_iter().next() else {
+    let Some((run_id, id)) = named else {
+        return Ok(None);
+    };
+    let Some(delivery) = events::deliveries_of(conn, &[id])?
+        .into_iter()
+        .find(|d| run_id.is_none_or(|run| run == d.run_id))
+    else {
         return Ok(None);
     };
     let same = |address: &str| address.trim().eq_ignore_ascii_case(&delivery.email);

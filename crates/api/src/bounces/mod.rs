@@ -3,12 +3,14 @@
 //! event tied to the delivery and its attempt, and the address on its owner's suppression list
 //! when the rules of `mailroom_domain::bounce` say so. `apply` is the one place that decides.
 //!
-//! Reports come back by mail, through `mailroom bounce`; `inbound.rs` stores each mail with a
+//! Reports come back by mail, through `mailroom bounce` or the SMTP listener (`listener.rs`);
+//! either way `inbound.rs` stores each mail with a
 //! background job that reads it (`report.rs`), finds the deliveries it is about (by the VERP
 //! token of `verp.rs`, or by the Message-ID it quotes and the address) and applies what it says.
 
 pub mod export;
 pub mod inbound;
+pub mod listener;
 pub mod report;
 pub mod verp;
 
@@ -68,13 +70,10 @@ pub fn apply(
     now: NaiveDateTime,
 ) -> diesel::QueryResult<Applied> {
     let delivery = finding.delivery;
-    if events::exists(conn, delivery.id, finding.kind)? {
-        return Ok(Applied::Duplicate);
-    }
     let attempt_id = events::last_attempt(conn, delivery)?;
     // Bounded: a diagnostic is a line or two, but a report is written by strangers.
     let detail: String = finding.detail.chars().take(DETAIL_CHARS).collect();
-    events::insert(
+    let recorded = events::insert(
         conn,
         &NewDeliveryEvent {
             owner_id: delivery.owner_id,
@@ -90,6 +89,9 @@ pub fn apply(
             created_at: now,
         },
     )?;
+    if recorded.is_none() {
+        return Ok(Applied::Duplicate);
+    }
     let in_a_row = match finding.kind {
         EventKind::SoftBounce => {
             events::soft_in_a_row(conn, delivery.owner_id, &delivery.email, delivery.client_id)?

@@ -7,6 +7,9 @@
 use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
 use mailroom_domain::bounce::{DsnAction, EnhancedStatus};
 
+/// Recipients of one DSN read at most.
+pub const MAX_RECIPIENTS: usize = 50;
+
 /// What one recipient's block of a DSN says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DsnRecipient {
@@ -89,8 +92,8 @@ fn part_body<'a>(message: &'a Message<'a>, ctype: &str, subtype: &str) -> Option
 
 /// The header-like blocks of a report part, separated by blank lines, each read as headers.
 fn blocks(body: &[u8]) -> Vec<Message<'_>> {
-    let text = std::str::from_utf8(body).unwrap_or_default();
-    let normalized = text.replace("\r\n", "\n");
+    // A stray Latin-1 byte in a diagnostic must not hide the whole report.
+    let normalized = String::from_utf8_lossy(body).replace("\r\n", "\n");
     normalized
         .split("\n\n")
         .filter(|block| !block.trim().is_empty())
@@ -132,6 +135,8 @@ fn dsn(message: &Message<'_>) -> Report {
     let recipients = blocks
         .iter()
         .skip(1)
+        // A report of ours names one recipient; a stranger's may name thousands.
+        .take(MAX_RECIPIENTS)
         .filter_map(|block| {
             let address = field(block, "Final-Recipient")
                 .or_else(|| field(block, "Original-Recipient"))
@@ -150,7 +155,10 @@ fn dsn(message: &Message<'_>) -> Report {
                 diagnostic,
             })
         })
-        .collect();
+        .collect::<Vec<_>>();
+    if recipients.is_empty() {
+        return Report::Other("a delivery report naming no recipient it could read".into());
+    }
     Report::Dsn {
         recipients,
         original: original(message),
@@ -212,9 +220,9 @@ fn original(message: &Message<'_>) -> Original {
     }
 }
 
-/// The delivery a Mailroom Message-ID names: `mailroom.<run>.<delivery>@<domain>` (the angle
-/// brackets already taken off by the parser), if the domain is ours.
-pub fn delivery_of_message_id(message_id: &str, our_domain: &str) -> Option<i64> {
+/// The run and delivery a Mailroom Message-ID names: `mailroom.<run>.<delivery>@<domain>` (the
+/// angle brackets already taken off by the parser), if the domain is ours.
+pub fn delivery_of_message_id(message_id: &str, our_domain: &str) -> Option<(i64, i64)> {
     let (local, domain) = message_id
         .trim()
         .trim_start_matches('<')
@@ -227,7 +235,92 @@ pub fn delivery_of_message_id(message_id: &str, our_domain: &str) -> Option<i64>
     if parts.next()? != "mailroom" {
         return None;
     }
-    let _run: i64 = parts.next()?.parse().ok()?;
+    let run: i64 = parts.next()?.parse().ok()?;
     let delivery: i64 = parts.next()?.parse().ok()?;
-    parts.next().is_none().then_some(delivery)
+    parts.next().is_none().then_some((run, delivery))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DSN: &str = "From: MAILER-DAEMON@mx.example.net\r\n\
+        To: bounces@example.org\r\n\
+        Subject: Undelivered\r\n\
+        MIME-Version: 1.0\r\n\
+        Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\r\n\
+        \r\n\
+        --b\r\n\
+        Content-Type: text/plain\r\n\
+        \r\n\
+        Sorry.\r\n\
+        --b\r\n\
+        Content-Type: message/delivery-status\r\n\
+        \r\n\
+        Reporting-MTA: dns; mx.example.net\r\n\
+        \r\n\
+        Final-Recipient: rfc822; fay@example.net\r\n\
+        Action: failed\r\n\
+        Status: 5.1.1\r\n\
+        Diagnostic-Code: smtp; 550 5.1.1 Benutzer unbekannt ä\r\n\
+        --b--\r\n";
+
+    #[test]
+    fn a_stray_latin1_byte_in_a_diagnostic_keeps_the_report_readable() {
+        let mut raw = DSN.as_bytes().to_vec();
+        // The ä above, in UTF-8, made the Latin-1 byte an old server sends.
+        let at = raw.windows(2).position(|w| w == "ä".as_bytes()).expect("ä");
+        raw.splice(at..at + 2, [0xE4]);
+        let Report::Dsn { recipients, .. } = read(&raw) else {
+            panic!("a DSN");
+        };
+        assert_eq!(recipients.len(), 1);
+        assert_eq!(recipients[0].address, "fay@example.net");
+        assert_eq!(recipients[0].action, DsnAction::Failed);
+        assert!(
+            recipients[0]
+                .diagnostic
+                .starts_with("550 5.1.1 Benutzer unbekannt"),
+            "{:?}",
+            recipients[0].diagnostic
+        );
+    }
+
+    #[test]
+    fn a_report_of_another_type_or_a_plain_mail_is_no_bounce() {
+        let other = DSN.replace("delivery-status;", "disposition-notification;");
+        assert_eq!(
+            read(other.as_bytes()),
+            Report::Other("a report of type disposition-notification".into())
+        );
+        assert!(matches!(
+            read(b"Subject: Hi\r\n\r\nHello"),
+            Report::Other(_)
+        ));
+        assert!(matches!(read(b""), Report::Other(_)));
+    }
+
+    #[test]
+    fn a_mailroom_message_id_names_its_run_and_delivery_on_our_domain_only() {
+        assert_eq!(
+            delivery_of_message_id("<mailroom.7.42@example.org>", "example.org"),
+            Some((7, 42))
+        );
+        assert_eq!(
+            delivery_of_message_id("mailroom.7.42@EXAMPLE.org", "example.org"),
+            Some((7, 42))
+        );
+        assert_eq!(
+            delivery_of_message_id("mailroom.7.42@evil.example", "example.org"),
+            None
+        );
+        assert_eq!(
+            delivery_of_message_id("other.7.42@example.org", "example.org"),
+            None
+        );
+        assert_eq!(
+            delivery_of_message_id("mailroom.7.42.1@example.org", "example.org"),
+            None
+        );
+    }
 }

@@ -196,6 +196,15 @@ async fn a_forged_token_or_a_mail_that_is_no_report_is_kept_and_ignored() {
         "{printed}"
     );
 
+    // With tokens, the quoted Message-ID alone names nothing: ids are sequential.
+    let untokened = report_about("postfix-hard-bounce.eml", fay, "fay@example.net");
+    let (code, printed) = pipe(&app, BOUNCE_ADDRESS, &untokened);
+    assert_eq!(code, 0, "{printed}");
+    assert!(
+        printed.contains("ignored: a report about no delivery"),
+        "{printed}"
+    );
+
     let away = report_about("auto-reply.eml", fay, "fay@example.net");
     let (code, printed) = pipe(&app, &fay.mail_from, &away);
     assert_eq!(code, 0, "{printed}");
@@ -246,6 +255,12 @@ async fn a_feedback_report_is_a_complaint_that_suppresses_and_unsubscribes() {
     // A Message-ID alone is no proof: the report must name the delivery's address.
     let elsewhere = report_about("rfc5965-complaint.eml", fay, "someone@example.net");
     through_the_listener_door(&app, "abuse@example.org", &elsewhere).await;
+    assert!(suppressed(&app, &ann).await.is_empty());
+
+    // Not every feedback report is a complaint (RFC 6430's not-spam is the opposite).
+    let not_spam = report_about("rfc5965-complaint.eml", fay, "fay@example.net")
+        .replace("Feedback-Type: abuse", "Feedback-Type: not-spam");
+    through_the_listener_door(&app, "abuse@example.org", &not_spam).await;
     assert!(suppressed(&app, &ann).await.is_empty());
 
     let complaint = report_about("rfc5965-complaint.eml", fay, "fay@example.net");
@@ -322,4 +337,63 @@ async fn soft_bounces_suppress_at_the_limit_and_an_accepted_mail_starts_the_coun
     assert_eq!(list[0]["detail"], "554 5.7.1 Message refused");
     let stats = read(&app, &ann, &format!("/api/v1/mailings/{id}/stats")).await;
     assert_eq!(stats["bounced"], 3);
+}
+
+#[tokio::test]
+async fn the_smtp_listener_takes_bounces_for_the_bounce_address_only_and_stores_them_first() {
+    let app = spawn_sending_app_with(|c| {
+        c.bounces.bounce_address = Some(BOUNCE_ADDRESS.into());
+        c.bounces.bounce_smtp_bind = Some("127.0.0.1:0".into());
+    })
+    .await;
+    let ann = app.user("ann@example.org").await;
+    let (_, mails) = sent_to(&app, &ann, &["fay@example.net"]).await;
+    let fay = &mails[0];
+    let bounce = report_about("postfix-hard-bounce.eml", fay, "fay@example.net");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("bounce.eml");
+    std::fs::write(&file, &bounce).expect("written");
+    let port = app.bounce_port.expect("the listener listens");
+
+    // Python's own SMTP client, as a mail server returning a bounce.
+    let python = std::env::var("MAILROOM_TEST_SMTP_PYTHON").unwrap_or_else(|_| "python3".into());
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api/smtp_client.py");
+    let recipient = fay.mail_from.clone();
+    // Off the runtime: the listener answering it runs there.
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(&python)
+            .arg(script)
+            .arg(port.to_string())
+            .arg(&recipient)
+            .arg(&file)
+            .output()
+    })
+    .await
+    .expect("joined")
+    .expect("the SMTP client runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answers: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(answers["ehlo"], 250);
+    assert_eq!(answers["size"], inbound::MAX_MAIL_BYTES);
+    assert_eq!(answers["stranger"][0], 550, "{answers}");
+    assert_eq!(answers["bounce"], json!({}), "every recipient accepted");
+    assert_eq!(answers["too_big"], 552);
+    assert_eq!(answers["quit"], 221);
+
+    // Stored first; this app sends nothing itself, so its jobs run when the test says.
+    assert!(suppressed(&app, &ann).await.is_empty());
+    let jobs = startup::build_jobs(
+        &app.settings,
+        app.pool.clone(),
+        app.cache.clone(),
+        app.clock.clone(),
+    );
+    assert_eq!(jobs.run_due().await.expect("jobs run"), 1);
+    let list = suppressed(&app, &ann).await;
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["reason"], "hard_bounce");
 }

@@ -108,6 +108,8 @@ pub struct TestApp {
     pub moves_its_clock: bool,
     /// The app's server cache (Redis on PostgreSQL runs, memory on SQLite runs).
     pub cache: Cache,
+    /// Where the app's bounce listener listens, when it was given `BOUNCE_SMTP_BIND`.
+    pub bounce_port: Option<u16>,
     _data_dir: TempDir,
     // Last: dropped after the pool's users are done with it.
     _db: TestDatabase,
@@ -151,6 +153,7 @@ pub fn test_config(data_dir: &Path, db: &TestDatabase, spa_dir: PathBuf) -> Conf
         bounces: BounceConfig {
             bounce_address: None,
             bounce_soft_limit: 3,
+            bounce_smtp_bind: None,
         },
     }
 }
@@ -230,6 +233,7 @@ async fn start(customize: impl FnOnce(&mut Config), manual_clock: bool) -> TestA
         .await
         .expect("the app starts");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let bounce_port = app.bounce_port();
     let pool = app.pool().clone();
     let cache = app.cache().clone();
     tokio::spawn(app.run_until_stopped());
@@ -247,6 +251,7 @@ async fn start(customize: impl FnOnce(&mut Config), manual_clock: bool) -> TestA
         app_clock,
         moves_its_clock: manual_clock,
         cache,
+        bounce_port,
         _data_dir: data_dir,
         _db: db,
     }

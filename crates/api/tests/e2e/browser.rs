@@ -196,20 +196,27 @@ impl Browser {
 
     /// Clicks the first element matching `css`, once it is there.
     pub async fn click(&self, css: &str) {
-        self.element(Locator::Css(css))
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("{css} clicked: {e}"));
+        self.click_at(Locator::Css(css), css).await;
     }
 
     /// Clicks the element the XPath `path` finds (to pick a row by its text), once it is there.
     pub async fn click_xpath(&self, path: &str) {
-        self.element(Locator::XPath(path))
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("{path} clicked: {e}"));
+        self.click_at(Locator::XPath(path), path).await;
+    }
+
+    /// Finds and clicks, again while the element found is replaced before the click lands (the
+    /// web app re-renders a list when a search answers): stale for 10 s at most.
+    async fn click_at(&self, locator: Locator<'_>, what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            match self.element(locator).await.click().await {
+                Ok(_) => return,
+                Err(e) if e.to_string().contains("stale element") && Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("{what} clicked: {e}"),
+            }
+        }
     }
 
     /// Types `text` into the element matching `css`, after what it holds.

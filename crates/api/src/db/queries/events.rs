@@ -57,21 +57,24 @@ pub fn last_attempt(conn: &mut DbConnection, delivery: &DeliveryOf) -> QueryResu
         .optional()
 }
 
-pub fn insert(conn: &mut DbConnection, event: &NewDeliveryEvent<'_>) -> QueryResult<i64> {
-    diesel::insert_into(delivery_events::table)
-        .values(event)
-        .returning(delivery_events::id)
-        .get_result(conn)
-}
-
-/// Whether this delivery already has an event of this kind: a report sent twice counts once.
-pub fn exists(conn: &mut DbConnection, delivery_id: i64, kind: EventKind) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        delivery_events::table
-            .filter(delivery_events::delivery_id.eq(delivery_id))
-            .filter(delivery_events::kind.eq(kind)),
-    ))
-    .get_result(conn)
+/// Records an event; `None` when the delivery has one of this kind already (a report sent twice,
+/// or read by two processes at once, counts once).
+pub fn insert(conn: &mut DbConnection, event: &NewDeliveryEvent<'_>) -> QueryResult<Option<i64>> {
+    // ON CONFLICT is spelt for each backend: the multi-connection's query builder has none.
+    match conn {
+        DbConnection::Postgres(pg) => diesel::insert_into(delivery_events::table)
+            .values(event)
+            .on_conflict_do_nothing()
+            .returning(delivery_events::id)
+            .get_result(pg)
+            .optional(),
+        DbConnection::Sqlite(sqlite) => diesel::insert_into(delivery_events::table)
+            .values(event)
+            .on_conflict_do_nothing()
+            .returning(delivery_events::id)
+            .get_result(sqlite)
+            .optional(),
+    }
 }
 
 /// Soft bounces of the owner's address in a row: those about deliveries after the last one that

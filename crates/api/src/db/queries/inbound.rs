@@ -15,12 +15,23 @@ pub fn insert(conn: &mut DbConnection, mail: &NewInboundMail<'_>) -> QueryResult
         .get_result(conn)
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<InboundMailRow>> {
-    inbound_mail::table
-        .find(id)
-        .select(InboundMailRow::as_select())
-        .first(conn)
-        .optional()
+/// The mail, locked for the rest of the transaction on PostgreSQL (SQLite's write transaction
+/// holds the whole database): two processes reading it at once take turns, and the second finds
+/// it processed.
+pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<Option<InboundMailRow>> {
+    match conn {
+        DbConnection::Postgres(pg) => inbound_mail::table
+            .find(id)
+            .for_update()
+            .select(InboundMailRow::as_select())
+            .first(pg)
+            .optional(),
+        DbConnection::Sqlite(_) => inbound_mail::table
+            .find(id)
+            .select(InboundMailRow::as_select())
+            .first(conn)
+            .optional(),
+    }
 }
 
 pub fn set_decision(

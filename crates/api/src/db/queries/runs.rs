@@ -1,5 +1,5 @@
 use chrono::NaiveDateTime;
-use diesel::dsl::not;
+use diesel::dsl::case_when;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text, Timestamp};
 use mailroom_domain::UserState;
@@ -89,39 +89,37 @@ pub fn queue_next(
         deliveries::held,
         deliveries::state,
     );
-    let row = |state: DeliveryState| {
-        (
-            run.id.into_sql::<BigInt>(),
-            clients::id.nullable(),
-            clients::email,
-            clients::full_name,
-            now.into_sql::<Timestamp>(),
-            now.into_sql::<Timestamp>(),
-            held.into_sql::<Bool>(),
-            state.into_sql::<Text>(),
-        )
-    };
-    let to_send = diesel::insert_into(deliveries::table)
-        .values(
-            in_batch()
-                .filter(clients::unsubscribed_at.is_null())
-                .filter(not(suppressions::holds_client()))
-                .select(row(DeliveryState::Pending)),
-        )
-        .into_columns(columns)
-        .execute(conn)? as i64;
     // Suppressed addresses are queued as deliveries already done, so that the run counts them
-    // and its total still adds up.
-    let suppressed = diesel::insert_into(deliveries::table)
+    // and its total still adds up; in one statement, so that a suppression added or removed
+    // meanwhile never makes a client queued twice, or not at all.
+    let state = case_when(
+        suppressions::holds_client(),
+        DeliveryState::Suppressed.into_sql::<Text>(),
+    )
+    .otherwise(DeliveryState::Pending.into_sql::<Text>());
+    let states: Vec<DeliveryState> = diesel::insert_into(deliveries::table)
         .values(
             in_batch()
                 .filter(clients::unsubscribed_at.is_null())
-                .filter(suppressions::holds_client())
-                .select(row(DeliveryState::Suppressed)),
+                .select((
+                    run.id.into_sql::<BigInt>(),
+                    clients::id.nullable(),
+                    clients::email,
+                    clients::full_name,
+                    now.into_sql::<Timestamp>(),
+                    now.into_sql::<Timestamp>(),
+                    held.into_sql::<Bool>(),
+                    state,
+                )),
         )
         .into_columns(columns)
-        .execute(conn)? as i64;
-    let total = to_send + suppressed;
+        .returning(deliveries::state)
+        .get_results(conn)?;
+    let total = states.len() as i64;
+    let suppressed = states
+        .iter()
+        .filter(|s| **s == DeliveryState::Suppressed)
+        .count() as i64;
     let skipped: i64 = in_batch()
         .filter(clients::unsubscribed_at.is_not_null())
         .count()

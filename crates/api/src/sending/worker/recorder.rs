@@ -107,7 +107,14 @@ async fn commit(
             } else {
                 write_transaction::<_, DbError, _>(conn, |conn| {
                     deliveries::record(conn, &outcomes, now)?;
-                    bounces::refused(conn, rules, &refusals, now)?;
+                    // In a savepoint of its own: a failure here must not keep the attempts (and
+                    // the rest of the worker) waiting; it is logged with what it lost.
+                    let suppressed = write_transaction::<_, DbError, _>(conn, |conn| {
+                        Ok(bounces::refused(conn, rules, &refusals, now)?)
+                    });
+                    if let Err(error) = suppressed {
+                        tracing::error!(%error, refused = ?refusals, "hard bounces not recorded");
+                    }
                     Ok(())
                 })?;
             }
