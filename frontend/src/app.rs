@@ -26,6 +26,7 @@ use crate::pages::not_found::NotFound;
 use crate::pages::profile::Profile;
 use crate::pages::register::Register;
 use crate::pages::reset::Reset;
+use crate::pages::suppressions::Suppressions;
 use crate::pages::tags::Tags;
 use crate::pages::unsubscribe::Unsubscribe;
 use crate::{focus, session};
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard") view=Dashboard />
                     <Route path=path!("/clients") view=Clients />
                     <Route path=path!("/tags") view=Tags />
+                    <Route path=path!("/suppressions") view=Suppressions />
                     <Route path=path!("/messages") view=Messages />
                     <Route path=path!("/messages/new") view=MessageEditor />
                     <Route path=path!("/messages/:id") view=MessageEditor />

@@ -3,6 +3,7 @@
 mod api;
 mod app;
 mod components;
+mod download;
 mod focus;
 mod http;
 mod i18n;

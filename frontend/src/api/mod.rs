@@ -11,6 +11,7 @@ pub mod mailings;
 pub mod me;
 pub mod messages;
 pub mod stats;
+pub mod suppressions;
 pub mod tags;
 pub mod unsubscribe;
 pub mod users;

@@ -16,6 +16,7 @@ pub enum Icon {
     Users,
     AllMailings,
     AllClients,
+    Suppressions,
     SignOut,
 }
 
@@ -61,6 +62,8 @@ impl Icon {
                 "M13.5 9a2.2 2.2 0 1 0 0-4.4",
                 "M14.5 11.6c2 .4 3.5 2 3.5 4.4",
             ],
+            // A circle struck through: mail that does not go.
+            Icon::Suppressions => &["M10 3a7 7 0 1 0 0 14 7 7 0 0 0 0-14z", "M5 5l10 10"],
             Icon::SignOut => &["M8 3.5H4.5v13H8", "M12 6.5l3.5 3.5-3.5 3.5", "M15.5 10H8"],
         }
     }

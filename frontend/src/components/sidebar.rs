@@ -32,6 +32,11 @@ const SENDING: &[Item] = &[
         icon: Icon::Tags,
     },
     Item {
+        href: "/suppressions",
+        label: Text::Suppressions,
+        icon: Icon::Suppressions,
+    },
+    Item {
         href: "/messages",
         label: Text::Messages,
         icon: Icon::Messages,

@@ -272,6 +272,22 @@ pub enum Text {
     HomeTitle,
     GoToDashboard,
     SessionPasswordChanged,
+    Suppressions,
+    SuppressionsIntro,
+    NoSuppressions,
+    SearchSuppressions,
+    SuppressAddress,
+    Suppress,
+    Detail,
+    ReasonHardBounce,
+    ReasonSoftBounce,
+    ReasonComplaint,
+    ReasonManual,
+    SuppressionAdded,
+    SuppressionRemoved,
+    Bounced,
+    Complained,
+    SuppressedCount,
 }
 
 /// `text` in `lang`.
@@ -691,6 +707,34 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
             "The password of this account was changed, which ends its other sessions: sign in with the new password.",
             "Пароль аккаунта изменён, поэтому другие сеансы завершены: войдите с новым паролем.",
         ),
+        Suppressions => ("Suppression list", "Список исключений"),
+        SuppressionsIntro => (
+            "Your mailings send nothing to these addresses. Hard bounces and complaints put an address here by themselves, and so do soft bounces that keep coming; remove an address once its owner has fixed their mailbox.",
+            "Ваши рассылки ничего не отправляют на эти адреса. Жёсткие отказы и жалобы добавляют адрес сами, как и повторяющиеся мягкие отказы; уберите адрес, когда его владелец починит ящик.",
+        ),
+        NoSuppressions => (
+            "No address is suppressed: every client gets your mailings.",
+            "Исключённых адресов нет: рассылки получают все клиенты.",
+        ),
+        SearchSuppressions => ("Search addresses", "Поиск по адресам"),
+        SuppressAddress => ("Suppress an address", "Исключить адрес"),
+        Suppress => ("Suppress", "Исключить"),
+        Detail => ("Detail", "Подробности"),
+        ReasonHardBounce => ("Hard bounce", "Жёсткий отказ"),
+        ReasonSoftBounce => ("Soft bounces in a row", "Мягкие отказы подряд"),
+        ReasonComplaint => ("Complaint", "Жалоба"),
+        ReasonManual => ("Added by hand", "Добавлен вручную"),
+        SuppressionAdded => (
+            "Suppressed: your mailings send nothing more to it.",
+            "Адрес исключён: рассылки больше ничего на него не отправят.",
+        ),
+        SuppressionRemoved => (
+            "Removed: the next run sends to it again.",
+            "Адрес убран из списка: следующий запуск снова отправит на него.",
+        ),
+        Bounced => ("Bounced", "Отказы"),
+        Complained => ("Complaints", "Жалобы"),
+        SuppressedCount => ("Suppressed", "Исключено"),
     };
     match lang {
         Lang::En => en,

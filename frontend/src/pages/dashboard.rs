@@ -156,6 +156,8 @@ fn MyFigures(stats: MyStats) -> impl IntoView {
                 <Figure label=Text::MessagesSent value=stats.messages_sent testid="my-sent" />
                 <Figure label=Text::AttemptsSucceeded value=stats.attempts.succeeded testid="my-succeeded" />
                 <Figure label=Text::AttemptsFailed value=stats.attempts.failed testid="my-failed" />
+                <Figure label=Text::Bounced value=stats.bounced testid="my-bounced" />
+                <Figure label=Text::Complained value=stats.complained testid="my-complained" />
             </div>
             <h3>{move || i18n.t(Text::AttemptsPerDay)}</h3>
             <DailyChart days=stats.daily />

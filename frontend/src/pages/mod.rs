@@ -13,5 +13,6 @@ pub mod not_found;
 pub mod profile;
 pub mod register;
 pub mod reset;
+pub mod suppressions;
 pub mod tags;
 pub mod unsubscribe;

@@ -12,6 +12,7 @@ mod home;
 mod journey;
 mod layout;
 mod server;
+mod suppressions;
 // Shared with the API tests, which use all of it.
 #[allow(dead_code)]
 #[path = "../api/smtp.rs"]

@@ -7,6 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, ApiError};
 use crate::components::notice::ApiErrorNotice;
+use crate::download::download;
 use crate::i18n::{Text, import_summary, use_i18n};
 use crate::session::use_session;
 
@@ -18,31 +19,6 @@ async fn chosen_file(ev: &web_sys::Event) -> Option<(String, String)> {
     // The same file can be chosen again after fixing it.
     input.set_value("");
     Some((file.name(), text))
-}
-
-/// Offers `text` as a file download.
-fn download(name: &str, text: &str) -> Option<()> {
-    let parts = js_sys::Array::of1(&text.into());
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-    let link = document()
-        .create_element("a")
-        .ok()?
-        .dyn_into::<web_sys::HtmlAnchorElement>()
-        .ok()?;
-    link.set_href(&url);
-    link.set_download(name);
-    link.click();
-    // Some browsers read the file after the click returns: let go of it a little later.
-    set_timeout(
-        move || {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        },
-        std::time::Duration::from_secs(5),
-    );
-    Some(())
 }
 
 #[component]

@@ -211,6 +211,14 @@ fn Detail(mailing: Mailing, stats: MailingStats, version: RwSignal<u32>) -> impl
                     <dt>{move || i18n.t(Text::AttemptsFailed)}</dt>
                     <dd data-testid="mailing-failed">{stats.attempts.failed}</dd>
                 </div>
+                <div>
+                    <dt>{move || i18n.t(Text::Bounced)}</dt>
+                    <dd data-testid="mailing-bounced">{stats.bounced}</dd>
+                </div>
+                <div>
+                    <dt>{move || i18n.t(Text::Complained)}</dt>
+                    <dd data-testid="mailing-complained">{stats.complained}</dd>
+                </div>
             </dl>
             <div class="actions">
                 // A completed mailing can still be edited: a later end time reopens it.
@@ -277,6 +285,7 @@ fn Runs(runs: Vec<Run>) -> impl IntoView {
                                     <th scope="col" class="number">{move || i18n.t(Text::Clients)}</th>
                                     <th scope="col" class="number">{move || i18n.t(Text::Succeeded)}</th>
                                     <th scope="col" class="number">{move || i18n.t(Text::Failed)}</th>
+                                    <th scope="col" class="number">{move || i18n.t(Text::SuppressedCount)}</th>
                                     <th scope="col" class="number">{move || i18n.t(Text::Pending)}</th>
                                     <th scope="col">{move || i18n.t(Text::Finished)}</th>
                                 </tr>
@@ -289,6 +298,7 @@ fn Runs(runs: Vec<Run>) -> impl IntoView {
                                         <td class="number" data-label=move || i18n.t(Text::Clients)>{run.total}</td>
                                         <td class="number" data-label=move || i18n.t(Text::Succeeded)>{run.sent}</td>
                                         <td class="number" data-label=move || i18n.t(Text::Failed)>{run.failed}</td>
+                                        <td class="number" data-label=move || i18n.t(Text::SuppressedCount)>{run.suppressed}</td>
                                         <td class="number" data-label=move || i18n.t(Text::Pending)>{run.pending}</td>
                                         <td class="when" data-label=move || i18n.t(Text::Finished)>{move || run.finished_at.map(|t| time::local(t, i18n.lang.get())).unwrap_or_else(|| "—".into())}</td>
                                     </tr>

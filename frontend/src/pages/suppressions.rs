@@ -1,0 +1,166 @@
+//! `/suppressions`: the addresses my mailings no longer send to, why, and since when; add one by
+//! hand, remove one (its owner fixed their mailbox), export them all. A manager reads everyone's
+//! and changes only their own.
+
+use leptos::prelude::*;
+use mailroom_domain::bounce::SuppressionReason;
+use mailroom_domain::wire::{NewSuppression, Suppression};
+
+use crate::api::{self, ApiError};
+use crate::components::address::Address;
+use crate::components::field::Field;
+use crate::components::guard::SignedIn;
+use crate::components::list::{ListState, Paged, SearchBox, SortHeader};
+use crate::components::notice::{ApiErrorNotice, DoneNotice, ErrorNotice};
+use crate::components::title::PageTitle;
+use crate::components::when::When;
+use crate::download::download;
+use crate::i18n::{Text, use_i18n};
+use crate::session::use_session;
+
+const FIELDS: [&str; 2] = ["email", "detail"];
+
+#[component]
+pub fn Suppressions() -> impl IntoView {
+    view! { <SignedIn><Page /></SignedIn> }
+}
+
+fn reason_text(reason: SuppressionReason) -> Text {
+    match reason {
+        SuppressionReason::HardBounce => Text::ReasonHardBounce,
+        SuppressionReason::SoftBounce => Text::ReasonSoftBounce,
+        SuppressionReason::Complaint => Text::ReasonComplaint,
+        SuppressionReason::Manual => Text::ReasonManual,
+    }
+}
+
+#[component]
+fn Page() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let list = ListState::in_url("-created_at", 20, &[]);
+    let entries = LocalResource::new(move || {
+        let query = list.query();
+        async move { api::suppressions::list(session, &query).await }
+    });
+    let notice = RwSignal::new(None::<Result<Text, ApiError>>);
+    let email = RwSignal::new(String::new());
+    let detail = RwSignal::new(String::new());
+    let add = Action::new_local(move |entry: &NewSuppression| {
+        let entry = entry.clone();
+        async move { api::suppressions::add(session, &entry).await }
+    });
+    let remove = Action::new_local(move |id: &i64| {
+        let id = *id;
+        async move { api::suppressions::delete(session, id).await }
+    });
+    let export = Action::new_local(move |_: &()| async move {
+        let csv = api::suppressions::export(session).await?;
+        download("suppressions.csv", &csv)
+            .ok_or_else(|| ApiError::Unexpected("the browser refused the download".into()))
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = add.value().get() {
+            email.set(String::new());
+            detail.set(String::new());
+            notice.set(Some(Ok(Text::SuppressionAdded)));
+            list.reload();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = remove.value().get() {
+            notice.set(Some(result.map(|()| Text::SuppressionRemoved)));
+            list.reload();
+        }
+    });
+    let error = move |field: &'static str| {
+        Signal::derive(move || {
+            add.value().with(|v| match v {
+                Some(Err(e)) => e.field(field),
+                _ => None,
+            })
+        })
+    };
+    let me = session.user_id();
+    let row = move |entry: Suppression| {
+        let mine = Some(entry.owner_id) == me;
+        let (id, email_text) = (entry.id, entry.email.clone());
+        view! {
+            <tr data-testid=format!("suppression-{}", entry.email)>
+                <td data-label=move || i18n.t(Text::Email)><Address email=entry.email.clone() /></td>
+                <td data-label=move || i18n.t(Text::Reason)>
+                    <span class="badge" data-testid="reason">{move || i18n.t(reason_text(entry.reason))}</span>
+                </td>
+                <td data-label=move || i18n.t(Text::Detail) class="detail">{entry.detail.clone()}</td>
+                <td data-label=move || i18n.t(Text::Added)><When at=entry.created_at /></td>
+                <td class="row-actions">
+                    {mine.then(|| view! {
+                        <button type="button" class="link danger"
+                            aria-label=move || format!("{} {email_text}", i18n.t(Text::Remove))
+                            disabled=move || remove.pending().get()
+                            on:click=move |_| { remove.dispatch(id); }>
+                            {move || i18n.t(Text::Remove)}
+                        </button>
+                    })}
+                </td>
+            </tr>
+        }
+    };
+    view! {
+        <PageTitle text=Text::Suppressions />
+        <h1>{move || i18n.t(Text::Suppressions)}</h1>
+        <p class="muted">{move || i18n.t(Text::SuppressionsIntro)}</p>
+        <form class="card form" data-testid="suppression-form" novalidate
+            on:submit=move |ev| {
+                ev.prevent_default();
+                let detail = detail.get_untracked();
+                add.dispatch(NewSuppression {
+                    email: email.get_untracked(),
+                    detail: (!detail.trim().is_empty()).then_some(detail),
+                });
+            }>
+            <h2>{move || i18n.t(Text::SuppressAddress)}</h2>
+            <Field label=Text::Email name="email" kind="email" value=email error=error("email") required=true />
+            <Field label=Text::Detail name="detail" value=detail error=error("detail") />
+            {move || add.value().with(|v| match v {
+                Some(Err(e)) => e.general(&FIELDS, i18n.lang.get()).map(|m| view! { <ErrorNotice message=m /> }),
+                _ => None,
+            })}
+            <div class="actions">
+                <button type="submit" disabled=move || add.pending().get()>{move || i18n.t(Text::Suppress)}</button>
+            </div>
+        </form>
+        <div class="toolbar">
+            <SearchBox list=list label=Text::SearchSuppressions />
+            <button type="button" class="secondary" data-testid="export"
+                disabled=move || export.pending().get()
+                on:click=move |_| { export.dispatch(()); }>
+                {move || i18n.t(Text::ExportCsv)}
+            </button>
+        </div>
+        {move || notice.get().map(|n| match n {
+            Ok(text) => view! { <DoneNotice message=i18n.t(text) /> }.into_any(),
+            Err(e) => view! { <ApiErrorNotice error=e /> }.into_any(),
+        })}
+        {move || match export.value().get() {
+            Some(Err(e)) => Some(view! { <ApiErrorNotice error=e /> }),
+            _ => None,
+        }}
+        <Paged list=list rows=entries empty=Text::NoSuppressions table={move |items: Vec<Suppression>| view! {
+            <div class="table-wrap">
+                <table data-testid="suppressions">
+                    <thead>
+                        <tr>
+                            <SortHeader list=list field="email" label=Text::Email />
+                            <th scope="col">{move || i18n.t(Text::Reason)}</th>
+                            <th scope="col">{move || i18n.t(Text::Detail)}</th>
+                            <SortHeader list=list field="created_at" label=Text::Added />
+                            <th scope="col"><span class="visually-hidden">{move || i18n.t(Text::Actions)}</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{items.into_iter().map(row).collect_view()}</tbody>
+                </table>
+            </div>
+        }} />
+    }
+}
