@@ -276,7 +276,8 @@ fn Runs(runs: Vec<Run>) -> impl IntoView {
                 view! { <p class="empty">{move || i18n.t(Text::NoRunsYet)}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
+                    // Wider than a narrow desktop column: scrolled sideways, so reachable by keyboard.
+                    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="runs-heading">
                         <table data-testid="runs">
                             <thead>
                                 <tr>
