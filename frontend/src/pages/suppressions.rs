@@ -15,6 +15,7 @@ use crate::components::notice::{ApiErrorNotice, DoneNotice, ErrorNotice};
 use crate::components::title::PageTitle;
 use crate::components::when::When;
 use crate::download::download;
+use crate::focus::focus;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 
@@ -59,10 +60,15 @@ fn Page() -> impl IntoView {
         download("suppressions.csv", &csv)
             .ok_or_else(|| ApiError::Unexpected("the browser refused the download".into()))
     });
+    // A field's input keeps what was typed; a fresh form after each addition starts empty.
+    let form_version = RwSignal::new(0_u32);
     Effect::new(move |_| {
         if let Some(Ok(_)) = add.value().get() {
             email.set(String::new());
             detail.set(String::new());
+            form_version.update(|v| *v += 1);
+            // The keyboard stays in the form, ready for the next address.
+            request_animation_frame(|| focus("#field-email"));
             notice.set(Some(Ok(Text::SuppressionAdded)));
             list.reload();
         }
@@ -110,26 +116,31 @@ fn Page() -> impl IntoView {
         <PageTitle text=Text::Suppressions />
         <h1>{move || i18n.t(Text::Suppressions)}</h1>
         <p class="muted">{move || i18n.t(Text::SuppressionsIntro)}</p>
-        <form class="card form" data-testid="suppression-form" novalidate
-            on:submit=move |ev| {
-                ev.prevent_default();
-                let detail = detail.get_untracked();
-                add.dispatch(NewSuppression {
-                    email: email.get_untracked(),
-                    detail: (!detail.trim().is_empty()).then_some(detail),
-                });
-            }>
-            <h2>{move || i18n.t(Text::SuppressAddress)}</h2>
-            <Field label=Text::Email name="email" kind="email" value=email error=error("email") required=true />
-            <Field label=Text::Detail name="detail" value=detail error=error("detail") />
-            {move || add.value().with(|v| match v {
-                Some(Err(e)) => e.general(&FIELDS, i18n.lang.get()).map(|m| view! { <ErrorNotice message=m /> }),
-                _ => None,
-            })}
-            <div class="actions">
-                <button type="submit" disabled=move || add.pending().get()>{move || i18n.t(Text::Suppress)}</button>
-            </div>
-        </form>
+        {move || {
+            form_version.track();
+            view! {
+                <form class="card form" data-testid="suppression-form" novalidate
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        let detail = detail.get_untracked();
+                        add.dispatch(NewSuppression {
+                            email: email.get_untracked(),
+                            detail: (!detail.trim().is_empty()).then_some(detail),
+                        });
+                    }>
+                    <h2>{move || i18n.t(Text::SuppressAddress)}</h2>
+                    <Field label=Text::Email name="email" kind="email" value=email error=error("email") required=true />
+                    <Field label=Text::Detail name="detail" value=detail error=error("detail") />
+                    {move || add.value().with(|v| match v {
+                        Some(Err(e)) => e.general(&FIELDS, i18n.lang.get()).map(|m| view! { <ErrorNotice message=m /> }),
+                        _ => None,
+                    })}
+                    <div class="actions">
+                        <button type="submit" disabled=move || add.pending().get()>{move || i18n.t(Text::Suppress)}</button>
+                    </div>
+                </form>
+            }
+        }}
         <div class="toolbar">
             <SearchBox list=list label=Text::SearchSuppressions />
             <button type="button" class="secondary" data-testid="export"

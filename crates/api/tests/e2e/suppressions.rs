@@ -57,6 +57,17 @@ async fn a_person_reads_their_suppression_list_adds_an_address_and_takes_one_off
             &["new@example.net", "moved@example.net", "gone@example.net"],
         )
         .await;
+    // The form is empty again for the next address.
+    assert_eq!(
+        browser
+            .element(fantoccini::Locator::Css("[name=email]"))
+            .await
+            .prop("value")
+            .await
+            .expect("its value")
+            .as_deref(),
+        Some("")
+    );
     browser.screenshots("suppressions").await;
 
     browser
