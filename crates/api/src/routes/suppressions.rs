@@ -101,6 +101,7 @@ pub async fn list_suppressions(
     params(SuppressionListQuery),
     responses(
         (status = OK, description = "The list as CSV", content_type = "text/csv", body = String),
+        (status = UNPROCESSABLE_ENTITY, description = "Invalid sort", body = Problem, content_type = "application/problem+json"),
         (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -110,15 +111,16 @@ pub async fn export_suppressions(
     query: web::Query<SuppressionListQuery>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
-    let search = query
-        .q
-        .as_deref()
-        .map(str::trim)
-        .filter(|q| !q.is_empty())
-        .map(str::to_owned);
+    // Read as the list reads it (paging aside), so that the file holds what the list showed.
+    let list = ListRequest::<SuppressionSort>::parse(
+        None,
+        None,
+        query.sort.as_deref(),
+        query.q.as_deref(),
+    )?;
     let filter = SuppressionFilter {
         owner_id: current.actor().list_scope(query.owner_id),
-        search,
+        search: list.search,
     };
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")

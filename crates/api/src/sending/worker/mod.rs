@@ -13,7 +13,7 @@ mod recorder;
 mod send;
 mod stats;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
@@ -192,19 +192,10 @@ impl Worker {
                 }
                 continue;
             }
-            let contents = match self.load_contents(&distinct_runs(&claimed)).await {
+            let (contents, suppressed) = match self.load_batch(&claimed).await {
                 Ok(loaded) => loaded,
                 Err(error) => {
                     tracing::error!(%error, "cannot read the runs' messages; giving the deliveries back");
-                    release(&records, &held, claimed);
-                    self.idle(&stop).await;
-                    continue;
-                }
-            };
-            let suppressed = match self.suppressed_among(&claimed).await {
-                Ok(suppressed) => suppressed,
-                Err(error) => {
-                    tracing::error!(%error, "cannot read the suppression list; giving the deliveries back");
                     release(&records, &held, claimed);
                     self.idle(&stop).await;
                     continue;
@@ -321,31 +312,24 @@ impl Worker {
         Ok(claimed)
     }
 
-    /// The claimed deliveries whose address is on the suppression list now.
-    async fn suppressed_among(
+    /// What sending a claimed batch needs, in one trip to the database: each run's message, made
+    /// ready once here (off the async threads: its copies only fill in their values), and the
+    /// deliveries whose address is on the suppression list now.
+    async fn load_batch(
         &self,
         claimed: &[ClaimedDelivery],
-    ) -> Result<std::collections::HashSet<i64>, DbError> {
+    ) -> Result<(HashMap<i64, Arc<RunMail>>, HashSet<i64>), DbError> {
+        let run_ids = distinct_runs(claimed);
         let ids: Vec<i64> = claimed.iter().map(|d| d.id).collect();
         blocking(&self.pool, move |conn| {
-            Ok::<_, DbError>(suppressions::among_deliveries(conn, &ids)?)
-        })
-        .await
-        .map(|ids| ids.into_iter().collect())
-    }
-
-    async fn load_contents(&self, run_ids: &[i64]) -> Result<HashMap<i64, Arc<RunMail>>, DbError> {
-        let run_ids = run_ids.to_vec();
-        // Each run's message made ready once here, off the async threads: its copies only fill
-        // in their values.
-        blocking(&self.pool, move |conn| {
-            let contents = runs::contents(conn, &run_ids)?;
-            Ok::<_, DbError>(
-                contents
-                    .into_iter()
-                    .map(|c| (c.run_id, Arc::new(RunMail::new(c))))
-                    .collect(),
-            )
+            let contents = runs::contents(conn, &run_ids)?
+                .into_iter()
+                .map(|c| (c.run_id, Arc::new(RunMail::new(c))))
+                .collect();
+            let suppressed = suppressions::among_deliveries(conn, &ids)?
+                .into_iter()
+                .collect();
+            Ok::<_, DbError>((contents, suppressed))
         })
         .await
     }
