@@ -42,8 +42,13 @@ impl EnhancedStatus {
     }
 
     /// The address itself is bad: it does not exist, its domain does not, or it is disabled.
+    /// X.1.7 and X.1.8 (RFC 3463) are about the *sender's* address: a receiver that cannot
+    /// verify the bounce domain says so to every recipient, and none of them is to blame.
     pub fn condemns_address(self) -> bool {
-        self.class == 5 && (self.subject == 1 || (self.subject == 2 && self.detail == 1))
+        let about_sender = self.subject == 1 && matches!(self.detail, 7 | 8);
+        self.class == 5
+            && !about_sender
+            && (self.subject == 1 || (self.subject == 2 && self.detail == 1))
     }
 
     pub fn is_permanent(self) -> bool {
@@ -298,6 +303,11 @@ mod tests {
         assert!(!is_hard_refusal(550, "5.7.1 relaying denied"));
         assert!(!is_hard_refusal(552, "5.2.2 mailbox full"));
         assert!(!is_hard_refusal(554, "transaction failed"));
+        assert!(
+            !is_hard_refusal(553, "5.1.8 <b@bounce.example.org>: Sender address rejected"),
+            "a refusal of the sender's domain blames no recipient"
+        );
+        assert!(!is_hard_refusal(501, "5.1.7 Bad sender address syntax"));
         assert!(
             !is_hard_refusal(450, "4.1.1 try later"),
             "a transient failure condemns nothing"

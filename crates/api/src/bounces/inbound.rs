@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use mailroom_domain::bounce::{Door, EventKind, EventSource, ReportOutcome, dsn_verdict};
+use mailroom_domain::delivery::DeliveryState;
 use serde::{Deserialize, Serialize};
 
 use super::report::{self, Original, Report};
@@ -41,14 +42,19 @@ pub fn store(
     now: NaiveDateTime,
 ) -> Result<(i64, i64), DbError> {
     let raw = &received.raw[..received.raw.len().min(MAX_MAIL_BYTES)];
+    // Text columns: PostgreSQL takes no NUL, and a stranger's envelope may hold one.
+    let (from, to) = (
+        received.envelope_from.replace('\0', ""),
+        received.envelope_to.replace('\0', ""),
+    );
     write_transaction::<_, DbError, _>(conn, |conn| {
         let id = inbound::insert(
             conn,
             &NewInboundMail {
                 received_at: now,
                 door: received.door,
-                envelope_from: received.envelope_from,
-                envelope_to: received.envelope_to,
+                envelope_from: &from,
+                envelope_to: &to,
                 raw,
             },
         )?;
@@ -134,12 +140,12 @@ fn decide(
         ));
     }
     let report = report::read(&mail.raw);
-    let token = ctx
-        .verp
-        .as_ref()
-        .map_or(Token::None, |verp| verp.read(&mail.envelope_to));
-    let (decision, owners) = match (token, report) {
-        (Token::Forged, _) => (ignored("its delivery token is forged".into()), Vec::new()),
+    let token = match &ctx.verp {
+        Some(verp) => about(conn, verp, verp.read(&mail.envelope_to))?,
+        None => About::Unnamed,
+    };
+    let (decision, owners) = match (&token, report) {
+        (About::Forged, _) => (ignored("its delivery token is forged".into()), Vec::new()),
         (_, Report::Other(what)) => (ignored(what), Vec::new()),
         (
             token,
@@ -209,42 +215,61 @@ fn ignored(why: String) -> Decision {
     }
 }
 
+/// What the address a mail was sent to says of the delivery it is about.
+enum About {
+    /// No token: the bounce address itself, or no `BOUNCE_ADDRESS` at all.
+    Unnamed,
+    /// A token signed for this delivery and its address.
+    Delivery(DeliveryOf),
+    /// A token that is not ours, or not (any more) this delivery's: never acted on.
+    Forged,
+}
+
+fn about(conn: &mut DbConnection, verp: &Verp, token: Token) -> Result<About, DbError> {
+    Ok(match token {
+        Token::None => About::Unnamed,
+        Token::Forged => About::Forged,
+        Token::Delivery(signed) => events::deliveries_of(conn, &[signed.delivery_id])?
+            .into_iter()
+            .find(|d| verp.vouches(&signed, &d.email))
+            .map_or(About::Forged, About::Delivery),
+    })
+}
+
 /// The delivery a report is about: the one its token names. Without `BOUNCE_ADDRESS` there are
 /// no tokens: the one its quoted Message-ID names, if the report names that delivery's address
-/// too (ids are sequential: a Message-ID alone is no proof).
+/// too (ids are sequential: a Message-ID alone is no proof). Only mail a server accepted can
+/// bounce later or draw a complaint: a report about any other delivery names none.
 fn named(
     conn: &mut DbConnection,
     ctx: &BounceContext,
-    token: Token,
+    token: &About,
     original: &Original,
     reported: &[&str],
 ) -> Result<Option<DeliveryOf>, DbError> {
-    let (named, by_token) = match (token, &ctx.verp) {
-        (Token::Delivery(id), _) => (Some((None, id)), true),
+    let accepted = |d: &DeliveryOf| d.state == DeliveryState::Sent;
+    match (token, &ctx.verp) {
+        (About::Delivery(delivery), _) => return Ok(Some(delivery.clone()).filter(accepted)),
         // With tokens, a report without one is about no delivery of ours.
-        (Token::None | Token::Forged, Some(_)) => (None, false),
-        (Token::None | Token::Forged, None) => (
-            original
-                .message_id
-                .as_deref()
-                .and_then(|m| report::delivery_of_message_id(m, &ctx.domain))
-                .map(|(run, delivery)| (Some(run), delivery)),
-            false,
-        ),
-    };
-    let Some((run_id, id)) = named else {
+        (About::Forged, _) | (About::Unnamed, Some(_)) => return Ok(None),
+        (About::Unnamed, None) => {}
+    }
+    let Some((run_id, id)) = original
+        .message_id
+        .as_deref()
+        .and_then(|m| report::delivery_of_message_id(m, &ctx.domain))
+    else {
         return Ok(None);
     };
     let Some(delivery) = events::deliveries_of(conn, &[id])?
         .into_iter()
-        .find(|d| run_id.is_none_or(|run| run == d.run_id))
+        .find(|d| d.run_id == run_id)
     else {
         return Ok(None);
     };
     let same = |address: &str| address.trim().eq_ignore_ascii_case(&delivery.email);
-    let vouched =
-        by_token || reported.iter().any(|a| same(a)) || original.to.iter().any(|a| same(a));
-    Ok(vouched.then_some(delivery))
+    let vouched = reported.iter().any(|a| same(a)) || original.to.iter().any(|a| same(a));
+    Ok(Some(delivery).filter(|d| vouched && accepted(d)))
 }
 
 fn act(

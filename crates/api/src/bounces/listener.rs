@@ -1,6 +1,8 @@
 //! A small receive-only SMTP listener for bounces and complaints (`BOUNCE_SMTP_BIND`), inside
 //! `mailroom serve` and `mailroom worker`: it takes mail for the bounce address only (any other
-//! recipient: 550), refuses mail over `MAX_MAIL_BYTES`, drops sessions idle for a minute, and
+//! recipient: 550), refuses mail over `MAX_MAIL_BYTES`, drops sessions idle for a minute, that
+//! will not read its replies, or that last too long or say too much (a slow or chatty client
+//! must not hold one of the few sessions for ever), and
 //! hands each mail to the same code as `mailroom bounce` (`inbound::store`: stored with its job,
 //! read by whichever process's job runner comes first). smtp-proto parses the commands and the
 //! data's dot-stuffing; no TLS and no AUTH: it is meant for MX traffic to a bounce domain, or
@@ -22,10 +24,15 @@ use crate::db::{DbError, blocking};
 
 /// A session waits this long for the next bytes before it is dropped.
 const IDLE: Duration = Duration::from_secs(60);
+/// A whole session lasts this long at most, however busy.
+const SESSION: Duration = Duration::from_secs(600);
+/// Commands in one session at most: a bounce takes five or six.
+const COMMANDS: usize = 1_000;
 /// Sessions served at once; more wait for a free one.
 const SESSIONS: usize = 64;
-/// Recipients per mail at most.
-const RECIPIENTS: usize = 20;
+/// Recipients per mail at most: a bounce has one (each is stored apart, so more only cost
+/// space).
+const RECIPIENTS: usize = 5;
 /// Commands refused in one session before it is closed.
 const ERRORS: usize = 20;
 
@@ -78,9 +85,13 @@ impl Listener {
             let stop = stop.clone();
             tokio::spawn(async move {
                 tokio::select! {
-                    ended = this.session(stream) => {
-                        if let Err(error) = ended {
-                            tracing::debug!(%peer, %error, "bounce listener: session ended");
+                    ended = tokio::time::timeout(SESSION, this.session(stream)) => {
+                        match ended {
+                            Ok(Ok(())) => {}
+                            Ok(Err(error)) => {
+                                tracing::debug!(%peer, %error, "bounce listener: session ended");
+                            }
+                            Err(_) => tracing::info!(%peer, "bounce listener: session too long, dropped"),
                         }
                     }
                     () = stop.cancelled() => {}
@@ -134,7 +145,13 @@ impl Listener {
                 }
                 let before = bytes.len();
                 let answer = match commands.ingest(&mut bytes) {
-                    Ok(request) => self.command(&mut session, request),
+                    Ok(_) if session.commands >= COMMANDS => {
+                        Answer::Close("421 4.7.0 Too many commands, closing".into())
+                    }
+                    Ok(request) => {
+                        session.commands += 1;
+                        self.command(&mut session, request)
+                    }
                     Err(SmtpError::NeedsMoreData { .. }) => break,
                     Err(error) => {
                         if bytes.len() == before {
@@ -299,6 +316,7 @@ struct Session {
     to: Vec<String>,
     data: Option<Data>,
     errors: usize,
+    commands: usize,
 }
 
 impl Session {
@@ -326,8 +344,14 @@ fn refusal(error: &SmtpError) -> String {
     }
 }
 
+/// Writes a reply; a client that reads none of them (pipelining commands for ever) is dropped.
 async fn reply(stream: &mut TcpStream, text: &str) -> std::io::Result<()> {
-    stream.write_all(text.as_bytes()).await?;
-    stream.write_all(b"\r\n").await?;
-    stream.flush().await
+    let write = async {
+        stream.write_all(text.as_bytes()).await?;
+        stream.write_all(b"\r\n").await?;
+        stream.flush().await
+    };
+    tokio::time::timeout(IDLE, write).await.map_err(|_| {
+        std::io::Error::new(std::io::ErrorKind::TimedOut, "the client reads nothing")
+    })?
 }

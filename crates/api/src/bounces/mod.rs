@@ -71,8 +71,14 @@ pub fn apply(
 ) -> diesel::QueryResult<Applied> {
     let delivery = finding.delivery;
     let attempt_id = events::last_attempt(conn, delivery)?;
-    // Bounded: a diagnostic is a line or two, but a report is written by strangers.
-    let detail: String = finding.detail.chars().take(DETAIL_CHARS).collect();
+    // Bounded: a diagnostic is a line or two, but a report is written by strangers (who may put
+    // a NUL in it, which PostgreSQL's text refuses).
+    let detail: String = finding
+        .detail
+        .chars()
+        .filter(|&c| c != '\0')
+        .take(DETAIL_CHARS)
+        .collect();
     let recorded = events::insert(
         conn,
         &NewDeliveryEvent {
@@ -93,9 +99,13 @@ pub fn apply(
         return Ok(Applied::Duplicate);
     }
     let in_a_row = match finding.kind {
-        EventKind::SoftBounce => {
-            events::soft_in_a_row(conn, delivery.owner_id, &delivery.email, delivery.client_id)?
-        }
+        EventKind::SoftBounce => events::soft_in_a_row(
+            conn,
+            delivery.owner_id,
+            &delivery.email,
+            delivery.client_id,
+            delivery.id,
+        )?,
         EventKind::HardBounce | EventKind::Complaint => 0,
     };
     let in_a_row = u32::try_from(in_a_row).unwrap_or(u32::MAX);

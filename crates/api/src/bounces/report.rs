@@ -90,13 +90,15 @@ fn part_body<'a>(message: &'a Message<'a>, ctype: &str, subtype: &str) -> Option
     })
 }
 
-/// The header-like blocks of a report part, separated by blank lines, each read as headers.
-fn blocks(body: &[u8]) -> Vec<Message<'_>> {
+/// The first `most` header-like blocks of a report part, separated by blank lines, each read as
+/// headers. Only those are parsed: a stranger's part may hold millions of tiny blocks.
+fn blocks(body: &[u8], most: usize) -> Vec<Message<'static>> {
     // A stray Latin-1 byte in a diagnostic must not hide the whole report.
     let normalized = String::from_utf8_lossy(body).replace("\r\n", "\n");
     normalized
         .split("\n\n")
         .filter(|block| !block.trim().is_empty())
+        .take(most)
         .filter_map(|block| {
             let block = format!("{}\n\n", block.trim_matches('\n'));
             MessageParser::default()
@@ -130,13 +132,12 @@ fn dsn(message: &Message<'_>) -> Report {
     let Some(body) = part_body(message, "message", "delivery-status") else {
         return Report::Other("a delivery report without its message/delivery-status part".into());
     };
-    let blocks = blocks(body);
-    // The first block is about the message; each one after it about one recipient.
+    // The first block is about the message; each one after it about one recipient. A report of
+    // ours names one recipient; a stranger's may name thousands.
+    let blocks = blocks(body, 1 + MAX_RECIPIENTS);
     let recipients = blocks
         .iter()
         .skip(1)
-        // A report of ours names one recipient; a stranger's may name thousands.
-        .take(MAX_RECIPIENTS)
         .filter_map(|block| {
             let address = field(block, "Final-Recipient")
                 .or_else(|| field(block, "Original-Recipient"))
@@ -177,7 +178,7 @@ fn feedback(message: &Message<'_>) -> Report {
     let Some(body) = part_body(message, "message", "feedback-report") else {
         return Report::Other("a feedback report without its message/feedback-report part".into());
     };
-    let Some(block) = blocks(body).into_iter().next() else {
+    let Some(block) = blocks(body, 1).into_iter().next() else {
         return Report::Other("an empty feedback report".into());
     };
     let Some(feedback_type) = field(&block, "Feedback-Type") else {
@@ -284,6 +285,23 @@ mod tests {
             "{:?}",
             recipients[0].diagnostic
         );
+    }
+
+    #[test]
+    fn a_report_of_a_million_recipients_is_read_as_its_first_fifty() {
+        let block =
+            "Final-Recipient: rfc822; x@example.net\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n";
+        let huge = DSN.replace(
+            "Final-Recipient: rfc822; fay@example.net",
+            &format!(
+                "{}Final-Recipient: rfc822; fay@example.net",
+                block.repeat(1_000_000)
+            ),
+        );
+        let Report::Dsn { recipients, .. } = read(huge.as_bytes()) else {
+            panic!("a DSN");
+        };
+        assert_eq!(recipients.len(), MAX_RECIPIENTS);
     }
 
     #[test]

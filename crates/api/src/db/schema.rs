@@ -258,6 +258,9 @@ diesel::table! {
         detail -> Text,
         report_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        /// False once the owner took the address off the suppression list: a soft bounce from
+        /// before no longer counts toward a streak.
+        in_streak -> Bool,
     }
 }
 

@@ -116,7 +116,7 @@ impl<C: Clone + Send + Sync + 'static> Runner<C> {
         let lease = rand::rng().random_range(1..i64::MAX);
         let until = now + crate::sending::worker::delta(LEASE);
         blocking(&self.pool, move |conn| {
-            Ok::<_, DbError>(jobs::claim(conn, now, until, lease)?)
+            Ok::<_, DbError>(jobs::claim(conn, now, until, lease, MAX_ATTEMPTS)?)
         })
         .await
     }

@@ -18,6 +18,7 @@ use crate::auth::CurrentUser;
 use crate::bounces::{DETAIL_CHARS, export};
 use crate::cache::Cache;
 use crate::clock::Clock;
+use crate::db::queries::events;
 use crate::db::queries::suppressions::{self, SuppressionFilter};
 use crate::db::rows::{NewSuppressionRow, SuppressionRow};
 use crate::db::{DbError, DbPool, blocking, write_transaction};
@@ -220,7 +221,12 @@ pub async fn delete_suppression(
     )
     .await?;
     blocking(&pool, move |conn| {
-        Ok::<_, ApiError>(suppressions::delete(conn, row.id)?)
+        write_transaction::<_, DbError, _>(conn, |conn| {
+            suppressions::delete(conn, row.id)?;
+            // The person fixed their mailbox: old soft bounces must not suppress it at the next.
+            events::end_streak(conn, row.owner_id, &row.email)?;
+            Ok(())
+        })
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -86,7 +86,7 @@ impl Composer {
         let envelope_from = self
             .verp
             .as_ref()
-            .and_then(|verp| verp.envelope_sender(delivery.id))
+            .and_then(|verp| verp.envelope_sender(delivery.id, &delivery.email))
             .unwrap_or_else(|| self.from.email.clone());
         let envelope = Envelope::new(Some(envelope_from), vec![to.clone()])
             .map_err(|e| format!("the message cannot be addressed: {e}"))?;

@@ -284,7 +284,8 @@ async fn a_feedback_report_is_a_complaint_that_suppresses_and_unsubscribes() {
 }
 
 #[tokio::test]
-async fn soft_bounces_suppress_at_the_limit_and_an_accepted_mail_starts_the_count_again() {
+async fn soft_bounces_suppress_at_the_limit_and_an_accepted_mail_or_a_removal_starts_the_count_again()
+ {
     let app = spawn_sending_app_with(|c| {
         c.bounces.bounce_address = Some(BOUNCE_ADDRESS.into());
         c.bounces.bounce_soft_limit = 2;
@@ -337,6 +338,60 @@ async fn soft_bounces_suppress_at_the_limit_and_an_accepted_mail_starts_the_coun
     assert_eq!(list[0]["detail"], "554 5.7.1 Message refused");
     let stats = read(&app, &ann, &format!("/api/v1/mailings/{id}/stats")).await;
     assert_eq!(stats["bounced"], 3);
+
+    // Fay fixed her mailbox and Ann took her off the list: the old streak counts no more.
+    let entry = list[0]["id"].as_i64().expect("an id");
+    let removed = app
+        .send_as(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/suppressions/{entry}"),
+            &ann.access,
+            None,
+        )
+        .await;
+    assert_eq!(removed.status().as_u16(), 204);
+    let fifth = next_mail().await;
+    let full_again = soft(&fifth, "failed", "5.2.2", "552 5.2.2 Mailbox full");
+    through_the_listener_door(&app, &fifth.mail_from, &full_again).await;
+    assert!(
+        suppressed(&app, &ann).await.is_empty(),
+        "one soft bounce since she was taken off the list"
+    );
+    let sixth = next_mail().await;
+    let full_still = soft(&sixth, "failed", "5.2.2", "552 5.2.2 Mailbox full");
+    through_the_listener_door(&app, &sixth.mail_from, &full_still).await;
+    assert_eq!(suppressed(&app, &ann).await.len(), 1, "two in a row again");
+}
+
+#[tokio::test]
+async fn soft_bounces_that_come_back_after_the_next_mail_went_out_still_count_in_a_row() {
+    let app = spawn_sending_app_with(|c| {
+        c.bounces.bounce_address = Some(BOUNCE_ADDRESS.into());
+        c.bounces.bounce_soft_limit = 2;
+    })
+    .await;
+    let ann = app.user("ann@example.org").await;
+    let fay = client(&app, &ann, "fay@example.net", "Fay").await;
+    let id = open_mailing(&app, &ann, &[fay]).await;
+    let mut mails = Vec::new();
+    for nth in 1..=3 {
+        app.clock.advance(chrono::Duration::minutes(1));
+        send(&app, &ann, id).await;
+        app.drain().await;
+        mails.push(app.mail().nth("fay@example.net", nth).await);
+    }
+    // A relay kept the first two for days; their reports come once the third is out (and, for
+    // now, looks delivered), the second's first.
+    for mail in [&mails[1], &mails[0]] {
+        let delayed = report_about("rfc3464-soft.eml", mail, "fay@example.net")
+            .replace("{{ACTION}}", "failed")
+            .replace("{{STATUS}}", "4.4.7")
+            .replace("{{DIAGNOSTIC}}", "450 4.4.7 Delivery time expired");
+        through_the_listener_door(&app, &mail.mail_from, &delayed).await;
+    }
+    let list = suppressed(&app, &ann).await;
+    assert_eq!(list.len(), 1, "two in a row in the order sent: {list:?}");
+    assert_eq!(list[0]["reason"], "soft_bounce");
 }
 
 #[tokio::test]
@@ -383,6 +438,7 @@ async fn the_smtp_listener_takes_bounces_for_the_bounce_address_only_and_stores_
     assert_eq!(answers["bounce"], json!({}), "every recipient accepted");
     assert_eq!(answers["too_big"], 552);
     assert_eq!(answers["quit"], 221);
+    assert_eq!(answers["chatty"], 421, "{answers}");
 
     // Stored first; this app sends nothing itself, so its jobs run when the test says.
     assert!(suppressed(&app, &ann).await.is_empty());

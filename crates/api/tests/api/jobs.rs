@@ -120,9 +120,14 @@ async fn a_claimed_job_is_left_alone_until_its_lease_runs_out() {
             .enqueue(&mut conn, now)
             .expect("enqueued");
         // Another process claimed it and died.
-        let claimed =
-            mailroom_api::db::queries::jobs::claim(&mut conn, now, now + Duration::minutes(5), 7)
-                .expect("claimed");
+        let claimed = mailroom_api::db::queries::jobs::claim(
+            &mut conn,
+            now,
+            now + Duration::minutes(5),
+            7,
+            MAX_ATTEMPTS,
+        )
+        .expect("claimed");
         assert!(claimed.is_some());
     }
     assert_eq!(runner.run_due().await.expect("ran"), 0);
@@ -130,6 +135,45 @@ async fn a_claimed_job_is_left_alone_until_its_lease_runs_out() {
     assert_eq!(runner.run_due().await.expect("ran"), 1);
     assert_eq!(counted.0.load(Ordering::SeqCst), 1);
     assert!(jobs_left(&app).is_empty());
+}
+
+#[tokio::test]
+async fn a_job_whose_process_dies_on_every_try_is_given_up_on_not_claimed_forever() {
+    let app = spawn_sending_app().await;
+    let counted = Counted::default();
+    let runner =
+        Runner::new(app.pool.clone(), app.clock.clone(), counted.clone()).register::<Count>();
+    {
+        let mut conn = app.pool.get().expect("connection");
+        Count { fail: false }
+            .enqueue(&mut conn, app.clock_now())
+            .expect("enqueued");
+        // Each try's process is killed (the job eats all memory, say) before it can say so.
+        for lease in 1..=i64::from(MAX_ATTEMPTS) {
+            let now = app.clock_now();
+            let claimed = mailroom_api::db::queries::jobs::claim(
+                &mut conn,
+                now,
+                now + Duration::minutes(5),
+                lease,
+                MAX_ATTEMPTS,
+            )
+            .expect("claimed");
+            assert!(claimed.is_some(), "try {lease}");
+            app.clock.advance(Duration::minutes(6));
+        }
+    }
+    assert_eq!(runner.run_due().await.expect("ran"), 0);
+    assert_eq!(counted.0.load(Ordering::SeqCst), 0);
+    assert_eq!(
+        jobs_left(&app),
+        [(
+            MAX_ATTEMPTS,
+            Some("its process stopped before it finished, on every try".to_owned()),
+            true
+        )],
+        "kept for a person to look at"
+    );
 }
 
 #[tokio::test]

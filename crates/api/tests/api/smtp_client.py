@@ -33,4 +33,17 @@ with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
         answers["too_big"] = e.smtp_code
     answers["quit"] = smtp.quit()[0]
 
+# A client that only chats holds a session for nobody: closed after a thousand commands.
+with smtplib.SMTP("127.0.0.1", port, timeout=10) as chatty:
+    chatty.ehlo("mx.example.net")
+    answers["chatty"] = None
+    try:
+        for _ in range(2000):
+            code, _ = chatty.noop()
+            if code != 250:
+                answers["chatty"] = code
+                break
+    except smtplib.SMTPServerDisconnected:
+        answers["chatty"] = "disconnected without a word"
+
 print(json.dumps(answers))

@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::fixtures::{client, open_mailing, read, send};
-use crate::helpers::{problem, spawn_app, spawn_sending_app};
+use crate::helpers::{problem, spawn_app, spawn_sending_app, spawn_sending_app_with};
 
 async fn run_of(
     app: &crate::helpers::TestApp,
@@ -110,6 +110,32 @@ async fn a_bad_mailbox_refused_while_sending_is_suppressed_and_the_next_run_leav
         !delivered.iter().any(|to| to.contains("reject-zed")),
         "{delivered:?}"
     );
+}
+
+#[tokio::test]
+async fn a_mail_to_an_address_refused_a_moment_ago_in_the_same_batch_is_not_sent() {
+    // One send at a time, so that the second mail's turn comes after the first one's refusal.
+    let app = spawn_sending_app_with(|c| c.sending.send_concurrency = 1).await;
+    let ann = app.user("ann@example.org").await;
+    let gone = client(&app, &ann, "reject-zed@example.net", "Zed").await;
+    let spring = open_mailing(&app, &ann, &[gone]).await;
+    let summer = open_mailing(&app, &ann, &[gone]).await;
+    let first = send(&app, &ann, spring).await;
+    let second = send(&app, &ann, summer).await;
+    app.drain().await;
+
+    let (first, second) = (
+        run_of(&app, &ann, &first).await,
+        run_of(&app, &ann, &second).await,
+    );
+    let outcome = |run: &Value| (run["failed"].clone(), run["suppressed"].clone());
+    assert_eq!(
+        [outcome(&first), outcome(&second)],
+        [(json!(1), json!(0)), (json!(0), json!(1))],
+        "one refusal, then nothing more to that address"
+    );
+    let attempts = read(&app, &ann, &format!("/api/v1/mailings/{summer}/attempts")).await;
+    assert_eq!(attempts["total"], 0, "{attempts}");
 }
 
 #[tokio::test]
@@ -359,7 +385,10 @@ async fn with_a_bounce_address_each_delivery_has_its_own_signed_envelope_sender(
             mail.from
         );
         match verp.read(&mail.mail_from) {
-            mailroom_api::bounces::verp::Token::Delivery(id) => named.push(id),
+            mailroom_api::bounces::verp::Token::Delivery(token) => {
+                assert!(verp.vouches(&token, &mail.to), "signed for {}", mail.to);
+                named.push(token.delivery_id);
+            }
             other => panic!("{} reads as {other:?}", mail.mail_from),
         }
     }

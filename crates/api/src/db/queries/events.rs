@@ -77,35 +77,64 @@ pub fn insert(conn: &mut DbConnection, event: &NewDeliveryEvent<'_>) -> QueryRes
     }
 }
 
-/// Soft bounces of the owner's address in a row: those about deliveries after the last one that
-/// was accepted and drew no bounce since (`client_id`: whose deliveries those are).
+/// Soft bounces of the owner's address in a row around `delivery`, in the order the mail was
+/// sent: those about deliveries between the nearest clean ones before and after it (accepted,
+/// and no bounce since; `client_id`: whose deliveries those are), since the address was last
+/// taken off the suppression list. Reports come late and in any order: a DSN may arrive days
+/// after the next mail went out, which then only looks clean for now.
 pub fn soft_in_a_row(
     conn: &mut DbConnection,
     owner_id: i64,
     email: &str,
     client_id: Option<i64>,
+    delivery_id: i64,
 ) -> QueryResult<i64> {
-    let clean_since = match client_id {
+    let (before, after) = match client_id {
         Some(client_id) => {
             let bounced = delivery_events::table
                 .filter(delivery_events::delivery_id.eq(deliveries::id))
                 .select(delivery_events::id);
-            deliveries::table
-                .filter(deliveries::client_id.eq(client_id))
-                .filter(deliveries::state.eq(DeliveryState::Sent))
-                .filter(diesel::dsl::not(diesel::dsl::exists(bounced)))
+            let clean = || {
+                deliveries::table
+                    .filter(deliveries::client_id.eq(client_id))
+                    .filter(deliveries::state.eq(DeliveryState::Sent))
+                    .filter(diesel::dsl::not(diesel::dsl::exists(bounced)))
+            };
+            let before = clean()
+                .filter(deliveries::id.lt(delivery_id))
                 .select(diesel::dsl::max(deliveries::id))
-                .first::<Option<i64>>(conn)?
+                .first::<Option<i64>>(conn)?;
+            let after = clean()
+                .filter(deliveries::id.gt(delivery_id))
+                .select(diesel::dsl::min(deliveries::id))
+                .first::<Option<i64>>(conn)?;
+            (before, after)
         }
-        None => None,
+        None => (None, None),
     };
     delivery_events::table
         .filter(delivery_events::owner_id.eq(owner_id))
         .filter(delivery_events::email_lower.eq(lower(email.to_owned())))
         .filter(delivery_events::kind.eq(EventKind::SoftBounce))
-        .filter(delivery_events::delivery_id.gt(clean_since.unwrap_or(0)))
+        .filter(delivery_events::in_streak.eq(true))
+        .filter(delivery_events::delivery_id.gt(before.unwrap_or(0)))
+        .filter(delivery_events::delivery_id.lt(after.unwrap_or(i64::MAX)))
         .count()
         .get_result(conn)
+}
+
+/// Ends the owner's address's soft-bounce streak: the address came off the suppression list, and
+/// the soft bounces before count no more.
+pub fn end_streak(conn: &mut DbConnection, owner_id: i64, email: &str) -> QueryResult<usize> {
+    diesel::update(
+        delivery_events::table
+            .filter(delivery_events::owner_id.eq(owner_id))
+            .filter(delivery_events::email_lower.eq(lower(email.to_owned())))
+            .filter(delivery_events::kind.eq(EventKind::SoftBounce))
+            .filter(delivery_events::in_streak.eq(true)),
+    )
+    .set(delivery_events::in_streak.eq(false))
+    .execute(conn)
 }
 
 /// The events about these attempts, oldest first.

@@ -34,6 +34,8 @@ pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<Option<InboundMailR
     }
 }
 
+/// Records what was decided about a mail; the text quotes the mail (a feedback type), so its NULs,
+/// which PostgreSQL's text refuses, are dropped.
 pub fn set_decision(
     conn: &mut DbConnection,
     id: i64,
@@ -44,7 +46,7 @@ pub fn set_decision(
     diesel::update(inbound_mail::table.find(id))
         .set((
             inbound_mail::outcome.eq(Some(outcome)),
-            inbound_mail::decision.eq(decision),
+            inbound_mail::decision.eq(decision.replace('\0', "")),
             inbound_mail::processed_at.eq(Some(now)),
         ))
         .execute(conn)

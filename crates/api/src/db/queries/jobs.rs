@@ -31,6 +31,7 @@ const CLAIM_POSTGRES: &str = "\
 UPDATE background_jobs SET lease = $1, leased_until = $2, attempts = attempts + 1
 WHERE id = (SELECT id FROM background_jobs
             WHERE failed_at IS NULL AND run_at <= $3 AND (leased_until IS NULL OR leased_until <= $3)
+              AND attempts < $4
             ORDER BY priority DESC, run_at, id LIMIT 1
             FOR UPDATE SKIP LOCKED)
 RETURNING id, job_type, payload, priority, attempts, run_at, lease, leased_until, last_error,
@@ -41,23 +42,42 @@ const CLAIM_SQLITE: &str = "\
 UPDATE background_jobs SET lease = ?1, leased_until = ?2, attempts = attempts + 1
 WHERE id = (SELECT id FROM background_jobs
             WHERE failed_at IS NULL AND run_at <= ?3 AND (leased_until IS NULL OR leased_until <= ?3)
+              AND attempts < ?4
             ORDER BY priority DESC, run_at, id LIMIT 1)
 RETURNING id, job_type, payload, priority, attempts, run_at, lease, leased_until, last_error,
           failed_at, created_at";
 
-/// The next due job, leased to `lease` until `until` (its try counted), if any.
+/// The next due job with tries left, leased to `lease` until `until` (its try counted), if any.
+/// A job whose lease ran out on its last try is given up on first: its process died during every
+/// one of them (the job itself may be what kills it), and claiming it again would go on forever.
 pub fn claim(
     conn: &mut DbConnection,
     now: NaiveDateTime,
     until: NaiveDateTime,
     lease: i64,
+    max_attempts: i32,
 ) -> QueryResult<Option<JobRow>> {
+    diesel::update(
+        background_jobs::table
+            .filter(background_jobs::failed_at.is_null())
+            .filter(background_jobs::attempts.ge(max_attempts))
+            .filter(background_jobs::leased_until.le(now)),
+    )
+    .set((
+        background_jobs::lease.eq(None::<i64>),
+        background_jobs::leased_until.eq(None::<NaiveDateTime>),
+        background_jobs::last_error
+            .eq(Some("its process stopped before it finished, on every try")),
+        background_jobs::failed_at.eq(Some(now)),
+    ))
+    .execute(conn)?;
     macro_rules! claim_with {
         ($conn:expr, $sql:expr) => {
             diesel::sql_query($sql)
                 .bind::<BigInt, _>(lease)
                 .bind::<Timestamp, _>(until)
                 .bind::<Timestamp, _>(now)
+                .bind::<diesel::sql_types::Integer, _>(max_attempts)
                 .get_result::<JobRow>($conn)
                 .optional()
         };

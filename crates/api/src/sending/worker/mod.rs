@@ -12,6 +12,7 @@ mod leases;
 mod recorder;
 mod send;
 mod stats;
+mod suppressed;
 
 use std::collections::{HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
@@ -40,6 +41,7 @@ use crate::mail::Transport;
 use halted::Halted;
 use leases::Held;
 use recorder::Record;
+use suppressed::BatchSuppressions;
 
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
@@ -193,7 +195,7 @@ impl Worker {
                 continue;
             }
             let (contents, suppressed) = match self.load_batch(&claimed).await {
-                Ok(loaded) => loaded,
+                Ok((contents, listed)) => (contents, Arc::new(BatchSuppressions::new(listed))),
                 Err(error) => {
                     tracing::error!(%error, "cannot read the runs' messages; giving the deliveries back");
                     release(&records, &held, claimed);
@@ -230,7 +232,7 @@ impl Worker {
                     break;
                 }
                 let content = contents.get(&delivery.run_id).cloned();
-                let suppressed = suppressed.contains(&delivery.id);
+                let suppressed = suppressed.clone();
                 let worker = self.clone();
                 let records = records.clone();
                 let stop = stop.clone();
@@ -238,7 +240,7 @@ impl Worker {
                 sends.spawn(async move {
                     let (id, owner) = (delivery.id, content.as_ref().map(|c| c.content.owner_id));
                     let sending =
-                        worker.send_one(delivery, lease, content, suppressed, &halted, &stop);
+                        worker.send_one(delivery, lease, content, &suppressed, &halted, &stop);
                     let record = AssertUnwindSafe(sending)
                         .catch_unwind()
                         .await

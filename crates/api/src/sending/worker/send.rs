@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::halted::Halted;
 use super::recorder::Record;
+use super::suppressed::BatchSuppressions;
 use super::{Worker, delta};
 use crate::db::queries::deliveries::{Attempt, Outcome};
 use crate::db::rows::ClaimedDelivery;
@@ -22,7 +23,7 @@ impl Worker {
         delivery: ClaimedDelivery,
         lease: i64,
         mail: Option<Arc<RunMail>>,
-        suppressed: bool,
+        suppressed: &BatchSuppressions,
         halted: &Halted,
         stop: &CancellationToken,
     ) -> Record {
@@ -51,8 +52,9 @@ impl Worker {
         if may_send(now, content.ends_at, content.disabled, owner_blocked).is_err() {
             return unsent(self, DeliveryState::Cancelled);
         }
-        // The address went on the suppression list since the run was queued.
-        if suppressed {
+        // The address went on the suppression list since the run was queued, or was refused for
+        // good a moment ago (another mailing's mail to it, in this batch).
+        if suppressed.holds(delivery.id, content.owner_id, &delivery.email) {
             return unsent(self, DeliveryState::Suppressed);
         }
         let domain = delivery
@@ -102,6 +104,10 @@ impl Worker {
             NextStep::RetryAfter(wait) => attempted_at + delta(wait),
             NextStep::Sent | NextStep::Failed => attempted_at,
         };
+        let hard_bounce = step == NextStep::Failed && crate::bounces::is_hard_refusal(&outcome);
+        if hard_bounce {
+            suppressed.refused(mail.content.owner_id, &delivery.email);
+        }
         if step != NextStep::Sent {
             tracing::info!(
                 delivery = delivery.id,
@@ -122,7 +128,7 @@ impl Worker {
                     status: step.attempt_status(),
                     response: outcome.describe(),
                 }),
-                hard_bounce: step == NextStep::Failed && crate::bounces::is_hard_refusal(&outcome),
+                hard_bounce,
             },
             owner,
         }
