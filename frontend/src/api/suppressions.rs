@@ -25,9 +25,10 @@ pub async fn delete(session: Session, id: i64) -> Result<(), ApiError> {
         .await
 }
 
-/// The list as CSV.
-pub async fn export(session: Session) -> Result<String, ApiError> {
-    Call::get("/api/v1/suppressions/export")
+/// The list as CSV, searched and sorted as `query` says (its paging aside).
+pub async fn export(session: Session, query: &ListQuery) -> Result<String, ApiError> {
+    query
+        .apply(Call::get("/api/v1/suppressions/export"))
         .text_answer(session)
         .await
 }

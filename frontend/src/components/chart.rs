@@ -1,11 +1,13 @@
-//! Successful and failed attempts per day as stacked bars, drawn by the app in HTML so that its
-//! labels keep their size on a phone. Each day is a button: hovering, focusing or tapping it
+//! Successful and failed attempts per day as stacked bars, with the day's bounces and complaints
+//! as a thin bar beside them (a refusal during sending is both a failure and a bounce, so they
+//! are not stacked together), drawn by the app in HTML so that its labels keep their size on a
+//! phone. Each day is a button: hovering, focusing or tapping it
 //! shows its figures; the arrow keys move between days (one tab stop for the whole chart).
 
 use leptos::prelude::*;
 use mailroom_domain::wire::DailyAttempts;
 
-use crate::i18n::{Lang, Text, chart_summary, day_figures, use_i18n};
+use crate::i18n::{Figures, Lang, Text, chart_summary, day_figures, use_i18n};
 use crate::time;
 
 /// A round top for the axis: 1, 2, 5, 10, 20, 50…
@@ -30,7 +32,7 @@ fn percent(part: u64, whole: u64) -> f64 {
 }
 
 fn describe(day: &DailyAttempts, lang: Lang) -> String {
-    day_figures(lang, &time::day(day.day, lang), day.succeeded, day.failed)
+    day_figures(lang, &time::day(day.day, lang), day)
 }
 
 #[component]
@@ -38,15 +40,21 @@ pub fn DailyChart(days: Vec<DailyAttempts>) -> impl IntoView {
     let i18n = use_i18n();
     let top = nice_ceiling(
         days.iter()
-            .map(|d| d.succeeded + d.failed)
+            .map(|d| (d.succeeded + d.failed).max(d.bounced + d.complained))
             .max()
             .unwrap_or(0)
             .max(1),
     );
     let count = days.len();
-    let total: (u64, u64) = days
-        .iter()
-        .fold((0, 0), |(s, f), d| (s + d.succeeded, f + d.failed));
+    let total: Figures = days.iter().fold([0; 4], |[s, f, b, c], d| {
+        [
+            s + d.succeeded,
+            f + d.failed,
+            b + d.bounced,
+            c + d.complained,
+        ]
+    });
+    let any_reports = total[2] + total[3] > 0;
     let range = days.first().zip(days.last()).map(|(a, b)| (a.day, b.day));
     let middle = days.get(count / 2).map(|d| d.day);
     let days = StoredValue::new(days);
@@ -83,13 +91,7 @@ pub fn DailyChart(days: Vec<DailyAttempts>) -> impl IntoView {
         range
             .map(|(from, to)| {
                 let lang = i18n.lang.get();
-                chart_summary(
-                    lang,
-                    &time::day(from, lang),
-                    &time::day(to, lang),
-                    total.0,
-                    total.1,
-                )
+                chart_summary(lang, &time::day(from, lang), &time::day(to, lang), total)
             })
             .unwrap_or_default()
     };
@@ -101,6 +103,7 @@ pub fn DailyChart(days: Vec<DailyAttempts>) -> impl IntoView {
                     let d = *d;
                     let label = move || describe(&d, i18n.lang.get());
                     let all = d.succeeded + d.failed;
+                    let reported = d.bounced + d.complained;
                     view! {
                         <button type="button" class="day" aria-label=label
                             tabindex=move || if focusable.get() == i { "0" } else { "-1" }
@@ -111,6 +114,12 @@ pub fn DailyChart(days: Vec<DailyAttempts>) -> impl IntoView {
                                 <span class="bad" style=format!("height: {:.2}%", percent(d.failed, all))></span>
                                 <span class="ok"></span>
                             </span>
+                            {any_reports.then(|| view! {
+                                <span class="stack reports" style=format!("height: {:.2}%", percent(reported, top))>
+                                    <span class="complained" style=format!("height: {:.2}%", percent(d.complained, reported))></span>
+                                    <span class="bounced"></span>
+                                </span>
+                            })}
                         </button>
                     }
                 })
@@ -165,6 +174,10 @@ pub fn DailyChart(days: Vec<DailyAttempts>) -> impl IntoView {
             <figcaption class="legend">
                 <span class="key ok">{move || i18n.t(Text::Succeeded)}</span>
                 <span class="key bad">{move || i18n.t(Text::Failed)}</span>
+                {any_reports.then(|| view! {
+                    <span class="key bounced">{move || i18n.t(Text::Bounced)}</span>
+                    <span class="key complained">{move || i18n.t(Text::Complained)}</span>
+                })}
             </figcaption>
         </figure>
     }

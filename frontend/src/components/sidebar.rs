@@ -70,6 +70,11 @@ const MANAGING: &[Item] = &[
         label: Text::AllClients,
         icon: Icon::AllClients,
     },
+    Item {
+        href: "/manage/suppressions",
+        label: Text::AllSuppressions,
+        icon: Icon::Suppressions,
+    },
 ];
 
 /// Which item a page belongs to when its address alone does not say: a manager reading someone

@@ -64,9 +64,10 @@ pub fn LastRun(run: Option<Run>) -> impl IntoView {
             let class = match outcome {
                 RunOutcome::Sending(_) => "badge running",
                 RunOutcome::Delivered => "badge ok",
-                RunOutcome::SomeFailed(_) | RunOutcome::Stopped | RunOutcome::Paused(_) => {
-                    "badge warn"
-                }
+                RunOutcome::SomeFailed(_)
+                | RunOutcome::Stopped
+                | RunOutcome::Paused(_)
+                | RunOutcome::AllSuppressed => "badge warn",
                 RunOutcome::AllFailed => "badge bad",
             };
             let at = run.finished_at.or(run.started_at).unwrap_or(run.created_at);

@@ -2,7 +2,7 @@
 
 use mailroom_domain::delivery::RunTrigger;
 use mailroom_domain::template::TemplateError;
-use mailroom_domain::wire::RunOutcome;
+use mailroom_domain::wire::{DailyAttempts, Run, RunOutcome};
 use mailroom_domain::{Role, Schedule, UserState};
 
 use super::{Lang, Text};
@@ -236,12 +236,14 @@ pub fn last_run_line(lang: Lang, outcome: RunOutcome) -> String {
         (Lang::En, RunOutcome::SomeFailed(n)) => format!("Last run: {n} failed"),
         (Lang::En, RunOutcome::AllFailed) => "Last run: all failed".into(),
         (Lang::En, RunOutcome::Stopped) => "Last run stopped".into(),
+        (Lang::En, RunOutcome::AllSuppressed) => "Last run: every address suppressed".into(),
         (Lang::Ru, RunOutcome::Sending(p)) => format!("Отправляется · {p}%"),
         (Lang::Ru, RunOutcome::Paused(p)) => format!("Приостановлено · {p}%"),
         (Lang::Ru, RunOutcome::Delivered) => "Последний запуск завершён".into(),
         (Lang::Ru, RunOutcome::SomeFailed(n)) => format!("Последний запуск: не доставлено {n}"),
         (Lang::Ru, RunOutcome::AllFailed) => "Последний запуск: всё не доставлено".into(),
         (Lang::Ru, RunOutcome::Stopped) => "Последний запуск остановлен".into(),
+        (Lang::Ru, RunOutcome::AllSuppressed) => "Последний запуск: все адреса исключены".into(),
     }
 }
 
@@ -261,48 +263,74 @@ pub fn failed_line(lang: Lang, percent: u64) -> String {
     }
 }
 
-/// A run's progress under its bar.
-pub fn progress_line(
-    lang: Lang,
-    percent: u64,
-    (sent, failed, stopped): (u64, u64, u64),
-    total: u64,
-) -> String {
-    let all_tried = stopped == 0;
-    let [sent, failed, stopped, total] = [sent, failed, stopped, total].map(|n| number(lang, n));
-    match (lang, all_tried) {
-        (Lang::En, true) => format!("{percent}% — {sent} sent, {failed} failed of {total}"),
-        (Lang::En, false) => {
-            format!(
-                "{percent}% — {sent} sent, {failed} failed, {stopped} not sent (stopped) of {total}"
-            )
-        }
-        (Lang::Ru, true) => {
-            format!("{percent}% — отправлено {sent}, не удалось {failed} из {total}")
-        }
-        (Lang::Ru, false) => format!(
-            "{percent}% — отправлено {sent}, не удалось {failed}, не отправлено (остановлено) {stopped} из {total}"
-        ),
+/// A run's progress under its bar: "45% — 40 sent, 2 failed, 3 suppressed of 100", naming
+/// the suppressed and the stopped only when there are some.
+pub fn progress_line(lang: Lang, percent: u64, run: &Run) -> String {
+    let n = |count: u64| number(lang, count);
+    let (sent, failed, total) = (n(run.sent), n(run.failed), n(run.total));
+    let mut parts = match lang {
+        Lang::En => vec![format!("{sent} sent"), format!("{failed} failed")],
+        Lang::Ru => vec![format!("отправлено {sent}"), format!("не удалось {failed}")],
+    };
+    if run.suppressed > 0 {
+        let suppressed = n(run.suppressed);
+        parts.push(match lang {
+            Lang::En => format!("{suppressed} suppressed"),
+            Lang::Ru => format!("исключено {suppressed}"),
+        });
+    }
+    if run.cancelled > 0 {
+        let stopped = n(run.cancelled);
+        parts.push(match lang {
+            Lang::En => format!("{stopped} not sent (stopped)"),
+            Lang::Ru => format!("не отправлено (остановлено) {stopped}"),
+        });
+    }
+    let parts = parts.join(", ");
+    match lang {
+        Lang::En => format!("{percent}% — {parts} of {total}"),
+        Lang::Ru => format!("{percent}% — {parts} из {total}"),
     }
 }
 
-/// One day of the chart: "27 Nov: 5 succeeded, 1 failed".
-pub fn day_figures(lang: Lang, day: &str, succeeded: u64, failed: u64) -> String {
-    match lang {
-        Lang::En => format!("{day}: {succeeded} succeeded, {failed} failed"),
-        Lang::Ru => format!("{day}: успешно {succeeded}, неудачно {failed}"),
+/// A day's (or a range's) figures, `[succeeded, failed, bounced, complained]`: "5 succeeded,
+/// 1 failed", then "2 bounced, 1 complaint" when there were some.
+pub type Figures = [u64; 4];
+
+fn figures(lang: Lang, counts: Figures) -> String {
+    let [succeeded, failed, bounced, complained] = counts.map(|n| number(lang, n));
+    let mut parts = match lang {
+        Lang::En => vec![format!("{succeeded} succeeded"), format!("{failed} failed")],
+        Lang::Ru => vec![format!("успешно {succeeded}"), format!("неудачно {failed}")],
+    };
+    if counts[2] > 0 {
+        parts.push(match lang {
+            Lang::En => format!("{bounced} bounced"),
+            Lang::Ru => format!("отказов {bounced}"),
+        });
     }
+    if counts[3] > 0 {
+        parts.push(match (lang, counts[3]) {
+            (Lang::En, 1) => "1 complaint".to_owned(),
+            (Lang::En, _) => format!("{complained} complaints"),
+            (Lang::Ru, _) => format!("жалоб {complained}"),
+        });
+    }
+    parts.join(", ")
 }
 
-/// What the daily chart shows, for screen readers.
-pub fn chart_summary(lang: Lang, from: &str, to: &str, succeeded: u64, failed: u64) -> String {
+/// One day of the chart: "27 Nov: 5 succeeded, 1 failed, 1 bounced".
+pub fn day_figures(lang: Lang, day: &str, d: &DailyAttempts) -> String {
+    let counts = [d.succeeded, d.failed, d.bounced, d.complained];
+    format!("{day}: {}", figures(lang, counts))
+}
+
+/// What the daily chart shows, for screen readers: the range and its totals.
+pub fn chart_summary(lang: Lang, from: &str, to: &str, totals: Figures) -> String {
+    let figures = figures(lang, totals);
     match lang {
-        Lang::En => {
-            format!("Attempts per day from {from} to {to}: {succeeded} succeeded, {failed} failed")
-        }
-        Lang::Ru => {
-            format!("Попытки по дням с {from} по {to}: успешно {succeeded}, неудачно {failed}")
-        }
+        Lang::En => format!("Attempts per day from {from} to {to}: {figures}"),
+        Lang::Ru => format!("Попытки по дням с {from} по {to}: {figures}"),
     }
 }
 

@@ -288,6 +288,11 @@ pub enum Text {
     Bounced,
     Complained,
     SuppressedCount,
+    SoftBounce,
+    SourceSmtp,
+    SourceDsn,
+    SourceArf,
+    AllSuppressions,
 }
 
 /// `text` in `lang`.
@@ -735,6 +740,11 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
         Bounced => ("Bounced", "Отказы"),
         Complained => ("Complaints", "Жалобы"),
         SuppressedCount => ("Suppressed", "Исключено"),
+        SoftBounce => ("Soft bounce", "Мягкий отказ"),
+        SourceSmtp => ("Refused while sending", "Отказ при отправке"),
+        SourceDsn => ("Delivery report", "Отчёт о недоставке"),
+        SourceArf => ("Feedback report", "Отчёт о жалобе"),
+        AllSuppressions => ("All suppressions", "Все исключения"),
     };
     match lang {
         Lang::En => en,

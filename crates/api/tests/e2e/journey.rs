@@ -451,6 +451,16 @@ async fn a_newcomer_signs_up_and_sends_a_mailing_whose_progress_and_attempts_the
         attempts.contains("550 5.1.1"),
         "the refusing server's reply: {attempts}"
     );
+    assert_eq!(
+        browser
+            .texts("[data-testid=attempts] [data-testid=event]")
+            .await,
+        ["Hard bounce"],
+        "the refusal of the address is a hard bounce, on its attempt only"
+    );
+    browser
+        .wait_for_text("[data-testid=mailing-bounced]", "1")
+        .await;
     browser.screenshots("mailing-sent").await;
 
     browser.choose("[data-testid=outcome]", "Failed").await;

@@ -84,3 +84,58 @@ async fn a_person_reads_their_suppression_list_adds_an_address_and_takes_one_off
         .await;
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_manager_reads_every_owners_list_with_its_owner_and_changes_none_of_them() {
+    let server = Server::start().await;
+    let ann = server.user_account("ann@example.org").await;
+    let manager = server.account("manager@example.org").await;
+    server
+        .create(
+            &ann,
+            "/api/v1/suppressions",
+            json!({"email": "gone@example.net", "detail": "mailbox closed"}),
+        )
+        .await;
+    server
+        .create(
+            &manager,
+            "/api/v1/suppressions",
+            json!({"email": "mine@example.net"}),
+        )
+        .await;
+    let browser = Browser::open(&server.base).await;
+    browser.sign_in("manager@example.org").await;
+
+    // Their own list holds their own address only, and can be changed.
+    browser.click("nav a[href='/suppressions']").await;
+    browser
+        .wait_for_rows("[data-testid=suppressions]", &["mine@example.net"])
+        .await;
+    assert!(
+        browser
+            .has("[data-testid='suppression-mine@example.net'] button.danger")
+            .await
+    );
+
+    browser.click("a[href='/manage/suppressions']").await;
+    browser.wait_for_path("/manage/suppressions").await;
+    browser
+        .wait_for_rows(
+            "[data-testid=suppressions]",
+            &["mine@example.net", "gone@example.net"],
+        )
+        .await;
+    assert_eq!(
+        browser
+            .text("[data-testid='suppression-gone@example.net'] [data-testid=owner]")
+            .await,
+        "ann@example.org"
+    );
+    assert!(
+        !browser.has("[data-testid=suppressions] button").await,
+        "read-only: no remove button, not even for their own"
+    );
+    browser.screenshots("manage-suppressions").await;
+    browser.close().await;
+}

@@ -48,6 +48,8 @@ pub enum RunOutcome {
     AllFailed,
     /// Over before everything was tried: disabled, its owner blocked, or it ended.
     Stopped,
+    /// Over with nothing sent: every address was on the suppression list.
+    AllSuppressed,
 }
 
 impl Run {
@@ -58,6 +60,8 @@ impl Run {
             RunOutcome::Sending(self.percent_done())
         } else if self.cancelled > 0 {
             RunOutcome::Stopped
+        } else if self.sent == 0 && self.failed == 0 && self.suppressed > 0 {
+            RunOutcome::AllSuppressed
         } else if self.failed > 0 && self.sent == 0 {
             RunOutcome::AllFailed
         } else if self.failed > 0 {
@@ -159,6 +163,23 @@ mod tests {
         assert_eq!(run(4, 0, 4, 0, true).outcome(), RunOutcome::AllFailed);
         assert_eq!(run(4, 3, 0, 0, true).outcome(), RunOutcome::Stopped);
         assert_eq!(run(0, 0, 0, 0, true).outcome(), RunOutcome::Delivered);
+    }
+
+    #[test]
+    fn a_run_whose_every_address_was_suppressed_says_so_and_one_with_some_delivered_did_deliver() {
+        let mut all = run(3, 0, 0, 0, true);
+        all.cancelled = 0;
+        all.suppressed = 3;
+        assert_eq!(all.outcome(), RunOutcome::AllSuppressed);
+        assert_eq!(all.percent_done(), 100);
+        let mut some = run(3, 1, 0, 0, true);
+        some.cancelled = 0;
+        some.suppressed = 2;
+        assert_eq!(some.outcome(), RunOutcome::Delivered);
+        let mut refused = run(3, 0, 1, 0, true);
+        refused.cancelled = 0;
+        refused.suppressed = 2;
+        assert_eq!(refused.outcome(), RunOutcome::AllFailed);
     }
 
     #[test]

@@ -117,12 +117,7 @@ pub fn SendNow(
     // Screen readers hear the start and the end, not every half-second step.
     let announcement = move || {
         run.with(|r| match r {
-            Some(r) if finished(r) => progress_line(
-                i18n.lang.get(),
-                100,
-                (r.sent, r.failed, r.cancelled),
-                r.total,
-            ),
+            Some(r) if finished(r) => progress_line(i18n.lang.get(), 100, r),
             Some(r) if r.paused_at.is_some() => i18n.t(Text::Paused).to_owned(),
             Some(_) => i18n.t(Text::SendingNow).to_owned(),
             None => String::new(),
@@ -177,7 +172,7 @@ pub fn SendNow(
                             </div>
                             <p data-testid="progress-text">
                                 {r.paused_at.is_some().then(|| view! { <span class="badge warn">{move || i18n.t(Text::Paused)}</span>" " })}
-                                {move || progress_line(i18n.lang.get(), pct, (r.sent, r.failed, r.cancelled), r.total)}
+                                {move || progress_line(i18n.lang.get(), pct, &r)}
                             </p>
                         </div>
                     }

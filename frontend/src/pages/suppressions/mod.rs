@@ -1,23 +1,23 @@
 //! `/suppressions`: the addresses my mailings no longer send to, why, and since when; add one by
-//! hand, remove one (its owner fixed their mailbox), export them all. A manager reads everyone's
-//! and changes only their own.
+//! hand, remove one (its owner fixed their mailbox), export them all. Managers read everyone's
+//! on `/manage/suppressions`.
+
+pub mod table;
 
 use leptos::prelude::*;
-use mailroom_domain::bounce::SuppressionReason;
-use mailroom_domain::wire::{NewSuppression, Suppression};
+use mailroom_domain::wire::NewSuppression;
 
 use crate::api::{self, ApiError};
-use crate::components::address::Address;
 use crate::components::field::Field;
 use crate::components::guard::SignedIn;
-use crate::components::list::{ListState, Paged, SearchBox, SortHeader};
+use crate::components::list::{ListState, SearchBox};
 use crate::components::notice::{ApiErrorNotice, DoneNotice, ErrorNotice};
 use crate::components::title::PageTitle;
-use crate::components::when::When;
 use crate::download::download;
 use crate::focus::focus;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
+use table::SuppressionTable;
 
 const FIELDS: [&str; 2] = ["email", "detail"];
 
@@ -26,24 +26,12 @@ pub fn Suppressions() -> impl IntoView {
     view! { <SignedIn><Page /></SignedIn> }
 }
 
-fn reason_text(reason: SuppressionReason) -> Text {
-    match reason {
-        SuppressionReason::HardBounce => Text::ReasonHardBounce,
-        SuppressionReason::SoftBounce => Text::ReasonSoftBounce,
-        SuppressionReason::Complaint => Text::ReasonComplaint,
-        SuppressionReason::Manual => Text::ReasonManual,
-    }
-}
-
 #[component]
 fn Page() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let list = ListState::in_url("-created_at", 20, &[]);
-    let entries = LocalResource::new(move || {
-        let query = list.query();
-        async move { api::suppressions::list(session, &query).await }
-    });
+    let me = session.user_id();
     let notice = RwSignal::new(None::<Result<Text, ApiError>>);
     let email = RwSignal::new(String::new());
     let detail = RwSignal::new(String::new());
@@ -55,10 +43,14 @@ fn Page() -> impl IntoView {
         let id = *id;
         async move { api::suppressions::delete(session, id).await }
     });
-    let export = Action::new_local(move |_: &()| async move {
-        let csv = api::suppressions::export(session).await?;
-        download("suppressions.csv", &csv)
-            .ok_or_else(|| ApiError::Unexpected("the browser refused the download".into()))
+    let export = Action::new_local(move |_: &()| {
+        let mut query = list.query();
+        query.owner_id = me;
+        async move {
+            let csv = api::suppressions::export(session, &query).await?;
+            download("suppressions.csv", &csv)
+                .ok_or_else(|| ApiError::Unexpected("the browser refused the download".into()))
+        }
     });
     // A field's input keeps what was typed; a fresh form after each addition starts empty.
     let form_version = RwSignal::new(0_u32);
@@ -86,31 +78,6 @@ fn Page() -> impl IntoView {
                 _ => None,
             })
         })
-    };
-    let me = session.user_id();
-    let row = move |entry: Suppression| {
-        let mine = Some(entry.owner_id) == me;
-        let (id, email_text) = (entry.id, entry.email.clone());
-        view! {
-            <tr data-testid=format!("suppression-{}", entry.email)>
-                <td data-label=move || i18n.t(Text::Email)><Address email=entry.email.clone() /></td>
-                <td data-label=move || i18n.t(Text::Reason)>
-                    <span class="badge" data-testid="reason">{move || i18n.t(reason_text(entry.reason))}</span>
-                </td>
-                <td data-label=move || i18n.t(Text::Detail) class="detail">{entry.detail.clone()}</td>
-                <td data-label=move || i18n.t(Text::Added)><When at=entry.created_at /></td>
-                <td class="row-actions">
-                    {mine.then(|| view! {
-                        <button type="button" class="link danger"
-                            aria-label=move || format!("{} {email_text}", i18n.t(Text::Remove))
-                            disabled=move || remove.pending().get()
-                            on:click=move |_| { remove.dispatch(id); }>
-                            {move || i18n.t(Text::Remove)}
-                        </button>
-                    })}
-                </td>
-            </tr>
-        }
     };
     view! {
         <PageTitle text=Text::Suppressions />
@@ -157,21 +124,8 @@ fn Page() -> impl IntoView {
             Some(Err(e)) => Some(view! { <ApiErrorNotice error=e /> }),
             _ => None,
         }}
-        <Paged list=list rows=entries empty=Text::NoSuppressions table={move |items: Vec<Suppression>| view! {
-            <div class="table-wrap">
-                <table data-testid="suppressions">
-                    <thead>
-                        <tr>
-                            <SortHeader list=list field="email" label=Text::Email />
-                            <th scope="col">{move || i18n.t(Text::Reason)}</th>
-                            <th scope="col">{move || i18n.t(Text::Detail)}</th>
-                            <SortHeader list=list field="created_at" label=Text::Added />
-                            <th scope="col"><span class="visually-hidden">{move || i18n.t(Text::Actions)}</span></th>
-                        </tr>
-                    </thead>
-                    <tbody>{items.into_iter().map(row).collect_view()}</tbody>
-                </table>
-            </div>
-        }} />
+        <SuppressionTable list=list owner=Signal::derive(move || me)
+            remove=Callback::new(move |id| { remove.dispatch(id); })
+            busy=Signal::derive(move || remove.pending().get()) />
     }
 }
