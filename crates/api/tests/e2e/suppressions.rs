@@ -133,7 +133,7 @@ async fn a_manager_reads_every_owners_list_with_its_owner_and_changes_none_of_th
         "ann@example.org"
     );
     assert!(
-        !browser.has("[data-testid=suppressions] button").await,
+        !browser.has("[data-testid=suppressions] tbody button").await,
         "read-only: no remove button, not even for their own"
     );
     browser.screenshots("manage-suppressions").await;
