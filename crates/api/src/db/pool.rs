@@ -140,11 +140,13 @@ impl ManageConnection for DbConnectionManager {
             DbConnection::Postgres(pg) => {
                 pg.batch_execute("SET TIME ZONE 'UTC'; SET plan_cache_mode = force_custom_plan")
             }
+            // The busy timeout first: switching to WAL takes a lock, and a connection opened
+            // while another process writes would otherwise fail at once ("database is locked").
             DbConnection::Sqlite(sqlite) => sqlite
                 .batch_execute(&format!(
-                    "PRAGMA journal_mode = WAL; \
+                    "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; \
+                     PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; \
-                     PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; \
                      PRAGMA foreign_keys = ON;"
                 ))
                 .and_then(|()| {
