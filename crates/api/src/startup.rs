@@ -19,7 +19,9 @@ use crate::cache::{Cache, Redis};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::db::{self, DbPool};
-use crate::http::{fallback, invalidation, openapi, problem, request_id, spa, validators};
+use crate::http::{
+    fallback, idempotency, invalidation, openapi, problem, request_id, spa, validators,
+};
 use crate::jobs::Runner;
 use crate::mail::test_send::TestSendLimit;
 use crate::mail::{MailConfigError, Mailer, Transport};
@@ -405,7 +407,7 @@ fn serve(
             .app_data(unsubscribe_keys.clone())
             .configure(routes::configure)
             .split_for_parts();
-        let api = openapi::with_http_caching(api);
+        let api = openapi::with_middleware(api);
         let known_routes = web::Data::new(fallback::KnownRoutes::from_openapi(&api));
         app.app_data(known_routes)
             .service(web::redirect("/docs", "/docs/"))
@@ -416,6 +418,7 @@ fn serve(
             // The last wrap is the outermost: the log and the request id see every response,
             // including the errors rewritten into problem documents. ETags are taken before
             // compression.
+            .wrap(from_fn(idempotency::keys))
             .wrap(from_fn(validators::etags))
             .wrap(from_fn(invalidation::after_writes))
             .wrap(from_fn(spa::cache_control))

@@ -10,6 +10,7 @@ pub mod bounce;
 pub mod client;
 pub mod delivery;
 pub mod email;
+pub mod idempotency;
 pub mod listing;
 pub mod mailing;
 pub mod message;

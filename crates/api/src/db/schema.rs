@@ -302,6 +302,22 @@ diesel::joinable!(runs -> mailings (mailing_id));
 diesel::joinable!(deliveries -> runs (run_id));
 diesel::joinable!(mailing_daily_stats -> mailings (mailing_id));
 
+diesel::table! {
+    /// Answers to keyed requests (`Idempotency-Key`), kept a day per user and key.
+    idempotency_keys (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        key -> Text,
+        fingerprint -> Text,
+        status -> Nullable<Integer>,
+        content_type -> Nullable<Text>,
+        location -> Nullable<Text>,
+        body -> Nullable<Binary>,
+        created_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     clients,
@@ -324,4 +340,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     inbound_mail,
     delivery_events,
     background_jobs,
+    idempotency_keys,
 );

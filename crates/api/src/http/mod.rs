@@ -2,6 +2,7 @@
 
 pub mod api_error;
 pub mod fallback;
+pub mod idempotency;
 pub mod invalidation;
 pub mod openapi;
 pub mod problem;

@@ -62,7 +62,81 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::routes::configure)
         .split_for_parts();
-    with_http_caching(api)
+    with_middleware(api)
+}
+
+/// What the middleware adds to every operation, once the routes are in the document.
+pub fn with_middleware(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    with_idempotency_keys(with_http_caching(api))
+}
+
+/// Documents `http::idempotency` on every POST and PATCH under `/api/v1` that a signed-in user
+/// makes: the `Idempotency-Key` header, the replay's `Idempotent-Replayed`, and the 400, 409 and
+/// 422 a key can earn.
+fn with_idempotency_keys(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{
+        ContentBuilder, ObjectBuilder, Ref, Required, ResponseBuilder, Type, schema::SchemaType,
+    };
+
+    let problem = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                mailroom_domain::wire::PROBLEM_CONTENT_TYPE,
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build()
+    };
+    let add = |op: &mut Operation| {
+        // Only for a signed-in user: there is nobody to keep an anonymous answer for.
+        if op.security.as_ref().is_none_or(|s| s.is_empty()) {
+            return;
+        }
+        op.parameters.get_or_insert_with(Vec::new).push(
+            ParameterBuilder::new()
+                .name("Idempotency-Key")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(
+                    "Makes a retry safe: the first request with this key runs and its answer is \
+                     kept for 24 hours; a repeat with the same method, path and body gets that \
+                     answer again (with `Idempotent-Replayed: true`) without running",
+                ))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(SchemaType::new(Type::String))
+                        .min_length(Some(1))
+                        .max_length(Some(mailroom_domain::idempotency::MAX_LEN))
+                        .pattern(Some("^[\\x20-\\x7E]+$")),
+                ))
+                .build(),
+        );
+        let responses = &mut op.responses.responses;
+        responses.entry("400".into()).or_insert_with(|| {
+            problem("The Idempotency-Key is empty, too long or not printable ASCII").into()
+        });
+        responses.entry("409".into()).or_insert_with(|| {
+            problem("A request with this Idempotency-Key has not answered yet").into()
+        });
+        responses.entry("422".into()).or_insert_with(|| {
+            problem("The Idempotency-Key came with another request before").into()
+        });
+    };
+    for (path, item) in api.paths.paths.iter_mut() {
+        if !path.starts_with("/api/v1/") {
+            continue;
+        }
+        for op in [item.post.as_mut(), item.patch.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            add(op);
+        }
+    }
+    api
 }
 
 /// Documents what `http::validators` adds to every JSON GET under `/api/v1`: the ETag and

@@ -17,6 +17,7 @@ mod errors;
 mod fixtures;
 mod health;
 mod helpers;
+mod idempotency;
 mod jobs;
 mod mailings;
 mod messages;

@@ -149,6 +149,9 @@ pub mod types {
     pub const TOKEN_EXPIRED: &str = "urn:mailroom:problem:token-expired";
     pub const REFRESH_TOKEN_REUSED: &str = "urn:mailroom:problem:refresh-token-reused";
     pub const REFRESH_TOKEN_SUPERSEDED: &str = "urn:mailroom:problem:refresh-token-superseded";
+    pub const IDEMPOTENCY_KEY_INVALID: &str = "urn:mailroom:problem:idempotency-key-invalid";
+    pub const IDEMPOTENCY_KEY_REUSED: &str = "urn:mailroom:problem:idempotency-key-reused";
+    pub const IDEMPOTENCY_KEY_IN_USE: &str = "urn:mailroom:problem:idempotency-key-in-use";
 }
 
 impl Problem {

@@ -5,6 +5,7 @@ pub mod audiences;
 pub mod clients;
 pub mod deliveries;
 pub mod events;
+pub mod idempotency;
 pub mod inbound;
 pub mod jobs;
 pub mod mailings;
