@@ -6,6 +6,8 @@ CREATE TABLE idempotency_keys (
     key          TEXT      NOT NULL CHECK (length(key) BETWEEN 1 AND 255),
     -- SHA-256 (hex) of the request's method, path and body: a repeat must match it.
     fingerprint  TEXT      NOT NULL,
+    -- Which request holds the key while it runs: only it may write the answer.
+    lease        BIGINT,
     -- The answer, once there is one (NULL while the first request runs).
     status       INTEGER,
     content_type TEXT,
@@ -16,3 +18,4 @@ CREATE TABLE idempotency_keys (
     locked_until TIMESTAMP
 );
 CREATE UNIQUE INDEX idempotency_keys_user_key ON idempotency_keys (user_id, key);
+CREATE INDEX idempotency_keys_created_idx ON idempotency_keys (created_at);

@@ -309,6 +309,7 @@ diesel::table! {
         user_id -> BigInt,
         key -> Text,
         fingerprint -> Text,
+        lease -> Nullable<BigInt>,
         status -> Nullable<Integer>,
         content_type -> Nullable<Text>,
         location -> Nullable<Text>,

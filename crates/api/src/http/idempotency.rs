@@ -4,17 +4,19 @@
 //! without running again. The same key with another request is a 422, a repeat while the first
 //! still runs a 409. The store is the database, so a retry that lands on another process is
 //! answered the same. Requests without a signed-in user (sign-up, sign-in) are not remembered:
-//! there is nobody to keep them for.
+//! there is nobody to keep them for; nor are the account's own (`/auth/…`, `/me…`), whose answers
+//! hold fresh credentials (tokens, cookies) that must never be stored or handed out twice.
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{HttpMessage, HttpResponse, web};
+use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
 use futures_util::StreamExt;
 use mailroom_domain::idempotency::{IdempotencyKey, KEPT_FOR, KeyError, RUNS_FOR};
 use mailroom_domain::wire::{Problem, ProblemKind, problem_types as types};
+use rand::Rng;
 use sha2::{Digest, Sha256};
 
 use super::problem::problem_response;
@@ -26,15 +28,30 @@ use crate::db::{DbPool, blocking};
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 pub const IDEMPOTENT_REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 
-/// The largest body remembered: the largest the API takes at all (a CSV import).
-const MAX_BODY: usize = crate::routes::clients::MAX_IMPORT_BYTES;
+/// The largest body read for a keyed request: what its route takes at most (a CSV import's, or
+/// any JSON body's), so that a key never makes the server hold more than the route would.
+fn max_body(path: &str) -> usize {
+    if path == "/api/v1/clients/import" {
+        crate::routes::clients::MAX_IMPORT_BYTES
+    } else {
+        super::problem::MAX_JSON_BODY
+    }
+}
+
+/// Whether keyed requests to `path` are remembered: everything under `/api/v1` but the
+/// account's credentials.
+pub fn remembered(path: &str) -> bool {
+    path.starts_with("/api/v1/")
+        && !path.starts_with("/api/v1/auth/")
+        && path != "/api/v1/me"
+        && !path.starts_with("/api/v1/me/")
+}
 
 pub async fn keys(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let applies =
-        matches!(*req.method(), Method::POST | Method::PATCH) && req.path().starts_with("/api/v1/");
+    let applies = matches!(*req.method(), Method::POST | Method::PATCH) && remembered(req.path());
     let Some(raw) = req
         .headers()
         .get(IDEMPOTENCY_KEY)
@@ -58,11 +75,26 @@ pub async fn keys(
             return Ok(req.into_response(problem_response(&problem)));
         }
     };
-    // Not signed in: the handler says so (401) as it would without the key.
-    let Ok(user) = req.extract::<CurrentUser>().await else {
-        return Ok(next.call(req).await?.map_into_boxed_body());
+    let user = match req.extract::<CurrentUser>().await {
+        Ok(user) => user,
+        // The account could not be read (the database is down): running the request without
+        // its key's protection would let a retry run it twice.
+        Err(error) if error.status_code().is_server_error() => {
+            return Ok(req.into_response(error.error_response()));
+        }
+        // Not signed in: the handler says so (401) as it would without the key.
+        Err(_) => return Ok(next.call(req).await?.map_into_boxed_body()),
     };
-    let body = match read_body(req.take_payload()).await {
+    let limit = max_body(req.path());
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Ok(req.into_response(problem_response(&too_large(limit))));
+    }
+    let body = match read_body(req.take_payload(), limit).await {
         Ok(body) => body,
         Err(problem) => return Ok(req.into_response(problem_response(&problem))),
     };
@@ -75,18 +107,16 @@ pub async fn keys(
     };
     let now = clock.now();
     let (user_id, key_text) = (user.id(), key.as_str().to_owned());
+    let lease = rand::rng().random_range(1..i64::MAX);
     let claim = {
         let (fingerprint, key_text) = (fingerprint.clone(), key_text.clone());
         blocking(&pool, move |conn| {
-            idempotency::claim(
-                conn,
+            let held = idempotency::Held {
                 user_id,
-                &key_text,
-                &fingerprint,
-                now,
-                KEPT_FOR,
-                RUNS_FOR,
-            )
+                key: &key_text,
+                lease,
+            };
+            idempotency::claim(conn, held, &fingerprint, now, KEPT_FOR, RUNS_FOR)
         })
         .await
         .map_err(actix_web::error::ErrorInternalServerError)?
@@ -121,8 +151,17 @@ pub async fn keys(
     let body = actix_web::body::to_bytes(body)
         .await
         .map_err(|e| actix_web::error::ErrorInternalServerError(e.into().to_string()))?;
-    // A server error or "too many requests" is no answer to keep: a retry deserves another go.
-    let keep = !status.is_server_error() && status != StatusCode::TOO_MANY_REQUESTS;
+    // What says nothing about the request's effect is no answer to keep, so that a retry gets
+    // another go: a server error, "too many requests", and refusals of how it was sent (its
+    // credentials, its content type) that the retry may well have fixed.
+    let keep = !status.is_server_error()
+        && !matches!(
+            status,
+            StatusCode::TOO_MANY_REQUESTS
+                | StatusCode::UNAUTHORIZED
+                | StatusCode::FORBIDDEN
+                | StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
     let kept = keep.then(|| Kept {
         status: status.as_u16(),
         content_type,
@@ -130,12 +169,12 @@ pub async fn keys(
         body: body.to_vec(),
     });
     let stored = blocking(&pool, move |conn| {
-        Ok::<_, crate::db::DbError>(idempotency::finish(
-            conn,
+        let held = idempotency::Held {
             user_id,
-            &key_text,
-            kept.as_ref(),
-        )?)
+            key: &key_text,
+            lease,
+        };
+        Ok::<_, crate::db::DbError>(idempotency::finish(conn, held, kept.as_ref())?)
     })
     .await;
     if let Err(error) = stored {
@@ -147,21 +186,25 @@ pub async fn keys(
     ))
 }
 
-/// The body, read whole (up to the API's largest): its bytes decide whether a repeat is the same
-/// request, and the handler reads them after.
-async fn read_body(mut payload: Payload) -> Result<web::Bytes, Problem> {
+/// The body, read whole (up to `limit`): its bytes decide whether a repeat is the same request,
+/// and the handler reads them after.
+async fn read_body(mut payload: Payload, limit: usize) -> Result<web::Bytes, Problem> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| Problem::new(ProblemKind::BadRequest, e.to_string()))?;
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err(Problem::new(
-                ProblemKind::PayloadTooLarge,
-                format!("the body is over {MAX_BODY} bytes"),
-            ));
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(limit));
         }
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
+}
+
+fn too_large(limit: usize) -> Problem {
+    Problem::new(
+        ProblemKind::PayloadTooLarge,
+        format!("the body is over {limit} bytes, the most this route takes"),
+    )
 }
 
 /// What makes two requests the same: method, path (with its query) and body, hashed.

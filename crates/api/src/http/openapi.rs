@@ -70,28 +70,19 @@ pub fn with_middleware(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenAp
     with_idempotency_keys(with_http_caching(api))
 }
 
-/// Documents `http::idempotency` on every POST and PATCH under `/api/v1` that a signed-in user
-/// makes: the `Idempotency-Key` header, the replay's `Idempotent-Replayed`, and the 400, 409 and
-/// 422 a key can earn.
+/// Documents `http::idempotency` on every POST and PATCH it applies to (a signed-in user's,
+/// under `/api/v1`, but the account's own): the `Idempotency-Key` header, the replay's
+/// `Idempotent-Replayed`, and what a key can earn (400, 409, 413, 422), added to what the
+/// operation already says of those codes.
 fn with_idempotency_keys(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
     use utoipa::openapi::{
-        ContentBuilder, ObjectBuilder, Ref, Required, ResponseBuilder, Type, schema::SchemaType,
+        ContentBuilder, HeaderBuilder, ObjectBuilder, Ref, RefOr, Required, ResponseBuilder, Type,
+        schema::SchemaType,
     };
 
-    let problem = |description: &str| {
-        ResponseBuilder::new()
-            .description(description)
-            .content(
-                mailroom_domain::wire::PROBLEM_CONTENT_TYPE,
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name("Problem")))
-                    .build(),
-            )
-            .build()
-    };
+    let text = || ObjectBuilder::new().schema_type(SchemaType::new(Type::String));
     let add = |op: &mut Operation| {
-        // Only for a signed-in user: there is nobody to keep an anonymous answer for.
         if op.security.as_ref().is_none_or(|s| s.is_empty()) {
             return;
         }
@@ -103,30 +94,75 @@ fn with_idempotency_keys(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::
                 .description(Some(
                     "Makes a retry safe: the first request with this key runs and its answer is \
                      kept for 24 hours; a repeat with the same method, path and body gets that \
-                     answer again (with `Idempotent-Replayed: true`) without running",
+                     answer again (with `Idempotent-Replayed: true`) without running. Server \
+                     errors, 401, 403, 415 and 429 are not kept",
                 ))
                 .schema(Some(
-                    ObjectBuilder::new()
-                        .schema_type(SchemaType::new(Type::String))
+                    text()
                         .min_length(Some(1))
                         .max_length(Some(mailroom_domain::idempotency::MAX_LEN))
                         .pattern(Some("^[\\x20-\\x7E]+$")),
                 ))
                 .build(),
         );
-        let responses = &mut op.responses.responses;
-        responses.entry("400".into()).or_insert_with(|| {
-            problem("The Idempotency-Key is empty, too long or not printable ASCII").into()
-        });
-        responses.entry("409".into()).or_insert_with(|| {
-            problem("A request with this Idempotency-Key has not answered yet").into()
-        });
-        responses.entry("422".into()).or_insert_with(|| {
-            problem("The Idempotency-Key came with another request before").into()
-        });
+        for (code, response) in op.responses.responses.iter_mut() {
+            if let (true, RefOr::T(response)) = (code.starts_with('2'), response) {
+                response
+                    .headers
+                    .entry("Idempotent-Replayed".into())
+                    .or_insert_with(|| {
+                        HeaderBuilder::new()
+                            .schema(text())
+                            .description(Some(
+                                "`true` on the kept answer to an earlier request with the same \
+                                 Idempotency-Key",
+                            ))
+                            .build()
+                    });
+            }
+        }
+        for (code, meaning) in [
+            (
+                "400",
+                "the Idempotency-Key is empty, too long or not printable ASCII",
+            ),
+            (
+                "409",
+                "a request with this Idempotency-Key has not answered yet",
+            ),
+            ("413", "the body is larger than this operation takes"),
+            (
+                "422",
+                "the Idempotency-Key came with another request before",
+            ),
+        ] {
+            match op.responses.responses.get_mut(code) {
+                Some(RefOr::T(response)) => {
+                    response.description = format!("{}; or {meaning}", response.description);
+                }
+                Some(RefOr::Ref(_)) => {}
+                None => {
+                    let mut first = meaning.chars();
+                    let meaning: String = first
+                        .next()
+                        .map(|c| c.to_uppercase().chain(first).collect())
+                        .unwrap_or_default();
+                    let response = ResponseBuilder::new()
+                        .description(meaning)
+                        .content(
+                            mailroom_domain::wire::PROBLEM_CONTENT_TYPE,
+                            ContentBuilder::new()
+                                .schema(Some(Ref::from_schema_name("Problem")))
+                                .build(),
+                        )
+                        .build();
+                    op.responses.responses.insert(code.into(), response.into());
+                }
+            }
+        }
     };
     for (path, item) in api.paths.paths.iter_mut() {
-        if !path.starts_with("/api/v1/") {
+        if !super::idempotency::remembered(path) {
             continue;
         }
         for op in [item.post.as_mut(), item.patch.as_mut()]

@@ -156,8 +156,11 @@ async fn a_repeat_while_the_first_request_still_runs_is_a_conflict_until_it_is_t
         let mut conn = app.pool.get().expect("connection");
         let claim = mailroom_api::db::queries::idempotency::claim(
             &mut conn,
-            ann.id,
-            "busy",
+            mailroom_api::db::queries::idempotency::Held {
+                user_id: ann.id,
+                key: "busy",
+                lease: 7,
+            },
             &fingerprint,
             app.clock_now(),
             Duration::hours(24),
@@ -231,4 +234,74 @@ async fn without_a_signed_in_user_a_key_changes_nothing() {
         .await
         .expect("sent");
     problem(anonymous, 401).await;
+}
+
+#[tokio::test]
+async fn fresh_credentials_are_never_kept_so_a_keyed_token_request_makes_a_token_each_time() {
+    let app = spawn_sending_app().await;
+    app.user("ann@example.org").await;
+    // Tokens are made in a signed-in session, not with another token.
+    let ann = app
+        .session("ann@example.org", crate::accounts::PASSWORD)
+        .await;
+    let body = json!({"name": "CRM"});
+    let first = keyed(&app, &ann, Method::POST, "/api/v1/me/tokens", "t", &body).await;
+    let second = keyed(&app, &ann, Method::POST, "/api/v1/me/tokens", "t", &body).await;
+    assert_eq!(first.status().as_u16(), 201);
+    assert_eq!(second.status().as_u16(), 201);
+    assert!(second.headers().get("idempotent-replayed").is_none());
+    let (first, second): (Value, Value) = (
+        first.json().await.expect("JSON"),
+        second.json().await.expect("JSON"),
+    );
+    assert_ne!(first["token"], second["token"]);
+}
+
+#[tokio::test]
+async fn of_two_retries_taking_over_a_dead_requests_key_one_runs_and_the_late_first_answer_is_ignored()
+ {
+    use mailroom_api::db::queries::idempotency::{Claim, Held, Kept, claim, finish};
+    let app = spawn_sending_app().await;
+    let ann = app.user("ann@example.org").await;
+    let mut conn = app.pool.get().expect("connection");
+    let held = |lease| Held {
+        user_id: ann.id,
+        key: "k",
+        lease,
+    };
+    let (day, five) = (Duration::hours(24), Duration::minutes(5));
+    let at = app.clock_now();
+    assert_eq!(
+        claim(&mut conn, held(1), "f", at, day, five).expect("claim"),
+        Claim::Run
+    );
+    // The first request's process seems dead: two retries come at once.
+    let later = at + Duration::minutes(6);
+    assert_eq!(
+        claim(&mut conn, held(2), "f", later, day, five).expect("claim"),
+        Claim::Run
+    );
+    assert_eq!(
+        claim(&mut conn, held(3), "f", later, day, five).expect("claim"),
+        Claim::Running
+    );
+    // The first was only slow: its answer comes last and must not replace the retry's.
+    let answer = |status| Kept {
+        status,
+        content_type: None,
+        location: None,
+        body: Vec::new(),
+    };
+    assert_eq!(
+        finish(&mut conn, held(2), Some(&answer(201))).expect("kept"),
+        1
+    );
+    assert_eq!(
+        finish(&mut conn, held(1), Some(&answer(409))).expect("ignored"),
+        0
+    );
+    assert_eq!(
+        claim(&mut conn, held(4), "f", later, day, five).expect("claim"),
+        Claim::Replay(answer(201))
+    );
 }

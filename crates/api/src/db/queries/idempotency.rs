@@ -36,7 +36,6 @@ struct Row {
     content_type: Option<String>,
     location: Option<String>,
     body: Option<Vec<u8>>,
-    created_at: NaiveDateTime,
     locked_until: Option<NaiveDateTime>,
 }
 
@@ -46,26 +45,47 @@ struct NewRow<'a> {
     user_id: i64,
     key: &'a str,
     fingerprint: &'a str,
+    lease: Option<i64>,
     created_at: NaiveDateTime,
     locked_until: Option<NaiveDateTime>,
 }
 
-/// Decides what the request with `key` and `fingerprint` (its method, path and body) does, and
-/// holds the key for it when it is to run.
+/// A user's key, as one request holds it while it runs (`lease`: that request's own number).
+#[derive(Debug, Clone, Copy)]
+pub struct Held<'a> {
+    pub user_id: i64,
+    pub key: &'a str,
+    pub lease: i64,
+}
+
+/// Decides what the request with the key and `fingerprint` (its method, path and body) does, and
+/// holds the key for it (under its lease) when it is to run.
 pub fn claim(
     conn: &mut DbConnection,
-    user_id: i64,
-    key: &str,
+    held: Held<'_>,
     fingerprint: &str,
     now: NaiveDateTime,
     kept_for: TimeDelta,
     runs_for: TimeDelta,
 ) -> Result<Claim, DbError> {
+    let Held {
+        user_id,
+        key,
+        lease,
+    } = held;
     let mine = || idempotency_keys::table.filter(idempotency_keys::user_id.eq(user_id));
     write_transaction::<_, DbError, _>(conn, |conn| {
-        // The user's answers past keeping go first (this one's too, if so).
-        diesel::delete(mine().filter(idempotency_keys::created_at.le(now - kept_for)))
-            .execute(conn)?;
+        // Answers past keeping go first, everyone's (a few at a time, by their index): what they
+        // hold must not outlive its day, whether or not their owner sends another key.
+        let expired = idempotency_keys::table
+            .filter(idempotency_keys::created_at.le(now - kept_for))
+            .select(idempotency_keys::id)
+            .limit(100)
+            .load::<i64>(conn)?;
+        if !expired.is_empty() {
+            diesel::delete(idempotency_keys::table.filter(idempotency_keys::id.eq_any(expired)))
+                .execute(conn)?;
+        }
         let row: Option<Row> = mine()
             .filter(idempotency_keys::key.eq(key))
             .select((
@@ -74,20 +94,20 @@ pub fn claim(
                 idempotency_keys::content_type,
                 idempotency_keys::location,
                 idempotency_keys::body,
-                idempotency_keys::created_at,
                 idempotency_keys::locked_until,
             ))
             .first(conn)
             .optional()?;
-        let held = Some(now + runs_for);
+        let until = Some(now + runs_for);
         Ok(match row {
             None => {
                 let new = NewRow {
                     user_id,
                     key,
                     fingerprint,
+                    lease: Some(lease),
                     created_at: now,
-                    locked_until: held,
+                    locked_until: until,
                 };
                 if insert(conn, &new)? {
                     Claim::Run
@@ -110,13 +130,26 @@ pub fn claim(
                 body: body.unwrap_or_default(),
             }),
             Some(row) if row.locked_until.is_some_and(|until| until > now) => Claim::Running,
-            // Its first request's process died before answering: this one runs it.
-            Some(row) => {
-                diesel::update(mine().filter(idempotency_keys::key.eq(key)))
-                    .filter(idempotency_keys::created_at.eq(row.created_at))
-                    .set(idempotency_keys::locked_until.eq(held))
-                    .execute(conn)?;
-                Claim::Run
+            // Its first request's process died before answering: this one runs it, unless another
+            // retry took it over a moment ago (the condition is checked again as the row is
+            // written, so only one of two at once does).
+            Some(_) => {
+                let taken = diesel::update(
+                    mine()
+                        .filter(idempotency_keys::key.eq(key))
+                        .filter(idempotency_keys::status.is_null())
+                        .filter(idempotency_keys::locked_until.le(now)),
+                )
+                .set((
+                    idempotency_keys::locked_until.eq(until),
+                    idempotency_keys::lease.eq(Some(lease)),
+                ))
+                .execute(conn)?;
+                if taken == 1 {
+                    Claim::Run
+                } else {
+                    Claim::Running
+                }
             }
         })
     })
@@ -138,16 +171,13 @@ fn insert(conn: &mut DbConnection, new: &NewRow<'_>) -> QueryResult<bool> {
 }
 
 /// The keyed request answered: its answer kept, or (`None`, a server error) its key let go, so
-/// that a retry runs again.
-pub fn finish(
-    conn: &mut DbConnection,
-    user_id: i64,
-    key: &str,
-    kept: Option<&Kept>,
-) -> QueryResult<usize> {
+/// that a retry runs again. Only while it still holds the key under its lease: a request that
+/// ran so long that a retry took its key over leaves the retry's answer alone.
+pub fn finish(conn: &mut DbConnection, held: Held<'_>, kept: Option<&Kept>) -> QueryResult<usize> {
     let row = idempotency_keys::table
-        .filter(idempotency_keys::user_id.eq(user_id))
-        .filter(idempotency_keys::key.eq(key));
+        .filter(idempotency_keys::user_id.eq(held.user_id))
+        .filter(idempotency_keys::key.eq(held.key))
+        .filter(idempotency_keys::lease.eq(held.lease));
     match kept {
         Some(kept) => diesel::update(row)
             .set((
@@ -156,6 +186,7 @@ pub fn finish(
                 idempotency_keys::location.eq(kept.location.as_deref()),
                 idempotency_keys::body.eq(Some(&kept.body)),
                 idempotency_keys::locked_until.eq(None::<NaiveDateTime>),
+                idempotency_keys::lease.eq(None::<i64>),
             ))
             .execute(conn),
         None => diesel::delete(row).execute(conn),
