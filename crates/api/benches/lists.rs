@@ -112,6 +112,9 @@ async fn main() {
                 .config
                 .sending
         },
+        webhooks: <mailroom_api::cli::Cli as clap::Parser>::parse_from(["mailroom"])
+            .config
+            .webhooks,
         bounces: <mailroom_api::cli::Cli as clap::Parser>::parse_from(["mailroom"])
             .config
             .bounces,

@@ -208,10 +208,28 @@ pub struct Config {
     #[command(flatten)]
     pub bounces: BounceConfig,
 
+    #[command(flatten)]
+    pub webhooks: WebhookConfig,
+
     /// Log format: human-readable lines, or one JSON object per line for log collectors.
     /// The level is set with RUST_LOG (default: info).
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty, global = true)]
     pub log_format: LogFormat,
+}
+
+/// Webhook endpoints.
+#[derive(Debug, Clone, Args)]
+pub struct WebhookConfig {
+    /// Lets webhook endpoints lead to loopback, private and link-local addresses (tests, and
+    /// receivers inside the installation's own network). Off, such endpoints are refused, at
+    /// creation and at each delivery. As an environment variable: WEBHOOK_ALLOW_PRIVATE=1.
+    #[arg(
+        long,
+        env = "WEBHOOK_ALLOW_PRIVATE",
+        global = true,
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub webhook_allow_private: bool,
 }
 
 /// Bounces and complaints.

@@ -35,6 +35,7 @@ pub struct Settings {
     pub bounce_address: Option<lettre::Address>,
     /// `BOUNCE_SMTP_BIND`: where the bounce listener listens, if anywhere.
     pub bounce_smtp_bind: Option<String>,
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 /// The server cache (see `crate::cache`).
@@ -165,6 +166,10 @@ impl Settings {
                 .map(str::trim)
                 .filter(|b| !b.is_empty())
                 .map(str::to_owned),
+            webhooks: crate::webhooks::WebhookSettings {
+                allow_private: config.webhooks.webhook_allow_private,
+                https_only: config.environment == Environment::Production,
+            },
         })
     }
 }

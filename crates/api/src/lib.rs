@@ -16,3 +16,4 @@ pub mod routes;
 pub mod sending;
 pub mod startup;
 pub mod telemetry;
+pub mod webhooks;

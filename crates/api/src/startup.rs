@@ -372,6 +372,7 @@ fn serve(
     let local = web::Data::new(local);
     let sender = web::Data::new(sender);
     let unsubscribe_keys = web::Data::new(UnsubscribeKeys::new(&settings.jwt_secret));
+    let webhook_settings = web::Data::new(settings.webhooks);
     let pruned = rate_limits.clone();
     let pruned_tests = test_sends.clone();
     tokio::spawn(async move {
@@ -405,6 +406,7 @@ fn serve(
             .app_data(local.clone())
             .app_data(sender.clone())
             .app_data(unsubscribe_keys.clone())
+            .app_data(webhook_settings.clone())
             .configure(routes::configure)
             .split_for_parts();
         let api = openapi::with_middleware(api);

@@ -24,6 +24,7 @@ pub mod tag;
 pub mod template;
 pub mod text_enum;
 pub mod validation;
+pub mod webhook;
 pub mod wire;
 
 pub use account::{Role, UserState};

@@ -12,7 +12,7 @@ use mailroom_domain::{AttemptStatus, Role, Schedule, UserState};
 use super::schema::{
     api_tokens, attempts, background_jobs, client_tags, clients, deliveries, delivery_events,
     inbound_mail, mailing_clients, mailing_tags, mailings, messages, one_time_tokens,
-    refresh_tokens, runs, suppressions, tags, users,
+    refresh_tokens, runs, suppressions, tags, users, webhooks,
 };
 
 /// Serialized only into the server cache (the signed-in account), without its password hash.
@@ -412,4 +412,44 @@ pub struct JobRow {
     pub last_error: Option<String>,
     pub failed_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = webhooks)]
+pub struct WebhookRow {
+    pub id: i64,
+    pub owner_id: i64,
+    pub url: String,
+    pub description: String,
+    pub secret: String,
+    pub previous_secret: Option<String>,
+    pub previous_secret_until: Option<NaiveDateTime>,
+    pub enabled: bool,
+    pub disabled_reason: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = webhooks)]
+pub struct NewWebhookRow<'a> {
+    pub owner_id: i64,
+    pub url: &'a str,
+    pub description: &'a str,
+    pub secret: &'a str,
+    pub enabled: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The columns a PATCH changes: `None` leaves one as it is.
+#[derive(Debug, Clone, Default, AsChangeset)]
+#[diesel(table_name = webhooks)]
+pub struct WebhookChanges {
+    pub url: Option<String>,
+    pub description: Option<String>,
+    pub enabled: Option<bool>,
+    /// `Some(None)` clears it.
+    pub disabled_reason: Option<Option<String>>,
+    pub updated_at: Option<NaiveDateTime>,
 }

@@ -319,6 +319,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhooks (id) {
+        id -> BigInt,
+        owner_id -> BigInt,
+        url -> Text,
+        description -> Text,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_secret_until -> Nullable<Timestamp>,
+        enabled -> Bool,
+        disabled_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_subscriptions (webhook_id, event_type) {
+        webhook_id -> BigInt,
+        event_type -> Text,
+    }
+}
+
+diesel::joinable!(webhook_subscriptions -> webhooks (webhook_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     clients,
@@ -342,4 +367,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     delivery_events,
     background_jobs,
     idempotency_keys,
+    webhooks,
+    webhook_subscriptions,
 );

@@ -27,6 +27,7 @@ use utoipa_actix_web::AppExt;
         (name = "sending", description = "Sending a mailing now, following its runs, and the unsubscribe link"),
         (name = "attempts", description = "Every delivery attempt with the mail server's answer"),
         (name = "suppressions", description = "Addresses mailings no longer send to: hard bounces, complaints, soft bounces in a row, and entries made by hand"),
+        (name = "webhooks", description = "Endpoints told what happens to your mail, signed the Standard Webhooks way"),
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&BearerAuth),

@@ -23,6 +23,7 @@ pub mod suppressions;
 pub mod tags;
 pub mod unsubscribe;
 pub mod users;
+pub mod webhooks;
 
 /// Registers every documented route; `startup` serves them and `http::openapi` documents them, so
 /// the served API and its spec are built from the same list.
@@ -64,6 +65,12 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(suppressions::list_suppressions)
                 .service(suppressions::add_suppression)
                 .service(suppressions::delete_suppression)
+                .service(webhooks::list_webhooks)
+                .service(webhooks::create_webhook)
+                .service(webhooks::get_webhook)
+                .service(webhooks::update_webhook)
+                .service(webhooks::delete_webhook)
+                .service(webhooks::rotate_webhook_secret)
                 .service(tags::list_tags)
                 .service(tags::rename_tag)
                 .service(tags::delete_tag)

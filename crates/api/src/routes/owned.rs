@@ -5,7 +5,7 @@ use diesel::QueryResult;
 
 use crate::auth::CurrentUser;
 use crate::db::queries::mailings;
-use crate::db::rows::{ClientRow, MailingRow, MessageRow, SuppressionRow};
+use crate::db::rows::{ClientRow, MailingRow, MessageRow, SuppressionRow, WebhookRow};
 use crate::db::{DbConnection, DbPool, blocking};
 use crate::http::api_error::ApiError;
 
@@ -23,7 +23,13 @@ macro_rules! owned {
     };
 }
 
-owned!(ClientRow, MessageRow, MailingRow, SuppressionRow);
+owned!(
+    ClientRow,
+    MessageRow,
+    MailingRow,
+    SuppressionRow,
+    WebhookRow
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Intent {

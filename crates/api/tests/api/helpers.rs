@@ -5,7 +5,9 @@ use diesel::{Connection, PgConnection};
 use std::sync::Arc;
 
 use mailroom_api::cache::Cache;
-use mailroom_api::cli::{BounceConfig, Config, Environment, LogFormat, SendingConfig};
+use mailroom_api::cli::{
+    BounceConfig, Config, Environment, LogFormat, SendingConfig, WebhookConfig,
+};
 use mailroom_api::clock::{Clock, ManualClock, SystemClock};
 use mailroom_api::config::Settings;
 use mailroom_api::db::{self, Backend, DatabaseUrl, DbPool};
@@ -154,6 +156,9 @@ pub fn test_config(data_dir: &Path, db: &TestDatabase, spa_dir: PathBuf) -> Conf
             bounce_address: None,
             bounce_soft_limit: 3,
             bounce_smtp_bind: None,
+        },
+        webhooks: WebhookConfig {
+            webhook_allow_private: false,
         },
     }
 }

@@ -39,3 +39,4 @@ mod suppressions;
 mod tags;
 mod tokens;
 mod users;
+mod webhooks;

@@ -11,6 +11,7 @@ mod run;
 mod stats;
 mod suppression;
 mod tag;
+mod webhook;
 
 pub use account::{
     Accepted, ApiToken, ChangePasswordRequest, CreatedApiToken, EmailRequest, LoginRequest,
@@ -38,3 +39,4 @@ pub use stats::{
 };
 pub use suppression::{DeliveryEvent, NewSuppression, Suppression, SuppressionSort};
 pub use tag::{Tag, TagList, TagRename};
+pub use webhook::{NewWebhook, Webhook, WebhookPatch, WebhookSort, WebhookWithSecret};

@@ -1,0 +1,143 @@
+//! The SSRF guard: a webhook endpoint must not lead into the server's own network. Its host is
+//! looked up, and every address it resolves to must be public (no loopback, private, link-local,
+//! shared, multicast, broadcast or unspecified address, in IPv4 or IPv6, mapped or not) — at
+//! creation and again before each delivery, since DNS may change in between; a delivery then
+//! connects to the address checked, never to a fresh lookup. `WEBHOOK_ALLOW_PRIVATE=1` lifts it
+//! for tests and for installations whose receivers live inside their network.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::time::Duration;
+
+use mailroom_domain::webhook::EndpointUrl;
+
+/// The longest wait for a lookup.
+const LOOKUP: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("its host {0} could not be looked up")]
+    Unresolved(String),
+    #[error("its host {host} leads to {address}, inside a private network")]
+    Private { host: String, address: IpAddr },
+}
+
+/// The addresses the endpoint's host resolves to, when every one may be called.
+pub async fn resolve(url: &EndpointUrl, allow_private: bool) -> Result<Vec<SocketAddr>, Refused> {
+    let unresolved = || Refused::Unresolved(url.host.clone());
+    let addresses: Vec<SocketAddr> = tokio::time::timeout(
+        LOOKUP,
+        tokio::net::lookup_host((url.host.as_str(), url.port)),
+    )
+    .await
+    .map_err(|_| unresolved())?
+    .map_err(|_| unresolved())?
+    .collect();
+    if addresses.is_empty() {
+        return Err(unresolved());
+    }
+    if !allow_private && let Some(private) = addresses.iter().find(|a| !is_public(a.ip())) {
+        return Err(Refused::Private {
+            host: url.host.clone(),
+            address: private.ip(),
+        });
+    }
+    Ok(addresses)
+}
+
+/// Whether an address is on the public internet.
+pub fn is_public(address: IpAddr) -> bool {
+    match address {
+        IpAddr::V4(v4) => is_public_v4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public_v4(v4),
+            None => is_public_v6(v6),
+        },
+    }
+}
+
+fn is_public_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, ..] = ip.octets();
+    let shared = a == 100 && (64..128).contains(&b); // 100.64.0.0/10, carrier-grade NAT
+    let this_network = a == 0; // 0.0.0.0/8
+    let reserved = a >= 240; // 240.0.0.0/4 and the broadcast address
+    !(ip.is_loopback()
+        || ip.is_private()
+        || ip.is_link_local()
+        || ip.is_multicast()
+        || ip.is_unspecified()
+        || ip.is_broadcast()
+        || shared
+        || this_network
+        || reserved)
+}
+
+fn is_public_v6(ip: Ipv6Addr) -> bool {
+    let first = ip.segments()[0];
+    let unique_local = (first & 0xfe00) == 0xfc00; // fc00::/7
+    let link_local = (first & 0xffc0) == 0xfe80; // fe80::/10
+    let site_local = (first & 0xffc0) == 0xfec0; // fec0::/10, deprecated but routed by some
+    // ::ffff:0:0/96 is handled by the caller; 64:ff9b::/96 (NAT64) embeds an IPv4 address.
+    let nat64 = ip.segments()[..6] == [0x64, 0xff9b, 0, 0, 0, 0];
+    let embedded = nat64.then(|| {
+        let [.., a, b] = ip.segments();
+        Ipv4Addr::new((a >> 8) as u8, a as u8, (b >> 8) as u8, b as u8)
+    });
+    !(ip.is_loopback()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || unique_local
+        || link_local
+        || site_local
+        || embedded.is_some_and(|v4| !is_public_v4(v4)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_private_link_local_shared_and_reserved_addresses_are_not_public() {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.1",
+            "::1",
+            "::",
+            "fe80::1",
+            "fd00::1",
+            "ff02::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "64:ff9b::a00:1",
+        ] {
+            let ip: IpAddr = private.parse().expect("an address");
+            assert!(!is_public(ip), "{private} is not public");
+        }
+        for public in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "2606:4700::1111",
+            "::ffff:8.8.8.8",
+        ] {
+            let ip: IpAddr = public.parse().expect("an address");
+            assert!(is_public(ip), "{public} is public");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_name_that_resolves_to_loopback_is_refused_unless_private_addresses_are_allowed() {
+        let url = EndpointUrl::parse("http://localhost:9/hook", false).expect("a url");
+        assert!(matches!(
+            resolve(&url, false).await,
+            Err(Refused::Private { .. })
+        ));
+        let allowed = resolve(&url, true).await.expect("allowed");
+        assert!(allowed.iter().all(|a| a.port() == 9));
+    }
+}
