@@ -39,7 +39,10 @@ fn max_body(path: &str) -> usize {
 }
 
 /// Whether keyed requests to `path` are remembered: everything under `/api/v1` but the
-/// account's credentials.
+/// account's credentials (API tokens and sessions are kept only as hashes, so a stored answer
+/// would be the one copy of a live one). A webhook's signing secret is remembered: the endpoint
+/// keeps it in the clear anyway, to sign with, and a retried create must not make a second
+/// endpoint.
 pub fn remembered(path: &str) -> bool {
     path.starts_with("/api/v1/")
         && !path.starts_with("/api/v1/auth/")

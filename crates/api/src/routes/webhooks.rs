@@ -6,8 +6,8 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
-use chrono::TimeDelta;
-use mailroom_domain::validation::Validator;
+use chrono::{NaiveDateTime, TimeDelta};
+use mailroom_domain::validation::{Validator, optional_line};
 use mailroom_domain::webhook::{
     EndpointUrl, EventType, MAX_DESCRIPTION_CHARS, UrlError, parse_events,
 };
@@ -30,7 +30,9 @@ use crate::webhooks::{WebhookSettings, guard, secret};
 /// How long the secret before a rotation keeps signing beside the new one.
 const OVERLAP: TimeDelta = TimeDelta::hours(24);
 
-fn webhook_json(row: WebhookRow, events: Vec<EventType>) -> Webhook {
+/// An endpoint as answered; `now` decides whether the secret before the last rotation still
+/// signs.
+fn webhook_json(row: WebhookRow, events: Vec<EventType>, now: NaiveDateTime) -> Webhook {
     Webhook {
         id: row.id,
         owner_id: row.owner_id,
@@ -42,6 +44,7 @@ fn webhook_json(row: WebhookRow, events: Vec<EventType>) -> Webhook {
         previous_secret_expires_at: row
             .previous_secret
             .and(row.previous_secret_until)
+            .filter(|&until| until > now)
             .map(|t| t.and_utc()),
         created_at: row.created_at.and_utc(),
         updated_at: row.updated_at.and_utc(),
@@ -81,14 +84,8 @@ fn checked_events(v: &mut Validator, names: &[String]) -> Option<Vec<EventType>>
 }
 
 fn checked_description(v: &mut Validator, raw: Option<&str>) -> String {
-    let description = raw.unwrap_or_default().trim().to_owned();
-    if description.chars().count() > MAX_DESCRIPTION_CHARS {
-        v.add(
-            "description",
-            format!("must be at most {MAX_DESCRIPTION_CHARS} characters"),
-        );
-    }
-    description
+    let checked = optional_line(raw.unwrap_or_default(), MAX_DESCRIPTION_CHARS);
+    v.check("description", checked).unwrap_or_default()
 }
 
 /// Adds an endpoint; the answer holds its secret, shown this once.
@@ -144,7 +141,7 @@ pub async fn create_webhook(
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/webhooks/{id}")))
         .json(WebhookWithSecret {
-            webhook: webhook_json(row, events),
+            webhook: webhook_json(row, events, now),
             secret,
         }))
 }
@@ -178,7 +175,9 @@ pub async fn list_webhooks(
     current: CurrentUser,
     query: web::Query<WebhookListQuery>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
+    let now = clock.now();
     let list =
         ListRequest::<WebhookSort>::parse(query.page, query.per_page, query.sort.as_deref(), None)?;
     let owner = current.actor().list_scope(query.owner_id);
@@ -195,7 +194,7 @@ pub async fn list_webhooks(
         .into_iter()
         .map(|row| {
             let of_row = events.remove(&row.id).unwrap_or_default();
-            webhook_json(row, of_row)
+            webhook_json(row, of_row, now)
         })
         .collect();
     Ok(HttpResponse::Ok().json(list.page_of(items, total)))
@@ -217,13 +216,17 @@ async fn load(
     .await
 }
 
-async fn answer(pool: &DbPool, row: WebhookRow) -> Result<Webhook, ApiError> {
+async fn answer(pool: &DbPool, row: WebhookRow, now: NaiveDateTime) -> Result<Webhook, ApiError> {
     let id = row.id;
     let mut events = blocking(pool, move |conn| {
         Ok::<_, ApiError>(webhooks::events_of(conn, &[id])?)
     })
     .await?;
-    Ok(webhook_json(row, events.remove(&id).unwrap_or_default()))
+    Ok(webhook_json(
+        row,
+        events.remove(&id).unwrap_or_default(),
+        now,
+    ))
 }
 
 /// One endpoint.
@@ -242,9 +245,10 @@ pub async fn get_webhook(
     current: CurrentUser,
     path: web::Path<i64>,
     pool: web::Data<DbPool>,
+    clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let row = load(&pool, &current, path.into_inner(), Intent::Read).await?;
-    Ok(HttpResponse::Ok().json(answer(&pool, row).await?))
+    Ok(HttpResponse::Ok().json(answer(&pool, row, clock.now()).await?))
 }
 
 /// Changes an endpoint: its address (checked again), events, description, or whether it is
@@ -293,8 +297,8 @@ pub async fn update_webhook(
         url,
         description,
         enabled: body.enabled,
-        // Enabled again by its owner: whatever disabled it is over.
-        disabled_reason: body.enabled.filter(|&on| on).map(|_| None),
+        // Enabled or disabled by its owner: the owner's word replaces whatever Mailroom said.
+        disabled_reason: body.enabled.map(|_| None),
         updated_at: Some(clock.now()),
     };
     let id = row.id;
@@ -304,7 +308,7 @@ pub async fn update_webhook(
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().json(answer(&pool, row).await?))
+    Ok(HttpResponse::Ok().json(answer(&pool, row, clock.now()).await?))
 }
 
 /// Deletes an endpoint: nothing more is sent to it.
@@ -360,6 +364,6 @@ pub async fn rotate_webhook_secret(
         Ok::<_, ApiError>(webhooks::rotate(conn, id, &kept, now + OVERLAP, now)?)
     })
     .await?;
-    let webhook = answer(&pool, row).await?;
+    let webhook = answer(&pool, row, clock.now()).await?;
     Ok(HttpResponse::Ok().json(WebhookWithSecret { webhook, secret }))
 }

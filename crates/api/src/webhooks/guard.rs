@@ -12,26 +12,35 @@ use mailroom_domain::webhook::EndpointUrl;
 
 /// The longest wait for a lookup.
 const LOOKUP: Duration = Duration::from_secs(5);
+/// Lookups at once. The system's resolver runs on the blocking threads the database calls use
+/// too, and keeps going past our timeout: a flood of names that never answer must not take them
+/// all.
+const LOOKUPS: usize = 8;
+
+static IN_FLIGHT: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(LOOKUPS);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refused {
     #[error("its host {0} could not be looked up")]
     Unresolved(String),
-    #[error("its host {host} leads to {address}, inside a private network")]
+    /// The address itself is not said: a stranger's answers must not map the internal network.
+    #[error("its host {host} leads to an address inside a private network")]
     Private { host: String, address: IpAddr },
 }
 
 /// The addresses the endpoint's host resolves to, when every one may be called.
 pub async fn resolve(url: &EndpointUrl, allow_private: bool) -> Result<Vec<SocketAddr>, Refused> {
     let unresolved = || Refused::Unresolved(url.host.clone());
-    let addresses: Vec<SocketAddr> = tokio::time::timeout(
-        LOOKUP,
-        tokio::net::lookup_host((url.host.as_str(), url.port)),
-    )
-    .await
-    .map_err(|_| unresolved())?
-    .map_err(|_| unresolved())?
-    .collect();
+    let lookup = async {
+        let _turn = IN_FLIGHT.acquire().await.map_err(|_| unresolved())?;
+        tokio::net::lookup_host((url.host.as_str(), url.port))
+            .await
+            .map_err(|_| unresolved())
+    };
+    let addresses: Vec<SocketAddr> = tokio::time::timeout(LOOKUP, lookup)
+        .await
+        .map_err(|_| unresolved())??
+        .collect();
     if addresses.is_empty() {
         return Err(unresolved());
     }
@@ -60,6 +69,8 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
     let shared = a == 100 && (64..128).contains(&b); // 100.64.0.0/10, carrier-grade NAT
     let this_network = a == 0; // 0.0.0.0/8
     let reserved = a >= 240; // 240.0.0.0/4 and the broadcast address
+    let protocol_assignments = a == 192 && b == 0 && ip.octets()[2] == 0; // 192.0.0.0/24
+    let benchmarking = a == 198 && (b == 18 || b == 19); // 198.18.0.0/15
     !(ip.is_loopback()
         || ip.is_private()
         || ip.is_link_local()
@@ -68,7 +79,9 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
         || ip.is_broadcast()
         || shared
         || this_network
-        || reserved)
+        || reserved
+        || protocol_assignments
+        || benchmarking)
 }
 
 fn is_public_v6(ip: Ipv6Addr) -> bool {
@@ -76,18 +89,28 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
     let unique_local = (first & 0xfe00) == 0xfc00; // fc00::/7
     let link_local = (first & 0xffc0) == 0xfe80; // fe80::/10
     let site_local = (first & 0xffc0) == 0xfec0; // fec0::/10, deprecated but routed by some
-    // ::ffff:0:0/96 is handled by the caller; 64:ff9b::/96 (NAT64) embeds an IPv4 address.
-    let nat64 = ip.segments()[..6] == [0x64, 0xff9b, 0, 0, 0, 0];
-    let embedded = nat64.then(|| {
-        let [.., a, b] = ip.segments();
-        Ipv4Addr::new((a >> 8) as u8, a as u8, (b >> 8) as u8, b as u8)
-    });
+    let s = ip.segments();
+    // ::/96 (IPv4-compatible, deprecated) is refused whole; ::ffff:0:0/96 is the caller's.
+    let compatible = s[..6] == [0, 0, 0, 0, 0, 0];
+    // Addresses that carry an IPv4 one: NAT64 (64:ff9b::/96, and 64:ff9b:1::/48 for local
+    // use, refused whole) and 6to4 (2002::/16, the IPv4 address in its next 32 bits).
+    let local_nat64 = s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1;
+    let v4 = |hi: u16, lo: u16| Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8);
+    let embedded = if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+        Some(v4(s[6], s[7]))
+    } else if s[0] == 0x2002 {
+        Some(v4(s[1], s[2]))
+    } else {
+        None
+    };
     !(ip.is_loopback()
         || ip.is_unspecified()
         || ip.is_multicast()
         || unique_local
         || link_local
         || site_local
+        || compatible
+        || local_nat64
         || embedded.is_some_and(|v4| !is_public_v4(v4)))
 }
 
@@ -115,6 +138,12 @@ mod tests {
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
             "64:ff9b::a00:1",
+            "::127.0.0.1",
+            "::10.0.0.1",
+            "64:ff9b:1::1",
+            "2002:c0a8:101::1",
+            "192.0.0.8",
+            "198.18.0.1",
         ] {
             let ip: IpAddr = private.parse().expect("an address");
             assert!(!is_public(ip), "{private} is not public");
@@ -124,6 +153,7 @@ mod tests {
             "8.8.8.8",
             "2606:4700::1111",
             "::ffff:8.8.8.8",
+            "2002:808:808::1",
         ] {
             let ip: IpAddr = public.parse().expect("an address");
             assert!(is_public(ip), "{public} is public");

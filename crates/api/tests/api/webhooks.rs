@@ -152,6 +152,13 @@ async fn bad_addresses_and_event_types_are_refused_by_field_and_nothing_is_made(
     }))
     .await;
     assert_eq!(long["errors"][0]["field"], "description");
+    let nul = refused(json!({
+        "url": "http://127.0.0.1:9/",
+        "events": ["run.completed"],
+        "description": "a\u{0}b"
+    }))
+    .await;
+    assert_eq!(nul["errors"][0]["field"], "description");
     assert_eq!(count(&app, &ann).await, 0);
 }
 
