@@ -3,8 +3,14 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// Offers `text` as a file download.
-pub fn download(name: &str, text: &str) -> Option<()> {
+use crate::api::ApiError;
+
+/// Offers `text` as a file download; an error when the browser will not take it.
+pub fn download(name: &str, text: &str) -> Result<(), ApiError> {
+    offer(name, text).ok_or_else(|| ApiError::Unexpected("the browser refused the download".into()))
+}
+
+fn offer(name: &str, text: &str) -> Option<()> {
     let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/csv");

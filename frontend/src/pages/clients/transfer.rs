@@ -5,7 +5,7 @@ use mailroom_domain::wire::ImportReport;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::notice::ApiErrorNotice;
 use crate::download::download;
 use crate::i18n::{Text, import_summary, use_i18n};
@@ -38,7 +38,6 @@ pub fn ImportExport(#[prop(into)] imported: Callback<()>) -> impl IntoView {
         let owner = session.user_id().unwrap_or_default();
         let csv = api::clients::export(session, owner).await?;
         download("clients.csv", &csv)
-            .ok_or_else(|| ApiError::Unexpected("the browser refused the download".into()))
     });
     let on_file = move |ev: web_sys::Event| {
         leptos::task::spawn_local(async move {

@@ -13,11 +13,10 @@ use crate::components::guard::SignedIn;
 use crate::components::list::{ListState, SearchBox};
 use crate::components::notice::{ApiErrorNotice, DoneNotice, ErrorNotice};
 use crate::components::title::PageTitle;
-use crate::download::download;
 use crate::focus::focus;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
-use table::SuppressionTable;
+use table::{ExportButton, SuppressionTable};
 
 const FIELDS: [&str; 2] = ["email", "detail"];
 
@@ -42,15 +41,6 @@ fn Page() -> impl IntoView {
     let remove = Action::new_local(move |id: &i64| {
         let id = *id;
         async move { api::suppressions::delete(session, id).await }
-    });
-    let export = Action::new_local(move |_: &()| {
-        let mut query = list.query();
-        query.owner_id = me;
-        async move {
-            let csv = api::suppressions::export(session, &query).await?;
-            download("suppressions.csv", &csv)
-                .ok_or_else(|| ApiError::Unexpected("the browser refused the download".into()))
-        }
     });
     // A field's input keeps what was typed; a fresh form after each addition starts empty.
     let form_version = RwSignal::new(0_u32);
@@ -110,20 +100,12 @@ fn Page() -> impl IntoView {
         }}
         <div class="toolbar">
             <SearchBox list=list label=Text::SearchSuppressions />
-            <button type="button" class="secondary" data-testid="export"
-                disabled=move || export.pending().get()
-                on:click=move |_| { export.dispatch(()); }>
-                {move || i18n.t(Text::ExportCsv)}
-            </button>
+            <ExportButton list=list owner=Signal::derive(move || me) />
         </div>
         {move || notice.get().map(|n| match n {
             Ok(text) => view! { <DoneNotice message=i18n.t(text) /> }.into_any(),
             Err(e) => view! { <ApiErrorNotice error=e /> }.into_any(),
         })}
-        {move || match export.value().get() {
-            Some(Err(e)) => Some(view! { <ApiErrorNotice error=e /> }),
-            _ => None,
-        }}
         <SuppressionTable list=list owner=Signal::derive(move || me)
             remove=Callback::new(move |id| { remove.dispatch(id); })
             busy=Signal::derive(move || remove.pending().get()) />

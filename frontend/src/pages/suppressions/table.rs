@@ -10,7 +10,9 @@ use mailroom_domain::wire::Suppression;
 use crate::api;
 use crate::components::address::Address;
 use crate::components::list::{ListState, Paged, SortHeader};
+use crate::components::notice::ApiErrorNotice;
 use crate::components::when::When;
+use crate::download::download;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 
@@ -20,6 +22,33 @@ fn reason_text(reason: SuppressionReason) -> Text {
         SuppressionReason::SoftBounce => Text::ReasonSoftBounce,
         SuppressionReason::Complaint => Text::ReasonComplaint,
         SuppressionReason::Manual => Text::ReasonManual,
+    }
+}
+
+/// **Export CSV** of what the list shows (its search and sort; `owner`'s entries, or everyone's),
+/// with the reason when the download fails.
+#[component]
+pub fn ExportButton(list: ListState, #[prop(into)] owner: Signal<Option<i64>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let export = Action::new_local(move |_: &()| {
+        let mut query = list.query();
+        query.owner_id = owner.get_untracked();
+        async move {
+            let csv = api::suppressions::export(session, &query).await?;
+            download("suppressions.csv", &csv)
+        }
+    });
+    view! {
+        <button type="button" class="secondary" data-testid="export"
+            disabled=move || export.pending().get()
+            on:click=move |_| { export.dispatch(()); }>
+            {move || i18n.t(Text::ExportCsv)}
+        </button>
+        {move || match export.value().get() {
+            Some(Err(e)) => Some(view! { <ApiErrorNotice error=e /> }),
+            _ => None,
+        }}
     }
 }
 
