@@ -550,6 +550,35 @@ async fn a_newcomer_signs_up_and_sends_a_mailing_whose_progress_and_attempts_the
         .await
         .expect("scrolled to the chart");
     browser.screenshots("dashboard-chart").await;
+    // Today's attempts and its bounce are both drawn, at every width (the thin bounce bar once
+    // squeezed the attempts out of a phone's narrow days).
+    for (width_name, width, height) in crate::browser::WIDTHS {
+        browser
+            .client
+            .set_window_size(width, height)
+            .await
+            .expect("window resized");
+        let drawn = browser
+            .client
+            .execute(
+                "const day = document.querySelector('[data-testid=daily-chart] .day:last-child');\
+                 return [...day.querySelectorAll('.stack')].map(s => s.getBoundingClientRect().width);",
+                vec![],
+            )
+            .await
+            .expect("measured");
+        let widths: Vec<f64> = serde_json::from_value(drawn).expect("widths");
+        assert!(
+            widths.len() == 2 && widths[0] >= 4.0 && widths[1] >= 1.0,
+            "at {width_name} width, today's bars are {widths:?} pixels wide"
+        );
+    }
+    let (width, height) = (crate::browser::WIDTHS[0].1, crate::browser::WIDTHS[0].2);
+    browser
+        .client
+        .set_window_size(width, height)
+        .await
+        .expect("window resized");
 
     browser.click("[data-testid=profile-link]").await;
     browser.fill(&[("name", "CRM sync")]).await;
