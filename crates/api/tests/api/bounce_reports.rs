@@ -283,23 +283,30 @@ async fn a_feedback_report_is_a_complaint_that_suppresses_and_unsubscribes() {
     assert_eq!(me["complained"], 1);
 }
 
-#[tokio::test]
-async fn soft_bounces_suppress_at_the_limit_and_an_accepted_mail_or_a_removal_starts_the_count_again()
- {
-    let app = spawn_sending_app_with(|c| {
+/// A sending app with a bounce address where two soft bounces in a row suppress.
+async fn two_soft_bounces_suppress() -> TestApp {
+    spawn_sending_app_with(|c| {
         c.bounces.bounce_address = Some(BOUNCE_ADDRESS.into());
         c.bounces.bounce_soft_limit = 2;
     })
-    .await;
+    .await
+}
+
+/// RFC 3464's soft-bounce example about `mail` to fay, with this action, status and diagnostic.
+fn soft(mail: &ReceivedMail, action: &str, status: &str, diagnostic: &str) -> String {
+    report_about("rfc3464-soft.eml", mail, "fay@example.net")
+        .replace("{{ACTION}}", action)
+        .replace("{{STATUS}}", status)
+        .replace("{{DIAGNOSTIC}}", diagnostic)
+}
+
+#[tokio::test]
+async fn soft_bounces_suppress_at_the_limit_and_an_accepted_mail_or_a_removal_starts_the_count_again()
+ {
+    let app = two_soft_bounces_suppress().await;
     let ann = app.user("ann@example.org").await;
     let fay = client(&app, &ann, "fay@example.net", "Fay").await;
     let id = open_mailing(&app, &ann, &[fay]).await;
-    let soft = |mail: &ReceivedMail, action: &str, status: &str, diagnostic: &str| {
-        report_about("rfc3464-soft.eml", mail, "fay@example.net")
-            .replace("{{ACTION}}", action)
-            .replace("{{STATUS}}", status)
-            .replace("{{DIAGNOSTIC}}", diagnostic)
-    };
     let mut nth = 0;
     let mut next_mail = async || {
         app.clock.advance(chrono::Duration::minutes(1));
@@ -365,11 +372,7 @@ async fn soft_bounces_suppress_at_the_limit_and_an_accepted_mail_or_a_removal_st
 
 #[tokio::test]
 async fn soft_bounces_that_come_back_after_the_next_mail_went_out_still_count_in_a_row() {
-    let app = spawn_sending_app_with(|c| {
-        c.bounces.bounce_address = Some(BOUNCE_ADDRESS.into());
-        c.bounces.bounce_soft_limit = 2;
-    })
-    .await;
+    let app = two_soft_bounces_suppress().await;
     let ann = app.user("ann@example.org").await;
     let fay = client(&app, &ann, "fay@example.net", "Fay").await;
     let id = open_mailing(&app, &ann, &[fay]).await;
@@ -383,10 +386,7 @@ async fn soft_bounces_that_come_back_after_the_next_mail_went_out_still_count_in
     // A relay kept the first two for days; their reports come once the third is out (and, for
     // now, looks delivered), the second's first.
     for mail in [&mails[1], &mails[0]] {
-        let delayed = report_about("rfc3464-soft.eml", mail, "fay@example.net")
-            .replace("{{ACTION}}", "failed")
-            .replace("{{STATUS}}", "4.4.7")
-            .replace("{{DIAGNOSTIC}}", "450 4.4.7 Delivery time expired");
+        let delayed = soft(mail, "failed", "4.4.7", "450 4.4.7 Delivery time expired");
         through_the_listener_door(&app, &mail.mail_from, &delayed).await;
     }
     let list = suppressed(&app, &ann).await;

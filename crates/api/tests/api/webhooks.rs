@@ -17,6 +17,11 @@ async fn create(app: &TestApp, who: &Session, body: &Value) -> reqwest::Response
     app.post_as("/api/v1/webhooks", &who.access, body).await
 }
 
+async fn patch(app: &TestApp, who: &Session, path: &str, body: &Value) -> reqwest::Response {
+    app.send_as(Method::PATCH, path, &who.access, Some(body))
+        .await
+}
+
 async fn count(app: &TestApp, who: &Session) -> u64 {
     read(app, who, "/api/v1/webhooks").await["total"]
         .as_u64()
@@ -76,14 +81,13 @@ async fn an_endpoint_is_changed_disabled_rotated_and_deleted() {
         .expect("JSON");
     let path = format!("/api/v1/webhooks/{}", created["id"]);
 
-    let changed = app
-        .send_as(
-            Method::PATCH,
-            &path,
-            &ann.access,
-            Some(&json!({"events": ["client.unsubscribed"], "enabled": false})),
-        )
-        .await;
+    let changed = patch(
+        &app,
+        &ann,
+        &path,
+        &json!({"events": ["client.unsubscribed"], "enabled": false}),
+    )
+    .await;
     assert_eq!(changed.status().as_u16(), 200);
     let changed: Value = changed.json().await.expect("JSON");
     assert_eq!(changed["events"], json!(["client.unsubscribed"]));
@@ -198,14 +202,13 @@ async fn an_address_that_leads_into_a_private_network_is_refused_without_the_set
     assert_eq!(public.status().as_u16(), 201);
     // A change of address is checked the same way.
     let created: Value = public.json().await.expect("JSON");
-    let moved = app
-        .send_as(
-            Method::PATCH,
-            &format!("/api/v1/webhooks/{}", created["id"]),
-            &ann.access,
-            Some(&json!({"url": "http://127.0.0.1/"})),
-        )
-        .await;
+    let moved = patch(
+        &app,
+        &ann,
+        &format!("/api/v1/webhooks/{}", created["id"]),
+        &json!({"url": "http://127.0.0.1/"}),
+    )
+    .await;
     problem(moved, 422).await;
     let unchanged = read(&app, &ann, &format!("/api/v1/webhooks/{}", created["id"])).await;
     assert_eq!(unchanged["url"], "https://93.184.216.34/hook");
@@ -251,14 +254,7 @@ async fn another_users_endpoint_is_not_found_and_managers_read_it_but_change_not
     assert_eq!(all["total"], 1);
     let read_one = read(&app, &manager, &path).await;
     assert_eq!(read_one["owner_id"], ann.id);
-    let changed = app
-        .send_as(
-            Method::PATCH,
-            &path,
-            &manager.access,
-            Some(&json!({"enabled": false})),
-        )
-        .await;
+    let changed = patch(&app, &manager, &path, &json!({"enabled": false})).await;
     problem(changed, 403).await;
     let still = read(&app, &ann, &path).await;
     assert_eq!(still["enabled"], true);
