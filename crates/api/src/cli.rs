@@ -230,6 +230,18 @@ pub struct WebhookConfig {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub webhook_allow_private: bool,
+
+    /// The unit of the webhook retry schedule, in seconds: a failed call is tried again after
+    /// 1, 60, 360, 1,440, 3,600, 7,200 and 7,200 of them (±10 %), eight tries over about a
+    /// day with the default.
+    #[arg(
+        long,
+        env = "WEBHOOK_RETRY_BASE_SECS",
+        default_value_t = 5,
+        value_parser = clap::value_parser!(u64).range(1..=3600),
+        global = true
+    )]
+    pub webhook_retry_base_secs: u64,
 }
 
 /// Bounces and complaints.

@@ -169,6 +169,7 @@ impl Settings {
             webhooks: crate::webhooks::WebhookSettings {
                 allow_private: config.webhooks.webhook_allow_private,
                 https_only: config.environment == Environment::Production,
+                retry_base: std::time::Duration::from_secs(config.webhooks.webhook_retry_base_secs),
             },
         })
     }

@@ -111,14 +111,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let transport = startup::open_transport(&settings)?;
             let worker = startup::build_worker(
                 &settings,
-                transport,
+                transport.clone(),
                 pool.clone(),
                 cache.clone(),
                 clock.clone(),
             );
             tracing::info!("worker started");
             let health = SenderHealth::default();
-            let jobs = startup::build_jobs(&settings, pool.clone(), cache.clone(), clock.clone());
+            let jobs = startup::build_jobs(
+                &settings,
+                pool.clone(),
+                cache.clone(),
+                clock.clone(),
+                transport,
+            )?;
             let stop_listening = tokio_util::sync::CancellationToken::new();
             let listening = match startup::bind_bounce_listener(&settings)? {
                 Some(socket) => Some(startup::spawn_bounce_listener(

@@ -30,6 +30,8 @@ use crate::sending::compose::Composer;
 use crate::sending::throttle::Throttle;
 use crate::sending::unsubscribe::UnsubscribeKeys;
 use crate::sending::{Background, LocalWorker, SenderHealth, Worker};
+use crate::webhooks::client::WebhookClient;
+use crate::webhooks::deliver::{DeliverWebhook, NotifyWebhookDisabled, WebhookContext};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -41,6 +43,8 @@ pub enum StartupError {
     Redis(#[source] redis::RedisError),
     #[error(transparent)]
     Mail(#[from] MailConfigError),
+    #[error("{0}")]
+    Webhooks(String),
     #[error("cannot listen on {address}: {source}")]
     Bind {
         address: String,
@@ -53,7 +57,7 @@ pub enum StartupError {
 /// the scheduler's tick.
 type InProcess = (
     Worker,
-    Runner<BounceContext>,
+    Runner<JobContext>,
     Arc<dyn Clock>,
     std::time::Duration,
 );
@@ -85,6 +89,7 @@ impl Application {
         let (redis, cache) = open_cache(&settings)?;
         let transport = open_transport(&settings)?;
         let mailer = Mailer::new(settings.mail.from.clone(), transport.clone());
+        let webhooks = webhook_context(&settings, pool.clone(), clock.clone(), mailer.clone())?;
         let listener = TcpListener::bind(&settings.bind).map_err(|source| StartupError::Bind {
             address: settings.bind.clone(),
             source,
@@ -93,7 +98,7 @@ impl Application {
         let bounces = bind_bounce_listener(&settings)?;
         let worker = build_worker(
             &settings,
-            transport,
+            transport.clone(),
             pool.clone(),
             cache.clone(),
             clock.clone(),
@@ -111,9 +116,16 @@ impl Application {
                 clock: clock.clone(),
                 local,
                 sender: sender.clone(),
+                webhooks,
             },
         )?;
-        let jobs = build_jobs(&settings, pool.clone(), cache.clone(), clock.clone());
+        let jobs = build_jobs(
+            &settings,
+            pool.clone(),
+            cache.clone(),
+            clock.clone(),
+            transport.clone(),
+        )?;
         let background = settings.sending.in_process.then_some((
             worker,
             jobs,
@@ -283,15 +295,49 @@ pub fn spawn_bounce_listener(
     Ok(tokio::spawn(listener.serve(socket, stop)))
 }
 
-/// The background job runner, with every kind of job registered.
+/// What the background jobs need, each kind its part.
+#[derive(Clone)]
+pub struct JobContext {
+    pub bounces: BounceContext,
+    pub webhooks: WebhookContext,
+}
+
+/// The background job runner, with every kind of job registered; account mail goes out through
+/// `transport`.
 pub fn build_jobs(
     settings: &Settings,
     pool: DbPool,
     cache: Cache,
     clock: Arc<dyn Clock>,
-) -> Runner<BounceContext> {
-    let context = bounce_context(settings, pool.clone(), cache, clock.clone());
-    Runner::new(pool, clock, context).register::<ProcessInbound>()
+    transport: Transport,
+) -> Result<Runner<JobContext>, StartupError> {
+    let mailer = Mailer::new(settings.mail.from.clone(), transport);
+    let context = JobContext {
+        bounces: bounce_context(settings, pool.clone(), cache, clock.clone()),
+        webhooks: webhook_context(settings, pool.clone(), clock.clone(), mailer)?,
+    };
+    Ok(Runner::new(pool, clock, context)
+        .register::<ProcessInbound>(|c| c.bounces.clone())
+        .register::<DeliverWebhook>(|c| c.webhooks.clone())
+        .register::<NotifyWebhookDisabled>(|c| c.webhooks.clone()))
+}
+
+/// What sending webhooks needs (the jobs, and the API's test calls).
+pub fn webhook_context(
+    settings: &Settings,
+    pool: DbPool,
+    clock: Arc<dyn Clock>,
+    mailer: Mailer,
+) -> Result<WebhookContext, StartupError> {
+    Ok(WebhookContext {
+        pool,
+        clock,
+        settings: settings.webhooks,
+        client: WebhookClient::new(settings.webhooks.allow_private)
+            .map_err(StartupError::Webhooks)?,
+        mailer,
+        base_url: settings.public_base_url.clone(),
+    })
 }
 
 /// Redis when configured (the URL is checked; it is connected at first use), and the cache over
@@ -337,6 +383,7 @@ struct Services {
     clock: Arc<dyn Clock>,
     local: LocalWorker,
     sender: SenderHealth,
+    webhooks: WebhookContext,
 }
 
 fn serve(
@@ -352,6 +399,7 @@ fn serve(
         clock,
         local,
         sender,
+        webhooks,
     } = services;
     let address = listener
         .local_addr()
@@ -373,6 +421,7 @@ fn serve(
     let sender = web::Data::new(sender);
     let unsubscribe_keys = web::Data::new(UnsubscribeKeys::new(&settings.jwt_secret));
     let webhook_settings = web::Data::new(settings.webhooks);
+    let webhooks = web::Data::new(webhooks);
     let pruned = rate_limits.clone();
     let pruned_tests = test_sends.clone();
     tokio::spawn(async move {
@@ -407,6 +456,7 @@ fn serve(
             .app_data(sender.clone())
             .app_data(unsubscribe_keys.clone())
             .app_data(webhook_settings.clone())
+            .app_data(webhooks.clone())
             .configure(routes::configure)
             .split_for_parts();
         let api = openapi::with_middleware(api);

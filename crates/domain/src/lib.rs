@@ -25,6 +25,7 @@ pub mod template;
 pub mod text_enum;
 pub mod validation;
 pub mod webhook;
+pub mod webhook_delivery;
 pub mod wire;
 
 pub use account::{Role, UserState};

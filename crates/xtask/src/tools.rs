@@ -23,6 +23,8 @@ const AIOSMTPD_VERSION: &str = "1.4.6";
 /// needs for ed25519-sha256.
 const DKIMPY_VERSION: &str = "1.1.8";
 const PYNACL_VERSION: &str = "1.6.2";
+/// The Standard Webhooks reference library: the tests verify webhook signatures with it.
+const STANDARDWEBHOOKS_VERSION: &str = "1.1.0";
 
 /// Where the tools live, and the PATH that puts them first.
 pub struct Tools {
@@ -196,11 +198,13 @@ pub fn ensure_smtp_server(path_env: &str) -> Result<PathBuf, String> {
     let check = format!(
         "import aiosmtpd, nacl, sys; from importlib.metadata import version; \
          sys.exit(aiosmtpd.__version__ != '{AIOSMTPD_VERSION}' \
-         or version('dkimpy') != '{DKIMPY_VERSION}' or nacl.__version__ != '{PYNACL_VERSION}')"
+         or version('dkimpy') != '{DKIMPY_VERSION}' or nacl.__version__ != '{PYNACL_VERSION}' \
+         or version('standardwebhooks') != '{STANDARDWEBHOOKS_VERSION}')"
     );
     if output_of(&python_str, &["-c", &check], path_env).is_some() {
         println!(
-            "  aiosmtpd {AIOSMTPD_VERSION} (test SMTP server), dkimpy {DKIMPY_VERSION} (DKIM verifier): installed"
+            "  aiosmtpd {AIOSMTPD_VERSION} (test SMTP server), dkimpy {DKIMPY_VERSION} (DKIM verifier), \
+             standardwebhooks {STANDARDWEBHOOKS_VERSION} (webhook verifier): installed"
         );
         return Ok(python);
     }
@@ -223,6 +227,7 @@ pub fn ensure_smtp_server(path_env: &str) -> Result<PathBuf, String> {
             &format!("aiosmtpd=={AIOSMTPD_VERSION}"),
             &format!("dkimpy=={DKIMPY_VERSION}"),
             &format!("pynacl=={PYNACL_VERSION}"),
+            &format!("standardwebhooks=={STANDARDWEBHOOKS_VERSION}"),
         ],
         path_env,
     )?;

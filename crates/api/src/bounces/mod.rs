@@ -18,10 +18,13 @@ use chrono::NaiveDateTime;
 use mailroom_domain::bounce::{self, EventKind, EventSource, SuppressionReason};
 use mailroom_domain::delivery::TryOutcome;
 
-use crate::db::DbConnection;
 use crate::db::queries::events::{self, DeliveryOf};
-use crate::db::queries::{clients, suppressions};
+use crate::db::queries::suppressions;
 use crate::db::rows::{NewDeliveryEvent, NewSuppressionRow};
+use crate::db::{DbConnection, DbError};
+use crate::webhooks::outbox;
+use mailroom_domain::webhook::EventType;
+use mailroom_domain::wire::ReportData;
 
 /// The rules an installation sets (`BOUNCE_SOFT_LIMIT`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +71,7 @@ pub fn apply(
     rules: BounceRules,
     finding: &Finding<'_>,
     now: NaiveDateTime,
-) -> diesel::QueryResult<Applied> {
+) -> Result<Applied, DbError> {
     let delivery = finding.delivery;
     let attempt_id = events::last_attempt(conn, delivery)?;
     // Bounded: a diagnostic is a line or two, but a report is written by strangers (who may put
@@ -109,9 +112,24 @@ pub fn apply(
         EventKind::HardBounce | EventKind::Complaint => 0,
     };
     let in_a_row = u32::try_from(in_a_row).unwrap_or(u32::MAX);
+    let report = ReportData {
+        delivery_id: delivery.id,
+        mailing_id: delivery.mailing_id,
+        run_id: delivery.run_id,
+        client_id: delivery.client_id,
+        email: delivery.email.clone(),
+        kind: finding.kind,
+        source: finding.source,
+        diagnostic: detail.clone(),
+    };
+    let told = match finding.kind {
+        EventKind::HardBounce | EventKind::SoftBounce => EventType::BounceReceived,
+        EventKind::Complaint => EventType::ComplaintReceived,
+    };
+    outbox::emit(conn, delivery.owner_id, told, &report, now)?;
     let mut suppressed = false;
     if bounce::suppresses(finding.kind, in_a_row, rules.soft_limit) {
-        suppressed = suppressions::add(
+        let added = suppressions::add(
             conn,
             &NewSuppressionRow {
                 owner_id: delivery.owner_id,
@@ -121,13 +139,16 @@ pub fn apply(
                 mailing_id: Some(delivery.mailing_id),
                 created_at: now,
             },
-        )?
-        .is_some();
+        )?;
+        if let Some(entry) = &added {
+            outbox::suppressed(conn, entry, now)?;
+        }
+        suppressed = added.is_some();
     }
     if finding.kind == EventKind::Complaint
         && let Some(client_id) = delivery.client_id
     {
-        clients::unsubscribe(conn, client_id, now)?;
+        outbox::unsubscribed(conn, client_id, now)?;
     }
     tracing::info!(
         delivery = delivery.id,
@@ -159,7 +180,7 @@ pub fn refused(
     rules: BounceRules,
     refusals: &[(i64, String)],
     now: NaiveDateTime,
-) -> diesel::QueryResult<Vec<i64>> {
+) -> Result<Vec<i64>, DbError> {
     let ids: Vec<i64> = refusals.iter().map(|(id, _)| *id).collect();
     let mut owners = Vec::new();
     for delivery in events::deliveries_of(conn, &ids)? {

@@ -7,12 +7,14 @@ use mailroom_domain::audience::{AudienceKind, TagRule};
 use mailroom_domain::bounce::{Door, EventKind, EventSource, ReportOutcome, SuppressionReason};
 use mailroom_domain::delivery::RunTrigger;
 use mailroom_domain::message::MessageFormat;
+use mailroom_domain::webhook_delivery::DeliveryState as WebhookDeliveryState;
 use mailroom_domain::{AttemptStatus, Role, Schedule, UserState};
 
 use super::schema::{
     api_tokens, attempts, background_jobs, client_tags, clients, deliveries, delivery_events,
     inbound_mail, mailing_clients, mailing_tags, mailings, messages, one_time_tokens,
-    refresh_tokens, runs, suppressions, tags, users, webhooks,
+    refresh_tokens, runs, suppressions, tags, users, webhook_deliveries, webhook_delivery_tries,
+    webhooks,
 };
 
 /// Serialized only into the server cache (the signed-in account), without its password hash.
@@ -428,6 +430,7 @@ pub struct WebhookRow {
     pub disabled_reason: Option<String>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub failing_since: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -451,5 +454,51 @@ pub struct WebhookChanges {
     pub enabled: Option<bool>,
     /// `Some(None)` clears it.
     pub disabled_reason: Option<Option<String>>,
+    /// `Some(None)` clears it: enabled again, the endpoint's failures count from scratch.
+    pub failing_since: Option<Option<NaiveDateTime>>,
     pub updated_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = webhook_deliveries)]
+pub struct WebhookDeliveryRow {
+    pub id: i64,
+    pub webhook_id: i64,
+    pub event_type: String,
+    pub message_id: String,
+    pub data: String,
+    pub items: i32,
+    pub open: bool,
+    pub state: WebhookDeliveryState,
+    pub tries: i32,
+    pub next_try_at: Option<NaiveDateTime>,
+    pub schedule: i64,
+    pub lease: Option<i64>,
+    pub leased_until: Option<NaiveDateTime>,
+    pub last_error: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = webhook_deliveries)]
+pub struct NewWebhookDeliveryRow<'a> {
+    pub webhook_id: i64,
+    pub event_type: &'a str,
+    pub message_id: &'a str,
+    pub data: &'a str,
+    pub items: i32,
+    pub open: bool,
+    pub next_try_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = webhook_delivery_tries)]
+pub struct WebhookTryRow {
+    pub id: i64,
+    pub delivery_id: i64,
+    pub tried_at: NaiveDateTime,
+    pub status_code: Option<i32>,
+    pub error: Option<String>,
+    pub duration_ms: i32,
 }

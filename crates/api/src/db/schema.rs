@@ -332,6 +332,39 @@ diesel::table! {
         disabled_reason -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        failing_since -> Nullable<Timestamp>,
+    }
+}
+
+// The webhook outbox: one row per call to one endpoint.
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        webhook_id -> BigInt,
+        event_type -> Text,
+        message_id -> Text,
+        data -> Text,
+        items -> Integer,
+        open -> Bool,
+        state -> Text,
+        tries -> Integer,
+        next_try_at -> Nullable<Timestamp>,
+        schedule -> BigInt,
+        lease -> Nullable<BigInt>,
+        leased_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_delivery_tries (id) {
+        id -> BigInt,
+        delivery_id -> BigInt,
+        tried_at -> Timestamp,
+        status_code -> Nullable<Integer>,
+        error -> Nullable<Text>,
+        duration_ms -> Integer,
     }
 }
 
@@ -343,6 +376,8 @@ diesel::table! {
 }
 
 diesel::joinable!(webhook_subscriptions -> webhooks (webhook_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhook_delivery_tries -> webhook_deliveries (delivery_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -369,4 +404,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     webhooks,
     webhook_subscriptions,
+    webhook_deliveries,
+    webhook_delivery_tries,
 );

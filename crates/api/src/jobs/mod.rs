@@ -12,8 +12,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
-use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
+use futures_util::stream::FuturesUnordered;
+use futures_util::{FutureExt, StreamExt};
 use rand::Rng;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -28,6 +29,8 @@ use crate::db::{DbConnection, DbError, DbPool, blocking};
 pub const MAX_ATTEMPTS: i32 = 25;
 /// How long a claim holds a job.
 const LEASE: Duration = Duration::from_secs(300);
+/// Jobs a runner runs at once.
+const AT_ONCE: usize = 8;
 
 /// A kind of job: its payload is the value itself, stored as JSON under `JOB_TYPE`.
 pub trait BackgroundJob: Serialize + DeserializeOwned + Send + 'static {
@@ -42,13 +45,24 @@ pub trait BackgroundJob: Serialize + DeserializeOwned + Send + 'static {
 
     /// Writes the job on the caller's connection: in its transaction, if one is open.
     fn enqueue(&self, conn: &mut DbConnection, now: NaiveDateTime) -> Result<i64, DbError> {
-        let payload = serde_json::to_string(self).map_err(|e| DbError::Task(e.to_string()))?;
+        self.enqueue_at(conn, now, now)
+    }
+
+    /// As `enqueue`, for a job not to run before `run_at`.
+    fn enqueue_at(
+        &self,
+        conn: &mut DbConnection,
+        now: NaiveDateTime,
+        run_at: NaiveDateTime,
+    ) -> Result<i64, DbError> {
+        let payload = serde_json::to_string(self).map_err(|e| DbError::Corrupt(e.to_string()))?;
         Ok(jobs::insert(
             conn,
             Self::JOB_TYPE,
             &payload,
             Self::PRIORITY,
             now,
+            run_at,
         )?)
     }
 }
@@ -75,8 +89,10 @@ impl<C: Clone + Send + Sync + 'static> Runner<C> {
         }
     }
 
-    pub fn register<J: BackgroundJob<Context = C>>(mut self) -> Self {
-        let handler: Handler<C> = Arc::new(|context, payload| {
+    /// Runs jobs of type `J` with the part of the runner's context `part` picks.
+    pub fn register<J: BackgroundJob>(mut self, part: fn(&C) -> J::Context) -> Self {
+        let handler: Handler<C> = Arc::new(move |context, payload| {
+            let context = part(&context);
             async move {
                 let job: J = serde_json::from_str(&payload)
                     .map_err(|e| format!("unreadable payload: {e}"))?;
@@ -88,14 +104,29 @@ impl<C: Clone + Send + Sync + 'static> Runner<C> {
         self
     }
 
-    /// Runs every job due now, one at a time, and returns how many ran (successfully or not).
+    /// Runs every job due now, up to `AT_ONCE` at a time (a webhook receiver that takes its 10 s
+    /// must not hold the others up), and returns how many ran (successfully or not).
     pub async fn run_due(&self) -> Result<usize, DbError> {
         let mut ran = 0;
-        while let Some(job) = self.claim().await? {
-            self.run_one(job).await?;
-            ran += 1;
+        let mut running = FuturesUnordered::new();
+        let mut exhausted = false;
+        loop {
+            while !exhausted && running.len() < AT_ONCE {
+                match self.claim().await? {
+                    Some(job) => running.push(self.run_one(job)),
+                    None => exhausted = true,
+                }
+            }
+            match running.next().await {
+                Some(finished) => {
+                    finished?;
+                    ran += 1;
+                    // One finished: more may be due now (a job it enqueued, say).
+                    exhausted = false;
+                }
+                None => return Ok(ran),
+            }
         }
-        Ok(ran)
     }
 
     /// Runs due jobs until `stop` is cancelled.

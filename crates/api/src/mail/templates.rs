@@ -89,6 +89,21 @@ pub fn password_reset(full_name: &str, link: &str) -> Email {
     )
 }
 
+/// Mailroom stopped calling one of the owner's webhook endpoints.
+pub fn webhook_disabled(full_name: &str, url: &str, reason: &str, link: &str) -> Email {
+    compose(
+        "Mailroom disabled one of your webhook endpoints",
+        full_name,
+        &[
+            &format!("Mailroom no longer sends events to {url}: {reason}."),
+            "Events that happen while it is disabled are not kept for it. Once its receiver \
+             works again, enable the endpoint on the Integrations page; the calls it missed \
+             can be sent again from its delivery log.",
+        ],
+        Some(("Open your integrations", link)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,9 @@ use crate::db::queries::{audiences, mailings, messages, runs, tags};
 use crate::db::rows::{MailingRow, NewMailing};
 use crate::db::{DbConnection, DbError, write_transaction};
 use crate::sending::start::stop;
+use crate::webhooks::outbox;
+use mailroom_domain::webhook::EventType;
+use mailroom_domain::wire::MailingDisabledData;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailingError {
@@ -255,7 +258,22 @@ pub fn set_disabled(
         mailings::set_disabled(conn, mailing.id, disabled, now)?;
         if disabled {
             // What is queued is cancelled, not left to a worker's check.
-            stop(conn, RunsOf::Mailing(mailing.id), now)?;
+            let cancelled_runs = stop(conn, RunsOf::Mailing(mailing.id), now)?;
+            // Told once: disabling a disabled mailing again changes nothing.
+            if !mailing.disabled {
+                let data = MailingDisabledData {
+                    mailing_id: mailing.id,
+                    name: mailing.name.clone(),
+                    cancelled_runs,
+                };
+                outbox::emit(
+                    conn,
+                    mailing.owner_id,
+                    EventType::MailingDisabled,
+                    &data,
+                    now,
+                )?;
+            }
         }
         Ok(())
     })

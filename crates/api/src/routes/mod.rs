@@ -23,6 +23,7 @@ pub mod suppressions;
 pub mod tags;
 pub mod unsubscribe;
 pub mod users;
+pub mod webhook_deliveries;
 pub mod webhooks;
 
 /// Registers every documented route; `startup` serves them and `http::openapi` documents them, so
@@ -71,6 +72,9 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(webhooks::update_webhook)
                 .service(webhooks::delete_webhook)
                 .service(webhooks::rotate_webhook_secret)
+                .service(webhook_deliveries::list_webhook_deliveries)
+                .service(webhook_deliveries::retry_webhook_delivery)
+                .service(webhook_deliveries::test_webhook)
                 .service(tags::list_tags)
                 .service(tags::rename_tag)
                 .service(tags::delete_tag)

@@ -177,7 +177,10 @@ pub async fn add_suppression(
                 },
             )?;
             match added {
-                Some(row) => Ok(Ok(row)),
+                Some(row) => {
+                    crate::webhooks::outbox::suppressed(conn, &row, now)?;
+                    Ok(Ok(row))
+                }
                 None => Ok(Err(email.to_string())),
             }
         })

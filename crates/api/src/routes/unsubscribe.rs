@@ -7,10 +7,10 @@ use mailroom_domain::wire::{Problem, Unsubscribed};
 
 use crate::cache::Cache;
 use crate::clock::Clock;
-use crate::db::queries::clients;
-use crate::db::{DbPool, blocking};
+use crate::db::{DbPool, blocking, write_transaction};
 use crate::http::api_error::ApiError;
 use crate::sending::unsubscribe::UnsubscribeKeys;
+use crate::webhooks;
 
 /// Stop all mail from this sender to the client the link was made for. Needs no sign-in: the
 /// signed token is the proof. Answering again for the same link is harmless.
@@ -33,13 +33,14 @@ pub async fn unsubscribe(
     let not_found = || ApiError::NotFound("this unsubscribe link is not valid".into());
     let client_id = keys.verify(&path).ok_or_else(not_found)?;
     let now = clock.now();
-    let (email, owner) = blocking(&pool, move |conn| {
-        let email = clients::unsubscribe(conn, client_id, now)?;
-        let owner = clients::find(conn, client_id)?.map(|c| c.owner_id);
-        Ok::<_, ApiError>(email.zip(owner))
+    let done = blocking(&pool, move |conn| {
+        write_transaction::<_, ApiError, _>(conn, |conn| {
+            Ok(webhooks::outbox::unsubscribed(conn, client_id, now)?)
+        })
     })
     .await?
     .ok_or_else(not_found)?;
+    let (email, owner) = (done.email, done.owner_id);
     // The client's owner sees the address as unsubscribed in their lists at once.
     cache.changed([owner]).await;
     tracing::info!(client = client_id, "client unsubscribed");

@@ -299,6 +299,7 @@ pub async fn update_webhook(
         enabled: body.enabled,
         // Enabled or disabled by its owner: the owner's word replaces whatever Mailroom said.
         disabled_reason: body.enabled.map(|_| None),
+        failing_since: body.enabled.map(|_| None),
         updated_at: Some(clock.now()),
     };
     let id = row.id;

@@ -23,7 +23,6 @@ use tokio_util::sync::CancellationToken;
 pub use health::{SenderHealth, SenderState};
 pub use worker::{Worker, WorkerError, WorkerSettings, WorkerStats};
 
-use crate::bounces::inbound::BounceContext;
 use crate::cache::Cache;
 use crate::clock::Clock;
 use crate::db::DbPool;
@@ -82,9 +81,9 @@ pub struct Background {
 
 impl Background {
     /// `health` follows the sender: sending, then failed if it stops by itself.
-    pub fn spawn(
+    pub fn spawn<C: Clone + Send + Sync + 'static>(
         worker: Worker,
-        jobs: Runner<BounceContext>,
+        jobs: Runner<C>,
         pool: DbPool,
         cache: Cache,
         clock: Arc<dyn Clock>,

@@ -13,6 +13,7 @@ use crate::db::queries::audiences;
 use crate::db::queries::runs::{self, Batch, Queued};
 use crate::db::rows::RunRow;
 use crate::db::{DbConnection, DbError, write_transaction};
+use crate::webhooks::outbox;
 
 /// Clients per batch: a PostgreSQL batch of them takes about 50 ms, so the owner's other writes
 /// wait no longer than that for a run being queued.
@@ -73,12 +74,15 @@ pub fn queue_batch(
         }
         if refusal.is_some() || run.cancelled_at.is_some() {
             runs::stop_queueing(conn, run.id, now)?;
+            outbox::runs_finished(conn, &[run.id], now)?;
             return Ok(Batch::NONE);
         }
         let audience = audiences::of(conn, &mailing)?;
         let next = runs::queue_next(conn, &run, &audience, batch, now)?;
         if next.queued == Queued::All {
             runs::finish_queued(conn, run.id, now)?;
+            outbox::run_started(conn, run.id, now)?;
+            outbox::runs_finished(conn, &[run.id], now)?;
         }
         Ok(next)
     })

@@ -9,6 +9,7 @@ use crate::db::queries::deliveries::{self, RunsOf};
 use crate::db::queries::{mailings, runs};
 use crate::db::rows::{MailingRow, NewRun, RunRow};
 use crate::db::{DbConnection, DbError};
+use crate::webhooks::outbox;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -145,7 +146,10 @@ pub fn stop(
     scope: RunsOf,
     now: NaiveDateTime,
 ) -> Result<Vec<i64>, DbError> {
-    let touched = deliveries::cancel(conn, scope, now)?;
-    runs::finish_done(conn, &touched, now)?;
-    Ok(touched)
+    crate::db::write_transaction(conn, |conn| {
+        let touched = deliveries::cancel(conn, scope, now)?;
+        runs::finish_done(conn, &touched, now)?;
+        outbox::runs_finished(conn, &touched, now)?;
+        Ok(touched)
+    })
 }

@@ -30,10 +30,20 @@ pub enum Refused {
 
 /// The addresses the endpoint's host resolves to, when every one may be called.
 pub async fn resolve(url: &EndpointUrl, allow_private: bool) -> Result<Vec<SocketAddr>, Refused> {
-    let unresolved = || Refused::Unresolved(url.host.clone());
+    resolve_host(&url.host, url.port, allow_private).await
+}
+
+/// The addresses a host resolves to, when every one may be called: what the webhook client's
+/// resolver answers, so that a connection goes only where the guard looked.
+pub async fn resolve_host(
+    host: &str,
+    port: u16,
+    allow_private: bool,
+) -> Result<Vec<SocketAddr>, Refused> {
+    let unresolved = || Refused::Unresolved(host.to_owned());
     let lookup = async {
         let _turn = IN_FLIGHT.acquire().await.map_err(|_| unresolved())?;
-        tokio::net::lookup_host((url.host.as_str(), url.port))
+        tokio::net::lookup_host((host, port))
             .await
             .map_err(|_| unresolved())
     };
@@ -46,7 +56,7 @@ pub async fn resolve(url: &EndpointUrl, allow_private: bool) -> Result<Vec<Socke
     }
     if !allow_private && let Some(private) = addresses.iter().find(|a| !is_public(a.ip())) {
         return Err(Refused::Private {
-            host: url.host.clone(),
+            host: host.to_owned(),
             address: private.ip(),
         });
     }

@@ -6,7 +6,6 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use mailroom_api::bounces::inbound::{self, Received};
-use mailroom_api::startup;
 use mailroom_domain::bounce::Door;
 use serde_json::{Value, json};
 
@@ -86,13 +85,7 @@ async fn through_the_listener_door(app: &TestApp, to: &str, mail: &str) {
     )
     .expect("stored");
     drop(conn);
-    let jobs = startup::build_jobs(
-        &app.settings,
-        app.pool.clone(),
-        app.cache.clone(),
-        app.clock.clone(),
-    );
-    assert_eq!(jobs.run_due().await.expect("jobs run"), 1);
+    assert_eq!(app.run_jobs().await, 1);
 }
 
 /// Ann's mailing sent once to `emails`: the mail each received, in their order.
@@ -442,13 +435,7 @@ async fn the_smtp_listener_takes_bounces_for_the_bounce_address_only_and_stores_
 
     // Stored first; this app sends nothing itself, so its jobs run when the test says.
     assert!(suppressed(&app, &ann).await.is_empty());
-    let jobs = startup::build_jobs(
-        &app.settings,
-        app.pool.clone(),
-        app.cache.clone(),
-        app.clock.clone(),
-    );
-    assert_eq!(jobs.run_due().await.expect("jobs run"), 1);
+    assert_eq!(app.run_jobs().await, 1);
     let list = suppressed(&app, &ann).await;
     assert_eq!(list.len(), 1, "{list:?}");
     assert_eq!(list[0]["reason"], "hard_bounce");

@@ -159,6 +159,7 @@ pub fn test_config(data_dir: &Path, db: &TestDatabase, spa_dir: PathBuf) -> Conf
         },
         webhooks: WebhookConfig {
             webhook_allow_private: false,
+            webhook_retry_base_secs: 5,
         },
     }
 }
@@ -274,6 +275,32 @@ impl TestApp {
             self.cache.clone(),
             self.clock.clone(),
         )
+    }
+
+    /// A runner of the background jobs like a worker's, on the app's database and clock.
+    pub fn jobs(&self) -> mailroom_api::jobs::Runner<mailroom_api::startup::JobContext> {
+        self.jobs_with(&self.settings)
+    }
+
+    /// As `jobs`, under other settings (a worker configured unlike the API).
+    pub fn jobs_with(
+        &self,
+        settings: &Settings,
+    ) -> mailroom_api::jobs::Runner<mailroom_api::startup::JobContext> {
+        let transport = mailroom_api::startup::open_transport(settings).expect("a mail transport");
+        mailroom_api::startup::build_jobs(
+            settings,
+            self.pool.clone(),
+            self.cache.clone(),
+            self.clock.clone(),
+            transport,
+        )
+        .expect("the jobs' context")
+    }
+
+    /// Runs the background jobs due at the clock's time; how many ran.
+    pub async fn run_jobs(&self) -> usize {
+        self.jobs().run_due().await.expect("the jobs run")
     }
 
     /// Sends everything due at the clock's time, and returns when nothing is left to send now.

@@ -50,8 +50,8 @@ fn jobs_left(app: &crate::helpers::TestApp) -> Vec<(i32, Option<String>, bool)> 
 async fn a_job_enqueued_in_a_transaction_runs_once_and_is_gone() {
     let app = spawn_sending_app().await;
     let counted = Counted::default();
-    let runner =
-        Runner::new(app.pool.clone(), app.clock.clone(), counted.clone()).register::<Count>();
+    let runner = Runner::new(app.pool.clone(), app.clock.clone(), counted.clone())
+        .register::<Count>(Counted::clone);
     {
         let mut conn = app.pool.get().expect("connection");
         // Rolled back with its transaction: never runs.
@@ -75,8 +75,8 @@ async fn a_job_enqueued_in_a_transaction_runs_once_and_is_gone() {
 async fn a_failing_job_is_tried_again_later_and_kept_once_its_tries_are_used_up() {
     let app = spawn_sending_app().await;
     let counted = Counted::default();
-    let runner =
-        Runner::new(app.pool.clone(), app.clock.clone(), counted.clone()).register::<Count>();
+    let runner = Runner::new(app.pool.clone(), app.clock.clone(), counted.clone())
+        .register::<Count>(Counted::clone);
     {
         let mut conn = app.pool.get().expect("connection");
         Count { fail: true }
@@ -111,8 +111,8 @@ async fn a_failing_job_is_tried_again_later_and_kept_once_its_tries_are_used_up(
 async fn a_claimed_job_is_left_alone_until_its_lease_runs_out() {
     let app = spawn_sending_app().await;
     let counted = Counted::default();
-    let runner =
-        Runner::new(app.pool.clone(), app.clock.clone(), counted.clone()).register::<Count>();
+    let runner = Runner::new(app.pool.clone(), app.clock.clone(), counted.clone())
+        .register::<Count>(Counted::clone);
     let now = app.clock_now();
     {
         let mut conn = app.pool.get().expect("connection");
@@ -141,8 +141,8 @@ async fn a_claimed_job_is_left_alone_until_its_lease_runs_out() {
 async fn a_job_whose_process_dies_on_every_try_is_given_up_on_not_claimed_forever() {
     let app = spawn_sending_app().await;
     let counted = Counted::default();
-    let runner =
-        Runner::new(app.pool.clone(), app.clock.clone(), counted.clone()).register::<Count>();
+    let runner = Runner::new(app.pool.clone(), app.clock.clone(), counted.clone())
+        .register::<Count>(Counted::clone);
     {
         let mut conn = app.pool.get().expect("connection");
         Count { fail: false }

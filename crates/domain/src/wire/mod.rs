@@ -12,6 +12,7 @@ mod stats;
 mod suppression;
 mod tag;
 mod webhook;
+mod webhook_event;
 
 pub use account::{
     Accepted, ApiToken, ChangePasswordRequest, CreatedApiToken, EmailRequest, LoginRequest,
@@ -39,4 +40,11 @@ pub use stats::{
 };
 pub use suppression::{DeliveryEvent, NewSuppression, Suppression, SuppressionSort};
 pub use tag::{Tag, TagList, TagRename};
-pub use webhook::{NewWebhook, Webhook, WebhookPatch, WebhookSort, WebhookWithSecret};
+pub use webhook::{
+    NewWebhook, Webhook, WebhookDelivery, WebhookDeliverySort, WebhookPatch, WebhookSort,
+    WebhookTry, WebhookWithSecret,
+};
+pub use webhook_event::{
+    AttemptData, AttemptsData, MailingDisabledData, ReportData, RunData, SuppressedData, TestData,
+    UnsubscribedData, WebhookPayload,
+};

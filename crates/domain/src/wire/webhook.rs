@@ -86,3 +86,57 @@ impl crate::listing::SortField for WebhookSort {
         descending: true,
     };
 }
+
+/// One call to an endpoint (an event, or a batch of up to 100 attempts), with its tries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookDelivery {
+    pub id: i64,
+    pub webhook_id: i64,
+    /// The payload's `type`: an event type, or `webhook.test`.
+    pub event: String,
+    /// The `webhook-id` header, the same on every try: receivers drop repeats by it.
+    pub message_id: String,
+    /// How many attempts an `attempt.*` call holds (0 for other events).
+    pub items: i32,
+    pub state: crate::webhook_delivery::DeliveryState,
+    /// Tries so far.
+    pub tries: i32,
+    /// The last try's status code; none when it got no answer (see `last_error`).
+    pub last_status: Option<i32>,
+    /// Why the last try got no answer (connection refused, timeout, a refused address).
+    pub last_error: Option<String>,
+    pub last_duration_ms: Option<i32>,
+    /// When it is tried next; none once delivered or given up on.
+    pub next_try_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    /// Every try, oldest first.
+    pub attempts: Vec<WebhookTry>,
+}
+
+/// One try of a delivery.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookTry {
+    pub tried_at: DateTime<Utc>,
+    /// The receiver's status code; none when there was no answer.
+    pub status_code: Option<i32>,
+    /// Why there was no answer.
+    pub error: Option<String>,
+    pub duration_ms: i32,
+}
+
+/// What lists of deliveries are sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebhookDeliverySort {
+    CreatedAt,
+}
+
+impl crate::listing::SortField for WebhookDeliverySort {
+    const FIELDS: &'static [(&'static str, Self)] =
+        &[("created_at", WebhookDeliverySort::CreatedAt)];
+    const DEFAULT: crate::listing::Sort<Self> = crate::listing::Sort {
+        field: WebhookDeliverySort::CreatedAt,
+        descending: true,
+    };
+}

@@ -342,22 +342,33 @@ pub fn refresh_statistics(conn: &mut DbConnection) -> QueryResult<()> {
     }
 }
 
+/// What unsubscribing a client did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsubscribed {
+    pub email: String,
+    pub owner_id: i64,
+    /// False when it was unsubscribed already (the first time is kept).
+    pub now: bool,
+    /// The runs whose deliveries to it were cancelled.
+    pub runs: Vec<i64>,
+}
+
 /// Marks the client unsubscribed (once: the first time is kept) and cancels its deliveries not yet
-/// in a worker's hands; the client's address, or `None` when there is no such client.
+/// in a worker's hands; `None` when there is no such client.
 pub fn unsubscribe(
     conn: &mut DbConnection,
     id: i64,
     now: NaiveDateTime,
-) -> QueryResult<Option<String>> {
-    let Some(email) = clients::table
+) -> QueryResult<Option<Unsubscribed>> {
+    let Some((email, owner_id)) = clients::table
         .find(id)
-        .select(clients::email)
-        .first::<String>(conn)
+        .select((clients::email, clients::owner_id))
+        .first::<(String, i64)>(conn)
         .optional()?
     else {
         return Ok(None);
     };
-    diesel::update(
+    let changed = diesel::update(
         clients::table
             .find(id)
             .filter(clients::unsubscribed_at.is_null()),
@@ -366,5 +377,10 @@ pub fn unsubscribe(
     .execute(conn)?;
     let touched = super::deliveries::cancel_for_client(conn, id, now)?;
     super::runs::finish_done(conn, &touched, now)?;
-    Ok(Some(email))
+    Ok(Some(Unsubscribed {
+        email,
+        owner_id,
+        now: changed > 0,
+        runs: touched,
+    }))
 }

@@ -14,13 +14,14 @@ pub fn insert(
     payload: &str,
     priority: i32,
     now: NaiveDateTime,
+    run_at: NaiveDateTime,
 ) -> QueryResult<i64> {
     diesel::insert_into(background_jobs::table)
         .values((
             background_jobs::job_type.eq(job_type),
             background_jobs::payload.eq(payload),
             background_jobs::priority.eq(priority),
-            background_jobs::run_at.eq(now),
+            background_jobs::run_at.eq(run_at),
             background_jobs::created_at.eq(now),
         ))
         .returning(background_jobs::id)

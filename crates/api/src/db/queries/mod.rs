@@ -19,6 +19,7 @@ pub mod suppressions;
 pub mod tags;
 pub mod tokens;
 pub mod users;
+pub mod webhook_deliveries;
 pub mod webhooks;
 
 /// The backend type of the multi-connection, for boxed queries.

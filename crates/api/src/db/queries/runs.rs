@@ -407,3 +407,23 @@ pub fn owners(conn: &mut DbConnection, run_ids: &[i64]) -> QueryResult<Vec<i64>>
         .distinct()
         .load(conn)
 }
+
+/// These runs with their mailing's owner.
+pub fn with_owners(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(RunRow, i64)>> {
+    runs::table
+        .inner_join(mailings::table)
+        .filter(runs::id.eq_any(ids))
+        .order(runs::id)
+        .select((RunRow::as_select(), mailings::owner_id))
+        .load(conn)
+}
+
+/// The runs these deliveries belong to.
+pub fn of_deliveries(conn: &mut DbConnection, delivery_ids: &[i64]) -> QueryResult<Vec<i64>> {
+    deliveries::table
+        .filter(deliveries::id.eq_any(delivery_ids))
+        .select(deliveries::run_id)
+        .distinct()
+        .order(deliveries::run_id)
+        .load(conn)
+}

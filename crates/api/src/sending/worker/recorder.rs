@@ -18,6 +18,8 @@ use crate::cache::Cache;
 use crate::clock::Clock;
 use crate::db::queries::deliveries::{self, Outcome};
 use crate::db::{DbError, DbPool, blocking, write_transaction};
+use crate::webhooks;
+use mailroom_domain::wire::AttemptData;
 
 /// Outcomes committed together at most.
 const RECORD_BATCH: usize = 1_000;
@@ -30,6 +32,8 @@ pub enum Record {
     Done {
         outcome: Outcome,
         owner: Option<i64>,
+        /// The attempt as webhooks tell it, when a try was made.
+        event: Option<AttemptData>,
     },
     /// Not sent (the worker is stopping): give it back.
     Release { id: i64, lease: i64 },
@@ -82,11 +86,19 @@ async fn commit(
     let mut releases: HashMap<i64, Vec<i64>> = HashMap::new();
     // Hard bounces: few, and suppressed in the same transaction as their attempts.
     let mut refusals = Vec::new();
+    let mut events = Vec::new();
     for (record, _) in &batch {
         match record {
-            Record::Done { outcome, owner } => {
+            Record::Done {
+                outcome,
+                owner,
+                event,
+            } => {
                 outcomes.push(outcome.clone());
                 owners.extend(*owner);
+                if let (Some(owner), Some(event)) = (owner, event) {
+                    events.push((*owner, event.clone()));
+                }
                 if let (true, Some(attempt)) = (outcome.hard_bounce, &outcome.attempt) {
                     refusals.push((outcome.delivery_id, attempt.response.clone()));
                 }
@@ -99,25 +111,29 @@ async fn commit(
         let now = clock.now();
         let (outcomes, releases) = (outcomes.clone(), releases.clone());
         let refusals = refusals.clone();
+        let events = events.clone();
+        let owner_ids: Vec<i64> = owners.iter().copied().collect();
         let result = blocking(pool, move |conn| {
             // Lets a test see what a worker does when its recorder dies.
             fail::fail_point!("worker::record");
-            if refusals.is_empty() {
+            // The webhook events in the same transaction: they exist exactly when the attempts do.
+            write_transaction::<_, DbError, _>(conn, |conn| {
                 deliveries::record(conn, &outcomes, now)?;
-            } else {
-                write_transaction::<_, DbError, _>(conn, |conn| {
-                    deliveries::record(conn, &outcomes, now)?;
+                if !refusals.is_empty() {
                     // In a savepoint of its own: a failure here must not keep the attempts (and
                     // the rest of the worker) waiting; it is logged with what it lost.
                     let suppressed = write_transaction::<_, DbError, _>(conn, |conn| {
-                        Ok(bounces::refused(conn, rules, &refusals, now)?)
+                        bounces::refused(conn, rules, &refusals, now)
                     });
                     if let Err(error) = suppressed {
                         tracing::error!(%error, refused = ?refusals, "hard bounces not recorded");
                     }
-                    Ok(())
-                })?;
-            }
+                }
+                webhooks::outbox::attempts(conn, &events, now)?;
+                let ids: Vec<i64> = outcomes.iter().map(|o| o.delivery_id).collect();
+                webhooks::outbox::runs_completed(conn, &owner_ids, &ids, now)?;
+                Ok(())
+            })?;
             for (lease, ids) in &releases {
                 deliveries::release(conn, *lease, ids)?;
             }

@@ -16,6 +16,7 @@ use crate::db::queries::deliveries::{Attempt, Outcome};
 use crate::db::rows::ClaimedDelivery;
 use crate::mail::Lane;
 use crate::sending::compose::RunMail;
+use mailroom_domain::wire::AttemptData;
 
 impl Worker {
     pub(super) async fn send_one(
@@ -41,6 +42,7 @@ impl Worker {
                     hard_bounce: false,
                 },
                 owner,
+                event: None,
             }
         };
         // The mailing may have been stopped, or the client deleted, since the run was queued.
@@ -117,6 +119,19 @@ impl Worker {
                 "delivery not accepted"
             );
         }
+        let response = outcome.describe();
+        // What a webhook receiver is told of it, if its owner has one (the recorder sees).
+        let event = AttemptData {
+            delivery_id: delivery.id,
+            mailing_id: mail.content.mailing_id,
+            run_id: delivery.run_id,
+            client_id: Some(client_id),
+            email: delivery.email,
+            status: step.attempt_status(),
+            server_reply: response.clone(),
+            attempted_at: attempted_at.and_utc(),
+            will_retry: matches!(step, NextStep::RetryAfter(_)),
+        };
         Record::Done {
             outcome: Outcome {
                 delivery_id: delivery.id,
@@ -126,11 +141,12 @@ impl Worker {
                 attempt: Some(Attempt {
                     at: attempted_at,
                     status: step.attempt_status(),
-                    response: outcome.describe(),
+                    response,
                 }),
                 hard_bounce,
             },
             owner,
+            event: Some(event),
         }
     }
 
@@ -165,6 +181,8 @@ impl Worker {
                 hard_bounce: false,
             },
             owner,
+            // What it was about is not at hand after a panic: no webhook event for it.
+            event: None,
         }
     }
 }
