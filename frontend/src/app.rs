@@ -15,6 +15,8 @@ use crate::pages::confirm::Confirm;
 use crate::pages::dashboard::Dashboard;
 use crate::pages::forgot::Forgot;
 use crate::pages::home::Home;
+use crate::pages::integrations::Integrations;
+use crate::pages::integrations::deliveries::WebhookDeliveries;
 use crate::pages::login::Login;
 use crate::pages::mailings::Mailings;
 use crate::pages::mailings::detail::MailingDetail;
@@ -88,6 +90,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mailings/:id") view=MailingDetail />
                     <Route path=path!("/mailings/:id/edit") view=MailingForm />
                     <Route path=path!("/profile") view=Profile />
+                    <Route path=path!("/integrations") view=Integrations />
+                    <Route path=path!("/integrations/webhooks/:id") view=WebhookDeliveries />
                     <Route path=path!("/manage/users") view=Users />
                     <Route path=path!("/manage/mailings") view=AllMailings />
                     <Route path=path!("/manage/clients") view=AllClients />

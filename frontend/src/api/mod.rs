@@ -15,5 +15,6 @@ pub mod suppressions;
 pub mod tags;
 pub mod unsubscribe;
 pub mod users;
+pub mod webhooks;
 
 pub use crate::http::{ApiError, Call, ListQuery, answer, get, network, post, problem_of};

@@ -17,6 +17,7 @@ pub enum Icon {
     AllMailings,
     AllClients,
     Suppressions,
+    Integrations,
     SignOut,
 }
 
@@ -64,6 +65,13 @@ impl Icon {
             ],
             // A circle struck through: mail that does not go.
             Icon::Suppressions => &["M10 3a7 7 0 1 0 0 14 7 7 0 0 0 0-14z", "M5 5l10 10"],
+            // A plug: two prongs, the body, the cord.
+            Icon::Integrations => &[
+                "M7.5 2.5v4",
+                "M12.5 2.5v4",
+                "M5 6.5h10v3a5 5 0 0 1-10 0z",
+                "M10 14.5v3",
+            ],
             Icon::SignOut => &["M8 3.5H4.5v13H8", "M12 6.5l3.5 3.5-3.5 3.5", "M15.5 10H8"],
         }
     }

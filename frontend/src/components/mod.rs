@@ -10,6 +10,7 @@ pub mod guard;
 pub mod icon;
 pub mod list;
 pub mod notice;
+pub mod secret;
 pub mod server_status;
 pub mod sidebar;
 pub mod status;

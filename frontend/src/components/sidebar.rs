@@ -48,11 +48,18 @@ const SENDING: &[Item] = &[
     },
 ];
 
-const ACCOUNT: &[Item] = &[Item {
-    href: "/profile",
-    label: Text::ProfileAndTokens,
-    icon: Icon::Profile,
-}];
+const ACCOUNT: &[Item] = &[
+    Item {
+        href: "/profile",
+        label: Text::Profile,
+        icon: Icon::Profile,
+    },
+    Item {
+        href: "/integrations",
+        label: Text::Integrations,
+        icon: Icon::Integrations,
+    },
+];
 
 const MANAGING: &[Item] = &[
     Item {

@@ -345,3 +345,58 @@ pub fn server_line(lang: Lang, ready: Option<bool>, version: &str) -> String {
         (Lang::Ru, None) => "Сервер не готов".into(),
     }
 }
+
+/// "Rotate the secret of https://crm.example.com/hook?"
+pub fn rotate_question(lang: Lang, url: &str) -> String {
+    match lang {
+        Lang::En => format!("Rotate the secret of {url}?"),
+        Lang::Ru => format!("Сменить секрет вебхука {url}?"),
+    }
+}
+
+/// "Delete the endpoint https://crm.example.com/hook?"
+pub fn delete_endpoint_question(lang: Lang, url: &str) -> String {
+    match lang {
+        Lang::En => format!("Delete the endpoint {url}?"),
+        Lang::Ru => format!("Удалить вебхук {url}?"),
+    }
+}
+
+/// What a receiver answered a call: "HTTP 204", or why there was no answer.
+pub fn answer_text(lang: Lang, status: Option<i32>, error: Option<&str>) -> String {
+    match (status, error) {
+        (Some(code), _) => format!("HTTP {code}"),
+        (None, Some(why)) => why.to_owned(),
+        (None, None) => match lang {
+            Lang::En => "Not tried yet".to_owned(),
+            Lang::Ru => "Ещё не отправлялось".to_owned(),
+        },
+    }
+}
+
+/// How a test event went.
+pub fn test_outcome(lang: Lang, status: Option<i32>, error: Option<&str>) -> String {
+    let answer = answer_text(lang, status, error);
+    match (lang, status) {
+        (Lang::En, Some(code)) if (200..300).contains(&code) => {
+            format!("Test event delivered: the receiver answered {answer}.")
+        }
+        (Lang::Ru, Some(code)) if (200..300).contains(&code) => {
+            format!("Тестовое событие доставлено: получатель ответил {answer}.")
+        }
+        (Lang::En, _) => {
+            format!("Test event not delivered ({answer}); it is tried again, see its deliveries.")
+        }
+        (Lang::Ru, _) => {
+            format!("Тестовое событие не доставлено ({answer}); оно будет повторено, см. доставки.")
+        }
+    }
+}
+
+/// "Deliveries to https://crm.example.com/hook"
+pub fn deliveries_heading(lang: Lang, url: &str) -> String {
+    match lang {
+        Lang::En => format!("Deliveries to {url}"),
+        Lang::Ru => format!("Доставки на {url}"),
+    }
+}

@@ -5,6 +5,7 @@ pub mod confirm;
 pub mod dashboard;
 pub mod forgot;
 pub mod home;
+pub mod integrations;
 pub mod login;
 pub mod mailings;
 pub mod manage;

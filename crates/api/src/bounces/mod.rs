@@ -73,6 +73,7 @@ pub fn apply(
     now: NaiveDateTime,
 ) -> Result<Applied, DbError> {
     let delivery = finding.delivery;
+    events::lock_address(conn, delivery.owner_id, &delivery.email)?;
     let attempt_id = events::last_attempt(conn, delivery)?;
     // Bounded: a diagnostic is a line or two, but a report is written by strangers (who may put
     // a NUL in it, which PostgreSQL's text refuses).

@@ -1,7 +1,12 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
 use actix_web::App;
-use mailroom_domain::wire::{FieldError, Problem};
+use mailroom_domain::webhook::EventType;
+use mailroom_domain::webhook_delivery::TEST_EVENT;
+use mailroom_domain::wire::{
+    AttemptsData, FieldError, MailingDisabledData, Problem, ReportData, RunData, SuppressedData,
+    TestData, UnsubscribedData,
+};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
@@ -29,7 +34,10 @@ use utoipa_actix_web::AppExt;
         (name = "suppressions", description = "Addresses mailings no longer send to: hard bounces, complaints, soft bounces in a row, and entries made by hand"),
         (name = "webhooks", description = "Endpoints told what happens to your mail, signed the Standard Webhooks way"),
     ),
-    components(schemas(Problem, FieldError)),
+    components(schemas(
+        Problem, FieldError, AttemptsData, RunData, UnsubscribedData, MailingDisabledData,
+        SuppressedData, ReportData, TestData
+    )),
     modifiers(&BearerAuth),
 )]
 pub struct ApiDoc;
@@ -66,9 +74,67 @@ pub fn document() -> utoipa::openapi::OpenApi {
     with_middleware(api)
 }
 
-/// What the middleware adds to every operation, once the routes are in the document.
+/// What the middleware adds to every operation, once the routes are in the document; and the
+/// calls Mailroom makes to webhook endpoints.
 pub fn with_middleware(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
-    with_idempotency_keys(with_http_caching(api))
+    with_webhooks(with_idempotency_keys(with_http_caching(api)))
+}
+
+/// The `webhooks` section of OpenAPI 3.1: one entry per event, the call a receiver gets, its
+/// body `{"type", "timestamp", "data"}` with `data` as described in the components. utoipa has
+/// no field for it; the document's extensions are written at its top level.
+fn with_webhooks(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use serde_json::{Value, json};
+
+    let data = |event: &str| match event {
+        "attempt.succeeded" | "attempt.failed" => "AttemptsData",
+        "run.started" | "run.completed" => "RunData",
+        "client.unsubscribed" => "UnsubscribedData",
+        "mailing.disabled" => "MailingDisabledData",
+        "client.suppressed" => "SuppressedData",
+        "bounce.received" | "complaint.received" => "ReportData",
+        _ => "TestData",
+    };
+    let names = EventType::ALL
+        .iter()
+        .map(|e| e.as_str())
+        .chain(std::iter::once(TEST_EVENT));
+    let webhooks: serde_json::Map<String, Value> = names
+        .map(|event| {
+            let item = json!({"post": {
+                "summary": format!("{event}: what Mailroom sends an endpoint subscribed to it"),
+                "description": "Signed the Standard Webhooks way. Answer 2xx within 10 s; \
+                                anything else (a redirect too) is retried, 410 disables the \
+                                endpoint.",
+                "parameters": [
+                    {"name": "webhook-id", "in": "header", "required": true,
+                     "description": "The same on every try of one call: drop repeats by it",
+                     "schema": {"type": "string"}},
+                    {"name": "webhook-timestamp", "in": "header", "required": true,
+                     "description": "Unix seconds of this try", "schema": {"type": "string"}},
+                    {"name": "webhook-signature", "in": "header", "required": true,
+                     "description": "`v1,` and the base64 of the HMAC-SHA256 of \
+                                     `id.timestamp.body`; two, space-separated, for a day after \
+                                     a rotation", "schema": {"type": "string"}},
+                ],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                    "type": "object",
+                    "required": ["type", "timestamp", "data"],
+                    "properties": {
+                        "type": {"type": "string", "const": event},
+                        "timestamp": {"type": "string", "format": "date-time"},
+                        "data": {"$ref": format!("#/components/schemas/{}", data(event))},
+                    },
+                }}}},
+                "responses": {"2XX": {"description": "Received"}},
+            }});
+            (event.to_owned(), item)
+        })
+        .collect();
+    let mut extensions = api.extensions.take().unwrap_or_default();
+    extensions.insert("webhooks".to_owned(), Value::Object(webhooks));
+    api.extensions = Some(extensions);
+    api
 }
 
 /// Documents `http::idempotency` on every POST and PATCH it applies to (a signed-in user's,

@@ -106,25 +106,31 @@ impl<C: Clone + Send + Sync + 'static> Runner<C> {
 
     /// Runs every job due now, up to `AT_ONCE` at a time (a webhook receiver that takes its 10 s
     /// must not hold the others up), and returns how many ran (successfully or not).
+    /// A database error stops the claiming, never the jobs running: they finish first (dropped
+    /// mid-way, a webhook call would be made again), and the first error is returned then.
     pub async fn run_due(&self) -> Result<usize, DbError> {
         let mut ran = 0;
         let mut running = FuturesUnordered::new();
         let mut exhausted = false;
+        let mut failed = None;
         loop {
-            while !exhausted && running.len() < AT_ONCE {
-                match self.claim().await? {
-                    Some(job) => running.push(self.run_one(job)),
-                    None => exhausted = true,
+            while !exhausted && failed.is_none() && running.len() < AT_ONCE {
+                match self.claim().await {
+                    Ok(Some(job)) => running.push(self.run_one(job)),
+                    Ok(None) => exhausted = true,
+                    Err(error) => failed = Some(error),
                 }
             }
             match running.next().await {
                 Some(finished) => {
-                    finished?;
                     ran += 1;
+                    if let Err(error) = finished {
+                        failed.get_or_insert(error);
+                    }
                     // One finished: more may be due now (a job it enqueued, say).
                     exhausted = false;
                 }
-                None => return Ok(ran),
+                None => return failed.map_or(Ok(ran), Err),
             }
         }
     }

@@ -255,12 +255,13 @@ pub fn set_disabled(
     now: NaiveDateTime,
 ) -> Result<(), MailingError> {
     write_transaction(conn, |conn| {
-        mailings::set_disabled(conn, mailing.id, disabled, now)?;
+        let changed = mailings::set_disabled(conn, mailing.id, disabled, now)?;
         if disabled {
             // What is queued is cancelled, not left to a worker's check.
             let cancelled_runs = stop(conn, RunsOf::Mailing(mailing.id), now)?;
-            // Told once: disabling a disabled mailing again changes nothing.
-            if !mailing.disabled {
+            // Told once: disabling a disabled mailing again changes nothing (read in this
+            // transaction, not from the row the caller loaded: two managers may click at once).
+            if changed > 0 {
                 let data = MailingDisabledData {
                     mailing_id: mailing.id,
                     name: mailing.name.clone(),

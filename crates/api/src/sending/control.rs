@@ -59,8 +59,13 @@ pub fn apply(
             RunAction::Cancel => {
                 stop(conn, RunsOf::Run(run.id), now)?;
                 runs::set_cancelled(conn, run.id, now)?;
-                // No batch is being queued meanwhile: this holds the mailing.
+                // No batch is being queued meanwhile: this holds the mailing. A run still being
+                // queued is finished only here: then its end is told here.
+                let was_over = runs::find(conn, run.id)?.is_some_and(|r| r.finished_at.is_some());
                 runs::stop_queueing(conn, run.id, now)?;
+                if !was_over {
+                    crate::webhooks::outbox::runs_finished(conn, &[run.id], now)?;
+                }
             }
         }
         runs::find(conn, run.id)?.ok_or(ControlError::NoRun {

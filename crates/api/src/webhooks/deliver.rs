@@ -19,7 +19,7 @@ use super::WebhookSettings;
 use super::client::{Called, WebhookClient};
 use super::signing;
 use crate::clock::Clock;
-use crate::db::queries::webhook_deliveries::Tried;
+use crate::db::queries::webhook_deliveries::Claim;
 use crate::db::queries::{users, webhook_deliveries};
 use crate::db::rows::{WebhookDeliveryRow, WebhookRow};
 use crate::db::{DbError, DbPool, blocking, write_transaction};
@@ -53,20 +53,30 @@ impl BackgroundJob for DeliverWebhook {
     type Context = WebhookContext;
 
     async fn run(self, context: WebhookContext) -> Result<(), String> {
-        try_once(&context, self.delivery, self.schedule)
-            .await
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        match try_once(&context, self.delivery, self.schedule).await {
+            Ok(Tried::Held(until)) => Err(format!(
+                "another try holds delivery {} until {until}: this job comes back after it",
+                self.delivery
+            )),
+            Ok(_) => Ok(()),
+            Err(error) => Err(error.to_string()),
+        }
     }
 }
 
-/// Makes one try of the delivery if it is due under `schedule` and no other try holds it; what
-/// became of it then (`None`: nothing was sent).
-pub async fn try_once(
-    context: &WebhookContext,
-    id: i64,
-    schedule: i64,
-) -> Result<Option<Tried>, DbError> {
+/// What `try_once` came to.
+#[derive(Debug, Clone)]
+pub enum Tried {
+    /// A call was made: how it went.
+    Called(webhook_deliveries::Tried),
+    /// Another try holds the delivery until then (one that died, or whose record failed).
+    Held(NaiveDateTime),
+    /// Nothing to send: delivered, given up or rescheduled since, or its endpoint disabled.
+    Nothing,
+}
+
+/// Makes one try of the delivery if it is due under `schedule` and no other try holds it.
+pub async fn try_once(context: &WebhookContext, id: i64, schedule: i64) -> Result<Tried, DbError> {
     let now = context.clock.now();
     let lease = rand::rng().random_range(1..i64::MAX);
     let until = now + delta(LEASE);
@@ -76,8 +86,10 @@ pub async fn try_once(
         )?)
     })
     .await?;
-    let Some((delivery, endpoint)) = claimed else {
-        return Ok(None);
+    let (delivery, endpoint) = match claimed {
+        Claim::Taken(pair) => *pair,
+        Claim::Held(until) => return Ok(Tried::Held(until)),
+        Claim::Stale => return Ok(Tried::Nothing),
     };
     if !endpoint.enabled {
         blocking(&context.pool, move |conn| {
@@ -89,7 +101,7 @@ pub async fn try_once(
             )?)
         })
         .await?;
-        return Ok(None);
+        return Ok(Tried::Nothing);
     }
     let called = call(context, &delivery, &endpoint, now).await;
     let done_at = context.clock.now();
@@ -108,7 +120,7 @@ pub async fn try_once(
         Verdict::GiveUp | Verdict::Gone => (DeliveryState::Failed, None),
     };
     let (status_code, error) = rules::describe(&called.answer);
-    let tried = Tried {
+    let tried = webhook_deliveries::Tried {
         at: done_at,
         status_code: status_code.map(i32::from),
         error,
@@ -138,6 +150,11 @@ pub async fn try_once(
                 disable(conn, webhook_id, &reason, done_at)?;
                 return Ok(());
             }
+            if verdict == Verdict::GiveUp {
+                // Its story is over, and with it the endpoint's streak: the next failure, maybe
+                // days later, must not find a day of failures behind it.
+                webhook_deliveries::note_outcome(conn, webhook_id, true, done_at)?;
+            }
             if let Some(at) = recorded.next_try_at {
                 DeliverWebhook {
                     delivery: id,
@@ -159,10 +176,11 @@ pub async fn try_once(
             "a webhook call failed"
         );
     }
-    Ok(Some(tried))
+    Ok(Tried::Called(tried))
 }
 
-/// Mailroom disables the endpoint: its pending deliveries are given up and its owner is mailed
+/// Mailroom disables the endpoint: its pending deliveries (this try's among them) are given up,
+/// even when another try or its owner disabled it a moment before, and its owner is mailed once
 /// (by a job of its own, so that the mail is retried and never sent twice by this try).
 fn disable(
     conn: &mut crate::db::DbConnection,
@@ -170,12 +188,9 @@ fn disable(
     reason: &str,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
-    if webhook_deliveries::disable(conn, webhook_id, reason, now)? {
-        webhook_deliveries::give_up_pending(
-            conn,
-            webhook_id,
-            "not sent: the endpoint was disabled",
-        )?;
+    let now_disabled = webhook_deliveries::disable(conn, webhook_id, reason, now)?;
+    webhook_deliveries::give_up_pending(conn, webhook_id, "not sent: the endpoint was disabled")?;
+    if now_disabled {
         NotifyWebhookDisabled {
             webhook: webhook_id,
         }

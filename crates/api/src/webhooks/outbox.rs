@@ -56,24 +56,44 @@ pub fn test<D: Serialize>(
     write(conn, webhook_id, TEST_EVENT, &data, 0, now, now)
 }
 
-/// Adds just-recorded attempts, each with its owner, to the batches of the endpoints subscribed
-/// to them.
-pub fn attempts(
+/// What a group commit of the sender tells: its attempts (each with its owner), added to the
+/// batches of the endpoints subscribed to them, and the runs it finished (`delivery_ids`: the
+/// outcomes'). One query when none of the owners has an endpoint for any of it.
+pub fn recorded(
     conn: &mut DbConnection,
+    owners: &[i64],
     attempts: &[(i64, AttemptData)],
+    delivery_ids: &[i64],
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
-    if attempts.is_empty() {
+    if owners.is_empty() {
         return Ok(());
     }
-    let mut owners: Vec<i64> = attempts.iter().map(|(owner, _)| *owner).collect();
-    owners.sort_unstable();
-    owners.dedup();
-    let kinds = [EventType::AttemptSucceeded, EventType::AttemptFailed];
-    let endpoints = webhook_deliveries::subscribers(conn, &owners, &kinds)?;
+    let kinds = [
+        EventType::AttemptSucceeded,
+        EventType::AttemptFailed,
+        EventType::RunCompleted,
+    ];
+    let endpoints = webhook_deliveries::subscribers(conn, owners, &kinds)?;
     if endpoints.is_empty() {
         return Ok(());
     }
+    if endpoints
+        .iter()
+        .any(|(_, _, e)| *e == EventType::RunCompleted)
+    {
+        let run_ids = runs::of_deliveries(conn, delivery_ids)?;
+        runs_finished(conn, &run_ids, now)?;
+    }
+    batch_attempts(conn, &endpoints, attempts, now)
+}
+
+fn batch_attempts(
+    conn: &mut DbConnection,
+    endpoints: &[(i64, i64, EventType)],
+    attempts: &[(i64, AttemptData)],
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
     // Per endpoint and event, in the order the attempts came; serialized once each.
     let mut batches: BTreeMap<(i64, EventType), Vec<String>> = BTreeMap::new();
     for (owner, attempt) in attempts {
@@ -193,23 +213,6 @@ pub fn runs_finished(
         }
     }
     Ok(())
-}
-
-/// `run.completed` for the runs a group of outcomes just finished; nothing is read when none of
-/// their owners has an endpoint for it.
-pub fn runs_completed(
-    conn: &mut DbConnection,
-    owners: &[i64],
-    delivery_ids: &[i64],
-    now: NaiveDateTime,
-) -> Result<(), DbError> {
-    if owners.is_empty()
-        || webhook_deliveries::subscribers(conn, owners, &[EventType::RunCompleted])?.is_empty()
-    {
-        return Ok(());
-    }
-    let run_ids = runs::of_deliveries(conn, delivery_ids)?;
-    runs_finished(conn, &run_ids, now)
 }
 
 fn run_data(run: &RunRow) -> RunData {

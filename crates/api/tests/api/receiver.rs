@@ -44,6 +44,8 @@ struct State {
     /// Answers to give, in order; 204 once they run out.
     script: Mutex<VecDeque<u16>>,
     delay: Mutex<Duration>,
+    /// Where a 3xx points.
+    location: Mutex<Option<String>>,
     in_flight: AtomicUsize,
     most_at_once: AtomicUsize,
 }
@@ -92,6 +94,11 @@ async fn take(
     if status.as_u16() == 429 {
         answer.insert_header(("Retry-After", "600"));
     }
+    if status.is_redirection()
+        && let Some(location) = state.location.lock().expect("lock").clone()
+    {
+        answer.insert_header(("Location", location));
+    }
     answer.finish()
 }
 
@@ -134,6 +141,11 @@ impl Receiver {
     /// The next calls are answered with these statuses, in order.
     pub fn answer(&self, statuses: &[u16]) {
         self.state.script.lock().expect("lock").extend(statuses);
+    }
+
+    /// A 3xx answer points there.
+    pub fn redirect_to(&self, url: &str) {
+        *self.state.location.lock().expect("lock") = Some(url.to_owned());
     }
 
     /// Every call takes this long to answer.

@@ -468,7 +468,15 @@ async fn a_delivery_can_be_sent_again_by_its_owner_only() {
     assert_eq!(calls.len(), 2);
     assert_eq!(calls[0].header("webhook-id"), calls[1].header("webhook-id"));
     let log = deliveries(&app, &ann, id).await;
-    assert_eq!(log["items"][0]["tries"], 2);
+    assert_eq!(
+        log["items"][0]["tries"], 1,
+        "a resend starts a new round of tries"
+    );
+    assert_eq!(
+        log["items"][0]["attempts"].as_array().expect("tries").len(),
+        2,
+        "every try stays in the log"
+    );
     assert_eq!(log["items"][0]["state"], "delivered");
 }
 
@@ -569,4 +577,119 @@ async fn a_big_run_tells_its_attempts_in_batches_of_at_most_a_hundred() {
     let mut sent = ids.clone();
     sent.sort_unstable();
     assert_eq!(told, sent, "each attempt once");
+}
+
+#[tokio::test]
+async fn a_manager_disabling_a_mailing_is_told_to_its_owners_endpoint() {
+    let app = app().await;
+    let receiver = Receiver::start().await;
+    let (ann, mia) = (
+        app.user("ann@example.org").await,
+        app.manager("mia@example.org").await,
+    );
+    endpoint(&app, &ann, &receiver.url("/"), &["mailing.disabled"]).await;
+    let cy = client(&app, &ann, "cy@example.net", "Cy").await;
+    let mailing = open_mailing(&app, &ann, &[cy]).await;
+    let run = send(&app, &ann, mailing).await;
+    let disable = format!("/api/v1/mailings/{mailing}/disable");
+    for _ in 0..2 {
+        let disabled = app.post_as(&disable, &mia.access, &json!({})).await;
+        assert_eq!(disabled.status().as_u16(), 200);
+    }
+    later(&app, 1).await;
+    let calls = receiver.calls();
+    assert_eq!(events(&calls), ["mailing.disabled"], "once, however often");
+    let data = &calls[0].json()["data"];
+    assert_eq!(data["mailing_id"], mailing);
+    assert_eq!(data["cancelled_runs"], json!([run["id"]]));
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_but_retried_like_any_failure() {
+    let app = app().await;
+    let receiver = Receiver::start().await;
+    let elsewhere = Receiver::start().await;
+    receiver.redirect_to(&elsewhere.url("/stolen"));
+    receiver.answer(&[302]);
+    let ann = app.user("ann@example.org").await;
+    let (id, _) = endpoint(&app, &ann, &receiver.url("/"), &["run.started"]).await;
+    let tested: Value = test_event(&app, &ann, id).await.json().await.expect("JSON");
+    assert_eq!(tested["last_status"], 302);
+    assert_eq!(tested["state"], "pending");
+    assert!(
+        elsewhere.calls().is_empty(),
+        "the redirect was not followed"
+    );
+    later(&app, 10).await;
+    assert_eq!(receiver.calls().len(), 2);
+    assert!(elsewhere.calls().is_empty());
+}
+
+#[tokio::test]
+async fn a_try_that_died_holding_its_delivery_is_made_again_once_its_hold_runs_out() {
+    let app = app().await;
+    let receiver = Receiver::start().await;
+    let ann = app.user("ann@example.org").await;
+    let (id, _) = endpoint(&app, &ann, &receiver.url("/"), &["client.unsubscribed"]).await;
+    let cy = client(&app, &ann, "cy@example.net", "Cy").await;
+    let token = UnsubscribeKeys::new(&app.settings.jwt_secret).token(cy);
+    app.client
+        .post(app.url(&format!("/u/{token}")))
+        .send()
+        .await
+        .expect("sent");
+    let delivery = deliveries(&app, &ann, id).await["items"][0]["id"]
+        .as_i64()
+        .expect("an id");
+    {
+        // Another process took it for its try and died before it could say how it went.
+        let mut conn = app.pool.get().expect("a connection");
+        let now = app.clock_now();
+        let taken = mailroom_api::db::queries::webhook_deliveries::claim(
+            &mut conn,
+            delivery,
+            0,
+            7,
+            now,
+            now + Duration::seconds(60),
+        )
+        .expect("claimed");
+        assert!(matches!(
+            taken,
+            mailroom_api::db::queries::webhook_deliveries::Claim::Taken(_)
+        ));
+    }
+    // Its job comes while the hold lasts: it is kept, to come back.
+    later(&app, 0).await;
+    assert!(receiver.calls().is_empty());
+    for _ in 0..12 {
+        later(&app, 10).await;
+    }
+    assert_eq!(receiver.calls().len(), 1, "sent once the hold ran out");
+    assert_eq!(
+        deliveries(&app, &ann, id).await["items"][0]["state"],
+        "delivered"
+    );
+}
+
+#[tokio::test]
+async fn a_production_worker_refuses_an_endpoint_that_is_not_https() {
+    let app = app().await;
+    let receiver = Receiver::start().await;
+    let ann = app.user("ann@example.org").await;
+    let (id, _) = endpoint(&app, &ann, &receiver.url("/"), &["client.unsubscribed"]).await;
+    let cy = client(&app, &ann, "cy@example.net", "Cy").await;
+    let token = UnsubscribeKeys::new(&app.settings.jwt_secret).token(cy);
+    app.client
+        .post(app.url(&format!("/u/{token}")))
+        .send()
+        .await
+        .expect("sent");
+    let mut production = app.settings.clone();
+    production.webhooks.https_only = true;
+    assert_eq!(app.jobs_with(&production).run_due().await.expect("ran"), 1);
+    assert!(receiver.calls().is_empty());
+    let log = deliveries(&app, &ann, id).await;
+    let error = log["items"][0]["last_error"].as_str().expect("an error");
+    assert!(error.contains("https"), "{error}");
 }

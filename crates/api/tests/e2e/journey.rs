@@ -580,7 +580,10 @@ async fn a_newcomer_signs_up_and_sends_a_mailing_whose_progress_and_attempts_the
         .await
         .expect("window resized");
 
+    // The profile points to where the tokens are now.
     browser.click("[data-testid=profile-link]").await;
+    browser.click("[data-testid=integrations-link]").await;
+    browser.wait_for_path("/integrations").await;
     browser.fill(&[("name", "CRM sync")]).await;
     browser
         .click("[data-testid=token-form] button[type=submit]")
@@ -603,7 +606,7 @@ async fn a_newcomer_signs_up_and_sends_a_mailing_whose_progress_and_attempts_the
     browser
         .wait_for_text_containing("[data-testid=tokens]", "CRM sync")
         .await;
-    browser.screenshots("profile").await;
+    browser.screenshots("integrations-token").await;
     // Revoked, the token leaves the list, and its secret the screen.
     browser
         .click_xpath("//table[@data-testid='tokens']//tr[contains(., 'CRM sync')]//button")

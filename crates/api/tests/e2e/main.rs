@@ -13,6 +13,11 @@ mod journey;
 mod layout;
 mod server;
 mod suppressions;
+mod webhooks;
+// A real HTTP receiver for the webhook page's test events.
+#[allow(dead_code)]
+#[path = "../api/receiver.rs"]
+mod receiver;
 // Shared with the API tests, which use all of it.
 #[allow(dead_code)]
 #[path = "../api/smtp.rs"]

@@ -33,6 +33,8 @@ pub struct Options<'a> {
     pub smtp_url: Option<&'a str>,
     /// How long access tokens live, when not the default 15 minutes.
     pub access_token_ttl_seconds: Option<u64>,
+    /// Webhook endpoints may lead to loopback (where a test's receiver listens).
+    pub webhook_allow_private: bool,
 }
 
 impl Server {
@@ -61,6 +63,9 @@ impl Server {
         let ttl = options.access_token_ttl_seconds.map(|s| s.to_string());
         if let Some(ttl) = &ttl {
             args.extend(["--access-token-ttl-seconds", ttl.as_str()]);
+        }
+        if options.webhook_allow_private {
+            args.push("--webhook-allow-private");
         }
         match options.smtp_url {
             Some(url) => args.extend([

@@ -1,7 +1,6 @@
-//! `/profile`: my name, my password and my API tokens.
+//! `/profile`: my name and my password. API tokens live on `/integrations`.
 
 mod password;
-mod tokens;
 
 use leptos::prelude::*;
 
@@ -13,7 +12,6 @@ use crate::components::title::PageTitle;
 use crate::i18n::{Text, role_text, use_i18n};
 use crate::session::use_session;
 use password::PasswordForm;
-use tokens::Tokens;
 
 #[component]
 pub fn Profile() -> impl IntoView {
@@ -66,6 +64,9 @@ fn ProfilePage() -> impl IntoView {
             </div>
         </form>
         <PasswordForm />
-        <Tokens />
+        <p class="card muted" data-testid="tokens-moved">
+            {move || i18n.t(Text::TokensLiveInIntegrations)}" "
+            <a href="/integrations" data-testid="integrations-link">{move || i18n.t(Text::Integrations)}</a>
+        </p>
     }
 }

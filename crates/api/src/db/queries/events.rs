@@ -57,6 +57,24 @@ pub fn last_attempt(conn: &mut DbConnection, delivery: &DeliveryOf) -> QueryResu
         .optional()
 }
 
+/// Makes the reports about one owner's address take turns, until the caller's transaction ends:
+/// on PostgreSQL two of them applied at once (by two job runners) would each count the soft
+/// bounces in a row without the other's, and neither reach the limit. SQLite's writers take
+/// turns anyway.
+pub fn lock_address(conn: &mut DbConnection, owner_id: i64, email: &str) -> QueryResult<()> {
+    use sha2::{Digest, Sha256};
+    let DbConnection::Postgres(pg) = conn else {
+        return Ok(());
+    };
+    let digest = Sha256::digest(format!("{owner_id}\0{}", email.to_lowercase()));
+    let mut key = [0_u8; 8];
+    key.copy_from_slice(&digest[..8]);
+    diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+        .bind::<diesel::sql_types::BigInt, _>(i64::from_be_bytes(key))
+        .execute(pg)?;
+    Ok(())
+}
+
 /// Records an event; `None` when the delivery has one of this kind already (a report sent twice,
 /// or read by two processes at once, counts once).
 pub fn insert(conn: &mut DbConnection, event: &NewDeliveryEvent<'_>) -> QueryResult<Option<i64>> {

@@ -181,12 +181,17 @@ pub fn set_disabled(
     disabled: bool,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    diesel::update(mailings::table.find(id))
-        .set((
-            mailings::disabled.eq(disabled),
-            mailings::updated_at.eq(now),
-        ))
-        .execute(conn)
+    // Only a change is written (and counted): twice disabled is disabled once.
+    diesel::update(
+        mailings::table
+            .find(id)
+            .filter(mailings::disabled.ne(disabled)),
+    )
+    .set((
+        mailings::disabled.eq(disabled),
+        mailings::updated_at.eq(now),
+    ))
+    .execute(conn)
 }
 
 pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<usize> {

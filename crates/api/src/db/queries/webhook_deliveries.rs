@@ -41,14 +41,14 @@ pub fn insert(conn: &mut DbConnection, new: &NewWebhookDeliveryRow<'_>) -> Query
         .get_result(conn)
 }
 
-// The endpoint's open batch of this event with room for `count` more, locked so that a sender
-// in another process appending at the same moment waits, and one the job closed meanwhile is
-// skipped (PostgreSQL rechecks the condition on the row it waited for).
+// The endpoint's open batch of this event with room for `count` more. One that another
+// transaction holds (a sender in another process appending, or the job closing it) is skipped:
+// the caller opens a new batch rather than wait for that transaction to commit.
 const APPEND_POSTGRES: &str = "\
 UPDATE webhook_deliveries SET data = data || ',' || $1, items = items + $2
 WHERE id = (SELECT id FROM webhook_deliveries
             WHERE webhook_id = $3 AND event_type = $4 AND open AND items + $2 <= $5
-            ORDER BY id DESC LIMIT 1 FOR UPDATE)
+            ORDER BY id DESC LIMIT 1 FOR UPDATE SKIP LOCKED)
   AND open
 RETURNING id";
 
@@ -96,9 +96,21 @@ pub fn append(
     Ok(appended.map(|row| row.id))
 }
 
+/// What a job found when it came to take its delivery.
+#[derive(Debug)]
+pub enum Claim {
+    /// Taken: the delivery and its endpoint.
+    Taken(Box<(WebhookDeliveryRow, WebhookRow)>),
+    /// Due under this schedule, but another try holds it (until then): a try that died, or one
+    /// whose record failed; the job must come back once that lease ends.
+    Held(NaiveDateTime),
+    /// Nothing for this job to do: delivered, given up, rescheduled since, or deleted.
+    Stale,
+}
+
 /// Takes the delivery for one try: only the job scheduled last (`schedule`), only while it is
 /// pending, and only when no other try holds it. A batch is closed by it: what it holds now is
-/// what is sent, on this try and every other. The delivery and its endpoint then.
+/// what is sent, on this try and every other.
 pub fn claim(
     conn: &mut DbConnection,
     id: i64,
@@ -106,7 +118,7 @@ pub fn claim(
     lease: i64,
     now: NaiveDateTime,
     until: NaiveDateTime,
-) -> QueryResult<Option<(WebhookDeliveryRow, WebhookRow)>> {
+) -> QueryResult<Claim> {
     let taken = diesel::update(
         webhook_deliveries::table
             .filter(webhook_deliveries::id.eq(id))
@@ -125,14 +137,25 @@ pub fn claim(
     ))
     .execute(conn)?;
     if taken == 0 {
-        return Ok(None);
+        let held: Option<Option<NaiveDateTime>> = webhook_deliveries::table
+            .filter(webhook_deliveries::id.eq(id))
+            .filter(webhook_deliveries::schedule.eq(schedule))
+            .filter(webhook_deliveries::state.eq(DeliveryState::Pending))
+            .select(webhook_deliveries::leased_until)
+            .first(conn)
+            .optional()?;
+        return Ok(match held.flatten() {
+            Some(until) => Claim::Held(until),
+            None => Claim::Stale,
+        });
     }
-    webhook_deliveries::table
+    let found = webhook_deliveries::table
         .inner_join(webhooks::table)
         .filter(webhook_deliveries::id.eq(id))
         .select((WebhookDeliveryRow::as_select(), WebhookRow::as_select()))
         .first(conn)
-        .optional()
+        .optional()?;
+    Ok(found.map_or(Claim::Stale, |pair| Claim::Taken(Box::new(pair))))
 }
 
 /// One try as it is kept, and where it leaves the delivery.
@@ -228,8 +251,8 @@ pub fn give_up_pending(
     .execute(conn)
 }
 
-/// Makes a delivery due again now, whatever became of it (its owner asked), unless a try holds
-/// it: the new schedule value then, for the job that will send it.
+/// Makes a delivery due again now, whatever became of it (its owner asked), with a fresh round
+/// of tries, unless a try holds it: the new schedule value then, for the job that will send it.
 pub fn reschedule(
     conn: &mut DbConnection,
     id: i64,
@@ -246,6 +269,8 @@ pub fn reschedule(
     )
     .set((
         webhook_deliveries::state.eq(DeliveryState::Pending),
+        // A resend starts the retry schedule over; every try stays in the log.
+        webhook_deliveries::tries.eq(0),
         webhook_deliveries::next_try_at.eq(Some(now)),
         webhook_deliveries::schedule.eq(webhook_deliveries::schedule + 1),
     ))

@@ -129,9 +129,8 @@ async fn commit(
                         tracing::error!(%error, refused = ?refusals, "hard bounces not recorded");
                     }
                 }
-                webhooks::outbox::attempts(conn, &events, now)?;
                 let ids: Vec<i64> = outcomes.iter().map(|o| o.delivery_id).collect();
-                webhooks::outbox::runs_completed(conn, &owner_ids, &ids, now)?;
+                webhooks::outbox::recorded(conn, &owner_ids, &events, &ids, now)?;
                 Ok(())
             })?;
             for (lease, ids) in &releases {

@@ -102,7 +102,8 @@ struct Applied {
 
 /// Records a group of outcomes, atomically: every try becomes an attempt (even one whose lease
 /// was lost: the mail did go out), each delivery still held by its claim moves to its new state,
-/// the runs' figures follow, and a run with nothing left pending is finished.
+/// the runs' figures follow, and a run with nothing left pending is finished. Call inside a
+/// write transaction (the recorder's, with the webhook events of the same outcomes).
 pub fn record(
     conn: &mut DbConnection,
     outcomes: &[Outcome],
@@ -119,15 +120,11 @@ pub fn record(
             };
             // Generic plans for this transaction: planning the statement anew each time (the
             // connections' default) cost more than running it.
-            pg.transaction(|pg| {
-                diesel::sql_query("SET LOCAL plan_cache_mode = auto").execute(pg)?;
-                record.execute(pg)
-            })?;
+            diesel::sql_query("SET LOCAL plan_cache_mode = auto").execute(pg)?;
+            record.execute(pg)?;
             Ok(())
         }
-        DbConnection::Sqlite(_) => {
-            crate::db::write_transaction(conn, |conn| record_one_by_one(conn, outcomes, now))
-        }
+        DbConnection::Sqlite(_) => record_one_by_one(conn, outcomes, now),
     }
 }
 

@@ -2,12 +2,13 @@
 //! when each was last used, revoke.
 
 use leptos::prelude::*;
-use mailroom_domain::wire::{CreatedApiToken, NewApiTokenRequest};
+use mailroom_domain::wire::NewApiTokenRequest;
 
 use crate::api;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::field::Field;
 use crate::components::notice::{ApiErrorNotice, ErrorNotice, Loading, failed};
+use crate::components::secret::SecretOnce;
 use crate::i18n::{Text, revoke_question, use_i18n};
 use crate::session::use_session;
 use crate::time;
@@ -109,7 +110,9 @@ pub fn Tokens() -> impl IntoView {
                 </div>
             </form>
             {move || create.value().get().map(|r| match r {
-                Ok(created) => view! { <NewToken created=created /> }.into_any(),
+                Ok(created) => view! {
+                    <SecretOnce secret=created.token hint=Text::TokenShownOnce testid="token-secret" />
+                }.into_any(),
                 Err(e) => match e.general(&["name", "expires_at"], i18n.lang.get()) {
                     Some(m) => view! { <ErrorNotice message=m /> }.into_any(),
                     None => ().into_any(),
@@ -166,29 +169,5 @@ pub fn Tokens() -> impl IntoView {
                 message=move |_: &(i64, String)| i18n.t(Text::RevokeConsequence).to_owned()
                 on_confirm=move |(id, _): (i64, String)| { revoke.dispatch(id); } />
         </section>
-    }
-}
-
-/// The secret of a new token: shown this once, with a button that copies it.
-#[component]
-fn NewToken(created: CreatedApiToken) -> impl IntoView {
-    let i18n = use_i18n();
-    let copied = RwSignal::new(false);
-    let secret = created.token.clone();
-    let copy = move |_| {
-        let secret = secret.clone();
-        leptos::task::spawn_local(async move {
-            let promise = window().navigator().clipboard().write_text(&secret);
-            copied.set(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
-        });
-    };
-    view! {
-        <div class="notice ok new-token" role="status" data-testid="new-token">
-            <p>{move || i18n.t(Text::TokenShownOnce)}</p>
-            <code class="secret" data-testid="token-secret">{created.token}</code>
-            <button type="button" class="secondary" on:click=copy>
-                {move || i18n.t(if copied.get() { Text::Copied } else { Text::Copy })}
-            </button>
-        </div>
     }
 }
