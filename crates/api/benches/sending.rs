@@ -3,6 +3,11 @@
 //! second, the SMTP latency p50/p99 and the sending process's peak RSS. It prints figures and
 //! asserts nothing.
 //!
+//! It sends twice in one run, to the same clients: once plain, then with a webhook endpoint
+//! subscribed to `attempt.succeeded` and `attempt.failed`, whose calls a receiver in this process
+//! takes while this process's job runner (a worker's, on the same database) sends them; and it
+//! prints the second rate as a share of the first.
+//!
 //! It also prints the CPU time PostgreSQL and the sink used, and the WAL written, per message: the
 //! machine's two cores are shared, so these say where the time goes.
 //!
@@ -19,6 +24,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod support;
+#[path = "sending/webhooks.rs"]
+mod webhooks;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -162,9 +169,11 @@ fn bench(options: &Options, url: &str) {
          INSERT INTO clients (owner_id, email, full_name)
              SELECT 1, 'client' || i || '@d' || (i % 20) || '.example.net', 'Client ' || i
              FROM generate_series(1, {n}) AS i;
-         INSERT INTO mailings (id, owner_id, message_id, starts_at, ends_at)
-             VALUES (1, 1, 1, now() - interval '1 hour', now() + interval '1 day');
+         INSERT INTO mailings (id, owner_id, message_id, starts_at, ends_at) VALUES
+             (1, 1, 1, now() - interval '1 hour', now() + interval '1 day'),
+             (2, 1, 1, now() - interval '1 hour', now() + interval '1 day');
          INSERT INTO mailing_clients (mailing_id, client_id) SELECT 1, id FROM clients;
+         INSERT INTO mailing_clients (mailing_id, client_id) SELECT 2, id FROM clients;
          ANALYZE;",
         n = options.clients
     ))
@@ -198,12 +207,116 @@ fn bench(options: &Options, url: &str) {
         std::thread::sleep(Duration::from_millis(20));
     }
 
+    println!("\nwithout webhooks:");
+    let plain = send(options, url, &mut conn, port, 1);
+    let hooks = webhooks::Hooks::start(url);
+    conn.batch_execute(&format!(
+        "INSERT INTO webhooks (owner_id, url, secret, created_at, updated_at)
+             VALUES (1, '{}', 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', now(), now());
+         INSERT INTO webhook_subscriptions (webhook_id, event_type)
+             SELECT id, e FROM webhooks, unnest(ARRAY['attempt.succeeded', 'attempt.failed']) AS e;",
+        hooks.url
+    ))
+    .expect("an endpoint");
+    println!("\nwith an endpoint subscribed to attempt.succeeded and attempt.failed:");
+    let hooked = send(options, url, &mut conn, port, 2);
+    let drained = hooks.drain(hooked.sent, Duration::from_secs(120));
+    let sink_ticks = cpu_ticks(sink.id()).unwrap_or_default();
+    let _ = sink.kill();
+    let _ = sink.wait();
+
+    println!();
+    println!("clients                 {}", options.clients);
+    println!("                        without webhooks   with attempt.* to an endpoint");
+    let row = |name: &str, a: String, b: String| println!("{name:<24}{a:<19}{b}");
+    row(
+        "delivered (sent state)",
+        plain.sent.to_string(),
+        hooked.sent.to_string(),
+    );
+    row(
+        "sending time",
+        format!("{:.2} s", plain.seconds),
+        format!("{:.2} s", hooked.seconds),
+    );
+    row(
+        "throughput",
+        format!("{:.0} msg/s", plain.rate()),
+        format!("{:.0} msg/s", hooked.rate()),
+    );
+    row(
+        "peak RSS of the sender",
+        format!("{:.1} MB", plain.peak_kb as f64 / 1024.0),
+        format!("{:.1} MB", hooked.peak_kb as f64 / 1024.0),
+    );
+    row(
+        "CPU of the sender",
+        format!("{:.0} µs/msg", plain.per_message(plain.sender_ticks)),
+        format!("{:.0} µs/msg", hooked.per_message(hooked.sender_ticks)),
+    );
+    row(
+        "CPU of PostgreSQL",
+        format!("{:.0} µs/msg", plain.per_message(plain.postgres_ticks)),
+        format!("{:.0} µs/msg", hooked.per_message(hooked.postgres_ticks)),
+    );
+    row(
+        "WAL written",
+        format!("{:.0} B/msg", plain.wal_bytes / plain.sent.max(1) as f64),
+        format!("{:.0} B/msg", hooked.wal_bytes / hooked.sent.max(1) as f64),
+    );
+    println!(
+        "rate with webhooks      {:.0} % of the rate without (the goal: at least 80 %)",
+        100.0 * hooked.rate() / plain.rate()
+    );
+    println!(
+        "webhook calls           {} for {} attempts told ({:.1} a call), all in {:.1} s after the \
+         last mail{}",
+        drained.calls,
+        drained.attempts,
+        drained.attempts as f64 / drained.calls.max(1) as f64,
+        drained.after.as_secs_f64(),
+        if drained.attempts < hooked.sent as u64 {
+            " (NOT all: the wait ran out)"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "CPU of the SMTP sink    {:.1} s over both",
+        sink_ticks as f64 / 100.0
+    );
+    println!("SMTP summaries          {}", plain.summary);
+    println!("                        {}", hooked.summary);
+}
+
+/// One `mailroom send` and what it cost.
+struct Pass {
+    sent: i64,
+    seconds: f64,
+    peak_kb: u64,
+    sender_ticks: u64,
+    postgres_ticks: u64,
+    wal_bytes: f64,
+    summary: String,
+}
+
+impl Pass {
+    fn rate(&self) -> f64 {
+        self.sent as f64 / self.seconds
+    }
+
+    fn per_message(&self, ticks: u64) -> f64 {
+        ticks as f64 * 10_000.0 / self.sent.max(1) as f64
+    }
+}
+
+/// Sends mailing `mailing` with the release binary to the sink on `port`.
+fn send(options: &Options, url: &str, conn: &mut PgConnection, port: u16, mailing: i64) -> Pass {
     let dir = tempfile::tempdir().expect("temp dir");
     let postgres_before = postgres_ticks();
-    let wal_before = wal_position(&mut conn);
-    let started = Instant::now();
+    let wal_before = wal_position(conn);
     let mut sender = Command::new(BIN)
-        .args(["send", "1"])
+        .args(["send", &mailing.to_string()])
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("DATA_DIR", dir.path())
@@ -240,55 +353,25 @@ fn bench(options: &Options, url: &str) {
         }
     }
     let status = sender.wait().expect("mailroom send exits");
-    let wall = started.elapsed().as_secs_f64();
     let (peak_kb, sender_ticks) = watcher.join().unwrap_or_default();
     let postgres = postgres_ticks().saturating_sub(postgres_before);
-    let wal_bytes = wal_position(&mut conn) - wal_before;
-    let sink_ticks = cpu_ticks(sink.id()).unwrap_or_default();
-    let _ = sink.kill();
-    let _ = sink.wait();
+    let wal_bytes = wal_position(conn) - wal_before;
     assert!(status.success(), "mailroom send failed: {status}");
-
-    let times: RunTimes = diesel::sql_query(
-        "SELECT (SELECT count(*) FROM deliveries WHERE state = 'sent') AS sent,
+    let times: RunTimes = diesel::sql_query(format!(
+        "SELECT (SELECT count(*) FROM deliveries d JOIN runs r ON r.id = d.run_id
+                 WHERE d.state = 'sent' AND r.mailing_id = {mailing}) AS sent,
                 EXTRACT(EPOCH FROM (finished_at - started_at))::float8 AS seconds
-         FROM runs WHERE mailing_id = 1",
-    )
-    .get_result(&mut conn)
+         FROM runs WHERE mailing_id = {mailing}"
+    ))
+    .get_result(conn)
     .expect("run figures");
-    let seconds = times.seconds.unwrap_or(f64::NAN);
-    println!();
-    println!("clients                 {}", options.clients);
-    println!("delivered (sent state)  {}", times.sent);
-    println!(
-        "sending time            {seconds:.2} s (first claim to last record), {wall:.2} s for the whole command"
-    );
-    println!(
-        "throughput              {:.0} messages/s sustained",
-        times.sent as f64 / seconds
-    );
-    println!("summary                 {summary}");
-    println!("peak RSS of the sender  {:.1} MB", peak_kb as f64 / 1024.0);
-    println!(
-        "CPU of the sender       {:.1} s ({:.0} µs per message; the machine has 2 cores, shared \
-         with PostgreSQL and the sink)",
-        sender_ticks as f64 / 100.0,
-        sender_ticks as f64 * 10_000.0 / times.sent.max(1) as f64
-    );
-    let per_message = |ticks: u64| ticks as f64 * 10_000.0 / times.sent.max(1) as f64;
-    println!(
-        "CPU of PostgreSQL       {:.1} s ({:.0} µs per message, queueing the run included)",
-        postgres as f64 / 100.0,
-        per_message(postgres)
-    );
-    println!(
-        "WAL written             {:.0} MB ({:.0} bytes per message)",
-        wal_bytes / 1e6,
-        wal_bytes / times.sent.max(1) as f64
-    );
-    println!(
-        "CPU of the SMTP sink    {:.1} s ({:.0} µs per message)",
-        sink_ticks as f64 / 100.0,
-        per_message(sink_ticks)
-    );
+    Pass {
+        sent: times.sent,
+        seconds: times.seconds.unwrap_or(f64::NAN),
+        peak_kb,
+        sender_ticks,
+        postgres_ticks: postgres,
+        wal_bytes,
+        summary,
+    }
 }

@@ -7,10 +7,12 @@ use mailroom_domain::wire::{
 use super::{ApiError, Call, ListQuery};
 use crate::session::{Session, SignedIn};
 
-/// Up to 200 endpoints, the newest first: one person keeps a handful.
+/// My endpoints (a manager's list would hold everyone's), up to 200, the newest first: one
+/// person keeps a handful.
 pub async fn list(session: Session) -> Result<Page<Webhook>, ApiError> {
     Call::get("/api/v1/webhooks")
         .query("per_page", Some(200))
+        .query("owner_id", session.user_id())
         .json_answer(session)
         .await
 }
