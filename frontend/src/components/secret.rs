@@ -14,13 +14,16 @@ pub fn SecretOnce(
     testid: &'static str,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let copied = RwSignal::new(false);
+    // None until tried; then whether the browser copied it (it may refuse off HTTPS).
+    let copied = RwSignal::new(None::<bool>);
     let text = secret.clone();
     let copy = move |_| {
         let text = text.clone();
         leptos::task::spawn_local(async move {
             let promise = window().navigator().clipboard().write_text(&text);
-            copied.set(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
+            copied.set(Some(
+                wasm_bindgen_futures::JsFuture::from(promise).await.is_ok(),
+            ));
         });
     };
     view! {
@@ -28,8 +31,11 @@ pub fn SecretOnce(
             <p>{move || i18n.t(hint)}</p>
             <code class="secret" data-testid=testid>{secret}</code>
             <button type="button" class="secondary" on:click=copy>
-                {move || i18n.t(if copied.get() { Text::Copied } else { Text::Copy })}
+                {move || i18n.t(if copied.get() == Some(true) { Text::Copied } else { Text::Copy })}
             </button>
+            {move || (copied.get() == Some(false)).then(|| view! {
+                <p class="field-error" role="alert">{move || i18n.t(Text::CopyFailed)}</p>
+            })}
         </div>
     }
 }

@@ -369,27 +369,40 @@ pub fn answer_text(lang: Lang, status: Option<i32>, error: Option<&str>) -> Stri
         (None, Some(why)) => why.to_owned(),
         (None, None) => match lang {
             Lang::En => "Not tried yet".to_owned(),
-            Lang::Ru => "Ещё не отправлялось".to_owned(),
+            Lang::Ru => "Ещё не отправлялась".to_owned(),
         },
     }
 }
 
-/// How a test event went.
-pub fn test_outcome(lang: Lang, status: Option<i32>, error: Option<&str>) -> String {
+/// How a test event to `url` went.
+pub fn test_outcome(lang: Lang, url: &str, status: Option<i32>, error: Option<&str>) -> String {
     let answer = answer_text(lang, status, error);
     match (lang, status) {
         (Lang::En, Some(code)) if (200..300).contains(&code) => {
-            format!("Test event delivered: the receiver answered {answer}.")
+            format!("Test event delivered to {url}: the receiver answered {answer}.")
         }
         (Lang::Ru, Some(code)) if (200..300).contains(&code) => {
-            format!("Тестовое событие доставлено: получатель ответил {answer}.")
+            format!("Тестовое событие доставлено на {url}: получатель ответил {answer}.")
         }
-        (Lang::En, _) => {
-            format!("Test event not delivered ({answer}); it is tried again, see its deliveries.")
-        }
-        (Lang::Ru, _) => {
-            format!("Тестовое событие не доставлено ({answer}); оно будет повторено, см. доставки.")
-        }
+        (Lang::En, _) => format!(
+            "Test event not delivered to {url} ({answer}); it is tried again, see its deliveries."
+        ),
+        (Lang::Ru, _) => format!(
+            "Тестовое событие не доставлено на {url} ({answer}); оно будет повторено, см. доставки."
+        ),
+    }
+}
+
+/// What an action did to the endpoint at `url`.
+pub fn endpoint_outcome(_lang: Lang, url: &str, said: &str) -> String {
+    format!("{url}: {said}")
+}
+
+/// Above a secret: whose it is.
+pub fn secret_for(lang: Lang, url: &str) -> String {
+    match lang {
+        Lang::En => format!("The signing secret of {url}"),
+        Lang::Ru => format!("Секрет подписи вебхука {url}"),
     }
 }
 
@@ -398,5 +411,29 @@ pub fn deliveries_heading(lang: Lang, url: &str) -> String {
     match lang {
         Lang::En => format!("Deliveries to {url}"),
         Lang::Ru => format!("Доставки на {url}"),
+    }
+}
+
+/// "3 attempts" in a batch of attempt events.
+pub fn attempts_in_call(lang: Lang, n: i32) -> String {
+    match lang {
+        Lang::En if n == 1 => "1 attempt".to_owned(),
+        Lang::En => format!("{n} attempts"),
+        Lang::Ru => {
+            let word = match (n % 10, n % 100) {
+                (1, r) if r != 11 => "попытка отправки",
+                (2..=4, r) if !(12..=14).contains(&r) => "попытки отправки",
+                _ => "попыток отправки",
+            };
+            format!("{n} {word}")
+        }
+    }
+}
+
+/// The summary of a delivery's tries: "Tries: 2".
+pub fn tries_summary(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::En => format!("Tries: {n}"),
+        Lang::Ru => format!("Попытки: {n}"),
     }
 }

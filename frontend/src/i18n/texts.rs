@@ -335,6 +335,9 @@ pub enum Text {
     SentAgain,
     NoDeliveriesYet,
     BackToIntegrations,
+    EndpointNotFound,
+    EndpointIsDisabled,
+    CopyFailed,
 }
 
 /// `text` in `lang`.
@@ -821,11 +824,11 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
         RotateSecret => ("Rotate secret", "Сменить секрет"),
         RotateConsequence => (
             "A new secret signs from now on; the current one keeps signing beside it for 24 hours, so that your program can switch over.",
-            "Новый секрет подписывает с этого момента; текущий продолжает подписывать рядом с ним 24 часа, чтобы ваша программа успела перейти.",
+            "Запросы теперь подписываются новым секретом; текущий действует рядом с ним ещё 24 часа, чтобы ваша программа успела перейти.",
         ),
         DeleteEndpointConsequence => (
             "Nothing more is sent to it, and its delivery log is deleted with it.",
-            "На него больше ничего не отправляется, журнал доставок удаляется вместе с ним.",
+            "На него больше ничего не будет отправляться, а журнал доставок удалится вместе с ним.",
         ),
         EndpointEnabled => (
             "Enabled: it is sent its events again.",
@@ -836,8 +839,8 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
             "Выключен: ничего не отправляется, пока вы его не включите.",
         ),
         SecretRotated => (
-            "New secret made: it is shown below, once.",
-            "Новый секрет создан: он показан ниже, один раз.",
+            "New secret made: it is shown above, once.",
+            "Новый секрет создан: он показан выше, один раз.",
         ),
         EndpointDeleted => ("Endpoint deleted.", "Вебхук удалён."),
         EventAttemptSucceeded => (
@@ -859,21 +862,30 @@ pub fn tr(lang: Lang, text: Text) -> &'static str {
         EventBounceReceived => ("a bounce came back", "пришёл отказ"),
         EventComplaintReceived => ("a recipient complained", "получатель пожаловался"),
         DeliveryPending => ("Waiting", "Ожидает"),
-        DeliveryDelivered => ("Delivered", "Доставлено"),
-        DeliveryFailed => ("Given up", "Прекращено"),
+        DeliveryDelivered => ("Delivered", "Доставлена"),
+        DeliveryFailed => ("Given up", "Не доставлена"),
         LastAnswer => ("Last answer", "Последний ответ"),
         NextTry => ("Next try", "Следующая попытка"),
         Tries => ("Tries", "Попытки"),
         SendAgain => ("Send again", "Отправить снова"),
         SentAgain => (
             "Sent again: a worker delivers it in a moment.",
-            "Отправлено снова: обработчик доставит через мгновение.",
+            "Поставлено в очередь: доставка через несколько секунд.",
         ),
         NoDeliveriesYet => (
             "Nothing has been sent to this endpoint yet.",
             "На этот вебхук ещё ничего не отправлялось.",
         ),
         BackToIntegrations => ("← Integrations", "← Интеграции"),
+        EndpointNotFound => ("Endpoint not found", "Вебхук не найден"),
+        EndpointIsDisabled => (
+            "This endpoint is disabled: nothing is sent to it, and calls cannot be sent again until it is enabled.",
+            "Этот вебхук выключен: на него ничего не отправляется, и повторная отправка недоступна, пока он не включён.",
+        ),
+        CopyFailed => (
+            "Copying did not work here: select the secret and copy it by hand.",
+            "Скопировать не удалось: выделите секрет и скопируйте его вручную.",
+        ),
     };
     match lang {
         Lang::En => en,

@@ -13,8 +13,11 @@ use crate::components::list::{ListState, Paged};
 use crate::components::notice::{ApiErrorNotice, DoneNotice};
 use crate::components::title::PageTitle;
 use crate::components::when::When;
-use crate::i18n::{Text, answer_text, deliveries_heading, use_i18n};
+use crate::i18n::{
+    Text, answer_text, attempts_in_call, deliveries_heading, tries_summary, use_i18n,
+};
 use crate::session::use_session;
+use crate::time;
 
 fn state_text(state: DeliveryState) -> (Text, &'static str) {
     match state {
@@ -34,15 +37,25 @@ fn Page() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let params = use_params_map();
+    // An id that is no number names nothing: asked for as 0, which no endpoint has.
     let id = move || {
         params
             .with(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()))
-            .unwrap_or_default()
+            .unwrap_or(0)
     };
     let list = ListState::in_url("-created_at", 20, &[]);
     let endpoint = LocalResource::new(move || {
         let id = id();
         async move { api::webhooks::get(session, id).await }
+    });
+    // Whether the log may be shown, and whether its calls may be sent again (the reader's own
+    // endpoint, enabled): a manager reads anyone's log and resends nothing but their own.
+    let known = Signal::derive(move || endpoint.get().map(|r| r.is_ok()));
+    let may_resend = Signal::derive(move || {
+        endpoint.get().is_some_and(|r| {
+            r.as_ref()
+                .is_ok_and(|e| e.enabled && session.user_id() == Some(e.owner_id))
+        })
     });
     let rows = LocalResource::new(move || {
         let (id, query) = (id(), list.query());
@@ -57,21 +70,24 @@ fn Page() -> impl IntoView {
             list.reload();
         }
     });
+    // Another page of the log: what was said of a resend belongs to the one before.
+    Effect::new(move |_| {
+        list.page.track();
+        resend.value().set(None);
+    });
     let row = move |d: WebhookDelivery| {
         let (text, class) = state_text(d.state);
-        let delivery = d.id;
+        let (delivery, created) = (d.id, d.created_at);
         let event = d.event.clone();
         let tries = d.attempts.clone();
-        let last = answer_text(
-            i18n.lang.get_untracked(),
-            d.last_status,
-            d.last_error.as_deref(),
-        );
+        let (status, error) = (d.last_status, d.last_error.clone());
+        let last = move || answer_text(i18n.lang.get(), status, error.as_deref());
+        let (items, count) = (d.items, d.attempts.len());
         view! {
             <tr data-testid=format!("delivery-{delivery}")>
                 <td data-label=move || i18n.t(Text::Event)>
                     <code>{d.event.clone()}</code>
-                    {(d.items > 0).then(|| view! { <div class="muted">{move || format!("{} × {}", d.items, i18n.t(Text::Attempts))}</div> })}
+                    {(items > 0).then(|| view! { <div class="muted">{move || attempts_in_call(i18n.lang.get(), items)}</div> })}
                 </td>
                 <td data-label=move || i18n.t(Text::State)>
                     <span class=class data-testid="delivery-state">{move || i18n.t(text)}</span>
@@ -85,8 +101,9 @@ fn Page() -> impl IntoView {
                 </td>
                 <td data-label=move || i18n.t(Text::Added)><When at=d.created_at /></td>
                 <td data-label=move || i18n.t(Text::Tries)>
+                    {(count > 0).then(|| view! {
                     <details>
-                        <summary data-testid="tries">{d.attempts.len()}</summary>
+                        <summary data-testid="tries">{move || tries_summary(i18n.lang.get(), count)}</summary>
                         <ol class="tries">
                             {tries.into_iter().map(|t| view! {
                                 <li>
@@ -97,14 +114,20 @@ fn Page() -> impl IntoView {
                             }).collect_view()}
                         </ol>
                     </details>
+                    })}
                 </td>
                 <td class="row-actions">
-                    <button type="button" class="link" data-testid="resend"
-                        aria-label=move || format!("{} {event}", i18n.t(Text::SendAgain))
-                        disabled=move || resend.pending().get()
-                        on:click=move |_| { resend.dispatch(delivery); }>
-                        {move || i18n.t(Text::SendAgain)}
-                    </button>
+                    {move || may_resend.get().then(|| {
+                        let event = event.clone();
+                        view! {
+                            <button type="button" class="link" data-testid="resend"
+                                aria-label=move || format!("{} {event} {}", i18n.t(Text::SendAgain), time::local(created, i18n.lang.get()))
+                                disabled=move || resend.pending().get()
+                                on:click=move |_| { resend.dispatch(delivery); }>
+                                {move || i18n.t(Text::SendAgain)}
+                            </button>
+                        }
+                    })}
                 </td>
             </tr>
         }
@@ -113,16 +136,24 @@ fn Page() -> impl IntoView {
         <PageTitle text=Text::Deliveries />
         <p><a href="/integrations" data-testid="back">{move || i18n.t(Text::BackToIntegrations)}</a></p>
         <h1 class="breakable" data-testid="deliveries-heading">
-            {move || endpoint.get().and_then(Result::ok).map(|e| deliveries_heading(i18n.lang.get(), &e.url))
-                .unwrap_or_else(|| i18n.t(Text::Deliveries).to_owned())}
+            {move || match endpoint.get() {
+                Some(Ok(e)) => deliveries_heading(i18n.lang.get(), &e.url),
+                Some(Err(e)) if e.is_not_found() => i18n.t(Text::EndpointNotFound).to_owned(),
+                _ => i18n.t(Text::Deliveries).to_owned(),
+            }}
         </h1>
-        {move || endpoint.get().and_then(Result::ok).and_then(|e| e.disabled_reason.filter(|_| !e.enabled)).map(|reason| view! {
-            <p class="notice bad" data-testid="disabled-reason">{reason}</p>
+        {move || endpoint.get().and_then(Result::err).map(|e| view! { <ApiErrorNotice error=e /> })}
+        {move || endpoint.get().and_then(Result::ok).filter(|e| !e.enabled).map(|e| view! {
+            <div class="notice warn" data-testid="endpoint-disabled">
+                <p>{move || i18n.t(Text::EndpointIsDisabled)}</p>
+                {e.disabled_reason.map(|reason| view! { <p data-testid="disabled-reason">{reason}</p> })}
+            </div>
         })}
         {move || resend.value().get().map(|r| match r {
             Ok(_) => view! { <DoneNotice message=i18n.t(Text::SentAgain) /> }.into_any(),
             Err(e) => view! { <ApiErrorNotice error=e /> }.into_any(),
         })}
+        <Show when=move || known.get() == Some(true)>
         <Paged list=list rows=rows empty=Text::NoDeliveriesYet table={move |items: Vec<WebhookDelivery>| view! {
             <div class="table-wrap">
                 <table data-testid="deliveries">
@@ -141,5 +172,6 @@ fn Page() -> impl IntoView {
                 </table>
             </div>
         }} />
+        </Show>
     }
 }
