@@ -109,6 +109,12 @@ impl<C: Clone + Send + Sync + 'static> Runner<C> {
     /// A database error stops the claiming, never the jobs running: they finish first (dropped
     /// mid-way, a webhook call would be made again), and the first error is returned then.
     pub async fn run_due(&self) -> Result<usize, DbError> {
+        // Once per round, not per claim: a claim is a statement beside the sender's.
+        let now = self.clock.now();
+        blocking(&self.pool, move |conn| {
+            Ok::<_, DbError>(jobs::give_up_crash_loops(conn, now, MAX_ATTEMPTS)?)
+        })
+        .await?;
         let mut ran = 0;
         let mut running = FuturesUnordered::new();
         let mut exhausted = false;

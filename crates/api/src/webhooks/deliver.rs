@@ -129,7 +129,7 @@ pub async fn try_once(context: &WebhookContext, id: i64, schedule: i64) -> Resul
         next_try_at,
     };
     let recorded = tried.clone();
-    let webhook_id = endpoint.id;
+    let (webhook_id, was_failing) = (endpoint.id, endpoint.failing_since);
     let what = describe_answer(&called.answer);
     blocking(&context.pool, move |conn| {
         write_transaction::<_, DbError, _>(conn, |conn| {
@@ -137,8 +137,13 @@ pub async fn try_once(context: &WebhookContext, id: i64, schedule: i64) -> Resul
                 return Ok(());
             }
             let delivered = verdict == Verdict::Delivered;
-            let failing_since =
-                webhook_deliveries::note_outcome(conn, webhook_id, delivered, done_at)?;
+            // A success when nothing failed before changes nothing: no statement for it (one
+            // call in a hundred attempts, but every statement counts beside the sender's).
+            let failing_since = if delivered && was_failing.is_none() {
+                None
+            } else {
+                webhook_deliveries::note_outcome(conn, webhook_id, delivered, done_at)?
+            };
             let reason = match (verdict, failing_since) {
                 (Verdict::Gone, _) => Some("its receiver answered 410 Gone".to_owned()),
                 (_, Some(since)) if done_at - since >= FAILING_FOR => Some(format!(

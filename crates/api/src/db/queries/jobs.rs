@@ -48,16 +48,13 @@ WHERE id = (SELECT id FROM background_jobs
 RETURNING id, job_type, payload, priority, attempts, run_at, lease, leased_until, last_error,
           failed_at, created_at";
 
-/// The next due job with tries left, leased to `lease` until `until` (its try counted), if any.
-/// A job whose lease ran out on its last try is given up on first: its process died during every
-/// one of them (the job itself may be what kills it), and claiming it again would go on forever.
-pub fn claim(
+/// Gives up the jobs whose lease ran out on their last try: their process died during every one
+/// of them (the job itself may be what kills it), and claiming them again would go on forever.
+pub fn give_up_crash_loops(
     conn: &mut DbConnection,
     now: NaiveDateTime,
-    until: NaiveDateTime,
-    lease: i64,
     max_attempts: i32,
-) -> QueryResult<Option<JobRow>> {
+) -> QueryResult<usize> {
     diesel::update(
         background_jobs::table
             .filter(background_jobs::failed_at.is_null())
@@ -71,7 +68,17 @@ pub fn claim(
             .eq(Some("its process stopped before it finished, on every try")),
         background_jobs::failed_at.eq(Some(now)),
     ))
-    .execute(conn)?;
+    .execute(conn)
+}
+
+/// The next due job with tries left, leased to `lease` until `until` (its try counted), if any.
+pub fn claim(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    until: NaiveDateTime,
+    lease: i64,
+    max_attempts: i32,
+) -> QueryResult<Option<JobRow>> {
     macro_rules! claim_with {
         ($conn:expr, $sql:expr) => {
             diesel::sql_query($sql)
