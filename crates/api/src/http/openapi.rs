@@ -77,6 +77,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 /// What the middleware adds to every operation, once the routes are in the document; and the
 /// calls Mailroom makes to webhook endpoints.
 pub fn with_middleware(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    let api = super::contract::with_common_answers(api);
     with_webhooks(with_idempotency_keys(with_http_caching(api)))
 }
 
@@ -144,8 +145,7 @@ fn with_webhooks(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi 
 fn with_idempotency_keys(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
     use utoipa::openapi::{
-        ContentBuilder, HeaderBuilder, ObjectBuilder, Ref, RefOr, Required, ResponseBuilder, Type,
-        schema::SchemaType,
+        HeaderBuilder, ObjectBuilder, RefOr, Required, Type, schema::SchemaType,
     };
 
     let text = || ObjectBuilder::new().schema_type(SchemaType::new(Type::String));
@@ -203,29 +203,7 @@ fn with_idempotency_keys(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::
                 "the Idempotency-Key came with another request before",
             ),
         ] {
-            match op.responses.responses.get_mut(code) {
-                Some(RefOr::T(response)) => {
-                    response.description = format!("{}; or {meaning}", response.description);
-                }
-                Some(RefOr::Ref(_)) => {}
-                None => {
-                    let mut first = meaning.chars();
-                    let meaning: String = first
-                        .next()
-                        .map(|c| c.to_uppercase().chain(first).collect())
-                        .unwrap_or_default();
-                    let response = ResponseBuilder::new()
-                        .description(meaning)
-                        .content(
-                            mailroom_domain::wire::PROBLEM_CONTENT_TYPE,
-                            ContentBuilder::new()
-                                .schema(Some(Ref::from_schema_name("Problem")))
-                                .build(),
-                        )
-                        .build();
-                    op.responses.responses.insert(code.into(), response.into());
-                }
-            }
+            super::contract::add_problem(op, code, meaning);
         }
     };
     for (path, item) in api.paths.paths.iter_mut() {

@@ -108,7 +108,7 @@ async fn rendered(
     tag = "messages",
     security(("bearer" = [])),
     params(("id" = i64, Path, description = "The message's id")),
-    request_body(content = TestSendRequest, description = "Optional: an empty body fills in an example client"),
+    request_body(content = Option<TestSendRequest>, description = "Optional: an empty body fills in an example client"),
     responses(
         (status = OK, body = TestSent),
         (status = BAD_REQUEST, description = "A body that is not a test send request", body = Problem, content_type = "application/problem+json"),

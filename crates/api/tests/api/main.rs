@@ -9,6 +9,7 @@ mod binary;
 mod bounce_reports;
 mod caching;
 mod clients;
+mod contract;
 mod crash;
 mod database;
 mod dkim;
