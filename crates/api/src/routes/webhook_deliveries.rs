@@ -13,11 +13,12 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::listing::ListRequest;
-use super::owned::{self, Intent};
+use super::owned::Intent;
+use super::webhooks::load;
 use crate::auth::CurrentUser;
 use crate::clock::Clock;
-use crate::db::queries::{webhook_deliveries, webhooks};
-use crate::db::rows::{WebhookDeliveryRow, WebhookRow, WebhookTryRow};
+use crate::db::queries::webhook_deliveries;
+use crate::db::rows::{WebhookDeliveryRow, WebhookTryRow};
 use crate::db::{DbError, DbPool, blocking, write_transaction};
 use crate::http::api_error::ApiError;
 use crate::jobs::BackgroundJob;
@@ -56,22 +57,6 @@ fn delivery_json(row: WebhookDeliveryRow, tries: Vec<WebhookTryRow>) -> WebhookD
             })
             .collect(),
     }
-}
-
-async fn endpoint(
-    pool: &DbPool,
-    current: &CurrentUser,
-    id: i64,
-    intent: Intent,
-) -> Result<WebhookRow, ApiError> {
-    owned::load(
-        pool,
-        current,
-        format!("webhook {id}"),
-        intent,
-        move |conn| webhooks::find(conn, id),
-    )
-    .await
 }
 
 /// The delivery as answered, read again with its tries.
@@ -122,7 +107,7 @@ pub async fn list_webhook_deliveries(
         query.sort.as_deref(),
         None,
     )?;
-    let row = endpoint(&pool, &current, path.into_inner(), Intent::Read).await?;
+    let row = load(&pool, &current, path.into_inner(), Intent::Read).await?;
     let (descending, offset, limit) = (list.sort.descending, list.offset(), list.limit());
     let (rows, mut tries, total) = blocking(&pool, move |conn| {
         let (rows, total) = webhook_deliveries::list(conn, row.id, descending, offset, limit)?;
@@ -166,7 +151,7 @@ pub async fn retry_webhook_delivery(
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let (webhook_id, delivery_id) = path.into_inner();
-    let row = endpoint(&pool, &current, webhook_id, Intent::Change).await?;
+    let row = load(&pool, &current, webhook_id, Intent::Change).await?;
     if !row.enabled {
         return Err(ApiError::Conflict(
             "the endpoint is disabled: enable it first, then resend".into(),
@@ -218,7 +203,7 @@ pub async fn test_webhook(
     clock: web::Data<dyn Clock>,
     context: web::Data<WebhookContext>,
 ) -> Result<HttpResponse, ApiError> {
-    let row = endpoint(&pool, &current, path.into_inner(), Intent::Change).await?;
+    let row = load(&pool, &current, path.into_inner(), Intent::Change).await?;
     if !row.enabled {
         return Err(ApiError::Conflict(
             "the endpoint is disabled: enable it to test it".into(),

@@ -200,7 +200,8 @@ pub async fn list_webhooks(
     Ok(HttpResponse::Ok().json(list.page_of(items, total)))
 }
 
-async fn load(
+/// The endpoint `id`, if `current` may `intent` it (its deliveries' routes start here too).
+pub(super) async fn load(
     pool: &DbPool,
     current: &CurrentUser,
     id: i64,

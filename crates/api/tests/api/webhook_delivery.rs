@@ -54,6 +54,20 @@ async fn deliveries(app: &TestApp, who: &Session, id: i64) -> Value {
     read(app, who, &format!("/api/v1/webhooks/{id}/deliveries")).await
 }
 
+/// A new client of `who`'s at `email`, who then unsubscribes by their link: its id.
+async fn unsubscribed(app: &TestApp, who: &Session, email: &str) -> i64 {
+    let id = client(app, who, email, "U").await;
+    let token = UnsubscribeKeys::new(&app.settings.jwt_secret).token(id);
+    let left = app
+        .client
+        .post(app.url(&format!("/u/{token}")))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(left.status().as_u16(), 200);
+    id
+}
+
 async fn test_event(app: &TestApp, who: &Session, id: i64) -> reqwest::Response {
     app.post_as(
         &format!("/api/v1/webhooks/{id}/test"),
@@ -295,16 +309,9 @@ async fn a_receiver_down_for_a_while_gets_every_event_once_it_is_back() {
     let ann = app.user("ann@example.org").await;
     let url = format!("http://127.0.0.1:{port}/back");
     let (id, secret) = endpoint(&app, &ann, &url, &["client.unsubscribed"]).await;
-    let keys = UnsubscribeKeys::new(&app.settings.jwt_secret);
     let mut clients = Vec::new();
     for i in 0..3 {
-        let id = client(&app, &ann, &format!("u{i}@example.net"), "U").await;
-        app.client
-            .post(app.url(&format!("/u/{}", keys.token(id))))
-            .send()
-            .await
-            .expect("sent");
-        clients.push(id);
+        clients.push(unsubscribed(&app, &ann, &format!("u{i}@example.net")).await);
     }
     later(&app, 1).await;
     later(&app, 6).await;
@@ -376,14 +383,8 @@ async fn two_runners_never_send_one_delivery_at_the_same_time() {
     receiver.slow(std::time::Duration::from_millis(300));
     let ann = app.user("ann@example.org").await;
     let (id, _) = endpoint(&app, &ann, &receiver.url("/"), &["client.unsubscribed"]).await;
-    let keys = UnsubscribeKeys::new(&app.settings.jwt_secret);
     for i in 0..4 {
-        let id = client(&app, &ann, &format!("u{i}@example.net"), "U").await;
-        app.client
-            .post(app.url(&format!("/u/{}", keys.token(id))))
-            .send()
-            .await
-            .expect("sent");
+        unsubscribed(&app, &ann, &format!("u{i}@example.net")).await;
     }
     // A second job for each delivery, as a resend racing its scheduled try would make.
     let log = deliveries(&app, &ann, id).await;
@@ -486,13 +487,7 @@ async fn a_worker_that_forbids_private_addresses_refuses_to_call_one() {
     let receiver = Receiver::start().await;
     let ann = app.user("ann@example.org").await;
     let (id, _) = endpoint(&app, &ann, &receiver.url("/"), &["client.unsubscribed"]).await;
-    let cy = client(&app, &ann, "cy@example.net", "Cy").await;
-    let token = UnsubscribeKeys::new(&app.settings.jwt_secret).token(cy);
-    app.client
-        .post(app.url(&format!("/u/{token}")))
-        .send()
-        .await
-        .expect("sent");
+    unsubscribed(&app, &ann, "cy@example.net").await;
     // The API allowed the address; this worker's installation does not.
     let mut strict = app.settings.clone();
     strict.webhooks.allow_private = false;
@@ -631,13 +626,7 @@ async fn a_try_that_died_holding_its_delivery_is_made_again_once_its_hold_runs_o
     let receiver = Receiver::start().await;
     let ann = app.user("ann@example.org").await;
     let (id, _) = endpoint(&app, &ann, &receiver.url("/"), &["client.unsubscribed"]).await;
-    let cy = client(&app, &ann, "cy@example.net", "Cy").await;
-    let token = UnsubscribeKeys::new(&app.settings.jwt_secret).token(cy);
-    app.client
-        .post(app.url(&format!("/u/{token}")))
-        .send()
-        .await
-        .expect("sent");
+    unsubscribed(&app, &ann, "cy@example.net").await;
     let delivery = deliveries(&app, &ann, id).await["items"][0]["id"]
         .as_i64()
         .expect("an id");
@@ -678,13 +667,7 @@ async fn a_production_worker_refuses_an_endpoint_that_is_not_https() {
     let receiver = Receiver::start().await;
     let ann = app.user("ann@example.org").await;
     let (id, _) = endpoint(&app, &ann, &receiver.url("/"), &["client.unsubscribed"]).await;
-    let cy = client(&app, &ann, "cy@example.net", "Cy").await;
-    let token = UnsubscribeKeys::new(&app.settings.jwt_secret).token(cy);
-    app.client
-        .post(app.url(&format!("/u/{token}")))
-        .send()
-        .await
-        .expect("sent");
+    unsubscribed(&app, &ann, "cy@example.net").await;
     let mut production = app.settings.clone();
     production.webhooks.https_only = true;
     assert_eq!(app.jobs_with(&production).run_due().await.expect("ran"), 1);
