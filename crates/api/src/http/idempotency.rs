@@ -54,7 +54,16 @@ pub async fn keys(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let applies = matches!(*req.method(), Method::POST | Method::PATCH) && remembered(req.path());
+    // Only a request some route answers: a method the path does not take is a 405, key or not.
+    let routed = req
+        .app_data::<actix_web::web::Data<super::fallback::KnownRoutes>>()
+        .is_none_or(|known| {
+            known
+                .allowed(req.path())
+                .is_some_and(|methods| methods.contains(&req.method().as_str()))
+        });
+    let applies =
+        matches!(*req.method(), Method::POST | Method::PATCH) && remembered(req.path()) && routed;
     let Some(raw) = req
         .headers()
         .get(IDEMPOTENCY_KEY)

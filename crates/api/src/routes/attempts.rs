@@ -61,8 +61,10 @@ fn events_by_attempt(rows: Vec<DeliveryEventRow>) -> HashMap<i64, Vec<DeliveryEv
 #[into_params(parameter_in = Query)]
 pub struct AttemptListQuery {
     /// 1-based page number (default 1).
+    #[param(minimum = 1)]
     pub page: Option<u32>,
     /// Items per page, 1 to 200 (default 20).
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
     /// `success` or `failure`.
     pub status: Option<String>,

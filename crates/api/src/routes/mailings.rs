@@ -50,8 +50,10 @@ pub(super) async fn answer(
 #[into_params(parameter_in = Query)]
 pub struct MailingListQuery {
     /// 1-based page number (default 1).
+    #[param(minimum = 1)]
     pub page: Option<u32>,
     /// Items per page, 1 to 200 (default 20).
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
     /// created_at, starts_at or ends_at; a leading - sorts descending (default -created_at).
     pub sort: Option<String>,

@@ -23,8 +23,10 @@ use crate::sending::start::stop;
 #[into_params(parameter_in = Query)]
 pub struct UserListQuery {
     /// 1-based page number (default 1).
+    #[param(minimum = 1)]
     pub page: Option<u32>,
     /// Items per page, 1 to 200 (default 20).
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
     /// Only accounts whose address contains this text (any case).
     pub q: Option<String>,

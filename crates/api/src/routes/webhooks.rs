@@ -150,8 +150,10 @@ pub async fn create_webhook(
 #[into_params(parameter_in = Query)]
 pub struct WebhookListQuery {
     /// 1-based page number (default 1).
+    #[param(minimum = 1)]
     pub page: Option<u32>,
     /// Items per page, 1 to 200 (default 20).
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
     /// `created_at`, `-` first for descending (default `-created_at`).
     pub sort: Option<String>,

@@ -123,3 +123,30 @@ async fn every_operation_answers_a_missing_token_and_a_bad_body_as_its_document_
         .await;
     assert_eq!(before.ok(), after.ok(), "nothing was written");
 }
+
+#[tokio::test]
+async fn every_list_states_the_page_bounds_the_server_checks() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .get("/api-docs/openapi.json")
+        .await
+        .json()
+        .await
+        .expect("the document");
+    let max = mailroom_domain::wire::MAX_PER_PAGE;
+    let mut lists = 0;
+    for (method, path, op) in operations(&doc) {
+        for param in op["parameters"].as_array().into_iter().flatten() {
+            let (name, schema) = (&param["name"], &param["schema"]);
+            if name == "page" {
+                assert_eq!(schema["minimum"], 1, "{method} {path}: page");
+                lists += 1;
+            }
+            if name == "per_page" {
+                assert_eq!(schema["minimum"], 1, "{method} {path}: per_page");
+                assert_eq!(schema["maximum"], max, "{method} {path}: per_page");
+            }
+        }
+    }
+    assert!(lists >= 10, "{lists} lists");
+}

@@ -305,3 +305,35 @@ async fn of_two_retries_taking_over_a_dead_requests_key_one_runs_and_the_late_fi
         Claim::Replay(answer(201))
     );
 }
+
+#[tokio::test]
+async fn a_method_the_path_does_not_take_is_a_405_with_a_key_too_and_the_key_stays_free() {
+    let app = spawn_sending_app().await;
+    let ann = app.user("ann@example.org").await;
+    let wrong = keyed(
+        &app,
+        &ann,
+        Method::PATCH,
+        "/api/v1/clients",
+        "key-1",
+        &json!({"email": "bob@example.net"}),
+    )
+    .await;
+    assert_eq!(wrong.headers()["allow"], "GET, POST");
+    problem(wrong, 405).await;
+    let right = keyed(
+        &app,
+        &ann,
+        Method::POST,
+        "/api/v1/clients",
+        "key-1",
+        &json!({"email": "bob@example.net"}),
+    )
+    .await;
+    assert_eq!(
+        right.status().as_u16(),
+        201,
+        "the key was not taken by the 405"
+    );
+    assert_eq!(client_count(&app, &ann).await, 1);
+}

@@ -124,8 +124,10 @@ fn tag_key(tags: &TagFilter) -> String {
 #[into_params(parameter_in = Query)]
 pub struct ClientListQuery {
     /// 1-based page number (default 1).
+    #[param(minimum = 1)]
     pub page: Option<u32>,
     /// Items per page, 1 to 200 (default 20).
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
     /// created_at, updated_at, email or full_name; a leading - sorts descending (default -created_at).
     pub sort: Option<String>,
