@@ -1,6 +1,7 @@
 use serde_json::{Value, json};
 
 use crate::accounts::Session;
+use crate::fixtures::read;
 use crate::helpers::{TestApp, problem, spawn_app};
 
 async fn create(app: &TestApp, who: &Session, email: &str, name: &str) -> Value {
@@ -630,4 +631,53 @@ async fn a_blocked_user_is_refused_on_every_resource_at_once() {
         .await
         .expect("JSON");
     assert_eq!(clients["total"], 1, "nothing was written");
+}
+
+#[tokio::test]
+async fn an_import_sent_as_a_forms_file_part_imports_like_a_csv_body() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    let post_form = |form: reqwest::multipart::Form| {
+        app.client
+            .post(app.url("/api/v1/clients/import"))
+            .bearer_auth(&ann.access)
+            .multipart(form)
+            .send()
+    };
+    // A form without the part: refused, nothing imported.
+    let no_file = reqwest::multipart::Form::new().text("other", "email\nbob@example.net\n");
+    problem(post_form(no_file).await.expect("sent"), 400).await;
+    assert_eq!(read(&app, &ann, "/api/v1/clients").await["total"], 0);
+
+    let csv = "email,full_name,comment,tags\nbob@example.net,Bob,,vip\ncy@example.net,Cy,,\nnot-an-address,X,,\n";
+    let file = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec())
+        .file_name("clients.csv")
+        .mime_str("text/csv")
+        .expect("a part");
+    let form = reqwest::multipart::Form::new()
+        .text("note", "ignored")
+        .part("file", file);
+    let imported = post_form(form).await.expect("sent");
+    assert_eq!(imported.status().as_u16(), 200);
+    let report: Value = imported.json().await.expect("JSON");
+    assert_eq!(report["created"], 2, "{report}");
+    assert_eq!(report["rejected"].as_array().expect("rejected").len(), 1);
+    assert_eq!(read(&app, &ann, "/api/v1/clients").await["total"], 2);
+
+    // Neither CSV nor a form: the answer says both ways.
+    let json = app
+        .post_as(
+            "/api/v1/clients/import",
+            &ann.access,
+            &json!({"email": "x"}),
+        )
+        .await;
+    let refused = problem(json, 415).await;
+    assert!(
+        refused["detail"]
+            .as_str()
+            .expect("a detail")
+            .contains("multipart/form-data"),
+        "{refused}"
+    );
 }

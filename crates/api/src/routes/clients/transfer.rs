@@ -14,6 +14,57 @@ use crate::http::api_error::ApiError;
 /// The largest CSV upload: 100,000 rows of generous width fit with room to spare.
 pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
 
+/// The form an import may come as.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Documentation only: the form is read part by part.
+pub struct ImportUpload {
+    /// The CSV file.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
+/// The CSV of an import: the body itself (`text/csv`), or the `file` part of a form; the body
+/// was read whole already, within `MAX_IMPORT_BYTES`.
+async fn csv_of(req: &HttpRequest, body: web::Bytes) -> Result<web::Bytes, ApiError> {
+    use futures_util::TryStreamExt;
+
+    let kind = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_lowercase())
+        .unwrap_or_default();
+    if kind.starts_with("text/csv") {
+        return Ok(body);
+    }
+    if !kind.starts_with("multipart/form-data") {
+        return Err(ApiError::UnsupportedMediaType(
+            "send the file as the body with Content-Type: text/csv, or as the `file` part of \
+             multipart/form-data"
+                .into(),
+        ));
+    }
+    let unreadable = |e: actix_multipart::MultipartError| {
+        ApiError::BadRequest(format!("the form could not be read: {e}"))
+    };
+    let stream =
+        futures_util::stream::once(async move { Ok::<_, actix_web::error::PayloadError>(body) });
+    let mut form = actix_multipart::Multipart::new(req.headers(), stream);
+    while let Some(mut part) = form.try_next().await.map_err(unreadable)? {
+        if part.name() != Some("file") {
+            continue;
+        }
+        let mut file = Vec::new();
+        while let Some(chunk) = part.try_next().await.map_err(unreadable)? {
+            file.extend_from_slice(&chunk);
+        }
+        return Ok(file.into());
+    }
+    Err(ApiError::BadRequest(
+        "the form has no `file` part: send the CSV as the part named file".into(),
+    ))
+}
+
 /// The clients the filter selects as CSV (`email,full_name,comment,tags`), streamed; managers get
 /// everyone's, or one owner's.
 #[utoipa::path(
@@ -49,11 +100,17 @@ pub async fn export_clients(
 #[utoipa::path(
     tag = "clients",
     security(("bearer" = [])),
-    request_body(content = String, content_type = "text/csv", description = "CSV, header email,full_name,comment,tags"),
+    request_body(
+        description = "CSV with the header email,full_name,comment,tags: as the body (text/csv), or as the `file` part of a form (multipart/form-data), which every client generator can send",
+        content(
+            (String = "text/csv"),
+            (ImportUpload = "multipart/form-data"),
+        ),
+    ),
     responses(
         (status = OK, description = "What the import did, row by row", body = ImportReport),
-        (status = BAD_REQUEST, description = "No header, a wrong header or unreadable CSV", body = Problem, content_type = "application/problem+json"),
-        (status = UNSUPPORTED_MEDIA_TYPE, description = "The body is not text/csv", body = Problem, content_type = "application/problem+json"),
+        (status = BAD_REQUEST, description = "No header, a wrong header or unreadable CSV; a form without a `file` part, or one that does not parse", body = Problem, content_type = "application/problem+json"),
+        (status = UNSUPPORTED_MEDIA_TYPE, description = "The body is neither text/csv nor multipart/form-data", body = Problem, content_type = "application/problem+json"),
         (status = PAYLOAD_TOO_LARGE, description = "Over 64 MiB", body = Problem, content_type = "application/problem+json"),
         (status = UNAUTHORIZED, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
     )
@@ -67,16 +124,7 @@ pub async fn import_clients(
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock.now();
-    let is_csv = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim().to_lowercase().starts_with("text/csv"));
-    if !is_csv {
-        return Err(ApiError::UnsupportedMediaType(
-            "send the file as the body with Content-Type: text/csv".into(),
-        ));
-    }
+    let body = csv_of(&req, body).await?;
     let owner_id = current.id();
     let report = blocking(&pool, move |conn| {
         import::import(conn, owner_id, &body, now).map_err(|e| match e {
