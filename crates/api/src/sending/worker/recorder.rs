@@ -79,7 +79,7 @@ async fn commit(
     clock: &dyn Clock,
     held: &Held,
     rules: BounceRules,
-    batch: Vec<(Record, Option<OwnedSemaphorePermit>)>,
+    mut batch: Vec<(Record, Option<OwnedSemaphorePermit>)>,
 ) -> Result<(), String> {
     let mut outcomes = Vec::new();
     let mut owners = BTreeSet::new();
@@ -87,7 +87,7 @@ async fn commit(
     // Hard bounces: few, and suppressed in the same transaction as their attempts.
     let mut refusals = Vec::new();
     let mut events = Vec::new();
-    for (record, _) in &batch {
+    for (record, _) in &mut batch {
         match record {
             Record::Done {
                 outcome,
@@ -96,8 +96,9 @@ async fn commit(
             } => {
                 outcomes.push(outcome.clone());
                 owners.extend(*owner);
-                if let (Some(owner), Some(event)) = (owner, event) {
-                    events.push((*owner, event.clone()));
+                // Taken, not copied: the records stay only for their permits and ids.
+                if let (Some(owner), Some(event)) = (*owner, event.take()) {
+                    events.push((owner, event));
                 }
                 if let (true, Some(attempt)) = (outcome.hard_bounce, &outcome.attempt) {
                     refusals.push((outcome.delivery_id, attempt.response.clone()));
@@ -106,6 +107,8 @@ async fn commit(
             Record::Release { id, lease } => releases.entry(*lease).or_default().push(*id),
         }
     }
+    // Shared by the tries of this commit rather than copied into each.
+    let events = std::sync::Arc::new(events);
     let mut wait = Duration::from_millis(100);
     loop {
         let now = clock.now();
