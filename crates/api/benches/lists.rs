@@ -11,7 +11,6 @@
 use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
 use mailroom_api::auth::admin;
 use mailroom_api::cli::{Config, Environment, LogFormat};
 use mailroom_api::config::Settings;
@@ -76,7 +75,8 @@ async fn main() {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let pg_name = format!("mailroom_bench_{}", std::process::id());
     let database_url = if args.postgres {
-        let mut admin = PgConnection::establish(&admin_url).expect("PostgreSQL for --postgres");
+        let mut admin =
+            mailroom_api::db::establish_postgres(&admin_url).expect("PostgreSQL for --postgres");
         admin
             .batch_execute(&format!("CREATE DATABASE {pg_name}"))
             .expect("bench database");
@@ -383,7 +383,7 @@ async fn main() {
 
     drop(pool);
     if args.postgres
-        && let Ok(mut admin) = PgConnection::establish(&admin_url)
+        && let Ok(mut admin) = mailroom_api::db::establish_postgres(&admin_url)
     {
         let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {pg_name} WITH (FORCE)"));
     }

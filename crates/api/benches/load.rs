@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 mod support;
 
 use diesel::connection::SimpleConnection;
-use diesel::prelude::*;
 use mailroom_api::auth::JwtKeys;
 use mailroom_api::auth::jwt::DEFAULT_ACCESS_TOKEN_TTL;
 use secrecy::SecretString;
@@ -228,7 +227,7 @@ fn bench(options: &Options, url: &str, redis_url: &str, prefix: &str) {
     let database = mailroom_api::db::DatabaseUrl::parse(url).expect("URL");
     let pool = mailroom_api::db::connect(&database, 2).expect("connect");
     mailroom_api::db::run_migrations(&mut pool.get().expect("connection")).expect("migrations");
-    let mut conn = PgConnection::establish(url).expect("connect");
+    let mut conn = mailroom_api::db::establish_postgres(url).expect("connect");
     let seeding = Instant::now();
     conn.batch_execute(SEED).expect("seed");
     println!(

@@ -178,7 +178,7 @@ fn pass(options: &Options, url: &str, hooked: bool) -> Pass {
     let database = mailroom_api::db::DatabaseUrl::parse(url).expect("URL");
     let pool = mailroom_api::db::connect(&database, 2).expect("connect");
     mailroom_api::db::run_migrations(&mut pool.get().expect("connection")).expect("migrations");
-    let mut conn = PgConnection::establish(url).expect("connect");
+    let mut conn = mailroom_api::db::establish_postgres(url).expect("connect");
     let seeding = Instant::now();
     conn.batch_execute(&format!(
         "INSERT INTO users (id, email, password_hash, full_name, state)

@@ -4,7 +4,6 @@ use std::net::TcpListener;
 use std::panic::UnwindSafe;
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
 
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -27,7 +26,8 @@ pub fn on_fresh_database(
     let admin_url = std::env::var("MAILROOM_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let name = run_name(prefix);
-    let mut admin = PgConnection::establish(&admin_url).expect("PostgreSQL for the benchmark");
+    let mut admin =
+        mailroom_api::db::establish_postgres(&admin_url).expect("PostgreSQL for the benchmark");
     admin
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .expect("bench database");

@@ -14,7 +14,7 @@ mod transaction;
 
 pub use blocking::{DbError, blocking};
 pub use migrations::{MigrationError, revert_all_migrations, run_migrations};
-pub use pool::{Backend, DatabaseUrl, DbPool, PooledConn, connect};
+pub use pool::{Backend, DatabaseUrl, DbPool, PooledConn, connect, establish_postgres};
 pub use transaction::write_transaction;
 
 use diesel::{PgConnection, SqliteConnection};

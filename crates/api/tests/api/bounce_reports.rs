@@ -213,6 +213,18 @@ async fn a_forged_token_or_a_mail_that_is_no_report_is_kept_and_ignored() {
 }
 
 #[tokio::test]
+async fn mailroom_bounce_exits_zero_every_time_not_only_most_times() {
+    // Its exit code is all an MTA reads: one crash at exit (libpq's OpenSSL tearing itself down
+    // under a pooled connection, one exit in ten or so) bounces a bounce or queues it again.
+    let app =
+        spawn_sending_app_with(|c| c.bounces.bounce_address = Some(BOUNCE_ADDRESS.into())).await;
+    let codes: Vec<i32> = (0..25)
+        .map(|_| pipe(&app, BOUNCE_ADDRESS, "not a mail at all").0)
+        .collect();
+    assert!(codes.iter().all(|&c| c == 0), "exit codes: {codes:?}");
+}
+
+#[tokio::test]
 async fn mailroom_bounce_asks_the_mta_to_try_again_when_the_database_is_unreachable() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())

@@ -1,7 +1,6 @@
 use std::path::{Path, PathBuf};
 
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
 use std::sync::Arc;
 
 use mailroom_api::cache::Cache;
@@ -57,9 +56,12 @@ impl TestDatabase {
             Backend::Postgres => {
                 let admin_url = postgres_admin_url();
                 let name = format!("mailroom_test_{}", uuid::Uuid::new_v4().simple());
-                let mut admin = PgConnection::establish(&admin_url).unwrap_or_else(|e| {
-                    panic!("PostgreSQL at {admin_url} is needed for MAILROOM_TEST_DB=postgres: {e}")
-                });
+                let mut admin =
+                    mailroom_api::db::establish_postgres(&admin_url).unwrap_or_else(|e| {
+                        panic!(
+                            "PostgreSQL at {admin_url} is needed for MAILROOM_TEST_DB=postgres: {e}"
+                        )
+                    });
                 admin
                     .batch_execute(&format!("CREATE DATABASE {name}"))
                     .expect("create the test database");
@@ -88,7 +90,7 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Some(name) = &self.postgres_name
-            && let Ok(mut admin) = PgConnection::establish(&postgres_admin_url())
+            && let Ok(mut admin) = mailroom_api::db::establish_postgres(&postgres_admin_url())
         {
             // FORCE: the application's pool may still hold connections.
             let _ = admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
