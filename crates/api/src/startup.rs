@@ -441,7 +441,7 @@ fn serve(
             .app_data(web::PayloadConfig::new(
                 crate::routes::clients::MAX_IMPORT_BYTES,
             ))
-            .app_data(problem::path_config())
+            .app_data(fallback::path_config())
             .app_data(problem::query_config())
             .app_data(pool.clone())
             .app_data(redis.clone())

@@ -6,6 +6,7 @@
 //! tells the two apart.
 
 use actix_web::dev::ResourceDef;
+use actix_web::error::InternalError;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use mailroom_domain::wire::{Problem, ProblemKind};
@@ -55,20 +56,46 @@ pub async fn no_route(
     known: web::Data<KnownRoutes>,
 ) -> Result<HttpResponse, ProblemError> {
     if let Some(allowed) = known.allowed(req.path()) {
-        let problem = Problem::new(
-            ProblemKind::MethodNotAllowed,
-            format!("{} is not allowed on {}", req.method(), req.path()),
-        );
-        let mut response = problem_response(&problem);
-        if let Ok(value) = header::HeaderValue::from_str(&allowed.join(", ")) {
-            response.headers_mut().insert(header::ALLOW, value);
-        }
-        return Ok(response);
+        return Ok(method_not_allowed(&req, allowed));
     }
     Err(ProblemError::new(
         ProblemKind::NotFound,
         format!("no route for {} {}", req.method(), req.path()),
     ))
+}
+
+fn method_not_allowed(req: &HttpRequest, allowed: &[&str]) -> HttpResponse {
+    let problem = Problem::new(
+        ProblemKind::MethodNotAllowed,
+        format!("{} is not allowed on {}", req.method(), req.path()),
+    );
+    let mut response = problem_response(&problem);
+    if let Ok(value) = header::HeaderValue::from_str(&allowed.join(", ")) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
+}
+
+/// Path parameters that do not parse. `PUT /clients/export` reaches `PUT /clients/{id}` and
+/// fails there, but `/clients/export` is a path of its own that takes only GET: a 405 naming it,
+/// as for any other wrong method. What names nothing that can exist (`/clients/abc`) is a 404.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|err, req| {
+        let literal = req
+            .app_data::<web::Data<KnownRoutes>>()
+            .and_then(|known| known.allowed(req.path()))
+            .filter(|methods| !methods.contains(&req.method().as_str()));
+        match literal {
+            Some(allowed) => {
+                InternalError::from_response(err, method_not_allowed(req, allowed)).into()
+            }
+            None => ProblemError::new(
+                ProblemKind::NotFound,
+                format!("nothing at {}: {err}", req.path()),
+            )
+            .into(),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -9,11 +9,11 @@ use std::fmt;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::ServiceResponse;
-use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::error::{JsonPayloadError, QueryPayloadError};
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{HttpResponse, ResponseError, web};
 use mailroom_domain::wire::{PROBLEM_CONTENT_TYPE, Problem, ProblemKind};
 
 /// The largest JSON body the API accepts. Bulk data (CSV imports) has its own, larger limit.
@@ -72,10 +72,6 @@ pub fn json_config() -> web::JsonConfig {
         .error_handler(|err, _req| json_problem(&err).into())
 }
 
-pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|err, req| path_problem(&err, req).into())
-}
-
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err, _req| query_problem(&err).into())
 }
@@ -107,14 +103,6 @@ fn json_problem(err: &JsonPayloadError) -> ProblemError {
             format!("the body could not be read: {other}"),
         ),
     }
-}
-
-fn path_problem(err: &PathError, req: &HttpRequest) -> ProblemError {
-    // A path that names nothing that can exist (`/clients/abc`) is simply not found.
-    ProblemError::new(
-        ProblemKind::NotFound,
-        format!("nothing at {}: {err}", req.path()),
-    )
 }
 
 fn query_problem(err: &QueryPayloadError) -> ProblemError {

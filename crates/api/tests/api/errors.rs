@@ -52,6 +52,36 @@ async fn a_wrong_method_on_a_known_route_is_a_405_problem() {
 }
 
 #[tokio::test]
+async fn a_wrong_method_on_a_named_path_beside_an_id_path_is_a_405_not_a_404() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+
+    for path in ["/api/v1/clients/export", "/api/v1/clients/bulk"] {
+        let response = app
+            .client
+            .put(app.url(path))
+            .bearer_auth(&ann.access)
+            .json(&serde_json::json!({"email": "x@example.org"}))
+            .send()
+            .await
+            .expect("sent");
+        let allow = response.headers().get("allow").cloned();
+        let body = problem(response, 405).await;
+        assert_eq!(body["detail"], format!("PUT is not allowed on {path}"));
+        assert!(allow.is_some(), "{path}: an Allow header");
+    }
+    let response = app
+        .client
+        .put(app.url("/api/v1/clients/abc"))
+        .bearer_auth(&ann.access)
+        .json(&serde_json::json!({"email": "x@example.org"}))
+        .send()
+        .await
+        .expect("sent");
+    problem(response, 404).await;
+}
+
+#[tokio::test]
 async fn every_response_carries_its_own_request_id() {
     let app = spawn_app().await;
 
