@@ -6,6 +6,8 @@ use crate::validation::{TextError, required_line};
 
 /// The longest name an account may have.
 pub const MAX_NAME_CHARS: usize = 200;
+/// The longest name an API token may have.
+pub const MAX_TOKEN_NAME_CHARS: usize = 100;
 
 /// An account's name: required, and one line, since it goes into the `Reply-To:` of its mailings.
 pub fn full_name(raw: &str) -> Result<String, TextError> {

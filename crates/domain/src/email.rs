@@ -6,7 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// The longest address SMTP can carry (RFC 5321 path limit minus the angle brackets).
-const MAX_LEN: usize = 254;
+pub const MAX_LEN: usize = 254;
 
 /// A syntactically valid email address, trimmed, as the person typed it.
 ///

@@ -25,7 +25,9 @@ pub struct SortError {
 
 impl<F: SortField> Sort<F> {
     pub fn parse(raw: Option<&str>) -> Result<Self, SortError> {
-        let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+        // Exactly one of the documented values: a blank or padded one is refused like any other,
+        // so the server takes what the OpenAPI document's enum says and nothing more.
+        let Some(raw) = raw else {
             return Ok(F::DEFAULT);
         };
         let (name, descending) = match raw.strip_prefix('-') {
@@ -89,7 +91,13 @@ mod tests {
     #[test]
     fn no_sort_gives_the_default() {
         assert_eq!(Sort::<Field>::parse(None), Ok(Field::DEFAULT));
-        assert_eq!(Sort::<Field>::parse(Some(" ")), Ok(Field::DEFAULT));
+    }
+
+    #[test]
+    fn a_blank_or_padded_sort_is_refused_not_taken_for_the_default() {
+        for raw in ["", " ", " name", "name ", "-"] {
+            assert!(Sort::<Field>::parse(Some(raw)).is_err(), "{raw:?}");
+        }
     }
 
     #[test]

@@ -131,7 +131,7 @@ pub fn test() -> Result<(), String> {
         Ok((missing(&postgres)?, missing(&redis)?))
     })?;
     let smtp_python = step(
-        "test SMTP server and DKIM verifier (aiosmtpd, dkimpy)",
+        "test SMTP server, verifiers and contract tester (aiosmtpd, dkimpy, standardwebhooks, schemathesis)",
         || tools::ensure_smtp_server(&tools.path_env),
     )?;
     let smtp_python = smtp_python.to_string_lossy().into_owned();

@@ -25,6 +25,8 @@ const DKIMPY_VERSION: &str = "1.1.8";
 const PYNACL_VERSION: &str = "1.6.2";
 /// The Standard Webhooks reference library: the tests verify webhook signatures with it.
 const STANDARDWEBHOOKS_VERSION: &str = "1.1.0";
+/// The property-based contract tester: the tests run it against the served OpenAPI document.
+const SCHEMATHESIS_VERSION: &str = "4.32.5";
 
 /// Where the tools live, and the PATH that puts them first.
 pub struct Tools {
@@ -189,8 +191,9 @@ fn npm_install(package: &str, for_what: &str, path_env: &str) -> Result<(), Stri
     )
 }
 
-/// A Python virtualenv with aiosmtpd, the SMTP server the API tests deliver mail to, and dkimpy,
-/// the DKIM verifier they check signatures with; returns its interpreter.
+/// A Python virtualenv with aiosmtpd, the SMTP server the API tests deliver mail to, dkimpy and
+/// standardwebhooks, the independent verifiers of DKIM and webhook signatures, and schemathesis,
+/// which tests the server against its OpenAPI document; returns its interpreter.
 pub fn ensure_smtp_server(path_env: &str) -> Result<PathBuf, String> {
     let venv = cache_dir().join("venv");
     let python = venv.join("bin/python");
@@ -199,12 +202,14 @@ pub fn ensure_smtp_server(path_env: &str) -> Result<PathBuf, String> {
         "import aiosmtpd, nacl, sys; from importlib.metadata import version; \
          sys.exit(aiosmtpd.__version__ != '{AIOSMTPD_VERSION}' \
          or version('dkimpy') != '{DKIMPY_VERSION}' or nacl.__version__ != '{PYNACL_VERSION}' \
-         or version('standardwebhooks') != '{STANDARDWEBHOOKS_VERSION}')"
+         or version('standardwebhooks') != '{STANDARDWEBHOOKS_VERSION}' \
+         or version('schemathesis') != '{SCHEMATHESIS_VERSION}')"
     );
     if output_of(&python_str, &["-c", &check], path_env).is_some() {
         println!(
             "  aiosmtpd {AIOSMTPD_VERSION} (test SMTP server), dkimpy {DKIMPY_VERSION} (DKIM verifier), \
-             standardwebhooks {STANDARDWEBHOOKS_VERSION} (webhook verifier): installed"
+             standardwebhooks {STANDARDWEBHOOKS_VERSION} (webhook verifier), \
+             schemathesis {SCHEMATHESIS_VERSION} (contract tester): installed"
         );
         return Ok(python);
     }
@@ -228,6 +233,7 @@ pub fn ensure_smtp_server(path_env: &str) -> Result<PathBuf, String> {
             &format!("dkimpy=={DKIMPY_VERSION}"),
             &format!("pynacl=={PYNACL_VERSION}"),
             &format!("standardwebhooks=={STANDARDWEBHOOKS_VERSION}"),
+            &format!("schemathesis=={SCHEMATHESIS_VERSION}"),
         ],
         path_env,
     )?;

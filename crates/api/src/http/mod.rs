@@ -1,10 +1,12 @@
 //! The web layer's plumbing: error documents, request ids, the SPA and the API docs.
 
 pub mod api_error;
+pub mod constraints;
 pub mod contract;
 pub mod fallback;
 pub mod idempotency;
 pub mod invalidation;
+pub mod json;
 pub mod openapi;
 pub mod problem;
 pub mod request_id;

@@ -34,6 +34,7 @@ use utoipa_actix_web::AppExt;
         (name = "suppressions", description = "Addresses mailings no longer send to: hard bounces, complaints, soft bounces in a row, and entries made by hand"),
         (name = "webhooks", description = "Endpoints told what happens to your mail, signed the Standard Webhooks way"),
     ),
+    paths(crate::routes::unsubscribe::unsubscribe_page),
     components(schemas(
         Problem, FieldError, AttemptsData, RunData, UnsubscribedData, MailingDisabledData,
         SuppressedData, ReportData, TestData
@@ -77,7 +78,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 /// What the middleware adds to every operation, once the routes are in the document; and the
 /// calls Mailroom makes to webhook endpoints.
 pub fn with_middleware(api: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
-    let api = super::contract::with_common_answers(api);
+    let api = super::constraints::with_constraints(super::contract::with_common_answers(api));
     with_webhooks(with_idempotency_keys(with_http_caching(api)))
 }
 

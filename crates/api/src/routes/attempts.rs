@@ -61,20 +61,22 @@ fn events_by_attempt(rows: Vec<DeliveryEventRow>) -> HashMap<i64, Vec<DeliveryEv
 #[into_params(parameter_in = Query)]
 pub struct AttemptListQuery {
     /// 1-based page number (default 1).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
     /// Items per page, 1 to 200 (default 20).
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
     /// `success` or `failure`.
+    #[param(value_type = Option<AttemptStatus>)]
     pub status: Option<String>,
     /// `attempted_at` or `-attempted_at` (default: newest first).
+    #[param(schema_with = crate::routes::listing::sort_schema::<AttemptSort>)]
     pub sort: Option<String>,
     /// Only attempts whose client address contains this text (any case).
     pub q: Option<String>,
     /// Only attempts at or after this time.
     pub from: Option<DateTime<Utc>>,
-    /// Only attempts before this time.
+    /// Only attempts before this time; after `from` when both are given.
     pub to: Option<DateTime<Utc>>,
     /// Only this mailing's attempts.
     pub mailing_id: Option<i64>,

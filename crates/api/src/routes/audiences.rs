@@ -27,6 +27,7 @@ use crate::db::schema::clients as client_table;
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
 use crate::http::invalidation::WritesNothing;
+use crate::http::json::Json;
 use crate::mailings::{self as service, foreign_clients};
 
 /// How many clients a preview shows.
@@ -52,7 +53,7 @@ fn count(n: i64) -> u64 {
 pub async fn preview_audience(
     req: HttpRequest,
     current: CurrentUser,
-    body: web::Json<AudiencePreviewRequest>,
+    body: Json<AudiencePreviewRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     // A read sent by POST: the cached lists stay as they are.
@@ -115,12 +116,13 @@ pub async fn preview_audience(
 #[into_params(parameter_in = Query)]
 pub struct AudienceListQuery {
     /// 1-based page number (default 1).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
     /// Items per page, 1 to 200 (default 20).
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
     /// created_at, updated_at, email or full_name; a leading - sorts descending (default -created_at).
+    #[param(schema_with = crate::routes::listing::sort_schema::<ClientSort>)]
     pub sort: Option<String>,
 }
 
@@ -213,7 +215,7 @@ async fn change_clients(
 pub async fn add_mailing_clients(
     current: CurrentUser,
     path: web::Path<i64>,
-    body: web::Json<MailingClients>,
+    body: Json<MailingClients>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
@@ -239,7 +241,7 @@ pub async fn add_mailing_clients(
 pub async fn remove_mailing_clients(
     current: CurrentUser,
     path: web::Path<i64>,
-    body: web::Json<MailingClients>,
+    body: Json<MailingClients>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {

@@ -16,6 +16,8 @@ use crate::auth::{AuthError, AuthRateLimits, JwtKeys, recovery, sessions, signup
 use crate::cache::Cache;
 use crate::clock::Clock;
 use crate::db::DbPool;
+use crate::http::json::Json;
+use crate::http::problem::{ProblemError, optional_json};
 use crate::mail::Mailer;
 use mailroom_domain::PublicBaseUrl;
 
@@ -81,10 +83,14 @@ fn accepted(message: &str) -> HttpResponse {
 }
 
 /// The refresh token from the body, else from the cookie.
-fn refresh_token(req: &HttpRequest, body: Option<web::Json<RefreshRequest>>) -> Option<String> {
-    body.and_then(|b| b.into_inner().refresh_token)
+/// The refresh token of the body, or else of the cookie; a body that is there must be a
+/// `RefreshRequest`.
+fn refresh_token(req: &HttpRequest, body: &[u8]) -> Result<Option<String>, ProblemError> {
+    let body: Option<RefreshRequest> = optional_json(body)?;
+    Ok(body
+        .and_then(|b| b.refresh_token)
         .filter(|t| !t.trim().is_empty())
-        .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()))
+        .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned())))
 }
 
 /// Create an account; a confirmation link is mailed to the address.
@@ -103,7 +109,7 @@ fn refresh_token(req: &HttpRequest, body: Option<web::Json<RefreshRequest>>) -> 
 #[post("/auth/register")]
 pub async fn register(
     req: HttpRequest,
-    body: web::Json<RegisterRequest>,
+    body: Json<RegisterRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
     mailer: web::Data<Mailer>,
@@ -128,7 +134,7 @@ pub async fn register(
 )]
 #[post("/auth/confirm")]
 pub async fn confirm(
-    body: web::Json<TokenRequest>,
+    body: Json<TokenRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
     cache: web::Data<Cache>,
@@ -154,7 +160,7 @@ pub async fn confirm(
 #[post("/auth/resend-confirmation")]
 pub async fn resend_confirmation(
     req: HttpRequest,
-    body: web::Json<EmailRequest>,
+    body: Json<EmailRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
     mailer: web::Data<Mailer>,
@@ -183,7 +189,7 @@ pub async fn resend_confirmation(
 #[post("/auth/login")]
 pub async fn login(
     req: HttpRequest,
-    body: web::Json<LoginRequest>,
+    body: Json<LoginRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
     keys: web::Data<JwtKeys>,
@@ -205,18 +211,20 @@ pub async fn login(
         (status = OK, description = "A new session; the old refresh token no longer works", body = TokenResponse),
         (status = UNAUTHORIZED, description = "Missing, unknown, expired, revoked or reused token (see `type`: session-ended when the password changed)", body = Problem, content_type = "application/problem+json"),
         (status = FORBIDDEN, description = "The account is blocked", body = Problem, content_type = "application/problem+json"),
+        (status = BAD_REQUEST, description = "A body that is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "A body that is not a refresh request", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/refresh")]
 pub async fn refresh(
     req: HttpRequest,
-    body: Option<web::Json<RefreshRequest>>,
+    body: web::Bytes,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
     keys: web::Data<JwtKeys>,
     base_url: web::Data<PublicBaseUrl>,
-) -> Result<HttpResponse, AuthError> {
-    let token = refresh_token(&req, body).ok_or_else(|| {
+) -> Result<HttpResponse, actix_web::Error> {
+    let token = refresh_token(&req, &body)?.ok_or_else(|| {
         AuthError::RefreshInvalid("no refresh token: send it in the body or the cookie".into())
     })?;
     let session = sessions::refresh(&pool, keys, token, clock.now()).await?;
@@ -227,17 +235,21 @@ pub async fn refresh(
 #[utoipa::path(
     tag = "auth",
     request_body(content = Option<RefreshRequest>, description = "Optional for browsers, which send the cookie"),
-    responses((status = NO_CONTENT, description = "Signed out (also when the token was unknown)"))
+    responses(
+        (status = NO_CONTENT, description = "Signed out (also when the token was unknown)"),
+        (status = BAD_REQUEST, description = "A body that is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "A body that is not a refresh request", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[post("/auth/logout")]
 pub async fn logout(
     req: HttpRequest,
-    body: Option<web::Json<RefreshRequest>>,
+    body: web::Bytes,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
     base_url: web::Data<PublicBaseUrl>,
-) -> Result<HttpResponse, AuthError> {
-    if let Some(token) = refresh_token(&req, body) {
+) -> Result<HttpResponse, actix_web::Error> {
+    if let Some(token) = refresh_token(&req, &body)? {
         sessions::logout(&pool, token, clock.now()).await?;
     }
     Ok(HttpResponse::NoContent()
@@ -262,7 +274,7 @@ pub async fn logout(
 #[post("/auth/password-reset")]
 pub async fn password_reset(
     req: HttpRequest,
-    body: web::Json<EmailRequest>,
+    body: Json<EmailRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
     mailer: web::Data<Mailer>,
@@ -290,7 +302,7 @@ pub async fn password_reset(
 )]
 #[post("/auth/password-reset/confirm")]
 pub async fn password_reset_confirm(
-    body: web::Json<PasswordResetConfirm>,
+    body: Json<PasswordResetConfirm>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
     cache: web::Data<Cache>,

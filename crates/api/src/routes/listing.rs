@@ -3,10 +3,37 @@
 use mailroom_domain::listing::{Sort, SortField};
 use mailroom_domain::validation::Validator;
 use mailroom_domain::wire::{Page, PageRequest};
+use utoipa::openapi::{Object, ObjectBuilder, Type};
 
 use super::cached::{CACHED_PAGES, scope_of};
 use crate::cache::Scope;
 use crate::http::api_error::ApiError;
+
+/// The `sort` parameter's schema: every field of `S`, each also with a leading `-`, so that a
+/// generated client offers exactly the orders the server takes.
+pub fn sort_schema<S: SortField>() -> Object {
+    let name = |field: S| {
+        S::FIELDS
+            .iter()
+            .find(|(_, f)| *f == field)
+            .map_or("", |(name, _)| *name)
+    };
+    let default = format!(
+        "{}{}",
+        if S::DEFAULT.descending { "-" } else { "" },
+        name(S::DEFAULT.field)
+    );
+    let values = S::FIELDS
+        .iter()
+        .flat_map(|(name, _)| [(*name).to_owned(), format!("-{name}")]);
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(format!(
+            "The order: a field, with a leading - for descending (default {default})"
+        )))
+        .enum_values(Some(values))
+        .build()
+}
 
 /// A list request, checked: every invalid parameter is reported at once.
 pub struct ListRequest<S> {

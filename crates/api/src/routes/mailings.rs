@@ -18,6 +18,7 @@ use crate::clock::Clock;
 use crate::db::queries::mailings::{self, MailingFilter};
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
+use crate::http::json::Json;
 use crate::mailings::{self as service, MailingError, view};
 
 impl From<MailingError> for ApiError {
@@ -50,12 +51,13 @@ pub(super) async fn answer(
 #[into_params(parameter_in = Query)]
 pub struct MailingListQuery {
     /// 1-based page number (default 1).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
     /// Items per page, 1 to 200 (default 20).
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
     /// created_at, starts_at or ends_at; a leading - sorts descending (default -created_at).
+    #[param(schema_with = crate::routes::listing::sort_schema::<MailingSort>)]
     pub sort: Option<String>,
     /// Only mailings whose name contains this text (any case).
     pub q: Option<String>,
@@ -127,7 +129,7 @@ pub async fn list_mailings(
 #[post("/mailings")]
 pub async fn create_mailing(
     current: CurrentUser,
-    body: web::Json<MailingRequest>,
+    body: Json<MailingRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
@@ -211,7 +213,7 @@ async fn change(
 pub async fn replace_mailing(
     current: CurrentUser,
     path: web::Path<i64>,
-    body: web::Json<MailingRequest>,
+    body: Json<MailingRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
@@ -250,7 +252,7 @@ pub async fn replace_mailing(
 pub async fn update_mailing(
     current: CurrentUser,
     path: web::Path<i64>,
-    body: web::Json<MailingPatch>,
+    body: Json<MailingPatch>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {

@@ -1,6 +1,7 @@
 //! `/api/v1/me`: the signed-in account, its password and its personal API tokens.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use mailroom_domain::account;
 use mailroom_domain::validation::{Validator, required_line};
 use mailroom_domain::wire::{
     ApiToken, ChangePasswordRequest, CreatedApiToken, NewApiTokenRequest, Problem, TokenResponse,
@@ -18,11 +19,11 @@ use crate::db::queries::{tokens, users};
 use crate::db::rows::{ApiTokenRow, NewApiToken, UserRow};
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
+use crate::http::json::Json;
 use mailroom_domain::PublicBaseUrl;
 
 /// How many characters of a token are shown in lists.
 const SHOWN_PREFIX_CHARS: usize = 10;
-const MAX_TOKEN_NAME_CHARS: usize = 100;
 
 pub fn user_json(row: UserRow) -> Result<User, ApiError> {
     Ok(User {
@@ -77,7 +78,7 @@ pub async fn get_me(current: CurrentUser) -> Result<HttpResponse, ApiError> {
 #[patch("/me")]
 pub async fn update_me(
     SessionUser(current): SessionUser,
-    body: web::Json<UpdateMeRequest>,
+    body: Json<UpdateMeRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
@@ -119,7 +120,7 @@ pub async fn update_me(
 pub async fn change_password(
     req: HttpRequest,
     SessionUser(current): SessionUser,
-    body: web::Json<ChangePasswordRequest>,
+    body: Json<ChangePasswordRequest>,
     pool: web::Data<DbPool>,
     keys: web::Data<JwtKeys>,
     base_url: web::Data<PublicBaseUrl>,
@@ -187,13 +188,16 @@ pub async fn list_tokens(
 #[post("/me/tokens")]
 pub async fn create_token(
     SessionUser(current): SessionUser,
-    body: web::Json<NewApiTokenRequest>,
+    body: Json<NewApiTokenRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock.now().and_utc();
     let mut v = Validator::new();
-    let name = v.check("name", required_line(&body.name, MAX_TOKEN_NAME_CHARS));
+    let name = v.check(
+        "name",
+        required_line(&body.name, account::MAX_TOKEN_NAME_CHARS),
+    );
     if body.expires_at.is_some_and(|at| at <= now) {
         v.add("expires_at", "must be in the future");
     }

@@ -19,6 +19,7 @@ use crate::db::queries::messages::{self, MessageFilter};
 use crate::db::rows::{MessageRow, NewMessage};
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
+use crate::http::json::Json;
 
 fn message_json(row: MessageRow) -> Message {
     Message {
@@ -36,12 +37,13 @@ fn message_json(row: MessageRow) -> Message {
 #[into_params(parameter_in = Query)]
 pub struct MessageListQuery {
     /// 1-based page number (default 1).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
     /// Items per page, 1 to 200 (default 20).
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
     /// created_at, updated_at or subject; a leading - sorts descending (default -created_at).
+    #[param(schema_with = crate::routes::listing::sort_schema::<MessageSort>)]
     pub sort: Option<String>,
     /// Only messages whose subject contains this text (any case).
     pub q: Option<String>,
@@ -105,7 +107,7 @@ pub async fn list_messages(
 #[post("/messages")]
 pub async fn create_message(
     current: CurrentUser,
-    body: web::Json<MessageRequest>,
+    body: Json<MessageRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
@@ -200,7 +202,7 @@ async fn save(
 pub async fn replace_message(
     current: CurrentUser,
     path: web::Path<i64>,
-    body: web::Json<MessageRequest>,
+    body: Json<MessageRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
@@ -228,7 +230,7 @@ pub async fn replace_message(
 pub async fn update_message(
     current: CurrentUser,
     path: web::Path<i64>,
-    body: web::Json<MessagePatch>,
+    body: Json<MessagePatch>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {

@@ -17,6 +17,8 @@ use crate::db::queries::{clients, messages};
 use crate::db::rows::ClientRow;
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
+use crate::http::json::Json;
+use crate::http::problem::optional_json;
 use crate::mail::body::{Prepared, Recipient, Rendered};
 use crate::mail::test_send::{self, TestSendLimit};
 use crate::mail::{MailError, Mailer};
@@ -38,7 +40,7 @@ use crate::sending::unsubscribe::UnsubscribeKeys;
 #[post("/messages/preview")]
 pub async fn preview_message(
     current: CurrentUser,
-    body: web::Json<MessagePreviewRequest>,
+    body: Json<MessagePreviewRequest>,
     pool: web::Data<DbPool>,
     base_url: web::Data<PublicBaseUrl>,
     keys: web::Data<UnsubscribeKeys>,
@@ -111,7 +113,8 @@ async fn rendered(
     request_body(content = Option<TestSendRequest>, description = "Optional: an empty body fills in an example client"),
     responses(
         (status = OK, body = TestSent),
-        (status = BAD_REQUEST, description = "A body that is not a test send request", body = Problem, content_type = "application/problem+json"),
+        (status = BAD_REQUEST, description = "A body that is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = UNPROCESSABLE_ENTITY, description = "A body that is not a test send request", body = Problem, content_type = "application/problem+json"),
         (status = NOT_FOUND, description = "No such message or client of yours", body = Problem, content_type = "application/problem+json"),
         (status = TOO_MANY_REQUESTS, description = "Ten test sends within the hour (see Retry-After)", body = Problem, content_type = "application/problem+json"),
         (status = BAD_GATEWAY, description = "The mail server did not take it (its reply is said)", body = Problem, content_type = "application/problem+json"),
@@ -127,14 +130,8 @@ pub async fn test_message(
     base_url: web::Data<PublicBaseUrl>,
     mailer: web::Data<Mailer>,
     limit: web::Data<TestSendLimit>,
-) -> Result<HttpResponse, ApiError> {
-    let request: TestSendRequest = if body.iter().all(u8::is_ascii_whitespace) {
-        TestSendRequest::default()
-    } else {
-        serde_json::from_slice(&body).map_err(|e| {
-            ApiError::BadRequest(format!("the body is not a test send request: {e}"))
-        })?
-    };
+) -> Result<HttpResponse, actix_web::Error> {
+    let request: TestSendRequest = optional_json(&body)?.unwrap_or_default();
     let id = path.into_inner();
     let message = owned::load(
         &pool,

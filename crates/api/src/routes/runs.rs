@@ -72,7 +72,7 @@ pub async fn send_mailing(
 #[into_params(parameter_in = Query)]
 pub struct RunListQuery {
     /// 1-based page number (default 1).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
     /// Items per page, 1 to 200 (default 20).
     #[param(minimum = 1, maximum = 200)]

@@ -6,7 +6,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, web};
 use mailroom_domain::EmailAddress;
 use mailroom_domain::bounce::SuppressionReason;
-use mailroom_domain::validation::Validator;
+use mailroom_domain::validation::{Validator, optional_text};
 use mailroom_domain::wire::{NewSuppression, Page, Problem, Suppression, SuppressionSort};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -23,6 +23,7 @@ use crate::db::queries::suppressions::{self, SuppressionFilter};
 use crate::db::rows::{NewSuppressionRow, SuppressionRow};
 use crate::db::{DbError, DbPool, blocking, write_transaction};
 use crate::http::api_error::ApiError;
+use crate::http::json::Json;
 
 pub fn suppression_json(row: SuppressionRow) -> Suppression {
     Suppression {
@@ -40,12 +41,26 @@ pub fn suppression_json(row: SuppressionRow) -> Suppression {
 #[into_params(parameter_in = Query)]
 pub struct SuppressionListQuery {
     /// 1-based page number (default 1).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
     /// Items per page, 1 to 200 (default 20).
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
     /// `created_at` or `email`, `-` first for descending (default `-created_at`).
+    #[param(schema_with = crate::routes::listing::sort_schema::<SuppressionSort>)]
+    pub sort: Option<String>,
+    /// Only addresses containing this text (any case).
+    pub q: Option<String>,
+    /// Managers: only this owner's list.
+    pub owner_id: Option<i64>,
+}
+
+/// The export's query: the list's, without paging (the file holds every entry it finds).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SuppressionExportQuery {
+    /// `created_at` or `email`, `-` first for descending (default `-created_at`).
+    #[param(schema_with = crate::routes::listing::sort_schema::<SuppressionSort>)]
     pub sort: Option<String>,
     /// Only addresses containing this text (any case).
     pub q: Option<String>,
@@ -101,7 +116,7 @@ pub async fn list_suppressions(
 #[utoipa::path(
     tag = "suppressions",
     security(("bearer" = [])),
-    params(SuppressionListQuery),
+    params(SuppressionExportQuery),
     responses(
         (status = OK, description = "The list as CSV", content_type = "text/csv", body = String),
         (status = UNPROCESSABLE_ENTITY, description = "Invalid sort", body = Problem, content_type = "application/problem+json"),
@@ -111,7 +126,7 @@ pub async fn list_suppressions(
 #[get("/suppressions/export")]
 pub async fn export_suppressions(
     current: CurrentUser,
-    query: web::Query<SuppressionListQuery>,
+    query: web::Query<SuppressionExportQuery>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     // Read as the list reads it (paging aside), so that the file holds what the list showed.
@@ -149,21 +164,21 @@ pub async fn export_suppressions(
 #[post("/suppressions")]
 pub async fn add_suppression(
     current: CurrentUser,
-    body: web::Json<NewSuppression>,
+    body: Json<NewSuppression>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let mut v = Validator::new();
     let email = v.check("email", EmailAddress::parse(&body.email));
-    let detail = body.detail.as_deref().unwrap_or_default().trim().to_owned();
-    if detail.chars().count() > DETAIL_CHARS {
-        v.add(
-            "detail",
-            format!("must be at most {DETAIL_CHARS} characters"),
-        );
-    }
+    // No NUL either: PostgreSQL's text refuses it.
+    let detail = v.check(
+        "detail",
+        optional_text(body.detail.as_deref().unwrap_or_default(), DETAIL_CHARS),
+    );
     v.finish().map_err(ApiError::Validation)?;
-    let email = email.ok_or_else(|| ApiError::Internal("validated email missing".into()))?;
+    let (Some(email), Some(detail)) = (email, detail) else {
+        return Err(ApiError::Internal("validated fields missing".into()));
+    };
     let (owner_id, now) = (current.id(), clock.now());
     let added = blocking(&pool, move |conn| {
         write_transaction::<_, DbError, _>(conn, |conn| {

@@ -11,6 +11,7 @@ use crate::clients::tags::{self as service, TagError};
 use crate::db::queries::tags;
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
+use crate::http::json::Json;
 
 fn count(clients: i64) -> u64 {
     u64::try_from(clients).unwrap_or_default()
@@ -73,7 +74,7 @@ pub async fn list_tags(
 pub async fn rename_tag(
     current: CurrentUser,
     path: web::Path<String>,
-    body: web::Json<TagRename>,
+    body: Json<TagRename>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, ApiError> {
     let mut v = Validator::new();

@@ -12,6 +12,22 @@ use crate::http::api_error::ApiError;
 use crate::sending::unsubscribe::UnsubscribeKeys;
 use crate::webhooks;
 
+/// The page a person opening the link gets: the web app, which asks before it unsubscribes (by
+/// posting to this same address). The web app's fallback serves it; this only documents it, so
+/// that a client reading the document knows the link answers a GET.
+#[utoipa::path(
+    get,
+    path = "/u/{token}",
+    tag = "sending",
+    params(("token" = String, Path, description = "The token from the message's unsubscribe link")),
+    responses(
+        (status = OK, description = "The web app's page, which asks first", content_type = "text/html", body = String),
+        (status = SERVICE_UNAVAILABLE, description = "The web app was not built with this server", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[allow(dead_code)]
+pub fn unsubscribe_page() {}
+
 /// Stop all mail from this sender to the client the link was made for. Needs no sign-in: the
 /// signed token is the proof. Answering again for the same link is harmless.
 #[utoipa::path(

@@ -23,7 +23,7 @@ use crate::sending::start::stop;
 #[into_params(parameter_in = Query)]
 pub struct UserListQuery {
     /// 1-based page number (default 1).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
     /// Items per page, 1 to 200 (default 20).
     #[param(minimum = 1, maximum = 200)]
@@ -31,6 +31,7 @@ pub struct UserListQuery {
     /// Only accounts whose address contains this text (any case).
     pub q: Option<String>,
     /// `created_at` or `email`; a leading - sorts descending (default: oldest first).
+    #[param(schema_with = crate::routes::listing::sort_schema::<UserSort>)]
     pub sort: Option<String>,
 }
 

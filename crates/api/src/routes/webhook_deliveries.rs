@@ -75,12 +75,13 @@ async fn answer(pool: &DbPool, id: i64) -> Result<WebhookDelivery, ApiError> {
 #[into_params(parameter_in = Query)]
 pub struct DeliveryListQuery {
     /// 1-based page number (default 1).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
     /// Items per page, 1 to 200 (default 20).
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
     /// `created_at`, `-` first for descending (default `-created_at`).
+    #[param(schema_with = crate::routes::listing::sort_schema::<WebhookDeliverySort>)]
     pub sort: Option<String>,
 }
 

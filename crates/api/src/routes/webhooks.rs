@@ -25,6 +25,7 @@ use crate::db::queries::webhooks;
 use crate::db::rows::{NewWebhookRow, WebhookChanges, WebhookRow};
 use crate::db::{DbError, DbPool, blocking, write_transaction};
 use crate::http::api_error::ApiError;
+use crate::http::json::Json;
 use crate::webhooks::{WebhookSettings, guard, secret};
 
 /// How long the secret before a rotation keeps signing beside the new one.
@@ -102,7 +103,7 @@ fn checked_description(v: &mut Validator, raw: Option<&str>) -> String {
 #[post("/webhooks")]
 pub async fn create_webhook(
     current: CurrentUser,
-    body: web::Json<NewWebhook>,
+    body: Json<NewWebhook>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
     settings: web::Data<WebhookSettings>,
@@ -150,12 +151,13 @@ pub async fn create_webhook(
 #[into_params(parameter_in = Query)]
 pub struct WebhookListQuery {
     /// 1-based page number (default 1).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
     /// Items per page, 1 to 200 (default 20).
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
     /// `created_at`, `-` first for descending (default `-created_at`).
+    #[param(schema_with = crate::routes::listing::sort_schema::<WebhookSort>)]
     pub sort: Option<String>,
     /// Managers: only this owner's endpoints.
     pub owner_id: Option<i64>,
@@ -273,7 +275,7 @@ pub async fn get_webhook(
 pub async fn update_webhook(
     current: CurrentUser,
     path: web::Path<i64>,
-    body: web::Json<WebhookPatch>,
+    body: Json<WebhookPatch>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
     settings: web::Data<WebhookSettings>,

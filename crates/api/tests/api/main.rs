@@ -10,6 +10,7 @@ mod bounce_reports;
 mod caching;
 mod clients;
 mod contract;
+mod contract_fuzz;
 mod crash;
 mod database;
 mod dkim;

@@ -232,6 +232,15 @@ async fn adding_a_bad_address_or_one_listed_already_is_refused_and_writes_nothin
         .filter_map(|e| e["field"].as_str())
         .collect();
     assert_eq!(fields, ["email", "detail"]);
+    // A NUL, which PostgreSQL's text cannot hold, is refused rather than failing the write.
+    let nul = app
+        .post_as(
+            "/api/v1/suppressions",
+            &ann.access,
+            &json!({"email": "old@example.com", "detail": "asked\u{0}by phone"}),
+        )
+        .await;
+    assert_eq!(problem(nul, 422).await["errors"][0]["field"], "detail");
     assert_eq!(read(&app, &ann, "/api/v1/suppressions").await["total"], 0);
 
     let first = app

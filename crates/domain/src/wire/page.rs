@@ -4,6 +4,9 @@ use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_PER_PAGE: u32 = 20;
 pub const MAX_PER_PAGE: u32 = 200;
+/// The largest page number: the int32 range the OpenAPI document states, so a client generated
+/// in a language whose integers are 32 bits can ask for every page there is.
+pub const MAX_PAGE: u32 = i32::MAX as u32;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -25,7 +28,7 @@ pub struct PageRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PageError {
-    #[error("page counts from 1")]
+    #[error("page must be between 1 and {MAX_PAGE}")]
     Page,
     #[error("per_page must be between 1 and {MAX_PER_PAGE}")]
     PerPage,
@@ -60,7 +63,7 @@ impl PageRequest {
     pub fn parse(page: Option<u32>, per_page: Option<u32>) -> Result<Self, PageError> {
         let page = page.unwrap_or(1);
         let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
-        if page == 0 {
+        if page == 0 || page > MAX_PAGE {
             return Err(PageError::Page);
         }
         if per_page == 0 || per_page > MAX_PER_PAGE {

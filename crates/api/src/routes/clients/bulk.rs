@@ -9,6 +9,7 @@ use crate::clients::bulk::{self, BulkError};
 use crate::clock::Clock;
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
+use crate::http::json::Json;
 
 /// Tag, untag or delete every client of yours the filter selects, all or nothing. Managers change
 /// only their own clients here too.
@@ -25,7 +26,7 @@ use crate::http::api_error::ApiError;
 #[post("/clients/bulk")]
 pub async fn bulk_clients(
     current: CurrentUser,
-    body: web::Json<BulkClientsRequest>,
+    body: Json<BulkClientsRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {

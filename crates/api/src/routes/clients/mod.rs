@@ -29,6 +29,7 @@ use crate::db::queries::tags;
 use crate::db::rows::{ClientRow, NewClient};
 use crate::db::{DbConnection, DbError, DbPool, blocking, write_transaction};
 use crate::http::api_error::ApiError;
+use crate::http::json::Json;
 
 fn client_json(row: ClientRow, tags: Vec<String>) -> Client {
     Client {
@@ -124,12 +125,13 @@ fn tag_key(tags: &TagFilter) -> String {
 #[into_params(parameter_in = Query)]
 pub struct ClientListQuery {
     /// 1-based page number (default 1).
-    #[param(minimum = 1)]
+    #[param(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
     /// Items per page, 1 to 200 (default 20).
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
     /// created_at, updated_at, email or full_name; a leading - sorts descending (default -created_at).
+    #[param(schema_with = crate::routes::listing::sort_schema::<ClientSort>)]
     pub sort: Option<String>,
 }
 
@@ -195,7 +197,7 @@ pub async fn list_clients(
 #[post("/clients")]
 pub async fn create_client(
     current: CurrentUser,
-    body: web::Json<ClientRequest>,
+    body: Json<ClientRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
@@ -327,7 +329,7 @@ async fn save(
 pub async fn replace_client(
     current: CurrentUser,
     path: web::Path<i64>,
-    body: web::Json<ClientRequest>,
+    body: Json<ClientRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
@@ -360,7 +362,7 @@ pub async fn replace_client(
 pub async fn update_client(
     current: CurrentUser,
     path: web::Path<i64>,
-    body: web::Json<ClientPatch>,
+    body: Json<ClientPatch>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
