@@ -185,18 +185,20 @@ fn segment(
     Some(Audience::Segment(filter))
 }
 
+/// The list as sent is counted against [`MAX_CLIENTS`] (repeats too), as the document's
+/// `maxItems` says; the audience holds each client once.
 fn clients(v: &mut Validator, mut ids: Vec<i64>) -> Option<Audience> {
+    if ids.len() > MAX_CLIENTS {
+        v.add(
+            "client_ids",
+            format!("a mailing may name at most {MAX_CLIENTS} clients"),
+        );
+        return None;
+    }
     ids.sort_unstable();
     ids.dedup();
     if ids.is_empty() {
         v.add("client_ids", "a mailing needs at least one client");
-        return None;
-    }
-    if ids.len() > MAX_CLIENTS {
-        v.add(
-            "client_ids",
-            format!("a mailing may have at most {MAX_CLIENTS} clients"),
-        );
         return None;
     }
     Some(Audience::Clients(ids))

@@ -47,9 +47,10 @@ impl EmailAddress {
         let options = email_address::Options::default()
             .without_display_text()
             .with_required_tld();
-        email_address::EmailAddress::parse_with_options(trimmed, options)
-            .map(|_| Self(trimmed.to_owned()))
-            .map_err(|_| EmailError::Invalid(trimmed.to_owned()))
+        match email_address::EmailAddress::parse_with_options(trimmed, options) {
+            Ok(_) if deliverable_form(trimmed) => Ok(Self(trimmed.to_owned())),
+            _ => Err(EmailError::Invalid(trimmed.to_owned())),
+        }
     }
 
     /// The lower-cased form under which two addresses are the same.
@@ -64,6 +65,26 @@ impl EmailAddress {
     pub fn into_inner(self) -> String {
         self.0
     }
+}
+
+/// The form a recipient list's address takes, narrower than RFC 5322 (which the crate checks):
+/// no quoted local part (`"a b"@…`), and a domain of host names' labels (RFC 1123: letters,
+/// digits, inner hyphens), never an address literal (`[192.0.2.1]`) or a label with `_`, which
+/// no mail exchanger's name has.
+fn deliverable_form(address: &str) -> bool {
+    let Some((local, domain)) = address.rsplit_once('@') else {
+        return false;
+    };
+    let host_label = |label: &str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    };
+    !local.starts_with('"') && domain.split('.').all(host_label)
 }
 
 impl AsRef<str> for EmailAddress {
@@ -126,6 +147,18 @@ mod tests {
     }
 
     #[test]
+    fn the_characters_of_a_dot_atom_and_hyphenated_labels_are_accepted() {
+        for good in [
+            "o'neil+news@mail-1.example.org",
+            "a.b.c@x.io",
+            "!#$%&'*/=?^_`{|}~-@example.com",
+            "ann@123.example",
+        ] {
+            assert!(EmailAddress::parse(good).is_ok(), "{good} should be valid");
+        }
+    }
+
+    #[test]
     fn an_empty_address_is_rejected() {
         assert_eq!(EmailAddress::parse("   "), Err(EmailError::Empty));
     }
@@ -138,6 +171,12 @@ mod tests {
             "@example.org",
             "ann@localhost",
             "ann@@example.org",
+            "\"ann lee\"@example.org",
+            "ann@b_c.example.org",
+            "ann@-b.example.org",
+            "ann@b-.example.org",
+            "ann@[192.0.2.1]",
+            "ann@example..org",
         ] {
             assert!(
                 matches!(EmailAddress::parse(bad), Err(EmailError::Invalid(_))),

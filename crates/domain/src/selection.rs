@@ -64,9 +64,18 @@ impl ClientSelection {
                 .map(str::to_owned)
                 .collect::<Vec<_>>()
         };
-        let ids = match query.ids.map(split_list) {
+        let ids = match query.ids {
             None => None,
-            Some(items) => {
+            // Counted as sent, blanks too, as the document's pattern counts them.
+            Some(raw) if raw.split(',').count() > MAX_FILTER_IDS => {
+                v.add(
+                    "ids",
+                    format!("list at most {MAX_FILTER_IDS} ids; select more with tags"),
+                );
+                return None;
+            }
+            Some(raw) => {
+                let items = split_list(raw);
                 let parsed: Result<Vec<i64>, _> = items.iter().map(|i| i.parse::<i64>()).collect();
                 match parsed {
                     Ok(ids) => Some(ids),
@@ -263,5 +272,24 @@ mod tests {
         );
         assert_eq!(bad, None);
         assert_eq!(fields(&v.finish().expect_err("invalid")), ["ids"]);
+    }
+
+    #[test]
+    fn a_query_lists_at_most_ten_thousand_ids_counted_as_sent() {
+        let parse = |ids: &str| {
+            let mut v = Validator::new();
+            let query = FilterQuery {
+                ids: Some(ids),
+                ..FilterQuery::default()
+            };
+            ClientSelection::from_query(&mut v, &query).map(|s| s.ids)
+        };
+        let ten_thousand = vec!["1"; MAX_FILTER_IDS].join(",");
+        assert_eq!(parse(&ten_thousand), Some(Some(vec![1])));
+        assert_eq!(
+            parse(&format!("{ten_thousand},")),
+            None,
+            "a blank item counts"
+        );
     }
 }

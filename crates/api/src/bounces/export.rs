@@ -2,8 +2,10 @@
 
 use actix_web::web::Bytes;
 use futures_util::stream::{self, Stream};
+use mailroom_domain::listing::Sort;
+use mailroom_domain::wire::SuppressionSort;
 
-use crate::db::queries::suppressions::{self, SuppressionFilter};
+use crate::db::queries::suppressions::{self, After, SuppressionFilter};
 use crate::db::rows::SuppressionRow;
 use crate::db::{DbError, DbPool, blocking};
 
@@ -43,19 +45,20 @@ fn encode(rows: &[SuppressionRow]) -> Result<Bytes, DbError> {
         .map_err(|e| DbError::Task(e.to_string()))
 }
 
-/// The header, then every entry matching `filter` in id order.
+/// The header, then every entry matching `filter` in `sort`'s order, as the list shows them.
 pub fn stream(
     pool: DbPool,
     filter: SuppressionFilter,
+    sort: Sort<SuppressionSort>,
 ) -> impl Stream<Item = Result<Bytes, DbError>> {
     let header = stream::once(async { Ok(Bytes::from_static(HEADER.as_bytes())) });
-    let pages = stream::try_unfold(Some(0_i64), move |after| {
+    let pages = stream::try_unfold(Some(After::Start), move |after| {
         let pool = pool.clone();
         let filter = filter.clone();
         async move {
             let Some(after) = after else { return Ok(None) };
             let rows = blocking(&pool, move |conn| {
-                Ok::<_, DbError>(suppressions::after(conn, &filter, after, PAGE)?)
+                Ok::<_, DbError>(suppressions::page(conn, &filter, sort, &after, PAGE)?)
             })
             .await?;
             if rows.is_empty() {
@@ -64,8 +67,10 @@ pub fn stream(
             let next = if (rows.len() as i64) < PAGE {
                 None
             } else {
-                rows.last().map(|r| r.id)
+                rows.last()
+                    .map(|(row, email_lower)| After::row(sort, row, email_lower))
             };
+            let rows: Vec<SuppressionRow> = rows.into_iter().map(|(row, _)| row).collect();
             Ok(Some((encode(&rows)?, next)))
         }
     });

@@ -40,6 +40,9 @@ enum Rule {
     Url,
 }
 
+/// The schemas of a message's subject and body, both templates.
+const MESSAGE_SCHEMAS: [&str; 3] = ["MessageRequest", "MessagePatch", "MessagePreviewRequest"];
+
 /// Each request schema's fields with their rule: `(schema, field, rule)`. A schema that is a
 /// `oneOf` (an audience) has the rule on each variant that has the field.
 fn rules() -> Vec<(&'static str, &'static str, Rule)> {
@@ -137,7 +140,7 @@ fn rules() -> Vec<(&'static str, &'static str, Rule)> {
             ),
         ]);
     }
-    for schema in ["MessageRequest", "MessagePatch", "MessagePreviewRequest"] {
+    for schema in MESSAGE_SCHEMAS {
         rules.extend([
             (schema, "subject", Line(message::MAX_SUBJECT_CHARS)),
             (schema, "body", Text(message::MAX_BODY_CHARS)),
@@ -174,10 +177,12 @@ fn text_pattern(rule: Rule) -> Option<String> {
         Rule::Tag => format!(
             r"^[^,{LINE_CONTROLS}]*[^,\u0000-\u001F\u007F-\u009F{WHITE_SPACE}][^,{LINE_CONTROLS}]*$"
         ),
-        // ASCII, and a domain of dotted labels (`email::EmailAddress` wants a top-level domain).
+        // A dot-atom, and a domain of host-name labels with a top-level one; the server trims
+        // white space around it.
         Rule::Email => {
-            let label = "[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?";
-            format!(r"^[!-~]+@{label}(\.{label})+$")
+            let atom = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+";
+            let label = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+            format!(r"^[{WHITE_SPACE}]*{atom}(\.{atom})*@{label}(\.{label})+[{WHITE_SPACE}]*$")
         }
         Rule::Url => r"^[Hh][Tt][Tt][Pp][Ss]?://".to_owned(),
         Rule::Password | Rule::Tags(_) | Rule::Ids { .. } => return None,
@@ -197,13 +202,15 @@ pub fn tag_list_query(meaning: &str) -> Object {
         .build()
 }
 
-/// A query parameter listing ids comma-separated (`ids=12,15`); `meaning` says what it selects.
+/// A query parameter listing ids comma-separated (`ids=12,15`): at most
+/// [`MAX_FILTER_IDS`] items, each an id or blank (skipped); `meaning` says what it selects.
 pub fn id_list_query(meaning: &str) -> Object {
     let item = " *(-?[0-9]{1,18})? *";
+    let more = MAX_FILTER_IDS - 1;
     ObjectBuilder::new()
         .schema_type(Type::String)
         .description(Some(meaning))
-        .pattern(Some(format!("^{item}(,{item})*$")))
+        .pattern(Some(format!("^{item}(,{item}){{0,{more}}}$")))
         .build()
 }
 
@@ -226,8 +233,27 @@ pub fn with_constraints(mut api: OpenApi) -> OpenApi {
         });
         assert!(found, "constraints name {name}.{field}, which is not there");
     }
+    for name in MESSAGE_SCHEMAS {
+        let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(name) else {
+            panic!("constraints name schema {name}, which is not an object");
+        };
+        for field in ["subject", "body"] {
+            let Some(RefOr::T(Schema::Object(text))) = object.properties.get_mut(field) else {
+                panic!("constraints name {name}.{field}, which is not a text");
+            };
+            let said = text.description.take().unwrap_or_default();
+            text.description = Some(format!("{said}\n\n{PLACEHOLDER_RULE}").trim().to_owned());
+        }
+    }
     api
 }
+
+/// What `template::placeholders` refuses, which no pattern can say in a way every generator
+/// reads.
+const PLACEHOLDER_RULE: &str = "Placeholders are `{{full_name}}`, `{{email}}` and \
+                                `{{unsubscribe_url}}` (spaces inside the braces allowed); any \
+                                other name between `{{` and `}}`, or a `{{` never closed, is \
+                                refused (422).";
 
 /// `schema` itself when it is an object, or each object it is one of.
 fn for_each_object(
@@ -273,7 +299,18 @@ fn constrain(property: &mut RefOr<Schema>, rule: Rule) {
             text.max_length = Some(max);
             text.pattern = text_pattern(rule);
             match rule {
-                Rule::Email => text.format = Some(SchemaFormat::Custom("email".into())),
+                Rule::Email => {
+                    // Not `format: email`: the server trims the address, and the format's
+                    // validators refuse one sent with white space around it.
+                    text.format = None;
+                    // What the pattern cannot count.
+                    let said = text.description.take().unwrap_or_default();
+                    text.description = Some(
+                        format!("{said}\n\nAt most 64 characters before the `@`.")
+                            .trim()
+                            .to_owned(),
+                    );
+                }
                 Rule::Password => text.format = Some(SchemaFormat::Custom("password".into())),
                 Rule::Url => text.format = Some(SchemaFormat::Custom("uri".into())),
                 _ => {}
@@ -358,6 +395,45 @@ mod tests {
                 "tag {sample:?}"
             );
         }
+    }
+
+    #[test]
+    fn the_address_pattern_takes_what_the_domain_takes() {
+        use mailroom_domain::EmailAddress;
+        let samples = [
+            "ann@example.org",
+            " ann@example.org\u{3000}",
+            "o'neil+news@mail-1.example.org",
+            "!#$%&'*/=?^_`{|}~-@example.com",
+            "a.b@x.io",
+            "a..b@x.io",
+            ".a@x.io",
+            "a.@x.io",
+            "ann@localhost",
+            "ann@b_c.example.org",
+            "ann@-b.example.org",
+            "ann@b-.example.org",
+            "ann@[192.0.2.1]",
+            "\"ann lee\"@example.org",
+            "ann@example..org",
+            "ann@example.org.",
+            "Ann <ann@example.org>",
+            "ann lee@example.org",
+            "ünal@example.org",
+            "ann@@example.org",
+        ];
+        for sample in samples {
+            assert_eq!(
+                matches(Rule::Email, sample),
+                EmailAddress::parse(sample).is_ok(),
+                "{sample:?}"
+            );
+        }
+        let label = "a".repeat(63);
+        let long_label = format!("ann@{label}a.example.org");
+        assert!(!matches(Rule::Email, &long_label));
+        assert!(EmailAddress::parse(&long_label).is_err());
+        assert!(matches(Rule::Email, &format!("ann@{label}.org")));
     }
 
     #[test]

@@ -58,11 +58,12 @@ pub fn with_common_answers(mut api: OpenApi) -> OpenApi {
         ];
         for op in ops.into_iter().flatten() {
             let signed_in = op.security.as_ref().is_some_and(|s| !s.is_empty());
-            // An optional body (logout's, a test send's) is read leniently: no promise for it.
-            let json_body = op.request_body.as_ref().is_some_and(|b| {
-                b.content.contains_key("application/json")
-                    && matches!(b.required, Some(utoipa::openapi::Required::True))
-            });
+            // An optional body (logout's, a test send's) is read as strictly as a required
+            // one when it is there (http::json::OptionalJson).
+            let json_body = op
+                .request_body
+                .as_ref()
+                .is_some_and(|b| b.content.contains_key("application/json"));
             let query = op.parameters.as_ref().is_some_and(|ps| {
                 ps.iter()
                     .any(|p| matches!(p.parameter_in, ParameterIn::Query))

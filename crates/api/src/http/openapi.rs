@@ -169,7 +169,8 @@ fn with_idempotency_keys(mut api: utoipa::openapi::OpenApi) -> utoipa::openapi::
                     text()
                         .min_length(Some(1))
                         .max_length(Some(mailroom_domain::idempotency::MAX_LEN))
-                        .pattern(Some("^[\\x20-\\x7E]+$")),
+                        // Not all spaces: a header's value is trimmed.
+                        .pattern(Some("^[\\x20-\\x7E]*[\\x21-\\x7E][\\x20-\\x7E]*$")),
                 ))
                 .build(),
         );

@@ -18,9 +18,9 @@ use mailroom_domain::wire::{PROBLEM_CONTENT_TYPE, Problem, ProblemKind};
 
 /// The largest JSON body the API accepts: room for the largest one the document allows, a
 /// mailing naming its 200,000 clients by id (up to 20 bytes each), or a message body of 100,000
-/// characters each written as an escaped surrogate pair (12 bytes). Bulk data (CSV imports) has
-/// its own, larger limit.
-pub const MAX_JSON_BODY: usize = 4 * 1024 * 1024;
+/// characters each written as an escaped surrogate pair (12 bytes), with room to spare for white
+/// space. Bulk data (CSV imports) has its own, larger limit.
+pub const MAX_JSON_BODY: usize = 5 * 1024 * 1024;
 
 /// Renders a problem document with its status and content type.
 pub fn problem_response(problem: &Problem) -> HttpResponse {
@@ -67,19 +67,6 @@ impl ResponseError for ProblemError {
     fn error_response(&self) -> HttpResponse {
         problem_response(&self.0)
     }
-}
-
-/// An optional JSON body (a refresh token a browser sends as a cookie instead, a test send's
-/// client): none when the body is empty or `null`; anything else must be a `T`, and is answered
-/// as a required body would be when it is not.
-pub fn optional_json<T: serde::de::DeserializeOwned>(
-    body: &[u8],
-) -> Result<Option<T>, ProblemError> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(None);
-    }
-    serde_json::from_slice::<Option<T>>(body)
-        .map_err(|e| json_problem(&JsonPayloadError::Deserialize(e)))
 }
 
 pub fn json_config() -> web::JsonConfig {

@@ -16,8 +16,7 @@ use crate::auth::{AuthError, AuthRateLimits, JwtKeys, recovery, sessions, signup
 use crate::cache::Cache;
 use crate::clock::Clock;
 use crate::db::DbPool;
-use crate::http::json::Json;
-use crate::http::problem::{ProblemError, optional_json};
+use crate::http::json::{Json, OptionalJson};
 use crate::mail::Mailer;
 use mailroom_domain::PublicBaseUrl;
 
@@ -82,15 +81,12 @@ fn accepted(message: &str) -> HttpResponse {
     })
 }
 
-/// The refresh token from the body, else from the cookie.
-/// The refresh token of the body, or else of the cookie; a body that is there must be a
-/// `RefreshRequest`.
-fn refresh_token(req: &HttpRequest, body: &[u8]) -> Result<Option<String>, ProblemError> {
-    let body: Option<RefreshRequest> = optional_json(body)?;
-    Ok(body
+/// The refresh token of the body, or else of the cookie.
+fn refresh_token(req: &HttpRequest, body: OptionalJson<RefreshRequest>) -> Option<String> {
+    body.into_inner()
         .and_then(|b| b.refresh_token)
         .filter(|t| !t.trim().is_empty())
-        .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned())))
+        .or_else(|| req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()))
 }
 
 /// Create an account; a confirmation link is mailed to the address.
@@ -218,13 +214,13 @@ pub async fn login(
 #[post("/auth/refresh")]
 pub async fn refresh(
     req: HttpRequest,
-    body: web::Bytes,
+    body: OptionalJson<RefreshRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
     keys: web::Data<JwtKeys>,
     base_url: web::Data<PublicBaseUrl>,
-) -> Result<HttpResponse, actix_web::Error> {
-    let token = refresh_token(&req, &body)?.ok_or_else(|| {
+) -> Result<HttpResponse, AuthError> {
+    let token = refresh_token(&req, body).ok_or_else(|| {
         AuthError::RefreshInvalid("no refresh token: send it in the body or the cookie".into())
     })?;
     let session = sessions::refresh(&pool, keys, token, clock.now()).await?;
@@ -244,12 +240,12 @@ pub async fn refresh(
 #[post("/auth/logout")]
 pub async fn logout(
     req: HttpRequest,
-    body: web::Bytes,
+    body: OptionalJson<RefreshRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
     base_url: web::Data<PublicBaseUrl>,
-) -> Result<HttpResponse, actix_web::Error> {
-    if let Some(token) = refresh_token(&req, &body)? {
+) -> Result<HttpResponse, AuthError> {
+    if let Some(token) = refresh_token(&req, body) {
         sessions::logout(&pool, token, clock.now()).await?;
     }
     Ok(HttpResponse::NoContent()

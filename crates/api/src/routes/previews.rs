@@ -17,8 +17,7 @@ use crate::db::queries::{clients, messages};
 use crate::db::rows::ClientRow;
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
-use crate::http::json::Json;
-use crate::http::problem::optional_json;
+use crate::http::json::{Json, OptionalJson};
 use crate::mail::body::{Prepared, Recipient, Rendered};
 use crate::mail::test_send::{self, TestSendLimit};
 use crate::mail::{MailError, Mailer};
@@ -125,13 +124,13 @@ async fn rendered(
 pub async fn test_message(
     current: CurrentUser,
     path: web::Path<i64>,
-    body: web::Bytes,
+    body: OptionalJson<TestSendRequest>,
     pool: web::Data<DbPool>,
     base_url: web::Data<PublicBaseUrl>,
     mailer: web::Data<Mailer>,
     limit: web::Data<TestSendLimit>,
-) -> Result<HttpResponse, actix_web::Error> {
-    let request: TestSendRequest = optional_json(&body)?.unwrap_or_default();
+) -> Result<HttpResponse, ApiError> {
+    let request = body.into_inner().unwrap_or_default();
     let id = path.into_inner();
     let message = owned::load(
         &pool,

@@ -111,8 +111,8 @@ pub async fn list_suppressions(
     .await
 }
 
-/// Your suppression list as CSV (`email,reason,detail,mailing_id,created_at`), streamed;
-/// managers get everyone's, or one owner's.
+/// Your suppression list as CSV (`email,reason,detail,mailing_id,created_at`), streamed in the
+/// list's order (`sort`) with its search; managers get everyone's, or one owner's.
 #[utoipa::path(
     tag = "suppressions",
     security(("bearer" = [])),
@@ -146,7 +146,7 @@ pub async fn export_suppressions(
             header::CONTENT_DISPOSITION,
             "attachment; filename=\"suppressions.csv\"",
         ))
-        .streaming(export::stream(pool.get_ref().clone(), filter)))
+        .streaming(export::stream(pool.get_ref().clone(), filter, list.sort)))
 }
 
 /// Suppress an address by hand (reason `manual`): your mailings send it nothing more.

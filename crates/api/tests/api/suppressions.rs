@@ -364,7 +364,9 @@ async fn each_owner_sees_and_changes_only_their_list_and_managers_read_all_of_th
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "email,reason,detail,mailing_id,created_at");
     assert_eq!(lines.len(), 3, "{csv}");
-    assert!(lines[1].starts_with("a1@example.com,manual,,,"), "{csv}");
+    // In the list's own order: newest first.
+    assert!(lines[1].starts_with("a2@example.net,manual,,,"), "{csv}");
+    assert!(lines[2].starts_with("a1@example.com,manual,,,"), "{csv}");
     assert!(!csv.contains("b1@example.com"));
 }
 
@@ -413,4 +415,83 @@ async fn with_a_bounce_address_each_delivery_has_its_own_signed_envelope_sender(
     send(&plain, &bob, id).await;
     plain.drain().await;
     assert_eq!(plain.mail().all()[0].mail_from, "mailroom@example.org");
+}
+
+#[tokio::test]
+async fn an_export_of_more_than_a_page_holds_every_entry_once_in_the_lists_order() {
+    use diesel::{Connection, RunQueryDsl};
+    use mailroom_api::db::rows::NewSuppressionRow;
+    use mailroom_api::db::schema::suppressions;
+    use mailroom_domain::bounce::SuppressionReason;
+
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    let now = app.clock_now();
+    // 2,500 entries over three pages; a few share a time, so the id must break ties.
+    let emails: Vec<String> = (0..2_500)
+        .map(|n| format!("r{:04}@example.com", (n * 7919) % 2_500))
+        .collect();
+    let rows: Vec<NewSuppressionRow<'_>> = emails
+        .iter()
+        .enumerate()
+        .map(|(n, email)| NewSuppressionRow {
+            owner_id: ann.id,
+            email,
+            reason: SuppressionReason::Manual,
+            detail: "",
+            mailing_id: None,
+            created_at: now - Duration::seconds((n / 3) as i64),
+        })
+        .collect();
+    let mut conn = app.pool.get().expect("connection");
+    // One row a statement: the multi-connection has no batch insert.
+    conn.transaction(|conn| {
+        for row in &rows {
+            diesel::insert_into(suppressions::table)
+                .values(row)
+                .execute(conn)?;
+        }
+        diesel::QueryResult::Ok(())
+    })
+    .expect("inserted");
+    drop(conn);
+
+    let export = |sort: &'static str| {
+        let app = &app;
+        let ann = &ann;
+        async move {
+            let csv = app
+                .get_as(
+                    &format!("/api/v1/suppressions/export?sort={sort}"),
+                    &ann.access,
+                )
+                .await;
+            assert_eq!(csv.status().as_u16(), 200);
+            let csv = csv.text().await.expect("text");
+            csv.lines()
+                .skip(1)
+                .map(|line| line.split(',').next().unwrap_or_default().to_owned())
+                .collect::<Vec<String>>()
+        }
+    };
+    let mut by_email = emails.clone();
+    by_email.sort();
+    assert_eq!(export("email").await, by_email);
+    by_email.reverse();
+    assert_eq!(export("-email").await, by_email);
+    // Oldest first: the last inserted; within one second, in the order inserted.
+    let mut oldest_first: Vec<(i64, usize)> =
+        (0..emails.len()).map(|n| (-((n / 3) as i64), n)).collect();
+    oldest_first.sort();
+    let oldest_first: Vec<String> = oldest_first
+        .into_iter()
+        .map(|(_, n)| emails[n].clone())
+        .collect();
+    assert_eq!(export("created_at").await, oldest_first);
+    let newest = export("-created_at").await;
+    assert_eq!(newest.len(), emails.len());
+    assert_eq!(
+        newest[..3],
+        emails[..3].iter().rev().cloned().collect::<Vec<_>>()[..]
+    );
 }

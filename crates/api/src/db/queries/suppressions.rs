@@ -51,22 +51,7 @@ pub fn list(
 ) -> QueryResult<(Vec<SuppressionRow>, i64)> {
     let backend = conn.backend();
     let total = filtered(filter, backend).count().get_result(conn)?;
-    let query = filtered(filter, backend);
-    let query = match (sort.field, sort.descending) {
-        (SuppressionSort::CreatedAt, true) => {
-            query.order((suppressions::created_at.desc(), suppressions::id.desc()))
-        }
-        (SuppressionSort::CreatedAt, false) => {
-            query.order((suppressions::created_at.asc(), suppressions::id.asc()))
-        }
-        (SuppressionSort::Email, true) => {
-            query.order((suppressions::email_lower.desc(), suppressions::id.desc()))
-        }
-        (SuppressionSort::Email, false) => {
-            query.order((suppressions::email_lower.asc(), suppressions::id.asc()))
-        }
-    };
-    let rows = query
+    let rows = ordered(filtered(filter, backend), sort)
         .offset(offset)
         .limit(limit)
         .select(SuppressionRow::as_select())
@@ -74,18 +59,73 @@ pub fn list(
     Ok((rows, total))
 }
 
-/// The entries matching `filter` after id `after`, in id order: a page of an export.
-pub fn after(
+/// `query` in the list's order; the id breaks ties, so the order is total.
+fn ordered(
+    query: suppressions::BoxedQuery<'static, Backend>,
+    sort: Sort<SuppressionSort>,
+) -> suppressions::BoxedQuery<'static, Backend> {
+    use suppressions::{created_at, email_lower, id};
+    match (sort.field, sort.descending) {
+        (SuppressionSort::CreatedAt, true) => query.order((created_at.desc(), id.desc())),
+        (SuppressionSort::CreatedAt, false) => query.order((created_at.asc(), id.asc())),
+        (SuppressionSort::Email, true) => query.order((email_lower.desc(), id.desc())),
+        (SuppressionSort::Email, false) => query.order((email_lower.asc(), id.asc())),
+    }
+}
+
+/// Where a page of an export starts: at the beginning, or after the entry with this sort key
+/// and id.
+#[derive(Debug, Clone)]
+pub enum After {
+    Start,
+    CreatedAt(chrono::NaiveDateTime, i64),
+    Email(String, i64),
+}
+
+impl After {
+    /// The place after `row` (with its `email_lower`) in `sort`'s order.
+    pub fn row(sort: Sort<SuppressionSort>, row: &SuppressionRow, email_lower: &str) -> Self {
+        match sort.field {
+            SuppressionSort::CreatedAt => Self::CreatedAt(row.created_at, row.id),
+            SuppressionSort::Email => Self::Email(email_lower.to_owned(), row.id),
+        }
+    }
+}
+
+/// A page of an export: the entries matching `filter` that follow `after` in `sort`'s order
+/// (a keyset, so entries added or removed meanwhile never shift a page), each with its
+/// `email_lower`.
+pub fn page(
     conn: &mut DbConnection,
     filter: &SuppressionFilter,
-    after: i64,
+    sort: Sort<SuppressionSort>,
+    after: &After,
     limit: i64,
-) -> QueryResult<Vec<SuppressionRow>> {
-    filtered(filter, conn.backend())
-        .filter(suppressions::id.gt(after))
-        .order(suppressions::id.asc())
+) -> QueryResult<Vec<(SuppressionRow, String)>> {
+    use suppressions::{created_at, email_lower, id};
+    let query = filtered(filter, conn.backend());
+    let query = match (after.clone(), sort.descending) {
+        (After::Start, _) => query,
+        (After::CreatedAt(at, last), false) => {
+            query.filter(created_at.gt(at).or(created_at.eq(at).and(id.gt(last))))
+        }
+        (After::CreatedAt(at, last), true) => {
+            query.filter(created_at.lt(at).or(created_at.eq(at).and(id.lt(last))))
+        }
+        (After::Email(key, last), false) => query.filter(
+            email_lower
+                .gt(key.clone())
+                .or(email_lower.eq(key).and(id.gt(last))),
+        ),
+        (After::Email(key, last), true) => query.filter(
+            email_lower
+                .lt(key.clone())
+                .or(email_lower.eq(key).and(id.lt(last))),
+        ),
+    };
+    ordered(query, sort)
         .limit(limit)
-        .select(SuppressionRow::as_select())
+        .select((SuppressionRow::as_select(), email_lower))
         .load(conn)
 }
 
