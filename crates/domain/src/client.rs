@@ -46,6 +46,26 @@ impl ClientFields {
             _ => Err(Vec::new()),
         }
     }
+
+    /// The stored fields with those sent replaced: only what is sent is checked, so a client
+    /// written under older rules can still have its name or tags changed.
+    pub fn patch(
+        self,
+        email: Option<&str>,
+        full_name_raw: Option<&str>,
+        comment_raw: Option<&str>,
+    ) -> Result<Self, Vec<FieldError>> {
+        let mut v = Validator::new();
+        let email = email.and_then(|raw| v.check("email", EmailAddress::parse(raw)));
+        let full_name = full_name_raw.and_then(|raw| v.check("full_name", full_name(raw)));
+        let comment = comment_raw.and_then(|raw| v.check("comment", comment(raw)));
+        v.finish()?;
+        Ok(Self {
+            email: email.unwrap_or(self.email),
+            full_name: full_name.unwrap_or(self.full_name),
+            comment: comment.unwrap_or(self.comment),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -29,16 +29,19 @@ pub enum KeyError {
 impl IdempotencyKey {
     pub fn parse(value: &str) -> Result<Self, KeyError> {
         let value = value.trim();
-        let value = value
-            .strip_prefix('"')
-            .and_then(|v| v.strip_suffix('"'))
-            .unwrap_or(value);
         if value.is_empty() {
             return Err(KeyError::Empty);
         }
+        // Counted as sent, quotes too, as the API's document counts it (`maxLength`).
         if value.len() > MAX_LEN {
             return Err(KeyError::TooLong);
         }
+        // `""` is two characters, not an empty key: what the document's pattern says.
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .filter(|v| !v.is_empty())
+            .unwrap_or(value);
         if !value.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
             return Err(KeyError::NotPrintable);
         }
@@ -65,8 +68,15 @@ mod tests {
             uuid
         );
         assert_eq!(IdempotencyKey::parse("  "), Err(KeyError::Empty));
-        assert_eq!(IdempotencyKey::parse("\"\""), Err(KeyError::Empty));
+        assert_eq!(
+            IdempotencyKey::parse("\"\"").expect("quotes").as_str(),
+            "\"\""
+        );
         assert!(IdempotencyKey::parse(&"k".repeat(MAX_LEN)).is_ok());
+        assert_eq!(
+            IdempotencyKey::parse(&format!("\"{}\"", "k".repeat(MAX_LEN - 1))),
+            Err(KeyError::TooLong)
+        );
         assert_eq!(
             IdempotencyKey::parse(&"k".repeat(MAX_LEN + 1)),
             Err(KeyError::TooLong)

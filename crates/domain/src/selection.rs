@@ -1,6 +1,6 @@
 //! Which clients a request means (a list's filter, a bulk change's), and what a bulk change does.
 
-use crate::tag::{TagFilter, TagName, split_list, tags_named};
+use crate::tag::{MAX_TAGS_PER_CLIENT, TagError, TagFilter, TagName, split_list, tags_named};
 use crate::validation::Validator;
 use crate::wire::{BulkClientsRequest, ClientFilter, FieldError};
 
@@ -64,6 +64,18 @@ impl ClientSelection {
                 .map(str::to_owned)
                 .collect::<Vec<_>>()
         };
+        // Counted as sent, blanks too, as the document's pattern counts them.
+        let lists = [
+            ("tags_any", query.tags_any),
+            ("tags_all", query.tags_all),
+            ("exclude_tags", query.exclude_tags),
+        ];
+        for (field, raw) in lists {
+            if raw.is_some_and(|raw| raw.split(',').count() > MAX_TAGS_PER_CLIENT) {
+                v.add(field, TagError::TooManyAtOnce.to_string());
+                return None;
+            }
+        }
         let ids = match query.ids {
             None => None,
             // Counted as sent, blanks too, as the document's pattern counts them.
@@ -291,5 +303,23 @@ mod tests {
             None,
             "a blank item counts"
         );
+    }
+
+    #[test]
+    fn a_query_names_at_most_fifty_tags_a_list_counted_as_sent() {
+        let parse = |tags: &str| {
+            let mut v = Validator::new();
+            let query = FilterQuery {
+                tags_all: Some(tags),
+                ..FilterQuery::default()
+            };
+            let parsed = ClientSelection::from_query(&mut v, &query).map(|s| s.tags.tags_all.len());
+            (parsed, v.finish().err())
+        };
+        let fifty = vec!["t"; MAX_TAGS_PER_CLIENT].join(",");
+        assert_eq!(parse(&fifty).0, Some(1));
+        let (parsed, errors) = parse(&format!("{fifty},"));
+        assert_eq!(parsed, None, "a blank item counts");
+        assert_eq!(fields(&errors.expect("an error")), ["tags_all"]);
     }
 }

@@ -28,9 +28,9 @@ pub enum TagError {
     Text(TextError),
     #[error("a tag may not contain a comma: '{0}'")]
     Comma(String),
-    #[error("a client may have at most {MAX_TAGS_PER_CLIENT} tags")]
+    #[error("a client may have at most {MAX_TAGS_PER_CLIENT} tags (repeats in the list count)")]
     TooMany,
-    #[error("name at most {MAX_TAGS_PER_CLIENT} tags at once")]
+    #[error("name at most {MAX_TAGS_PER_CLIENT} tags at once (every item counts, repeats too)")]
     TooManyAtOnce,
 }
 
@@ -220,7 +220,10 @@ mod tests {
         let errors = v.finish().expect_err("invalid");
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["filter.tags_all", "filter.exclude_tags"]);
-        assert_eq!(errors[1].message, "name at most 50 tags at once");
+        assert_eq!(
+            errors[1].message,
+            "name at most 50 tags at once (every item counts, repeats too)"
+        );
     }
 
     #[test]

@@ -81,7 +81,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
         let is_json = req.mime_type().ok().flatten().is_some_and(|mime| {
             mime.subtype().as_str() == "json" || mime.suffix().is_some_and(|s| s.as_str() == "json")
         });
-        let mut payload = payload.take();
+        // Decoded as `web::Json` decodes it: a gzip or brotli body is taken too.
+        let mut payload = actix_web::dev::Decompress::from_headers(payload.take(), req.headers());
         Box::pin(async move {
             if let Some(length) = declared.filter(|&l| l > MAX_JSON_BODY) {
                 return Err(json_problem(&JsonPayloadError::OverflowKnownLength {

@@ -108,3 +108,45 @@ async fn a_delivery_whose_mail_cannot_be_built_is_recorded_as_failed_and_the_run
     let again = send(&app, &ann, id).await;
     assert_eq!(again["total"], 2);
 }
+
+#[tokio::test]
+async fn a_client_saved_under_wider_address_rules_can_still_be_renamed_but_not_given_such_an_address()
+ {
+    use mailroom_api::db::schema::clients;
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    let id = client(&app, &ann, "old@example.net", "Old").await;
+    // An address earlier versions took and this one refuses: `_` in a domain label.
+    let mut conn = app.pool.get().expect("connection");
+    diesel::update(clients::table.find(id))
+        .set(clients::email.eq("old@mail_1.example.net"))
+        .execute(&mut *conn)
+        .expect("updated");
+    drop(conn);
+
+    let renamed = app
+        .send_as(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/clients/{id}"),
+            &ann.access,
+            Some(&json!({"full_name": "Olga", "tags": ["kept"]})),
+        )
+        .await;
+    assert_eq!(renamed.status().as_u16(), 200);
+    let renamed: Value = renamed.json().await.expect("JSON");
+    assert_eq!(renamed["email"], "old@mail_1.example.net");
+    assert_eq!(renamed["full_name"], "Olga");
+
+    let readdressed = app
+        .send_as(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/clients/{id}"),
+            &ann.access,
+            Some(&json!({"email": "new@mail_1.example.net"})),
+        )
+        .await;
+    let body = crate::helpers::problem(readdressed, 422).await;
+    assert_eq!(body["errors"][0]["field"], "email");
+    let page: Value = read(&app, &ann, "/api/v1/clients?q=old").await;
+    assert_eq!(page["items"][0]["email"], "old@mail_1.example.net");
+}

@@ -161,7 +161,10 @@ async fn invalid_tags_are_refused_by_name_and_nothing_is_written() {
     for (tags, message) in [
         (json!(["a,b"]), "a tag may not contain a comma: 'a,b'"),
         (json!(["  "]), "a tag must not be blank"),
-        (json!(many), "a client may have at most 50 tags"),
+        (
+            json!(many),
+            "a client may have at most 50 tags (repeats in the list count)",
+        ),
     ] {
         let refused = app
             .post_as(

@@ -10,6 +10,7 @@ pub use transfer::MAX_IMPORT_BYTES;
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::NaiveDateTime;
+use mailroom_domain::EmailAddress;
 use mailroom_domain::client::{ClientFields, ClientSort};
 use mailroom_domain::tag::{TagFilter, TagName, tag_list};
 use mailroom_domain::validation::Validator;
@@ -91,7 +92,14 @@ fn parse_client(
     comment: &str,
     tags: Option<&[String]>,
 ) -> Result<(ClientFields, Option<Vec<TagName>>), ApiError> {
-    let fields = ClientFields::parse(email, full_name, comment);
+    fields_with_tags(ClientFields::parse(email, full_name, comment), tags)
+}
+
+/// `fields` as parsed, and the tags when sent; the errors of both reported together.
+fn fields_with_tags(
+    fields: Result<ClientFields, Vec<FieldError>>,
+    tags: Option<&[String]>,
+) -> Result<(ClientFields, Option<Vec<TagName>>), ApiError> {
     let mut v = Validator::new();
     let tags = tags.and_then(|raw| v.check("tags", tag_list(raw)).map(Some));
     let mut errors: Vec<FieldError> = fields.as_ref().err().cloned().unwrap_or_default();
@@ -369,12 +377,17 @@ pub async fn update_client(
     let now = clock.now();
     let row = changeable(&current, &pool, path.into_inner()).await?;
     let patch = body.into_inner();
-    let parsed = parse_client(
-        patch.email.as_deref().unwrap_or(&row.email),
-        patch.full_name.as_deref().unwrap_or(&row.full_name),
-        patch.comment.as_deref().unwrap_or(&row.comment),
-        patch.tags.as_deref(),
-    )?;
+    let stored = ClientFields {
+        email: EmailAddress::stored(row.email.clone()),
+        full_name: row.full_name.clone(),
+        comment: row.comment.clone(),
+    };
+    let fields = stored.patch(
+        patch.email.as_deref(),
+        patch.full_name.as_deref(),
+        patch.comment.as_deref(),
+    );
+    let parsed = fields_with_tags(fields, patch.tags.as_deref())?;
     Ok(HttpResponse::Ok().json(save(&pool, row, parsed, now).await?))
 }
 
