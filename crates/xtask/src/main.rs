@@ -37,7 +37,8 @@ commands:
                   MAILROOM_TEST_POSTGRES_URL and MAILROOM_TEST_REDIS_URL; ARGS: --seconds N,
                   --connections N)
   setup           install the build and test tools (wasm32 target, trunk, wasm-bindgen, wasm-opt,
-                  and aiosmtpd, the SMTP server the tests deliver to)
+                  and the tests' Python venv: aiosmtpd, the SMTP server they deliver to, the
+                  independent checkers dkimpy and standardwebhooks, and schemathesis)
 ";
 
 fn main() -> ExitCode {
