@@ -118,6 +118,7 @@ async fn main() {
         bounces: <mailroom_api::cli::Cli as clap::Parser>::parse_from(["mailroom"])
             .config
             .bounces,
+        trusted_proxies: Default::default(),
     };
     let app = Application::build(Settings::from_config(&config).expect("settings"))
         .await

@@ -211,6 +211,19 @@ pub struct Config {
     #[command(flatten)]
     pub webhooks: WebhookConfig,
 
+    /// Reverse proxies whose `Forwarded` or `X-Forwarded-For` header names the client:
+    /// networks or addresses, comma-separated (`10.0.0.0/8, 127.0.0.1`). Only from these peers
+    /// are the headers read, up to the rightmost hop that is not one of them; from any other
+    /// peer its own address counts. Empty: nobody's headers are read.
+    #[arg(
+        long,
+        env = "TRUSTED_PROXIES",
+        value_parser = crate::http::client_addr::TrustedProxies::parse,
+        default_value = "",
+        global = true
+    )]
+    pub trusted_proxies: crate::http::client_addr::TrustedProxies,
+
     /// Log format: human-readable lines, or one JSON object per line for log collectors.
     /// The level is set with RUST_LOG (default: info).
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty, global = true)]

@@ -36,6 +36,8 @@ pub struct Settings {
     /// `BOUNCE_SMTP_BIND`: where the bounce listener listens, if anywhere.
     pub bounce_smtp_bind: Option<String>,
     pub webhooks: crate::webhooks::WebhookSettings,
+    /// `TRUSTED_PROXIES`.
+    pub trusted_proxies: crate::http::client_addr::TrustedProxies,
 }
 
 /// The server cache (see `crate::cache`).
@@ -171,6 +173,7 @@ impl Settings {
                 https_only: config.environment == Environment::Production,
                 retry_base: std::time::Duration::from_secs(config.webhooks.webhook_retry_base_secs),
             },
+            trusted_proxies: config.trusted_proxies.clone(),
         })
     }
 }

@@ -421,6 +421,7 @@ fn serve(
     let sender = web::Data::new(sender);
     let unsubscribe_keys = web::Data::new(UnsubscribeKeys::new(&settings.jwt_secret));
     let webhook_settings = web::Data::new(settings.webhooks);
+    let trusted_proxies = web::Data::new(settings.trusted_proxies.clone());
     let webhooks = web::Data::new(webhooks);
     let pruned = rate_limits.clone();
     let pruned_tests = test_sends.clone();
@@ -450,6 +451,7 @@ fn serve(
             .app_data(base_url.clone())
             .app_data(jwt_keys.clone())
             .app_data(rate_limits.clone())
+            .app_data(trusted_proxies.clone())
             .app_data(test_sends.clone())
             .app_data(clock.clone())
             .app_data(local.clone())

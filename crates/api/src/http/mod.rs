@@ -1,6 +1,7 @@
 //! The web layer's plumbing: error documents, request ids, the SPA and the API docs.
 
 pub mod api_error;
+pub mod client_addr;
 pub mod constraints;
 pub mod contract;
 pub mod fallback;

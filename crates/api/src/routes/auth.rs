@@ -16,6 +16,7 @@ use crate::auth::{AuthError, AuthRateLimits, JwtKeys, recovery, sessions, signup
 use crate::cache::Cache;
 use crate::clock::Clock;
 use crate::db::DbPool;
+use crate::http::client_addr::TrustedProxies;
 use crate::http::json::{Json, OptionalJson};
 use crate::mail::Mailer;
 use mailroom_domain::PublicBaseUrl;
@@ -24,10 +25,13 @@ pub const REFRESH_COOKIE: &str = "mailroom_refresh";
 /// The cookie goes only to the endpoints that use it.
 const REFRESH_COOKIE_PATH: &str = "/api/v1/auth";
 
+/// The client's address (`TRUSTED_PROXIES` says whose forwarding headers to believe).
 fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|addr| addr.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    let addr = match req.app_data::<web::Data<TrustedProxies>>() {
+        Some(proxies) => proxies.of(req),
+        None => req.peer_addr().map(|addr| addr.ip()),
+    };
+    addr.map_or_else(|| "unknown".into(), |addr| addr.to_string())
 }
 
 pub fn limit(

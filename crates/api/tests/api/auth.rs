@@ -450,3 +450,70 @@ async fn signing_out_clears_the_cookie_and_ends_the_session_it_names() {
     let again = app.post_json("/api/v1/auth/logout", &json!({})).await;
     assert_eq!(again.status().as_u16(), 204, "signing out twice is fine");
 }
+
+/// A failed sign-in for `email`, sent through a proxy that says it forwards `client`.
+async fn sign_in_forwarded_for(app: &TestApp, header: &str, client: &str, email: &str) -> u16 {
+    app.client
+        .post(app.url("/api/v1/auth/login"))
+        .header(header, client)
+        .json(&json!({"email": email, "password": "wrong password!"}))
+        .send()
+        .await
+        .expect("sent")
+        .status()
+        .as_u16()
+}
+
+/// Signs in from `client` with new addresses (so only the per-client limit applies) until that
+/// limit answers; how many tries that took.
+async fn exhaust_from(app: &TestApp, header: &str, client: &str) -> usize {
+    for n in 0..40 {
+        let email = format!("guess{n}@example.org");
+        if sign_in_forwarded_for(app, header, client, &email).await == 429 {
+            return n;
+        }
+    }
+    panic!("40 sign-ins from {client} were never limited");
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_sign_in_limit() {
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.trusted_proxies =
+            mailroom_api::http::client_addr::TrustedProxies::parse("127.0.0.1/32, 10.0.0.0/8")
+                .expect("valid");
+    })
+    .await;
+    let tries = exhaust_from(&app, "X-Forwarded-For", "203.0.113.9, 10.0.0.2").await;
+    assert!(tries >= 20, "the burst is 20; limited after {tries}");
+    // Another client behind the same proxy is not; one that claims a forged first hop before
+    // the limited client's real one is still the limited client.
+    let other = sign_in_forwarded_for(&app, "X-Forwarded-For", "198.51.100.4", "x@example.org");
+    assert_eq!(other.await, 401);
+    let forged = sign_in_forwarded_for(
+        &app,
+        "X-Forwarded-For",
+        "198.51.100.77, 203.0.113.9",
+        "y@example.org",
+    );
+    assert_eq!(forged.await, 429);
+    let same_in_forwarded = sign_in_forwarded_for(
+        &app,
+        "Forwarded",
+        "for=\"203.0.113.9:5122\";proto=https",
+        "z@example.org",
+    );
+    assert_eq!(same_in_forwarded.await, 429);
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_forwarding_headers_are_ignored_and_the_peer_counts() {
+    let app = spawn_app().await;
+    exhaust_from(&app, "X-Forwarded-For", "203.0.113.9").await;
+    let other = sign_in_forwarded_for(&app, "X-Forwarded-For", "198.51.100.4", "x@example.org");
+    assert_eq!(
+        other.await,
+        429,
+        "the header changed nothing: the peer is limited"
+    );
+}

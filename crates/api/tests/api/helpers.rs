@@ -163,6 +163,7 @@ pub fn test_config(data_dir: &Path, db: &TestDatabase, spa_dir: PathBuf) -> Conf
             webhook_allow_private: false,
             webhook_retry_base_secs: 5,
         },
+        trusted_proxies: Default::default(),
     }
 }
 
