@@ -21,7 +21,7 @@ use crate::pages::login::Login;
 use crate::pages::mailings::Mailings;
 use crate::pages::mailings::detail::MailingDetail;
 use crate::pages::mailings::form::MailingForm;
-use crate::pages::manage::{AllClients, AllMailings, AllSuppressions, Users};
+use crate::pages::manage::{AllClients, AllMailings, AllSuppressions, AuditLog, Users};
 use crate::pages::messages::Messages;
 use crate::pages::messages::editor::MessageEditor;
 use crate::pages::not_found::NotFound;
@@ -96,6 +96,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/manage/mailings") view=AllMailings />
                     <Route path=path!("/manage/clients") view=AllClients />
                     <Route path=path!("/manage/suppressions") view=AllSuppressions />
+                    <Route path=path!("/manage/audit") view=AuditLog />
                     <Route path=path!("/u/:token") view=Unsubscribe />
                 </Routes>
             </main>

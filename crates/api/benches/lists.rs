@@ -119,6 +119,7 @@ async fn main() {
             .config
             .bounces,
         trusted_proxies: Default::default(),
+        attempts_retention_days: None,
     };
     let app = Application::build(Settings::from_config(&config).expect("settings"))
         .await

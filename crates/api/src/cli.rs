@@ -224,6 +224,16 @@ pub struct Config {
     )]
     pub trusted_proxies: crate::http::client_addr::TrustedProxies,
 
+    /// Days the attempts log keeps each attempt; older ones are deleted by the housekeeping job.
+    /// The statistics keep counting them. Unset: kept forever (they are the record).
+    #[arg(
+        long,
+        env = "ATTEMPTS_RETENTION_DAYS",
+        value_parser = clap::value_parser!(u32).range(1..),
+        global = true
+    )]
+    pub attempts_retention_days: Option<u32>,
+
     /// Log format: human-readable lines, or one JSON object per line for log collectors.
     /// The level is set with RUST_LOG (default: info).
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty, global = true)]

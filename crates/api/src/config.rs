@@ -38,6 +38,8 @@ pub struct Settings {
     pub webhooks: crate::webhooks::WebhookSettings,
     /// `TRUSTED_PROXIES`.
     pub trusted_proxies: crate::http::client_addr::TrustedProxies,
+    /// `ATTEMPTS_RETENTION_DAYS`: how long the attempts log keeps an attempt (None: forever).
+    pub attempts_retention: Option<chrono::TimeDelta>,
 }
 
 /// The server cache (see `crate::cache`).
@@ -174,6 +176,9 @@ impl Settings {
                 retry_base: std::time::Duration::from_secs(config.webhooks.webhook_retry_base_secs),
             },
             trusted_proxies: config.trusted_proxies.clone(),
+            attempts_retention: config
+                .attempts_retention_days
+                .map(|days| chrono::TimeDelta::days(i64::from(days))),
         })
     }
 }

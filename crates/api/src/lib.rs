@@ -1,5 +1,6 @@
 //! Mailroom's server: the REST API (actix-web), the database (diesel), mail, cache and the CLI.
 
+pub mod audit;
 pub mod auth;
 pub mod bounces;
 pub mod cache;
@@ -8,6 +9,7 @@ pub mod clients;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod housekeeping;
 pub mod http;
 pub mod jobs;
 pub mod mail;

@@ -11,6 +11,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::account_mail::{AccountMail, AccountMailContext};
 use crate::auth::{AuthRateLimits, JwtKeys};
 use crate::bounces::inbound::{BounceContext, ProcessInbound};
 use crate::bounces::listener::Listener;
@@ -19,10 +20,12 @@ use crate::cache::{Cache, Redis};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::db::{self, DbPool};
+use crate::housekeeping::{self, Housekeeping, HousekeepingContext};
 use crate::http::{
-    fallback, idempotency, invalidation, openapi, problem, request_id, spa, validators,
+    fallback, idempotency, invalidation, openapi, problem, request_id, security_headers, spa,
+    validators,
 };
-use crate::jobs::Runner;
+use crate::jobs::{Backoff, Runner};
 use crate::mail::test_send::TestSendLimit;
 use crate::mail::{MailConfigError, Mailer, Transport};
 use crate::routes;
@@ -300,6 +303,8 @@ pub fn spawn_bounce_listener(
 pub struct JobContext {
     pub bounces: BounceContext,
     pub webhooks: WebhookContext,
+    pub account_mail: AccountMailContext,
+    pub housekeeping: HousekeepingContext,
 }
 
 /// The background job runner, with every kind of job registered; account mail goes out through
@@ -312,14 +317,34 @@ pub fn build_jobs(
     transport: Transport,
 ) -> Result<Runner<JobContext>, StartupError> {
     let mailer = Mailer::new(settings.mail.from.clone(), transport);
+    let account_mail = AccountMailContext {
+        pool: pool.clone(),
+        mailer: mailer.clone(),
+        base_url: settings.public_base_url.clone(),
+        clock: clock.clone(),
+    };
     let context = JobContext {
         bounces: bounce_context(settings, pool.clone(), cache, clock.clone()),
         webhooks: webhook_context(settings, pool.clone(), clock.clone(), mailer)?,
+        account_mail,
+        housekeeping: HousekeepingContext {
+            pool: pool.clone(),
+            clock: clock.clone(),
+            attempts_retention: settings.attempts_retention,
+        },
+    };
+    // Account mail waits between tries as mailings do.
+    let retry = settings.sending.worker.retry;
+    let mail_backoff = Backoff {
+        first: retry.base_delay,
+        longest: retry.max_delay,
     };
     Ok(Runner::new(pool, clock, context)
         .register::<ProcessInbound>(|c| c.bounces.clone())
         .register::<DeliverWebhook>(|c| c.webhooks.clone())
-        .register::<NotifyWebhookDisabled>(|c| c.webhooks.clone()))
+        .register::<NotifyWebhookDisabled>(|c| c.webhooks.clone())
+        .register_with::<AccountMail>(|c| c.account_mail.clone(), mail_backoff)
+        .every::<Housekeeping>(|c| c.housekeeping.clone(), housekeeping::EVERY))
 }
 
 /// What sending webhooks needs (the jobs, and the API's test calls).
@@ -414,7 +439,11 @@ fn serve(
         &settings.jwt_secret,
         settings.access_token_ttl,
     ));
-    let rate_limits = web::Data::new(AuthRateLimits::default());
+    let rate_limits = web::Data::new(AuthRateLimits::new(
+        redis.get_ref().clone(),
+        &settings.cache.prefix,
+        &settings.jwt_secret,
+    ));
     let test_sends = web::Data::new(TestSendLimit::default());
     let clock: web::Data<dyn Clock> = web::Data::from(clock);
     let local = web::Data::new(local);
@@ -479,6 +508,7 @@ fn serve(
             .wrap(problem::error_handlers())
             .wrap(Compress::default())
             .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
+            .wrap(from_fn(security_headers::add))
             .wrap(from_fn(request_id::add_request_id_header))
             .wrap(TracingLogger::default())
     })

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod audience;
+pub mod audit;
 pub mod base_url;
 pub mod bounce;
 pub mod client;

@@ -10,6 +10,7 @@ pub fn build_spa(tools: &Tools) -> Result<(), String> {
             &["build", "--release", "--offline"],
             &tools.path_env,
         )?;
+        crate::boot_script::externalize(&repo_root().join("frontend/dist"))?;
         report_wasm_size();
         Ok(())
     })

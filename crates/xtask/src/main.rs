@@ -10,6 +10,7 @@
 //!
 //! Plain `std` on purpose: it compiles in seconds on a fresh machine.
 
+mod boot_script;
 mod check;
 mod commands;
 mod process;

@@ -4,6 +4,7 @@
 
 pub mod attempts;
 pub mod audiences;
+pub mod audit;
 pub mod auth;
 pub mod clients;
 pub mod health;

@@ -110,13 +110,13 @@ pub fn DailyChart(days: Vec<DailyAttempts>) -> impl IntoView {
                             on:mouseenter=move |_| shown.set(Some(i))
                             on:focus=move |_| { focusable.set(i); shown.set(Some(i)); }
                             on:click=move |_| shown.set(Some(i))>
-                            <span class="stack" style=format!("height: {:.2}%", percent(all, top))>
-                                <span class="bad" style=format!("height: {:.2}%", percent(d.failed, all))></span>
+                            <span class="stack" style:height=format!("{:.2}%", percent(all, top))>
+                                <span class="bad" style:height=format!("{:.2}%", percent(d.failed, all))></span>
                                 <span class="ok"></span>
                             </span>
                             {any_reports.then(|| view! {
-                                <span class="stack reports" style=format!("height: {:.2}%", percent(reported, top))>
-                                    <span class="complained" style=format!("height: {:.2}%", percent(d.complained, reported))></span>
+                                <span class="stack reports" style:height=format!("{:.2}%", percent(reported, top))>
+                                    <span class="complained" style:height=format!("{:.2}%", percent(d.complained, reported))></span>
                                     <span class="bounced"></span>
                                 </span>
                             })}
@@ -131,13 +131,15 @@ pub fn DailyChart(days: Vec<DailyAttempts>) -> impl IntoView {
             days.with_value(|days| days.get(i).copied()).map(|d| {
                 // Anchored on the bar's side away from the nearer edge, so it stays inside.
                 let centre = (i as f64 + 0.5) * 100.0 / count.max(1) as f64;
-                let place = if centre <= 50.0 {
-                    format!("left: max(0px, calc({centre:.2}% - 1rem))")
+                // Set through the element's style object, which the page's policy allows (an
+                // inline style attribute it would not).
+                let (left, right) = if centre <= 50.0 {
+                    (Some(format!("max(0px, calc({centre:.2}% - 1rem))")), None)
                 } else {
-                    format!("right: max(0px, calc({:.2}% - 1rem))", 100.0 - centre)
+                    (None, Some(format!("max(0px, calc({:.2}% - 1rem))", 100.0 - centre)))
                 };
                 view! {
-                    <div class="chart-tip" data-testid="chart-tip" aria-hidden="true" style=place>
+                    <div class="chart-tip" data-testid="chart-tip" aria-hidden="true" style:left=left style:right=right>
                         {describe(&d, i18n.lang.get())}
                     </div>
                 }

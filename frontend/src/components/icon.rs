@@ -18,6 +18,7 @@ pub enum Icon {
     AllClients,
     Suppressions,
     Integrations,
+    Audit,
     SignOut,
 }
 
@@ -71,6 +72,13 @@ impl Icon {
                 "M12.5 2.5v4",
                 "M5 6.5h10v3a5 5 0 0 1-10 0z",
                 "M10 14.5v3",
+            ],
+            // A sheet with lines, and a tick: what was done, written down.
+            Icon::Audit => &[
+                "M5 2.5h10v15H5z",
+                "M7.5 6h5",
+                "M7.5 9h5",
+                "M7.5 13l1.5 1.5 3-3",
             ],
             Icon::SignOut => &["M8 3.5H4.5v13H8", "M12 6.5l3.5 3.5-3.5 3.5", "M15.5 10H8"],
         }

@@ -82,6 +82,11 @@ const MANAGING: &[Item] = &[
         label: Text::AllSuppressions,
         icon: Icon::Suppressions,
     },
+    Item {
+        href: "/manage/audit",
+        label: Text::AuditLog,
+        icon: Icon::Audit,
+    },
 ];
 
 /// Which item a page belongs to when its address alone does not say: a manager reading someone

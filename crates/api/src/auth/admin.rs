@@ -2,10 +2,12 @@
 //! become a manager through the API.
 
 use chrono::NaiveDateTime;
+use mailroom_domain::audit::AuditAction;
 use mailroom_domain::validation::Validator;
 use mailroom_domain::wire::FieldError;
 use mailroom_domain::{EmailAddress, Password, Role, UserState};
 
+use crate::audit;
 use crate::cache::Cache;
 use crate::db::queries::users;
 use crate::db::rows::{NewUser, UserRow};
@@ -74,6 +76,16 @@ pub async fn create_manager(
                 },
             )?;
             users::confirm(conn, user.id, now)?;
+            let target = audit::Target::user(user.id, &user.email);
+            audit::record(
+                conn,
+                audit::Actor::CommandLine,
+                AuditAction::ManagerCreated,
+                target,
+                "",
+                None,
+                now,
+            )?;
             Ok(users::find(conn, user.id)?.unwrap_or(user))
         })
     })
@@ -92,9 +104,23 @@ pub async fn set_role(
     let normalized = email.trim().to_lowercase();
     let email = email.trim().to_owned();
     let user = blocking(pool, move |conn| {
-        let user = users::find_by_email(conn, &normalized)?.ok_or(AdminError::NoSuchUser(email))?;
-        users::set_role(conn, user.id, role, now)?;
-        Ok::<_, AdminError>(users::find(conn, user.id)?.unwrap_or(user))
+        crate::db::write_transaction::<_, AdminError, _>(conn, |conn| {
+            let user =
+                users::find_by_email(conn, &normalized)?.ok_or(AdminError::NoSuchUser(email))?;
+            users::set_role(conn, user.id, role, now)?;
+            // Audited when the role changed: promoting a manager does nothing.
+            if user.role != role {
+                let action = match role {
+                    Role::Manager => AuditAction::UserPromoted,
+                    Role::User => AuditAction::UserDemoted,
+                };
+                let detail = format!("{} → {}", user.role, role);
+                let target = audit::Target::user(user.id, &user.email);
+                let by = audit::Actor::CommandLine;
+                audit::record(conn, by, action, target, &detail, None, now)?;
+            }
+            Ok(users::find(conn, user.id)?.unwrap_or(user))
+        })
     })
     .await?;
     cache.changed([user.id]).await;

@@ -1,13 +1,12 @@
 //! Single-use links sent by mail: confirming an address (24 hours) and resetting a password (1 hour).
 
 use chrono::NaiveDateTime;
-use mailroom_domain::EmailAddress;
 
 use super::error::{AuthError, LinkProblem};
 use super::secret;
-use crate::db::queries::{tokens, users};
-use crate::db::rows::{NewOneTimeToken, OneTimeTokenRow, UserRow};
-use crate::db::{DbConnection, DbPool, blocking};
+use crate::db::DbConnection;
+use crate::db::queries::tokens;
+use crate::db::rows::{NewOneTimeToken, OneTimeTokenRow};
 use mailroom_domain::PublicBaseUrl;
 
 pub use mailroom_domain::account::LinkPurpose as Purpose;
@@ -61,31 +60,4 @@ pub fn consume(
         return Err(refuse(LinkProblem::Used));
     }
     Ok(row)
-}
-
-/// When the account with this address passes `eligible`, creates a link for it and returns the
-/// account's name with the link's address; otherwise nothing, so callers answer the same either way.
-pub async fn issue_for_address(
-    pool: &DbPool,
-    base_url: &PublicBaseUrl,
-    email: &EmailAddress,
-    purpose: Purpose,
-    eligible: fn(&UserRow) -> bool,
-    now: NaiveDateTime,
-) -> Result<Option<(String, String)>, AuthError> {
-    let normalized = email.normalized();
-    let found = blocking(pool, move |conn| {
-        crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
-            let Some(user) = users::find_by_email(conn, &normalized)? else {
-                return Ok(None);
-            };
-            if !eligible(&user) {
-                return Ok(None);
-            }
-            let token = create(conn, user.id, purpose, now)?;
-            Ok(Some((user.full_name, token)))
-        })
-    })
-    .await?;
-    Ok(found.map(|(name, token)| (name, url(base_url, purpose, &token))))
 }

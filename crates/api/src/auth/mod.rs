@@ -1,5 +1,6 @@
 //! Accounts and access: passwords, sessions, single-use mail links, API tokens, rate limits.
 
+pub mod account_mail;
 pub mod admin;
 pub mod current_user;
 pub mod error;

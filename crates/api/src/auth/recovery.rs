@@ -2,38 +2,22 @@
 
 use chrono::NaiveDateTime;
 use mailroom_domain::validation::Validator;
-use mailroom_domain::{EmailAddress, Password, UserState};
+use mailroom_domain::{EmailAddress, Password};
 
+use super::account_mail::{AccountMailKind, queue_for_address};
 use super::error::AuthError;
 use super::links::{self, Purpose};
 use crate::db::queries::{tokens, users};
-use crate::db::rows::UserRow;
 use crate::db::{DbPool, blocking};
-use crate::mail::{Mailer, templates};
-use mailroom_domain::PublicBaseUrl;
 
-/// Mails a reset link when the address has an account that is not blocked; says nothing either way.
+/// Queues a reset link when the address has an account that is not blocked; says nothing either
+/// way.
 pub async fn request_reset(
     pool: &DbPool,
-    mailer: &Mailer,
-    base_url: &PublicBaseUrl,
     email: EmailAddress,
     now: NaiveDateTime,
 ) -> Result<(), AuthError> {
-    let not_blocked = |user: &UserRow| user.state != UserState::Blocked;
-    let found = links::issue_for_address(
-        pool,
-        base_url,
-        &email,
-        Purpose::ResetPassword,
-        not_blocked,
-        now,
-    )
-    .await?;
-    if let Some((full_name, link)) = found {
-        mailer.send_in_background(email, templates::password_reset(&full_name, &link));
-    }
-    Ok(())
+    queue_for_address(pool, &email, AccountMailKind::ResetPassword, now).await
 }
 
 fn parse_new_password(raw: &str) -> Result<Password, AuthError> {

@@ -141,11 +141,21 @@ pub async fn logout(pool: &DbPool, token: String, now: NaiveDateTime) -> Result<
 /// Signs in with an address and a password. Whether the address exists or not, the password is
 /// checked against a hash, so both failures take the same time; the account's state is revealed only
 /// to someone who knows its password.
+/// Where a sign-in comes from: the client's address and the request's id.
+#[derive(Debug, Clone)]
+pub struct SignInFrom {
+    pub address: String,
+    pub request_id: Option<String>,
+}
+
+/// Signs in with a password. A sign-in from an address the account never signed in from is an
+/// audit entry, written with the session.
 pub async fn login(
     pool: &DbPool,
     keys: web::Data<JwtKeys>,
     email: &str,
     password: String,
+    from: SignInFrom,
     now: NaiveDateTime,
 ) -> Result<TokenResponse, AuthError> {
     let normalized = email.trim().to_lowercase();
@@ -168,5 +178,13 @@ pub async fn login(
         UserState::Blocked => return Err(AuthError::Blocked),
         UserState::Unconfirmed => return Err(AuthError::Unconfirmed),
     }
-    blocking(pool, move |conn| issue(conn, &keys, &user, None, now)).await
+    blocking(pool, move |conn| {
+        crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
+            let session = issue(conn, &keys, &user, None, now)?;
+            let request_id = from.request_id.as_deref();
+            crate::audit::sign_in(conn, user.id, &user.email, &from.address, request_id, now)?;
+            Ok(session)
+        })
+    })
+    .await
 }

@@ -8,23 +8,17 @@ use mailroom_domain::validation::Validator;
 use mailroom_domain::wire::RegisterRequest;
 use mailroom_domain::{EmailAddress, Password, Role, UserState};
 
+use super::account_mail::{AccountMail, AccountMailKind, queue_for_address};
 use super::error::AuthError;
 use super::links::{self, Purpose};
 use crate::db::queries::users;
-use crate::db::rows::{NewUser, UserRow};
+use crate::db::rows::NewUser;
 use crate::db::{DbPool, blocking};
-use crate::mail::{Mailer, templates};
-use mailroom_domain::PublicBaseUrl;
 
-enum Registered {
-    New { token: String },
-    Existing { full_name: String },
-}
-
+/// Registers an account and queues its confirmation mail (or, for an address with an account,
+/// the notice) in the same transaction.
 pub async fn register(
     pool: &DbPool,
-    mailer: &Mailer,
-    base_url: &PublicBaseUrl,
     request: RegisterRequest,
     now: NaiveDateTime,
 ) -> Result<(), AuthError> {
@@ -43,12 +37,11 @@ pub async fn register(
     // Hashed in both branches, so an existing address answers no faster than a new one.
     let password_hash = super::password::hash(password).await?;
     let address = email.clone();
-    let outcome = blocking(pool, move |conn| {
+    let raced = blocking(pool, move |conn| {
         crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
             if let Some(existing) = users::find_by_email(conn, &address.normalized())? {
-                return Ok(Registered::Existing {
-                    full_name: existing.full_name,
-                });
+                AccountMail::queue(conn, existing.id, AccountMailKind::AlreadyRegistered, now)?;
+                return Ok(false);
             }
             let inserted = users::insert(
                 conn,
@@ -64,35 +57,22 @@ pub async fn register(
             );
             let user = match inserted {
                 Ok(user) => user,
-                // Registered at the same moment by another request: answer as for an existing one.
+                // Registered at the same moment by another request: answered as an existing
+                // one, once this transaction (which the failed insert may have spoilt) is over.
                 Err(diesel::result::Error::DatabaseError(
                     diesel::result::DatabaseErrorKind::UniqueViolation,
                     _,
-                )) => {
-                    return Ok(Registered::Existing {
-                        full_name: String::new(),
-                    });
-                }
+                )) => return Ok(true),
                 Err(e) => return Err(e.into()),
             };
-            let token = links::create(conn, user.id, Purpose::ConfirmEmail, now)?;
-            Ok(Registered::New { token })
+            AccountMail::queue(conn, user.id, AccountMailKind::ConfirmAddress, now)?;
+            Ok(false)
         })
     })
     .await?;
-
-    let email_message = match outcome {
-        Registered::New { token } => templates::confirm_address(
-            &request.full_name,
-            &links::url(base_url, Purpose::ConfirmEmail, &token),
-        ),
-        Registered::Existing { full_name } => templates::already_registered(
-            &full_name,
-            &base_url.join("/login"),
-            &base_url.join("/forgot-password"),
-        ),
-    };
-    mailer.send_in_background(email, email_message);
+    if raced {
+        queue_for_address(pool, &email, AccountMailKind::AlreadyRegistered, now).await?;
+    }
     Ok(())
 }
 
@@ -109,27 +89,12 @@ pub async fn confirm(pool: &DbPool, token: String, now: NaiveDateTime) -> Result
     .await
 }
 
-/// Sends a new confirmation link when the address belongs to an unconfirmed account; says nothing
-/// either way.
+/// Queues a new confirmation link when the address belongs to an unconfirmed account; says
+/// nothing either way.
 pub async fn resend(
     pool: &DbPool,
-    mailer: &Mailer,
-    base_url: &PublicBaseUrl,
     email: EmailAddress,
     now: NaiveDateTime,
 ) -> Result<(), AuthError> {
-    let unconfirmed = |user: &UserRow| user.state == UserState::Unconfirmed;
-    let found = links::issue_for_address(
-        pool,
-        base_url,
-        &email,
-        Purpose::ConfirmEmail,
-        unconfirmed,
-        now,
-    )
-    .await?;
-    if let Some((full_name, link)) = found {
-        mailer.send_in_background(email, templates::confirm_address(&full_name, &link));
-    }
-    Ok(())
+    queue_for_address(pool, &email, AccountMailKind::ConfirmAddress, now).await
 }

@@ -13,6 +13,7 @@
 //! again; until then nothing is read from it.
 
 mod fetched;
+mod health;
 mod local;
 pub mod metrics;
 mod redis;
@@ -20,20 +21,18 @@ mod store;
 
 use std::collections::BTreeSet;
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use serde::Serialize;
 
 use self::fetched::StoreError;
+pub use self::fetched::StoreError as RedisError;
+pub use self::health::Health;
 pub use self::local::Local;
 pub use self::redis::Redis;
 use self::store::Store;
-
-/// How long Redis is left alone after it failed.
-const BACKOFF: Duration = Duration::from_secs(1);
 
 /// What a cached answer depends on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,10 +53,7 @@ struct Inner {
     store: Option<Store>,
     prefix: String,
     ttl: Duration,
-    /// Redis is skipped until then.
-    resting_until: Mutex<Option<Instant>>,
-    /// Whether the last operation worked: warnings are logged on the change, not per request.
-    healthy: AtomicBool,
+    health: Health,
     /// Version bumps not written yet.
     pending: Mutex<BTreeSet<String>>,
 }
@@ -106,8 +102,7 @@ impl Cache {
                 store,
                 prefix: prefix.to_owned(),
                 ttl,
-                resting_until: Mutex::new(None),
-                healthy: AtomicBool::new(true),
+                health: Health::default(),
                 pending: Mutex::default(),
             }),
         }
@@ -206,7 +201,7 @@ impl Cache {
         let Some(store) = &self.inner.store else {
             return;
         };
-        let resting = self.resting();
+        let resting = self.inner.health.resting();
         let mut all = {
             let mut pending = self.inner.pending.lock().unwrap_or_else(|e| e.into_inner());
             let mut all = std::mem::take(&mut *pending);
@@ -231,7 +226,7 @@ impl Cache {
 
     /// Whether reads may use the store now: not resting, and no invalidation left unwritten.
     async fn usable(&self) -> bool {
-        if self.resting() {
+        if self.inner.health.resting() {
             return false;
         }
         let waiting = !self
@@ -252,24 +247,8 @@ impl Cache {
         true
     }
 
-    fn resting(&self) -> bool {
-        let mut until = self
-            .inner
-            .resting_until
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        match *until {
-            Some(at) if Instant::now() < at => true,
-            Some(_) => {
-                *until = None;
-                false
-            }
-            None => false,
-        }
-    }
-
     fn worked(&self) {
-        if !self.inner.healthy.swap(true, Ordering::Relaxed) {
+        if self.inner.health.worked() {
             tracing::info!(
                 store = self.store_name(),
                 "the cache answers again; using it"
@@ -279,12 +258,7 @@ impl Cache {
 
     fn failed(&self, operation: &'static str, error: &StoreError) {
         metrics::error(self.store_name(), operation);
-        *self
-            .inner
-            .resting_until
-            .lock()
-            .unwrap_or_else(|e| e.into_inner()) = Some(Instant::now() + BACKOFF);
-        if self.inner.healthy.swap(false, Ordering::Relaxed) {
+        if self.inner.health.failed() {
             tracing::warn!(
                 store = self.store_name(),
                 operation,

@@ -116,6 +116,25 @@ impl Redis {
         self.within(pipe.query_async::<()>(&mut conn)).await
     }
 
+    /// Runs a Lua script as one atomic step: by its digest, sending its text only when Redis
+    /// does not know it yet.
+    pub async fn script<T: redis::FromRedisValue>(
+        &self,
+        script: &redis::Script,
+        keys: &[String],
+        args: &[u64],
+    ) -> Result<T, StoreError> {
+        let mut conn = self.connection().await?;
+        let mut invocation = script.prepare_invoke();
+        for key in keys {
+            invocation.key(key);
+        }
+        for arg in args {
+            invocation.arg(*arg);
+        }
+        self.within(invocation.invoke_async(&mut conn)).await
+    }
+
     async fn within<T>(
         &self,
         op: impl std::future::Future<Output = redis::RedisResult<T>>,

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use mailroom_domain::account::{LinkPurpose, SessionEnd};
 use mailroom_domain::audience::{AudienceKind, TagRule};
+use mailroom_domain::audit::{AuditAction, TargetKind};
 use mailroom_domain::bounce::{Door, EventKind, EventSource, ReportOutcome, SuppressionReason};
 use mailroom_domain::delivery::RunTrigger;
 use mailroom_domain::message::MessageFormat;
@@ -11,10 +12,10 @@ use mailroom_domain::webhook_delivery::DeliveryState as WebhookDeliveryState;
 use mailroom_domain::{AttemptStatus, Role, Schedule, UserState};
 
 use super::schema::{
-    api_tokens, attempts, background_jobs, client_tags, clients, deliveries, delivery_events,
-    inbound_mail, mailing_clients, mailing_tags, mailings, messages, one_time_tokens,
-    refresh_tokens, runs, suppressions, tags, users, webhook_deliveries, webhook_delivery_tries,
-    webhooks,
+    api_tokens, attempts, audit_log, background_jobs, client_tags, clients, deliveries,
+    delivery_events, inbound_mail, mailing_clients, mailing_tags, mailings, messages,
+    one_time_tokens, refresh_tokens, runs, suppressions, tags, users, webhook_deliveries,
+    webhook_delivery_tries, webhooks,
 };
 
 /// Serialized only into the server cache (the signed-in account), without its password hash.
@@ -501,4 +502,33 @@ pub struct WebhookTryRow {
     pub status_code: Option<i32>,
     pub error: Option<String>,
     pub duration_ms: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = audit_log)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: NaiveDateTime,
+    pub actor_id: Option<i64>,
+    pub actor: String,
+    pub action: AuditAction,
+    pub target_type: TargetKind,
+    pub target_id: i64,
+    pub target: String,
+    pub detail: String,
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = audit_log)]
+pub struct NewAuditEntry<'a> {
+    pub at: NaiveDateTime,
+    pub actor_id: Option<i64>,
+    pub actor: &'a str,
+    pub action: AuditAction,
+    pub target_type: TargetKind,
+    pub target_id: i64,
+    pub target: &'a str,
+    pub detail: &'a str,
+    pub request_id: Option<&'a str>,
 }

@@ -277,6 +277,8 @@ diesel::table! {
         last_error -> Nullable<Text>,
         failed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        /// Set on periodic jobs: one row per key until it is done or given up.
+        unique_key -> Nullable<Text>,
     }
 }
 
@@ -379,6 +381,30 @@ diesel::joinable!(webhook_subscriptions -> webhooks (webhook_id));
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(webhook_delivery_tries -> webhook_deliveries (delivery_id));
 
+diesel::table! {
+    /// The audit trail: append-only (the database refuses updates and deletes).
+    audit_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        actor_id -> Nullable<BigInt>,
+        actor -> Text,
+        action -> Text,
+        target_type -> Text,
+        target_id -> BigInt,
+        target -> Text,
+        detail -> Text,
+        request_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    sign_in_addresses (user_id, address) {
+        user_id -> BigInt,
+        address -> Text,
+        first_seen_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     clients,
@@ -406,4 +432,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_subscriptions,
     webhook_deliveries,
     webhook_delivery_tries,
+    audit_log,
+    sign_in_addresses,
 );

@@ -11,5 +11,6 @@ pub mod json;
 pub mod openapi;
 pub mod problem;
 pub mod request_id;
+pub mod security_headers;
 pub mod spa;
 pub mod validators;

@@ -25,6 +25,7 @@ use utoipa_actix_web::AppExt;
         (name = "auth", description = "Sign-up, confirmation, sign-in, sessions and password reset"),
         (name = "me", description = "The signed-in account, its password and its API tokens"),
         (name = "users", description = "Managers: find accounts, block and unblock them"),
+        (name = "audit", description = "Managers: the audit trail of manager actions, role changes and sign-ins from new addresses"),
         (name = "clients", description = "The people mailings go to: filters, bulk changes, CSV import and export"),
         (name = "tags", description = "The names clients are grouped by, with how many carry each"),
         (name = "messages", description = "What mailings send, with {{full_name}}, {{email}} and {{unsubscribe_url}} placeholders"),

@@ -102,19 +102,22 @@ fn not_built() -> ProblemError {
 }
 
 /// A page address with no file behind it gets `index.html`; a missing asset (a name with an
-/// extension) stays a 404 so the browser reports it instead of parsing HTML as a script.
+/// extension) stays a 404 so the browser reports it instead of parsing HTML as a script. Errors
+/// are answered here, as responses, so the middleware around (the problem documents, the
+/// security headers) sees them like any other answer.
 async fn fallback(req: ServiceRequest, index: &Path) -> Result<ServiceResponse, actix_web::Error> {
     let last_segment = req.path().rsplit('/').next().unwrap_or_default();
     if last_segment.contains('.') {
-        return Err(
-            ProblemError::new(ProblemKind::NotFound, format!("nothing at {}", req.path())).into(),
-        );
+        let missing =
+            ProblemError::new(ProblemKind::NotFound, format!("nothing at {}", req.path()));
+        return Ok(req.error_response(missing));
     }
     let index = index.to_owned();
-    let file = web::block(move || NamedFile::open(index))
-        .await
-        .map_err(actix_web::Error::from)?
-        .map_err(|_| not_built())?;
+    let file = match web::block(move || NamedFile::open(index)).await {
+        Ok(Ok(file)) => file,
+        Ok(Err(_)) => return Ok(req.error_response(not_built())),
+        Err(blocked) => return Ok(req.error_response(blocked)),
+    };
     let (req, _) = req.into_parts();
     let res = file.into_response(&req);
     Ok(ServiceResponse::new(req, res))

@@ -69,12 +69,52 @@ pub trait BackgroundJob: Serialize + DeserializeOwned + Send + 'static {
 
 type Handler<C> = Arc<dyn Fn(C, String) -> BoxFuture<'static, Result<(), String>> + Send + Sync>;
 
+/// How long a failed job waits before its next try: `first`, doubling, at most `longest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    pub first: Duration,
+    pub longest: Duration,
+}
+
+impl Default for Backoff {
+    /// From 10 s to an hour: about a day over `MAX_ATTEMPTS` tries.
+    fn default() -> Self {
+        Self {
+            first: Duration::from_secs(10),
+            longest: Duration::from_secs(3600),
+        }
+    }
+}
+
+impl Backoff {
+    /// The wait after a job's `attempts`-th failed try.
+    fn after(self, attempts: i32) -> chrono::TimeDelta {
+        let exponent = u32::try_from(attempts.saturating_sub(1))
+            .unwrap_or(0)
+            .min(20);
+        let first = i64::try_from(self.first.as_secs())
+            .unwrap_or(i64::MAX)
+            .max(1);
+        let longest = i64::try_from(self.longest.as_secs()).unwrap_or(i64::MAX);
+        chrono::TimeDelta::seconds(first.saturating_mul(1 << exponent).min(longest.max(first)))
+    }
+}
+
+/// A job the runners write themselves, one `every` after the last one was done.
+struct Periodic {
+    job_type: &'static str,
+    payload: String,
+    priority: i32,
+    every: Duration,
+}
+
 /// Claims due jobs and runs them with the handler registered for their type.
 pub struct Runner<C> {
     pool: DbPool,
     clock: Arc<dyn Clock>,
     context: C,
-    handlers: HashMap<&'static str, Handler<C>>,
+    handlers: HashMap<&'static str, (Handler<C>, Backoff)>,
+    periodic: Vec<Periodic>,
     poll: Duration,
 }
 
@@ -85,12 +125,22 @@ impl<C: Clone + Send + Sync + 'static> Runner<C> {
             clock,
             context,
             handlers: HashMap::new(),
+            periodic: Vec::new(),
             poll: Duration::from_secs(1),
         }
     }
 
     /// Runs jobs of type `J` with the part of the runner's context `part` picks.
-    pub fn register<J: BackgroundJob>(mut self, part: fn(&C) -> J::Context) -> Self {
+    pub fn register<J: BackgroundJob>(self, part: fn(&C) -> J::Context) -> Self {
+        self.register_with::<J>(part, Backoff::default())
+    }
+
+    /// As `register`, with failed tries waiting as `backoff` says.
+    pub fn register_with<J: BackgroundJob>(
+        mut self,
+        part: fn(&C) -> J::Context,
+        backoff: Backoff,
+    ) -> Self {
         let handler: Handler<C> = Arc::new(move |context, payload| {
             let context = part(&context);
             async move {
@@ -100,8 +150,28 @@ impl<C: Clone + Send + Sync + 'static> Runner<C> {
             }
             .boxed()
         });
-        self.handlers.insert(J::JOB_TYPE, handler);
+        self.handlers.insert(J::JOB_TYPE, (handler, backoff));
         self
+    }
+
+    /// Runs `J` (its default value) about once per `every`, with the part of the context `part`
+    /// picks. However many runners there are, one such job waits at a time: the first round of
+    /// any runner writes it unless it is there (a unique key), and each run that succeeds moves
+    /// it `every` ahead. One given up on leaves the key, and the next round writes a new one.
+    pub fn every<J: BackgroundJob + Default>(
+        mut self,
+        part: fn(&C) -> J::Context,
+        every: Duration,
+    ) -> Self {
+        let payload = serde_json::to_string(&J::default())
+            .unwrap_or_else(|e| panic!("{}'s default serialises: {e}", J::JOB_TYPE));
+        self.periodic.push(Periodic {
+            job_type: J::JOB_TYPE,
+            payload,
+            priority: J::PRIORITY,
+            every,
+        });
+        self.register::<J>(part)
     }
 
     /// Runs every job due now, up to `AT_ONCE` at a time (a webhook receiver that takes its 10 s
@@ -111,8 +181,20 @@ impl<C: Clone + Send + Sync + 'static> Runner<C> {
     pub async fn run_due(&self) -> Result<usize, DbError> {
         // Once per round, not per claim: a claim is a statement beside the sender's.
         let now = self.clock.now();
+        let periodic: Vec<_> = self
+            .periodic
+            .iter()
+            .map(|p| {
+                let at = now + crate::sending::worker::delta(p.every);
+                (p.job_type, p.payload.clone(), p.priority, at)
+            })
+            .collect();
         blocking(&self.pool, move |conn| {
-            Ok::<_, DbError>(jobs::give_up_crash_loops(conn, now, MAX_ATTEMPTS)?)
+            jobs::give_up_crash_loops(conn, now, MAX_ATTEMPTS)?;
+            for (job_type, payload, priority, at) in &periodic {
+                jobs::insert_unique(conn, job_type, job_type, payload, *priority, now, *at)?;
+            }
+            Ok::<_, DbError>(())
         })
         .await?;
         let mut ran = 0;
@@ -165,8 +247,12 @@ impl<C: Clone + Send + Sync + 'static> Runner<C> {
     }
 
     async fn run_one(&self, job: JobRow) -> Result<(), DbError> {
+        let backoff = self
+            .handlers
+            .get(job.job_type.as_str())
+            .map_or_else(Backoff::default, |(_, backoff)| *backoff);
         let outcome = match self.handlers.get(job.job_type.as_str()) {
-            Some(handler) => {
+            Some((handler, _)) => {
                 let running = handler(self.context.clone(), job.payload.clone());
                 // A job that panics fails like one that returns an error.
                 std::panic::AssertUnwindSafe(running)
@@ -178,10 +264,20 @@ impl<C: Clone + Send + Sync + 'static> Runner<C> {
         };
         let now = self.clock.now();
         let (id, lease) = (job.id, job.lease.unwrap_or_default());
+        // A periodic job's row stays, for its next time: the unique key is never free between.
+        let next = self
+            .periodic
+            .iter()
+            .find(|p| p.job_type == job.job_type)
+            .map(|p| now + crate::sending::worker::delta(p.every));
         match outcome {
             Ok(()) => {
                 blocking(&self.pool, move |conn| {
-                    Ok::<_, DbError>(jobs::done(conn, id, lease)?)
+                    match next {
+                        Some(at) => jobs::reschedule(conn, id, lease, at)?,
+                        None => jobs::done(conn, id, lease)?,
+                    };
+                    Ok::<_, DbError>(())
                 })
                 .await?;
             }
@@ -195,7 +291,7 @@ impl<C: Clone + Send + Sync + 'static> Runner<C> {
                     %error,
                     "a background job failed"
                 );
-                let retry_at = (!given_up).then(|| now + backoff(job.attempts));
+                let retry_at = (!given_up).then(|| now + backoff.after(job.attempts));
                 blocking(&self.pool, move |conn| {
                     Ok::<_, DbError>(jobs::failed(conn, id, lease, &error, retry_at, now)?)
                 })
@@ -206,24 +302,28 @@ impl<C: Clone + Send + Sync + 'static> Runner<C> {
     }
 }
 
-/// The wait after a job's `attempts`-th failed try: from 10 s, doubling, at most an hour.
-fn backoff(attempts: i32) -> chrono::TimeDelta {
-    let exponent = u32::try_from(attempts.saturating_sub(1))
-        .unwrap_or(0)
-        .min(20);
-    let secs = 10_i64.saturating_mul(1 << exponent).min(3600);
-    chrono::TimeDelta::seconds(secs)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_failed_job_waits_longer_each_time_up_to_an_hour() {
-        assert_eq!(backoff(1).num_seconds(), 10);
-        assert_eq!(backoff(2).num_seconds(), 20);
-        assert_eq!(backoff(5).num_seconds(), 160);
-        assert_eq!(backoff(MAX_ATTEMPTS).num_seconds(), 3600);
+        let backoff = Backoff::default();
+        assert_eq!(backoff.after(1).num_seconds(), 10);
+        assert_eq!(backoff.after(2).num_seconds(), 20);
+        assert_eq!(backoff.after(5).num_seconds(), 160);
+        assert_eq!(backoff.after(MAX_ATTEMPTS).num_seconds(), 3600);
+    }
+
+    #[test]
+    fn a_backoff_of_its_own_starts_and_stops_where_it_says() {
+        let backoff = Backoff {
+            first: Duration::from_secs(60),
+            longest: Duration::from_secs(300),
+        };
+        assert_eq!(backoff.after(1).num_seconds(), 60);
+        assert_eq!(backoff.after(2).num_seconds(), 120);
+        assert_eq!(backoff.after(4).num_seconds(), 300);
+        assert_eq!(backoff.after(MAX_ATTEMPTS).num_seconds(), 300);
     }
 }

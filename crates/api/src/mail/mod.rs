@@ -115,17 +115,6 @@ impl Mailer {
         &self.from
     }
 
-    /// Sends after the caller has answered: the mail's latency must neither slow a request nor
-    /// reveal which branch it took. A failure is logged; the person can ask for the mail again.
-    pub fn send_in_background(&self, to: EmailAddress, email: Email) {
-        let mailer = self.clone();
-        tokio::spawn(async move {
-            if let Err(error) = mailer.send(&to, &email).await {
-                tracing::error!(%to, subject = %email.subject, %error, "mail not sent");
-            }
-        });
-    }
-
     /// Sends one message to one recipient, as plain text with an HTML alternative.
     pub async fn send(&self, to: &EmailAddress, email: &Email) -> Result<(), MailError> {
         let subject = email.subject.as_str();

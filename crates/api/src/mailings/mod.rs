@@ -7,10 +7,12 @@ pub mod view;
 
 use chrono::NaiveDateTime;
 use mailroom_domain::audience::{Audience, MAX_CLIENTS};
+use mailroom_domain::audit::AuditAction;
 use mailroom_domain::mailing::copy::{copied_times, copy_name};
 use mailroom_domain::mailing::{EditRefusal, MailingFields, check_edit, default_name};
 use mailroom_domain::wire::FieldError;
 
+use crate::audit;
 use crate::db::queries::deliveries::RunsOf;
 use crate::db::queries::{audiences, mailings, messages, runs, tags};
 use crate::db::rows::{MailingRow, NewMailing};
@@ -252,10 +254,21 @@ pub fn set_disabled(
     conn: &mut DbConnection,
     mailing: &MailingRow,
     disabled: bool,
+    by: audit::Actor<'_>,
+    request_id: audit::RequestId<'_>,
     now: NaiveDateTime,
 ) -> Result<(), MailingError> {
     write_transaction(conn, |conn| {
         let changed = mailings::set_disabled(conn, mailing.id, disabled, now)?;
+        if changed > 0 {
+            let action = if disabled {
+                AuditAction::MailingDisabled
+            } else {
+                AuditAction::MailingEnabled
+            };
+            let target = audit::Target::mailing(mailing.id, &mailing.name);
+            audit::record(conn, by, action, target, "", request_id, now)?;
+        }
         if disabled {
             // What is queued is cancelled, not left to a worker's check.
             let cancelled_runs = stop(conn, RunsOf::Mailing(mailing.id), now)?;

@@ -18,7 +18,6 @@ use crate::clock::Clock;
 use crate::db::DbPool;
 use crate::http::client_addr::TrustedProxies;
 use crate::http::json::{Json, OptionalJson};
-use crate::mail::Mailer;
 use mailroom_domain::PublicBaseUrl;
 
 pub const REFRESH_COOKIE: &str = "mailroom_refresh";
@@ -34,7 +33,7 @@ fn client_ip(req: &HttpRequest) -> String {
     addr.map_or_else(|| "unknown".into(), |addr| addr.to_string())
 }
 
-pub fn limit(
+pub async fn limit(
     limits: &AuthRateLimits,
     action: Action,
     req: &HttpRequest,
@@ -42,6 +41,7 @@ pub fn limit(
 ) -> Result<(), AuthError> {
     limits
         .check(action, &client_ip(req), email)
+        .await
         .map_err(AuthError::RateLimited)
 }
 
@@ -112,12 +112,10 @@ pub async fn register(
     body: Json<RegisterRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
-    mailer: web::Data<Mailer>,
-    base_url: web::Data<PublicBaseUrl>,
     limits: web::Data<AuthRateLimits>,
 ) -> Result<HttpResponse, AuthError> {
-    limit(&limits, Action::Mail, &req, &body.email)?;
-    signup::register(&pool, &mailer, &base_url, body.into_inner(), clock.now()).await?;
+    limit(&limits, Action::Mail, &req, &body.email).await?;
+    signup::register(&pool, body.into_inner(), clock.now()).await?;
     Ok(accepted(
         "Check your inbox: a link to confirm the address is on its way.",
     ))
@@ -163,13 +161,11 @@ pub async fn resend_confirmation(
     body: Json<EmailRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
-    mailer: web::Data<Mailer>,
-    base_url: web::Data<PublicBaseUrl>,
     limits: web::Data<AuthRateLimits>,
 ) -> Result<HttpResponse, AuthError> {
-    limit(&limits, Action::Mail, &req, &body.email)?;
+    limit(&limits, Action::Mail, &req, &body.email).await?;
     let email = parse_email(&body.email)?;
-    signup::resend(&pool, &mailer, &base_url, email, clock.now()).await?;
+    signup::resend(&pool, email, clock.now()).await?;
     Ok(accepted(
         "If this address has an account waiting for confirmation, a new link is on its way.",
     ))
@@ -197,8 +193,12 @@ pub async fn login(
     limits: web::Data<AuthRateLimits>,
 ) -> Result<HttpResponse, AuthError> {
     let LoginRequest { email, password } = body.into_inner();
-    limit(&limits, Action::Login, &req, &email)?;
-    let session = sessions::login(&pool, keys, &email, password, clock.now()).await?;
+    limit(&limits, Action::Login, &req, &email).await?;
+    let from = sessions::SignInFrom {
+        address: client_ip(&req),
+        request_id: crate::http::request_id::of(&req),
+    };
+    let session = sessions::login(&pool, keys, &email, password, from, clock.now()).await?;
     Ok(session_response(&base_url, session))
 }
 
@@ -277,13 +277,11 @@ pub async fn password_reset(
     body: Json<EmailRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
-    mailer: web::Data<Mailer>,
-    base_url: web::Data<PublicBaseUrl>,
     limits: web::Data<AuthRateLimits>,
 ) -> Result<HttpResponse, AuthError> {
-    limit(&limits, Action::Mail, &req, &body.email)?;
+    limit(&limits, Action::Mail, &req, &body.email).await?;
     let email = parse_email(&body.email)?;
-    recovery::request_reset(&pool, &mailer, &base_url, email, clock.now()).await?;
+    recovery::request_reset(&pool, email, clock.now()).await?;
     Ok(accepted(
         "If this address has an account, a link to choose a new password is on its way.",
     ))

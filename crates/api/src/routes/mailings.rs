@@ -12,6 +12,9 @@ use utoipa::IntoParams;
 use super::cached::respond;
 use super::listing::ListRequest;
 use super::owned::{self, Intent};
+use tracing_actix_web::RequestId;
+
+use crate::audit;
 use crate::auth::CurrentUser;
 use crate::cache::Cache;
 use crate::clock::Clock;
@@ -306,6 +309,7 @@ pub async fn delete_mailing(
 
 async fn set_disabled(
     current: CurrentUser,
+    request_id: RequestId,
     id: i64,
     pool: &DbPool,
     cache: &Cache,
@@ -316,8 +320,14 @@ async fn set_disabled(
     let row = owned::mailing(pool, &current, id, Intent::Read).await?;
     let manager = current.id();
     let owner = row.owner_id;
+    let email = current.user.email.clone();
+    let request_id = request_id.to_string();
     blocking(pool, move |conn| {
-        service::set_disabled(conn, &row, disabled, now)
+        let by = audit::Actor::Account {
+            id: manager,
+            email: &email,
+        };
+        service::set_disabled(conn, &row, disabled, by, Some(&request_id), now)
     })
     .await?;
     // The owner's lists and figures show the flag and the cancelled deliveries.
@@ -345,13 +355,23 @@ async fn set_disabled(
 #[post("/mailings/{id}/disable")]
 pub async fn disable_mailing(
     current: CurrentUser,
+    request_id: RequestId,
     path: web::Path<i64>,
     pool: web::Data<DbPool>,
     cache: web::Data<Cache>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock.now();
-    set_disabled(current, path.into_inner(), &pool, &cache, now, true).await
+    set_disabled(
+        current,
+        request_id,
+        path.into_inner(),
+        &pool,
+        &cache,
+        now,
+        true,
+    )
+    .await
 }
 
 /// Managers: let a disabled mailing send again.
@@ -368,11 +388,21 @@ pub async fn disable_mailing(
 #[post("/mailings/{id}/enable")]
 pub async fn enable_mailing(
     current: CurrentUser,
+    request_id: RequestId,
     path: web::Path<i64>,
     pool: web::Data<DbPool>,
     cache: web::Data<Cache>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock.now();
-    set_disabled(current, path.into_inner(), &pool, &cache, now, false).await
+    set_disabled(
+        current,
+        request_id,
+        path.into_inner(),
+        &pool,
+        &cache,
+        now,
+        false,
+    )
+    .await
 }

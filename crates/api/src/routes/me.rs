@@ -129,7 +129,7 @@ pub async fn change_password(
 ) -> Result<HttpResponse, AuthError> {
     let now = clock.now();
     // Each try checks the current password: a stolen token must not allow guessing it freely.
-    super::auth::limit(&limits, Action::Login, &req, &current.user.email)?;
+    super::auth::limit(&limits, Action::Login, &req, &current.user.email).await?;
     let ChangePasswordRequest {
         current_password,
         new_password,

@@ -5,6 +5,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub mod attempts;
 pub mod audiences;
+pub mod audit;
 pub mod auth;
 mod cached;
 pub mod clients;
@@ -94,6 +95,7 @@ pub fn configure(cfg: &mut ServiceConfig<'_>) {
                 .service(mailings::delete_mailing)
                 .service(mailings::disable_mailing)
                 .service(mailings::enable_mailing)
+                .service(audit::list_audit)
                 .service(duplicate::duplicate_mailing)
                 .service(audiences::mailing_clients)
                 .service(audiences::add_mailing_clients)

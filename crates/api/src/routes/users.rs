@@ -4,18 +4,22 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDateTime;
 use mailroom_domain::UserState;
 use mailroom_domain::account::UserSort;
+use mailroom_domain::audit::AuditAction;
 use mailroom_domain::wire::{Page, Problem, User};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use tracing_actix_web::RequestId;
+
 use super::listing::ListRequest;
 use super::me::user_json;
+use crate::audit;
 use crate::auth::CurrentUser;
 use crate::cache::Cache;
 use crate::clock::Clock;
 use crate::db::queries::deliveries::RunsOf;
 use crate::db::queries::users;
-use crate::db::{DbPool, blocking};
+use crate::db::{DbPool, blocking, write_transaction};
 use crate::http::api_error::ApiError;
 use crate::sending::start::stop;
 
@@ -99,6 +103,7 @@ pub async fn get_user(
 
 async fn set_blocked(
     current: CurrentUser,
+    request_id: RequestId,
     id: i64,
     pool: &DbPool,
     cache: &Cache,
@@ -107,18 +112,37 @@ async fn set_blocked(
 ) -> Result<HttpResponse, ApiError> {
     current.actor().may_oversee_users()?;
     let actor = current.actor();
+    let manager_email = current.user.email.clone();
+    let request_id = request_id.to_string();
     let row = blocking(pool, move |conn| {
-        let user =
-            users::find(conn, id)?.ok_or_else(|| ApiError::NotFound(format!("no user {id}")))?;
-        actor.may_block(user.id, user.role)?;
-        if blocked {
-            users::set_state(conn, id, UserState::Blocked, now)?;
-            // Their mail stops now: what is queued is cancelled, not left to a worker's check.
-            stop(conn, RunsOf::Owner(id), now)?;
-        } else {
-            users::unblock(conn, id, now)?;
-        }
-        users::find(conn, id)?.ok_or_else(|| ApiError::NotFound(format!("no user {id}")))
+        write_transaction::<_, ApiError, _>(conn, |conn| {
+            let user = users::find(conn, id)?
+                .ok_or_else(|| ApiError::NotFound(format!("no user {id}")))?;
+            actor.may_block(user.id, user.role)?;
+            let was_blocked = user.state == UserState::Blocked;
+            if blocked {
+                users::set_state(conn, id, UserState::Blocked, now)?;
+                // Their mail stops now: what is queued is cancelled, not left to a worker's check.
+                stop(conn, RunsOf::Owner(id), now)?;
+            } else {
+                users::unblock(conn, id, now)?;
+            }
+            // Audited when it changed something: blocking a blocked account does nothing.
+            if was_blocked != blocked {
+                let action = if blocked {
+                    AuditAction::UserBlocked
+                } else {
+                    AuditAction::UserUnblocked
+                };
+                let by = audit::Actor::Account {
+                    id: actor.id,
+                    email: &manager_email,
+                };
+                let target = audit::Target::user(user.id, &user.email);
+                audit::record(conn, by, action, target, "", Some(&request_id), now)?;
+            }
+            users::find(conn, id)?.ok_or_else(|| ApiError::NotFound(format!("no user {id}")))
+        })
     })
     .await?;
     // Their runs' figures moved (cancelled deliveries); the writer's own are handled for them.
@@ -146,13 +170,23 @@ async fn set_blocked(
 #[post("/users/{id}/block")]
 pub async fn block_user(
     current: CurrentUser,
+    request_id: RequestId,
     path: web::Path<i64>,
     pool: web::Data<DbPool>,
     cache: web::Data<Cache>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock.now();
-    set_blocked(current, path.into_inner(), &pool, &cache, now, true).await
+    set_blocked(
+        current,
+        request_id,
+        path.into_inner(),
+        &pool,
+        &cache,
+        now,
+        true,
+    )
+    .await
 }
 
 /// Unblock an account: it is again active, or unconfirmed if its address was never proven.
@@ -169,11 +203,21 @@ pub async fn block_user(
 #[post("/users/{id}/unblock")]
 pub async fn unblock_user(
     current: CurrentUser,
+    request_id: RequestId,
     path: web::Path<i64>,
     pool: web::Data<DbPool>,
     cache: web::Data<Cache>,
     clock: web::Data<dyn Clock>,
 ) -> Result<HttpResponse, ApiError> {
     let now = clock.now();
-    set_blocked(current, path.into_inner(), &pool, &cache, now, false).await
+    set_blocked(
+        current,
+        request_id,
+        path.into_inner(),
+        &pool,
+        &cache,
+        now,
+        false,
+    )
+    .await
 }

@@ -113,6 +113,9 @@ impl TestApp {
     /// Registers `email`, follows the confirmation link from the mail, signs in.
     pub async fn confirmed_user(&self, email: &str) -> Session {
         assert_eq!(self.register(email, PASSWORD).await.status().as_u16(), 202);
+        if !self.settings.sending.in_process {
+            self.run_jobs().await;
+        }
         let mail = self.mail().nth(email, 1).await;
         let token = mail.token_for("/confirm").expect("a confirmation link");
         let confirmed = self
@@ -160,20 +163,44 @@ impl TestApp {
     }
 
     /// Every mail the app has sent so far. A marker mail the app is made to send now (a sign-up
-    /// confirmation) arrives after anything it sent before: once the marker is here, nothing
-    /// earlier is still on its way, without guessing how long to wait.
+    /// confirmation, a background job like all account mail) is waited for, and then for the
+    /// queue to hold no account mail: nothing earlier is still on its way, without guessing how
+    /// long to wait. An app without a worker of its own has its jobs run here.
     pub async fn mail_so_far(&self) -> Vec<crate::smtp::ReceivedMail> {
         let marker = format!("marker-{}@example.org", uuid::Uuid::new_v4().simple());
         assert_eq!(
             self.register(&marker, PASSWORD).await.status().as_u16(),
             202
         );
+        if !self.settings.sending.in_process {
+            self.run_jobs().await;
+        }
         self.mail().wait_for(&marker, 1).await;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while self.account_mail_queued() > 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "account mail is still queued after 10 s"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
         self.mail()
             .all()
             .into_iter()
             .filter(|m| !m.to.eq_ignore_ascii_case(&marker))
             .collect()
+    }
+
+    /// Account mail jobs not done yet (waiting, running or to be tried again).
+    fn account_mail_queued(&self) -> i64 {
+        use diesel::prelude::*;
+        use mailroom_api::db::schema::background_jobs;
+        background_jobs::table
+            .filter(background_jobs::job_type.eq("account_mail"))
+            .filter(background_jobs::failed_at.is_null())
+            .count()
+            .get_result(&mut self.pool.get().expect("connection"))
+            .expect("a count")
     }
 
     pub async fn refresh_with(&self, refresh_token: &str) -> Response {

@@ -517,3 +517,98 @@ async fn without_trusted_proxies_forwarding_headers_are_ignored_and_the_peer_cou
         "the header changed nothing: the peer is limited"
     );
 }
+
+/// The limits shared through Redis (these tests need it, whatever the backend).
+mod redis {
+    use serde_json::json;
+
+    use crate::helpers::{TestApp, problem, redis_url, spawn_app_with};
+    use crate::redis_proxy::RedisProxy;
+
+    /// A failed sign-in for `email` at the server at `base`.
+    async fn wrong_password_at(app: &TestApp, base: &str, email: &str) -> u16 {
+        app.client
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": "wrong password!"}))
+            .send()
+            .await
+            .expect("sent")
+            .status()
+            .as_u16()
+    }
+
+    #[tokio::test]
+    async fn two_servers_on_one_redis_enforce_one_sign_in_limit_between_them() {
+        let app = spawn_app_with(|c| c.redis_url = Some(redis_url())).await;
+        let other = app.another_server().await;
+        // Five tries per address a minute, alternating between the servers: each counted three times
+        // on its own would still allow the sixth.
+        for n in 0..5 {
+            let base = if n % 2 == 0 { &app.address } else { &other };
+            assert_eq!(
+                wrong_password_at(&app, base, "ann@example.org").await,
+                401,
+                "try {n}"
+            );
+        }
+        assert_eq!(
+            wrong_password_at(&app, &other, "ann@example.org").await,
+            429
+        );
+        assert_eq!(
+            wrong_password_at(&app, &app.address, "ann@example.org").await,
+            429
+        );
+        assert_eq!(
+            wrong_password_at(&app, &other, "bob@example.org").await,
+            401
+        );
+    }
+
+    #[tokio::test]
+    async fn while_redis_is_down_the_sign_in_limit_holds_in_each_server_and_nothing_fails() {
+        let proxy = RedisProxy::start().await;
+        let url = proxy.url();
+        let app = spawn_app_with(|c| c.redis_url = Some(url)).await;
+        assert_eq!(
+            wrong_password_at(&app, &app.address, "ann@example.org").await,
+            401
+        );
+
+        proxy.stop();
+        // The try counted in Redis is not counted in memory: five more are allowed, then none.
+        for n in 0..5 {
+            assert_eq!(
+                wrong_password_at(&app, &app.address, "ann@example.org").await,
+                401,
+                "try {n}"
+            );
+        }
+        let limited = app.login("ann@example.org", "wrong password!").await;
+        assert!(limited.headers().contains_key("retry-after"));
+        problem(limited, 429).await;
+
+        proxy.restart();
+        // Memory allows no more this minute, so a 401 means Redis counts again (once its second of
+        // rest is over). It saw one try before the outage and this one: three are left there.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while wrong_password_at(&app, &app.address, "ann@example.org").await != 401 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "Redis is used again once it is back"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
+        for n in 0..3 {
+            assert_eq!(
+                wrong_password_at(&app, &app.address, "ann@example.org").await,
+                401,
+                "try {n}"
+            );
+        }
+        assert_eq!(
+            wrong_password_at(&app, &app.address, "ann@example.org").await,
+            429
+        );
+    }
+}

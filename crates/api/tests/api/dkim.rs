@@ -129,6 +129,8 @@ async fn signed_mail_verifies_and_fails_once_altered(algorithm: KeyAlgorithm) {
         )
         .await;
     assert_eq!(asked.status().as_u16(), 202);
+    // Account mail is a background job: this app runs its jobs when told.
+    app.run_jobs().await;
     let own = app.mail().nth("ann@example.org", 1).await;
     assert_eq!(dkimpy(&record, &own.raw), "pass");
 }

@@ -164,6 +164,7 @@ pub fn test_config(data_dir: &Path, db: &TestDatabase, spa_dir: PathBuf) -> Conf
             webhook_retry_base_secs: 5,
         },
         trusted_proxies: Default::default(),
+        attempts_retention_days: None,
     }
 }
 
@@ -299,6 +300,17 @@ impl TestApp {
             transport,
         )
         .expect("the jobs' context")
+    }
+
+    /// Another server with this app's settings: the same database, Redis and key prefix, as a
+    /// second API process behind the same proxy would be. Its base address.
+    pub async fn another_server(&self) -> String {
+        let app = Application::build_with_clock(self.settings.clone(), self.app_clock.clone())
+            .await
+            .expect("the second server starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        address
     }
 
     /// Runs the background jobs due at the clock's time; how many ran.

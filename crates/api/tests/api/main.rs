@@ -2,8 +2,10 @@
 //! test. The backend comes from MAILROOM_TEST_DB (`sqlite`, the default, or `postgres`); `cargo xtask
 //! test` runs the suite on both.
 
+mod account_mail;
 mod accounts;
 mod audiences;
+mod audit;
 mod auth;
 mod binary;
 mod bounce_reports;
@@ -17,8 +19,10 @@ mod dkim;
 mod docs;
 mod errors;
 mod fixtures;
+mod headers;
 mod health;
 mod helpers;
+mod housekeeping;
 mod idempotency;
 mod jobs;
 mod mailings;

@@ -52,14 +52,23 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// A loopback address where no SMTP server listens (yet): an SMTP server that is down.
+pub fn unused_smtp_port() -> u16 {
+    free_port()
+}
+
 impl SmtpServer {
     pub async fn start() -> Self {
+        Self::start_on(free_port()).await
+    }
+
+    /// On `port`: the server an app was told about while it was down, now up.
+    pub async fn start_on(port: u16) -> Self {
         let python =
             std::env::var("MAILROOM_TEST_SMTP_PYTHON").unwrap_or_else(|_| "python3".into());
         let dir = tempfile::tempdir().expect("temp dir");
         // aiosmtpd creates the Maildir only when the folder does not exist yet.
         let maildir = dir.path().join("maildir");
-        let port = free_port();
         // The handler's rules live beside this file (smtp_rules.py).
         let rules = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/api");
         let mut child = Command::new(&python)

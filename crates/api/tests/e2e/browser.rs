@@ -12,6 +12,15 @@ use crate::checks;
 /// Desktop and phone: every screenshot is taken at both.
 pub const WIDTHS: [(&str, u32, u32); 2] = [("desktop", 1280, 900), ("phone", 390, 844)];
 
+/// Collects the page's Content-Security-Policy violations, from before its first script.
+const WATCH_CSP: &str = r"
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(e.violatedDirective + ': ' + (e.blockedURI || 'inline') +
+    (e.sourceFile ? ' at ' + e.sourceFile + ':' + e.lineNumber : ''));
+});
+";
+
 pub struct Browser {
     pub client: Client,
     base: String,
@@ -81,13 +90,56 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("a Chromium session");
-        Self {
+        let browser = Self {
             client,
             base: base.to_owned(),
             driver,
             driver_url: format!("http://127.0.0.1:{port}"),
             _profile: profile,
-        }
+        };
+        // Before any page script runs, on every page: each Content-Security-Policy violation is
+        // kept where `csp_violations` reads it (the page's own scripts cannot hide one).
+        browser
+            .devtools(
+                "Page.addScriptToEvaluateOnNewDocument",
+                serde_json::json!({ "source": WATCH_CSP }),
+            )
+            .await;
+        browser
+    }
+
+    /// A Chrome DevTools protocol command, which chromedriver relays.
+    async fn devtools(&self, cmd: &str, params: serde_json::Value) {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .expect("the session id")
+            .expect("a session");
+        let answer = reqwest::Client::new()
+            .post(format!(
+                "{}/session/{session}/goog/cdp/execute",
+                self.driver_url
+            ))
+            .json(&serde_json::json!({ "cmd": cmd, "params": params }))
+            .send()
+            .await
+            .expect("chromedriver answers");
+        assert!(
+            answer.status().is_success(),
+            "{cmd}: {}",
+            answer.text().await.unwrap_or_default()
+        );
+    }
+
+    /// The Content-Security-Policy violations of the page so far, each as "directive: what".
+    pub async fn csp_violations(&self) -> Vec<String> {
+        let found = self
+            .client
+            .execute("return window.__cspViolations || [];", vec![])
+            .await
+            .expect("a script runs");
+        serde_json::from_value(found).unwrap_or_default()
     }
 
     /// The first element `locator` finds, once it is there (10 s at most).
@@ -378,30 +430,12 @@ impl Browser {
     /// Shows the page in the dark colour scheme (or back in the light one), as a browser set to
     /// prefer it would: through Chrome's DevTools protocol, which chromedriver relays.
     pub async fn prefer_dark(&self, dark: bool) {
-        let session = self
-            .client
-            .session_id()
-            .await
-            .expect("the session id")
-            .expect("a session");
         let scheme = if dark { "dark" } else { "light" };
-        let answer = reqwest::Client::new()
-            .post(format!(
-                "{}/session/{session}/goog/cdp/execute",
-                self.driver_url
-            ))
-            .json(&serde_json::json!({
-                "cmd": "Emulation.setEmulatedMedia",
-                "params": {"features": [{"name": "prefers-color-scheme", "value": scheme}]},
-            }))
-            .send()
-            .await
-            .expect("chromedriver answers");
-        assert!(
-            answer.status().is_success(),
-            "the colour scheme is set: {}",
-            answer.text().await.unwrap_or_default()
-        );
+        self.devtools(
+            "Emulation.setEmulatedMedia",
+            serde_json::json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
+        )
+        .await;
     }
 
     /// Saves the page as `<name>-desktop.png`, `<name>-phone.png` and their `-dark` twins, and
@@ -474,6 +508,9 @@ impl Browser {
             std::fs::write(&path, png).expect("screenshot saved");
         }
         self.prefer_dark(false).await;
+        for violation in self.csp_violations().await {
+            problems.push(format!("Content-Security-Policy violated: {violation}"));
+        }
         problems
     }
 

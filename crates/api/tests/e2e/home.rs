@@ -106,3 +106,61 @@ async fn the_language_switch_shows_russian_and_is_remembered_after_a_reload() {
     assert_eq!(lang.as_deref(), Some("ru"));
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_app_runs_under_its_policy_which_refuses_an_inline_script_and_the_watch_sees_it() {
+    let server = Server::start().await;
+    let page = reqwest::get(format!("{}/", server.base))
+        .await
+        .expect("the page");
+    let policy = page
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        policy.contains("script-src 'self' 'wasm-unsafe-eval'"),
+        "{policy}"
+    );
+    let html = page.text().await.expect("the page's HTML");
+    let scripts: Vec<&str> = html.split("<script").skip(1).collect();
+    assert!(!scripts.is_empty(), "the page starts the app with a script");
+    for script in scripts {
+        let tag = script.split('>').next().unwrap_or_default();
+        assert!(tag.contains(" src="), "an inline script: <script{tag}>");
+    }
+
+    let browser = Browser::open(&server.base).await;
+    browser.goto("/").await;
+    browser.element(Locator::Css("main h1")).await;
+    assert_eq!(
+        browser.csp_violations().await,
+        Vec::<String>::new(),
+        "the app itself obeys"
+    );
+    let ran = browser
+        .client
+        .execute(
+            "const s = document.createElement('script'); s.textContent = 'window.__ran = true;'; \
+             document.head.appendChild(s); return window.__ran === true;",
+            vec![],
+        )
+        .await
+        .expect("a script runs");
+    assert_eq!(ran, json!(false), "the inline script was refused");
+    // The violation event is queued as a task: it arrives a moment after the refusal.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let violations = browser.csp_violations().await;
+        if violations.iter().any(|v| v.starts_with("script-src")) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the refusal is seen: {violations:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    browser.close().await;
+}

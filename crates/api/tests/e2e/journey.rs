@@ -724,6 +724,46 @@ async fn a_manager_blocks_a_user_whose_next_action_sends_them_to_sign_in_with_th
         .await;
     manager.screenshots("manage-users").await;
 
+    // The audit log has it on top, and what was done to Ann is a click away.
+    manager.click("a[href='/manage/audit']").await;
+    manager.wait_for_path("/manage/audit").await;
+    manager
+        .wait_for_text(
+            "[data-testid=audit-entry] [data-testid=audit-action]",
+            "Blocked an account",
+        )
+        .await;
+    assert_eq!(
+        manager
+            .text("[data-testid=audit-entry] [data-testid=audit-target]")
+            .await,
+        ANN
+    );
+    manager.screenshots("manage-audit").await;
+    manager
+        .click("[data-testid=audit-entry] [data-testid=audit-target]")
+        .await;
+    manager
+        .wait_for_text_containing("[data-testid=audit-clear]", "Show everything")
+        .await;
+    assert!(
+        manager.query().await.contains("target=user"),
+        "the filter is in the address"
+    );
+    // Only entries about Ann, once the filtered page has replaced the whole one.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let targets = manager.texts("[data-testid=audit-target]").await;
+        if !targets.is_empty() && targets.iter().all(|t| t == ANN) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "only Ann's entries: {targets:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
     // Ann's page still shows; her next step asks the server, which refuses the blocked account.
     user.click("a[href='/clients']").await;
     user.wait_for_path("/login").await;

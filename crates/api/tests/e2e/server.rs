@@ -35,6 +35,9 @@ pub struct Options<'a> {
     pub access_token_ttl_seconds: Option<u64>,
     /// Webhook endpoints may lead to loopback (where a test's receiver listens).
     pub webhook_allow_private: bool,
+    /// Without `smtp_url`, no background jobs run either (webhook calls then wait, as they do
+    /// for a worker); otherwise they run as a worker beside the API would run them.
+    pub no_jobs: bool,
 }
 
 impl Server {
@@ -78,11 +81,27 @@ impl Server {
         }
         let cli: Cli = clap::Parser::try_parse_from(args).expect("test arguments");
         let settings = Settings::from_config(&cli.config).expect("settings");
-        let app = Application::build(settings).await.expect("the app starts");
+        let app = Application::build(settings.clone())
+            .await
+            .expect("the app starts");
         let base = format!("http://127.0.0.1:{}", app.port());
         let pool = app.pool().clone();
         let cache = app.cache().clone();
         tokio::spawn(app.run_until_stopped());
+        if !settings.sending.in_process && !options.no_jobs {
+            // Without a sender, the background jobs still run, as a `mailroom worker` beside the
+            // API would run them: account mail goes out through them.
+            let transport = mailroom_api::startup::open_transport(&settings).expect("the outbox");
+            let jobs = mailroom_api::startup::build_jobs(
+                &settings,
+                pool.clone(),
+                cache.clone(),
+                std::sync::Arc::new(mailroom_api::clock::SystemClock),
+                transport,
+            )
+            .expect("the jobs");
+            tokio::spawn(jobs.run(tokio_util::sync::CancellationToken::new()));
+        }
         Self {
             base,
             pool,

@@ -10,6 +10,7 @@ use crate::server::{Options, Server};
 async fn a_person_adds_a_webhook_endpoint_tests_it_reads_its_log_and_deletes_it() {
     let server = Server::start_with(Options {
         webhook_allow_private: true,
+        no_jobs: true,
         ..Options::default()
     })
     .await;

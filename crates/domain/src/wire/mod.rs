@@ -1,6 +1,7 @@
 //! The JSON shapes exchanged between the server and its clients (the SPA and integrations).
 
 mod account;
+mod audit;
 mod client;
 mod health;
 mod mailing;
@@ -19,6 +20,7 @@ pub use account::{
     NewApiTokenRequest, PasswordResetConfirm, RefreshRequest, RegisterRequest, TokenRequest,
     TokenResponse, UpdateMeRequest, User,
 };
+pub use audit::AuditEntry;
 pub use client::{
     BulkClientsRequest, BulkClientsResult, Client, ClientFilter, ClientPatch, ClientRequest,
     ImportReport, RejectedRow,

@@ -168,7 +168,7 @@ pub fn SendNow(
                         <div class="progress" data-testid="progress">
                             <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100"
                                 aria-valuenow=pct aria-label=move || i18n.t(Text::Progress)>
-                                <div class="fill" style=format!("width: {pct}%")></div>
+                                <div class="fill" style:width=format!("{pct}%")></div>
                             </div>
                             <p data-testid="progress-text">
                                 {r.paused_at.is_some().then(|| view! { <span class="badge warn">{move || i18n.t(Text::Paused)}</span>" " })}

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Timestamp};
+use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
 
 use crate::db::DbConnection;
 use crate::db::rows::JobRow;
@@ -27,6 +27,45 @@ pub fn insert(
         .returning(background_jobs::id)
         .get_result(conn)
 }
+
+/// Writes a job under `key` unless one under it is waiting or running; whether it was written.
+/// One statement, so two workers writing at once leave one row.
+pub fn insert_unique(
+    conn: &mut DbConnection,
+    key: &str,
+    job_type: &str,
+    payload: &str,
+    priority: i32,
+    now: NaiveDateTime,
+    run_at: NaiveDateTime,
+) -> QueryResult<bool> {
+    macro_rules! insert_with {
+        ($conn:expr, $sql:expr) => {
+            diesel::sql_query($sql)
+                .bind::<Text, _>(job_type)
+                .bind::<Text, _>(payload)
+                .bind::<Integer, _>(priority)
+                .bind::<Timestamp, _>(run_at)
+                .bind::<Timestamp, _>(now)
+                .bind::<Text, _>(key)
+                .execute($conn)
+        };
+    }
+    let written = match conn {
+        DbConnection::Postgres(pg) => insert_with!(pg, INSERT_UNIQUE_POSTGRES),
+        DbConnection::Sqlite(sqlite) => insert_with!(sqlite, INSERT_UNIQUE_SQLITE),
+    }?;
+    Ok(written == 1)
+}
+
+// Without a conflict target, DO NOTHING covers the partial unique index on `unique_key`.
+const INSERT_UNIQUE_POSTGRES: &str = "\
+INSERT INTO background_jobs (job_type, payload, priority, run_at, created_at, unique_key)
+VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
+
+const INSERT_UNIQUE_SQLITE: &str = "\
+INSERT INTO background_jobs (job_type, payload, priority, run_at, created_at, unique_key)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING";
 
 const CLAIM_POSTGRES: &str = "\
 UPDATE background_jobs SET lease = $1, leased_until = $2, attempts = attempts + 1
@@ -103,6 +142,29 @@ pub fn done(conn: &mut DbConnection, id: i64, lease: i64) -> QueryResult<usize> 
             .filter(background_jobs::id.eq(id))
             .filter(background_jobs::lease.eq(lease)),
     )
+    .execute(conn)
+}
+
+/// A periodic job done: its row waits for `run_at`, its tries counted afresh, unless its lease
+/// was lost to another claim meanwhile.
+pub fn reschedule(
+    conn: &mut DbConnection,
+    id: i64,
+    lease: i64,
+    run_at: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        background_jobs::table
+            .filter(background_jobs::id.eq(id))
+            .filter(background_jobs::lease.eq(lease)),
+    )
+    .set((
+        background_jobs::run_at.eq(run_at),
+        background_jobs::attempts.eq(0),
+        background_jobs::lease.eq(None::<i64>),
+        background_jobs::leased_until.eq(None::<NaiveDateTime>),
+        background_jobs::last_error.eq(None::<String>),
+    ))
     .execute(conn)
 }
 

@@ -2,9 +2,11 @@
 
 pub mod attempts;
 pub mod audiences;
+pub mod audit;
 pub mod clients;
 pub mod deliveries;
 pub mod events;
+pub mod housekeeping;
 pub mod idempotency;
 pub mod inbound;
 pub mod jobs;
