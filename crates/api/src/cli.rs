@@ -225,11 +225,12 @@ pub struct Config {
     pub trusted_proxies: crate::http::client_addr::TrustedProxies,
 
     /// Days the attempts log keeps each attempt; older ones are deleted by the housekeeping job.
-    /// The statistics keep counting them. Unset: kept forever (they are the record).
+    /// The statistics keep counting them. 1 to 36,500 (a century); unset: kept forever (they
+    /// are the record).
     #[arg(
         long,
         env = "ATTEMPTS_RETENTION_DAYS",
-        value_parser = clap::value_parser!(u32).range(1..),
+        value_parser = clap::value_parser!(u32).range(1..=36_500),
         global = true
     )]
     pub attempts_retention_days: Option<u32>,

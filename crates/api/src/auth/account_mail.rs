@@ -20,7 +20,7 @@ use crate::db::queries::users;
 use crate::db::rows::UserRow;
 use crate::db::{DbConnection, DbError, DbPool, blocking, write_transaction};
 use crate::jobs::BackgroundJob;
-use crate::mail::{Email, Mailer, templates};
+use crate::mail::{Email, MailError, Mailer, templates};
 
 /// Which mail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,11 +123,15 @@ impl BackgroundJob for AccountMail {
         let Some((to, email)) = composed else {
             return Ok(());
         };
-        context
-            .mailer
-            .send(&to, &email)
-            .await
-            .map_err(|e| format!("{:?} mail to {to} not sent: {e}", self.kind))
+        match context.mailer.send(&to, &email).await {
+            Ok(()) => Ok(()),
+            // Refused for good (no such mailbox, say): done, as trying again would change nothing.
+            Err(MailError::Refused(reply)) => {
+                tracing::warn!(%to, kind = ?self.kind, %reply, "account mail refused by the server");
+                Ok(())
+            }
+            Err(e) => Err(format!("{:?} mail to {to} not sent: {e}", self.kind)),
+        }
     }
 }
 

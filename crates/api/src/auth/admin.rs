@@ -107,9 +107,9 @@ pub async fn set_role(
         crate::db::write_transaction::<_, AdminError, _>(conn, |conn| {
             let user =
                 users::find_by_email(conn, &normalized)?.ok_or(AdminError::NoSuchUser(email))?;
-            users::set_role(conn, user.id, role, now)?;
-            // Audited when the role changed: promoting a manager does nothing.
-            if user.role != role {
+            // Audited when the role changed (as the update counted it): promoting a manager
+            // does nothing.
+            if users::set_role(conn, user.id, role, now)? > 0 {
                 let action = match role {
                     Role::Manager => AuditAction::UserPromoted,
                     Role::User => AuditAction::UserDemoted,

@@ -138,9 +138,6 @@ pub async fn logout(pool: &DbPool, token: String, now: NaiveDateTime) -> Result<
     .await
 }
 
-/// Signs in with an address and a password. Whether the address exists or not, the password is
-/// checked against a hash, so both failures take the same time; the account's state is revealed only
-/// to someone who knows its password.
 /// Where a sign-in comes from: the client's address and the request's id.
 #[derive(Debug, Clone)]
 pub struct SignInFrom {
@@ -148,8 +145,10 @@ pub struct SignInFrom {
     pub request_id: Option<String>,
 }
 
-/// Signs in with a password. A sign-in from an address the account never signed in from is an
-/// audit entry, written with the session.
+/// Signs in with an address and a password. Whether the address exists or not, the password is
+/// checked against a hash, so both failures take the same time; the account's state is revealed only
+/// to someone who knows its password. A sign-in from an address the account never signed in from
+/// is an audit entry, written with the session.
 pub async fn login(
     pool: &DbPool,
     keys: web::Data<JwtKeys>,

@@ -269,12 +269,17 @@ impl<C: Clone + Send + Sync + 'static> Runner<C> {
             .periodic
             .iter()
             .find(|p| p.job_type == job.job_type)
-            .map(|p| now + crate::sending::worker::delta(p.every));
+            .map(|p| {
+                let at = now + crate::sending::worker::delta(p.every);
+                (p.payload.clone(), p.priority, at)
+            });
         match outcome {
             Ok(()) => {
                 blocking(&self.pool, move |conn| {
                     match next {
-                        Some(at) => jobs::reschedule(conn, id, lease, at)?,
+                        Some((payload, priority, at)) => {
+                            jobs::reschedule(conn, id, lease, &payload, priority, at)?
+                        }
                         None => jobs::done(conn, id, lease)?,
                     };
                     Ok::<_, DbError>(())

@@ -69,6 +69,9 @@ pub enum MailError {
     Address(#[from] lettre::address::AddressError),
     #[error("not sent: {0}")]
     NotSent(String),
+    /// The server refused the mail for good (a 5xx answer): trying again would change nothing.
+    #[error("refused: {0}")]
+    Refused(String),
 }
 
 impl MailSettings {
@@ -141,6 +144,9 @@ impl Mailer {
         let (outcome, _) = self.transport.deliver(message, Lane::Own).await;
         match (outcome.verdict(), &outcome) {
             (Verdict::Sent, TryOutcome::Reply { text, .. }) => Ok(text.clone()),
+            (Verdict::Failed, TryOutcome::Reply { .. }) => {
+                Err(MailError::Refused(outcome.describe()))
+            }
             _ => Err(MailError::NotSent(outcome.describe())),
         }
     }

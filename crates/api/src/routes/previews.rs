@@ -165,7 +165,7 @@ pub async fn test_message(
     let test = test_send::message(from, Mailbox::new(name, to_address), copy)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     mailer.deliver(test).await.map_err(|e| match e {
-        MailError::NotSent(reply) => ApiError::MailNotSent(reply),
+        MailError::NotSent(reply) | MailError::Refused(reply) => ApiError::MailNotSent(reply),
         other => ApiError::MailNotSent(other.to_string()),
     })?;
     Ok(HttpResponse::Ok().json(TestSent {

@@ -2,7 +2,6 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDateTime;
-use mailroom_domain::UserState;
 use mailroom_domain::account::UserSort;
 use mailroom_domain::audit::AuditAction;
 use mailroom_domain::wire::{Page, Problem, User};
@@ -119,16 +118,17 @@ async fn set_blocked(
             let user = users::find(conn, id)?
                 .ok_or_else(|| ApiError::NotFound(format!("no user {id}")))?;
             actor.may_block(user.id, user.role)?;
-            let was_blocked = user.state == UserState::Blocked;
-            if blocked {
-                users::set_state(conn, id, UserState::Blocked, now)?;
+            let changed = if blocked {
+                let changed = users::block(conn, id, now)?;
                 // Their mail stops now: what is queued is cancelled, not left to a worker's check.
                 stop(conn, RunsOf::Owner(id), now)?;
+                changed
             } else {
-                users::unblock(conn, id, now)?;
-            }
-            // Audited when it changed something: blocking a blocked account does nothing.
-            if was_blocked != blocked {
+                users::unblock(conn, id, now)?
+            };
+            // Audited when it changed something (as the update counted it, so two managers at
+            // once make one entry): blocking a blocked account does nothing.
+            if changed > 0 {
                 let action = if blocked {
                     AuditAction::UserBlocked
                 } else {

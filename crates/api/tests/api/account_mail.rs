@@ -110,3 +110,32 @@ async fn registering_an_address_that_has_an_account_queues_the_notice_not_a_link
     assert_eq!(mail.subject, "You already have a Mailroom account");
     assert_eq!(mail.token_for("/confirm"), None);
 }
+
+#[tokio::test]
+async fn a_mail_the_server_refuses_for_good_is_not_tried_again_and_one_it_defers_is() {
+    let app = spawn_sending_app_with(|_| {}).await;
+    app.register("reject-ann@example.org", PASSWORD).await;
+    app.register("tempfail-1-bob@example.org", PASSWORD).await;
+    assert_eq!(app.run_jobs().await, 2);
+    let left = queued(&app);
+    assert_eq!(left.len(), 1, "only the deferred one waits: {left:?}");
+    assert!(
+        left[0].3.as_deref().unwrap_or_default().contains("451"),
+        "{left:?}"
+    );
+
+    app.clock.advance(Duration::seconds(61));
+    assert_eq!(app.run_jobs().await, 1);
+    assert!(queued(&app).is_empty());
+    app.mail().nth("tempfail-1-bob@example.org", 1).await;
+    let refused = app
+        .mail()
+        .all()
+        .into_iter()
+        .filter(|m| m.to.starts_with("reject-"));
+    assert_eq!(
+        refused.count(),
+        0,
+        "the server kept none of the refused one"
+    );
+}

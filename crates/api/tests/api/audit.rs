@@ -229,7 +229,11 @@ async fn no_one_can_change_or_delete_an_entry_not_even_in_the_database() {
     let update =
         diesel::sql_query("UPDATE audit_log SET actor = 'someone else'").execute(&mut conn);
     let delete = diesel::sql_query("DELETE FROM audit_log").execute(&mut conn);
-    for refused in [update, delete] {
+    let mut refusals = vec![update, delete];
+    if crate::helpers::backend() == mailroom_api::db::Backend::Postgres {
+        refusals.push(diesel::sql_query("TRUNCATE audit_log").execute(&mut conn));
+    }
+    for refused in refusals {
         let error = refused.expect_err("the database refuses").to_string();
         assert!(error.contains("cannot be changed or deleted"), "{error}");
     }

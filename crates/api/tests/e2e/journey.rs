@@ -730,7 +730,7 @@ async fn a_manager_blocks_a_user_whose_next_action_sends_them_to_sign_in_with_th
     manager
         .wait_for_text(
             "[data-testid=audit-entry] [data-testid=audit-action]",
-            "Blocked an account",
+            "Account blocked",
         )
         .await;
     assert_eq!(
@@ -741,7 +741,7 @@ async fn a_manager_blocks_a_user_whose_next_action_sends_them_to_sign_in_with_th
     );
     manager.screenshots("manage-audit").await;
     manager
-        .click("[data-testid=audit-entry] [data-testid=audit-target]")
+        .click("[data-testid=audit-entry] [data-testid=audit-target-filter]")
         .await;
     manager
         .wait_for_text_containing("[data-testid=audit-clear]", "Show everything")

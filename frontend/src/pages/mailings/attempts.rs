@@ -75,11 +75,15 @@ pub fn Attempts(mailing_id: i64, #[prop(into)] version: Signal<u32>) -> impl Int
             <div class="toolbar">
                 <label>
                     <span class="visually-hidden">{move || i18n.t(Text::Outcome)}</span>
-                    <select data-testid="outcome" prop:value=move || list.filter("outcome")
+                    // Each option says whether it is chosen: a value set on the select itself
+                    // comes before its options exist, and a filter from the address would not show.
+                    <select data-testid="outcome"
                         on:change=move |ev| list.set_filter("outcome", event_target_value(&ev))>
-                        <option value="">{move || i18n.t(Text::AllOutcomes)}</option>
-                        <option value=AttemptStatus::Success.as_str()>{move || i18n.t(Text::Succeeded)}</option>
-                        <option value=AttemptStatus::Failure.as_str()>{move || i18n.t(Text::Failed)}</option>
+                        <option value="" selected=move || outcome().is_none()>{move || i18n.t(Text::AllOutcomes)}</option>
+                        <option value=AttemptStatus::Success.as_str()
+                            selected=move || outcome() == Some(AttemptStatus::Success)>{move || i18n.t(Text::Succeeded)}</option>
+                        <option value=AttemptStatus::Failure.as_str()
+                            selected=move || outcome() == Some(AttemptStatus::Failure)>{move || i18n.t(Text::Failed)}</option>
                     </select>
                 </label>
                 <SearchBox list=list label=Text::SearchAddress />

@@ -82,9 +82,9 @@ fn Page() -> impl IntoView {
                     } else {
                         view! {
                             <button type="button" class="link" data-testid="audit-actor"
-                                title=move || i18n.t(Text::OnlyThisActor)
                                 on:click=move |_| list.set_filter("actor", actor.clone())>
-                                {actor_name}
+                                <span data-testid="audit-actor-name">{actor_name}</span>
+                                <span class="visually-hidden">{move || format!(" ({})", i18n.t(Text::OnlyThisActor))}</span>
                             </button>
                         }.into_any()
                     }}
@@ -93,10 +93,10 @@ fn Page() -> impl IntoView {
                     <span class="badge" data-testid="audit-action">{move || i18n.t(action_text(action))}</span>
                 </td>
                 <td data-label=move || i18n.t(Text::AuditTarget)>
-                    <button type="button" class="link" data-testid="audit-target"
-                        title=move || i18n.t(Text::OnlyThisTarget)
+                    <button type="button" class="link" data-testid="audit-target-filter"
                         on:click=move |_| list.set_filter("target", target.clone())>
-                        {entry.target}
+                        <span data-testid="audit-target">{entry.target}</span>
+                        <span class="visually-hidden">{move || format!(" ({})", i18n.t(Text::OnlyThisTarget))}</span>
                     </button>
                     " "<span class="muted">"("{move || i18n.t(kind)}")"</span>
                 </td>
@@ -110,13 +110,22 @@ fn Page() -> impl IntoView {
         <p class="muted">{move || i18n.t(Text::AuditIntro)}</p>
         <div class="toolbar">
             <label>
-                <span class="visually-hidden">{move || i18n.t(Text::AuditAction)}</span>
-                <select data-testid="audit-action-filter" prop:value=move || list.filter("action")
+                <span class="visually-hidden">{move || i18n.t(Text::FilterByAction)}</span>
+                // Each option says whether it is chosen: a value set on the select itself comes
+                // before its options exist, and a filter from the address would not show.
+                <select data-testid="audit-action-filter"
                     on:change=move |ev| list.set_filter("action", event_target_value(&ev))>
-                    <option value="">{move || i18n.t(Text::AllActions)}</option>
+                    <option value="" selected=move || list.filter("action").is_empty()>
+                        {move || i18n.t(Text::AllActions)}
+                    </option>
                     {AuditAction::ALL.iter().map(|action| {
                         let action = *action;
-                        view! { <option value=action.as_str()>{move || i18n.t(action_text(action))}</option> }
+                        view! {
+                            <option value=action.as_str()
+                                selected=move || list.filter("action") == action.as_str()>
+                                {move || i18n.t(action_text(action))}
+                            </option>
+                        }
                     }).collect_view()}
                 </select>
             </label>

@@ -145,12 +145,15 @@ pub fn done(conn: &mut DbConnection, id: i64, lease: i64) -> QueryResult<usize> 
     .execute(conn)
 }
 
-/// A periodic job done: its row waits for `run_at`, its tries counted afresh, unless its lease
-/// was lost to another claim meanwhile.
+/// A periodic job done: its row waits for `run_at`, its tries counted afresh, with the payload
+/// and priority this version registers (the row outlives versions), unless its lease was lost to
+/// another claim meanwhile.
 pub fn reschedule(
     conn: &mut DbConnection,
     id: i64,
     lease: i64,
+    payload: &str,
+    priority: i32,
     run_at: NaiveDateTime,
 ) -> QueryResult<usize> {
     diesel::update(
@@ -160,6 +163,8 @@ pub fn reschedule(
     )
     .set((
         background_jobs::run_at.eq(run_at),
+        background_jobs::payload.eq(payload),
+        background_jobs::priority.eq(priority),
         background_jobs::attempts.eq(0),
         background_jobs::lease.eq(None::<i64>),
         background_jobs::leased_until.eq(None::<NaiveDateTime>),

@@ -37,15 +37,19 @@ pub fn insert(conn: &mut DbConnection, user: &NewUser<'_>) -> QueryResult<UserRo
     find(conn, id)?.ok_or(diesel::result::Error::NotFound)
 }
 
-pub fn set_state(
-    conn: &mut DbConnection,
-    id: i64,
-    state: UserState,
-    now: NaiveDateTime,
-) -> QueryResult<usize> {
-    diesel::update(users::table.find(id))
-        .set((users::state.eq(state), users::updated_at.eq(now)))
-        .execute(conn)
+/// Blocks the account; 0 when it was blocked already (the row is locked either way, so two
+/// managers blocking it at once count one change).
+pub fn block(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<usize> {
+    diesel::update(
+        users::table
+            .find(id)
+            .filter(users::state.ne(UserState::Blocked)),
+    )
+    .set((
+        users::state.eq(UserState::Blocked),
+        users::updated_at.eq(now),
+    ))
+    .execute(conn)
 }
 
 /// The address is proven: an unconfirmed account becomes active (a blocked one stays blocked).
@@ -85,13 +89,14 @@ pub fn unblock(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryRes
     .execute(conn)
 }
 
+/// Gives the account `role`; 0 when it had it already.
 pub fn set_role(
     conn: &mut DbConnection,
     id: i64,
     role: Role,
     now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    diesel::update(users::table.find(id))
+    diesel::update(users::table.find(id).filter(users::role.ne(role)))
         .set((users::role.eq(role), users::updated_at.eq(now)))
         .execute(conn)
 }
