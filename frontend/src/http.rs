@@ -94,7 +94,20 @@ pub fn network(e: gloo_net::Error) -> ApiError {
     ApiError::Network(e.to_string())
 }
 
+/// The language the page is shown in (`<html lang>`, which the language switch sets): the
+/// server answers its errors in it.
+fn page_language() -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|html| html.get_attribute("lang"))
+        .unwrap_or_else(|| "en".to_owned())
+}
+
+/// Every request says which language its answer's messages should be in, and carries the access
+/// token when there is one.
 fn signed(request: RequestBuilder, access: Option<&str>) -> RequestBuilder {
+    let request = request.header("Accept-Language", &page_language());
     match access {
         Some(token) => request.header("Authorization", &format!("Bearer {token}")),
         None => request,
@@ -115,7 +128,7 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: Option<&B>,
 ) -> Result<T, ApiError> {
-    let builder = Request::post(path);
+    let builder = signed(Request::post(path), None);
     let response = match body {
         Some(body) => {
             builder

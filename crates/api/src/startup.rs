@@ -22,8 +22,8 @@ use crate::config::Settings;
 use crate::db::{self, DbPool};
 use crate::housekeeping::{self, Housekeeping, HousekeepingContext};
 use crate::http::{
-    fallback, idempotency, invalidation, openapi, problem, request_id, security_headers, spa,
-    validators,
+    fallback, idempotency, invalidation, language, openapi, problem, request_id, security_headers,
+    spa, validators,
 };
 use crate::jobs::{Backoff, Runner};
 use crate::mail::test_send::TestSendLimit;
@@ -510,6 +510,7 @@ fn serve(
             .wrap(NormalizePath::new(TrailingSlash::MergeOnly))
             .wrap(from_fn(security_headers::add))
             .wrap(from_fn(request_id::add_request_id_header))
+            .wrap(from_fn(language::scope))
             .wrap(TracingLogger::default())
     })
     .listen(listener)

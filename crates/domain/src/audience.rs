@@ -93,7 +93,7 @@ impl Audience {
             ) => {
                 v.add(
                     "client_ids",
-                    "send the clients once: in the audience or beside it",
+                    crate::catalogue::Said::new(crate::catalogue::Msg::ClientsTwice),
                 );
                 return None;
             }
@@ -105,7 +105,9 @@ impl Audience {
             (Some(_), Some(_)) => {
                 v.add(
                     "client_ids",
-                    "only an audience of kind clients lists clients",
+                    crate::catalogue::Said::new(
+                        crate::catalogue::Msg::ClientsOnlyInClientsAudience,
+                    ),
                 );
                 return None;
             }
@@ -124,7 +126,7 @@ impl Audience {
                 None => {
                     v.add(
                         "audience",
-                        "say who receives the mailing: all, a segment, or client_ids",
+                        crate::catalogue::Said::new(crate::catalogue::Msg::AudienceRequired),
                     );
                     return None;
                 }
@@ -178,7 +180,7 @@ fn segment(
     if filter.is_empty() {
         v.add(
             "audience",
-            "a segment names tags to include or exclude; to reach everyone, choose all",
+            crate::catalogue::Said::new(crate::catalogue::Msg::SegmentEmpty),
         );
         return None;
     }
@@ -191,14 +193,20 @@ fn clients(v: &mut Validator, mut ids: Vec<i64>) -> Option<Audience> {
     if ids.len() > MAX_CLIENTS {
         v.add(
             "client_ids",
-            format!("a mailing may name at most {MAX_CLIENTS} clients"),
+            crate::catalogue::Said::with(
+                crate::catalogue::Msg::MailingTooManyClients,
+                [MAX_CLIENTS],
+            ),
         );
         return None;
     }
     ids.sort_unstable();
     ids.dedup();
     if ids.is_empty() {
-        v.add("client_ids", "a mailing needs at least one client");
+        v.add(
+            "client_ids",
+            crate::catalogue::Said::new(crate::catalogue::Msg::MailingNeedsClient),
+        );
         return None;
     }
     Some(Audience::Clients(ids))

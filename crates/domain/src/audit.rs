@@ -75,9 +75,16 @@ pub struct AuditTarget {
     pub id: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not a target: write user:<id> or mailing:<id>")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetError(pub String);
+
+impl crate::catalogue::Explain for TargetError {
+    fn said(&self) -> crate::catalogue::Said {
+        crate::catalogue::Said::with(crate::catalogue::Msg::TargetInvalid, [&self.0])
+    }
+}
+
+crate::explained!(TargetError);
 
 impl AuditTarget {
     pub fn parse(raw: &str) -> Result<Self, TargetError> {

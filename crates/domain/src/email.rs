@@ -16,22 +16,29 @@ pub const MAX_LEN: usize = 254;
 #[serde(transparent)]
 pub struct EmailAddress(String);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EmailError {
-    #[error("an email address is required")]
     Empty,
-    #[error("an email address may have at most {MAX_LEN} characters")]
     TooLong,
-    #[error("'{0}' is not a valid email address")]
     Invalid(String),
-    #[error("'{0}' has characters outside ASCII; write the domain in its ASCII (xn--) form")]
     NotAscii(String),
-    #[error(
-        "'{0}' cannot be mailed: write the part before the @ without quotes, and the domain as a \
-         host name (letters, digits and inner hyphens), not an [address]"
-    )]
     NotMailable(String),
 }
+
+impl crate::catalogue::Explain for EmailError {
+    fn said(&self) -> crate::catalogue::Said {
+        use crate::catalogue::{Msg, Said};
+        match self {
+            EmailError::Empty => Said::new(Msg::EmailRequired),
+            EmailError::TooLong => Said::with(Msg::EmailTooLong, [MAX_LEN]),
+            EmailError::Invalid(raw) => Said::with(Msg::EmailInvalid, [raw]),
+            EmailError::NotAscii(raw) => Said::with(Msg::EmailNotAscii, [raw]),
+            EmailError::NotMailable(raw) => Said::with(Msg::EmailNotMailable, [raw]),
+        }
+    }
+}
+
+crate::explained!(EmailError);
 
 impl EmailAddress {
     pub fn parse(input: &str) -> Result<Self, EmailError> {

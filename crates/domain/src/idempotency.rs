@@ -16,15 +16,25 @@ pub const MAX_LEN: usize = 255;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdempotencyKey(String);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyError {
-    #[error("the key is empty")]
     Empty,
-    #[error("the key is longer than {MAX_LEN} characters")]
     TooLong,
-    #[error("the key holds a character other than printable ASCII")]
     NotPrintable,
 }
+
+impl crate::catalogue::Explain for KeyError {
+    fn said(&self) -> crate::catalogue::Said {
+        use crate::catalogue::{Msg, Said};
+        match self {
+            KeyError::Empty => Said::new(Msg::KeyEmpty),
+            KeyError::TooLong => Said::with(Msg::KeyTooLong, [MAX_LEN]),
+            KeyError::NotPrintable => Said::new(Msg::KeyNotPrintable),
+        }
+    }
+}
+
+crate::explained!(KeyError);
 
 impl IdempotencyKey {
     pub fn parse(value: &str) -> Result<Self, KeyError> {

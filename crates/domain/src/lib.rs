@@ -8,6 +8,7 @@ pub mod audience;
 pub mod audit;
 pub mod base_url;
 pub mod bounce;
+pub mod catalogue;
 pub mod client;
 pub mod delivery;
 pub mod email;

@@ -17,11 +17,18 @@ pub struct Sort<F> {
     pub descending: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("sort must be one of {allowed}, each optionally preceded by - for descending order")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SortError {
     pub allowed: String,
 }
+
+impl crate::catalogue::Explain for SortError {
+    fn said(&self) -> crate::catalogue::Said {
+        crate::catalogue::Said::with(crate::catalogue::Msg::SortInvalid, [&self.allowed])
+    }
+}
+
+crate::explained!(SortError);
 
 impl<F: SortField> Sort<F> {
     pub fn parse(raw: Option<&str>) -> Result<Self, SortError> {

@@ -35,12 +35,12 @@ crate::text_enum!(MessageFormat {
 
 impl MessageFormat {
     /// The format a request names (none: plain text), or why it names none.
-    pub fn parse(name: Option<&str>) -> Result<Self, String> {
+    pub fn parse(name: Option<&str>) -> Result<Self, crate::catalogue::Said> {
         match name {
             None => Ok(Self::Text),
-            Some(name) => name
-                .parse()
-                .map_err(|_| format!("'{name}' is not a format; use text, markdown or html")),
+            Some(name) => name.parse().map_err(|_| {
+                crate::catalogue::Said::with(crate::catalogue::Msg::FormatUnknown, [name])
+            }),
         }
     }
 }

@@ -9,13 +9,23 @@ pub const MAX_PASSWORD_CHARS: usize = 128;
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PasswordError {
-    #[error("a password needs at least {MIN_PASSWORD_CHARS} characters")]
     TooShort,
-    #[error("a password may have at most {MAX_PASSWORD_CHARS} characters")]
     TooLong,
 }
+
+impl crate::catalogue::Explain for PasswordError {
+    fn said(&self) -> crate::catalogue::Said {
+        use crate::catalogue::{Msg, Said};
+        match self {
+            PasswordError::TooShort => Said::with(Msg::PasswordTooShort, [MIN_PASSWORD_CHARS]),
+            PasswordError::TooLong => Said::with(Msg::PasswordTooLong, [MAX_PASSWORD_CHARS]),
+        }
+    }
+}
+
+crate::explained!(PasswordError);
 
 impl Password {
     /// Counts characters, not bytes, and keeps spaces: a passphrase is a fine password.

@@ -29,10 +29,11 @@ impl ClientSelection {
         );
         let ids = match &filter.ids {
             Some(ids) if ids.len() > MAX_FILTER_IDS => {
-                v.add(
-                    &format!("{prefix}ids"),
-                    format!("list at most {MAX_FILTER_IDS} ids; select more with tags"),
+                let said = crate::catalogue::Said::with(
+                    crate::catalogue::Msg::IdsTooMany,
+                    [MAX_FILTER_IDS],
                 );
+                v.add(&format!("{prefix}ids"), said);
                 None
             }
             Some(ids) => {
@@ -72,7 +73,10 @@ impl ClientSelection {
         ];
         for (field, raw) in lists {
             if raw.is_some_and(|raw| raw.split(',').count() > MAX_TAGS_PER_CLIENT) {
-                v.add(field, TagError::TooManyAtOnce.to_string());
+                v.add(
+                    field,
+                    crate::catalogue::Explain::said(&TagError::TooManyAtOnce),
+                );
                 return None;
             }
         }
@@ -82,7 +86,10 @@ impl ClientSelection {
             Some(raw) if raw.split(',').count() > MAX_FILTER_IDS => {
                 v.add(
                     "ids",
-                    format!("list at most {MAX_FILTER_IDS} ids; select more with tags"),
+                    crate::catalogue::Said::with(
+                        crate::catalogue::Msg::IdsTooMany,
+                        [MAX_FILTER_IDS],
+                    ),
                 );
                 return None;
             }
@@ -92,7 +99,10 @@ impl ClientSelection {
                 match parsed {
                     Ok(ids) => Some(ids),
                     Err(_) => {
-                        v.add("ids", "list client ids as numbers separated by commas");
+                        v.add(
+                            "ids",
+                            crate::catalogue::Said::new(crate::catalogue::Msg::IdsNotNumbers),
+                        );
                         return None;
                     }
                 }
@@ -165,7 +175,7 @@ fn action(
     if delete && tagging {
         v.add(
             "delete",
-            "delete the clients or change their tags, not both at once",
+            crate::catalogue::Said::new(crate::catalogue::Msg::DeleteOrTag),
         );
         return None;
     }
@@ -175,7 +185,7 @@ fn action(
     if !tagging {
         v.add(
             "add_tags",
-            "name tags to add or remove, or set delete to true",
+            crate::catalogue::Said::new(crate::catalogue::Msg::NothingToChange),
         );
         return None;
     }
@@ -185,7 +195,7 @@ fn action(
     {
         v.add(
             "remove_tags",
-            format!("'{}' is both added and removed", both.as_ref()),
+            crate::catalogue::Said::with(crate::catalogue::Msg::AddedAndRemoved, [both.as_ref()]),
         );
         return None;
     }

@@ -15,13 +15,23 @@ pub struct DayRange {
     pub to: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DayRangeError {
-    #[error("`from` must not be after `to`")]
     Reversed,
-    #[error("a series covers at most {MAX_DAYS} days")]
     TooLong,
 }
+
+impl crate::catalogue::Explain for DayRangeError {
+    fn said(&self) -> crate::catalogue::Said {
+        use crate::catalogue::{Msg, Said};
+        match self {
+            DayRangeError::Reversed => Said::new(Msg::RangeReversed),
+            DayRangeError::TooLong => Said::with(Msg::RangeTooLong, [MAX_DAYS]),
+        }
+    }
+}
+
+crate::explained!(DayRangeError);
 
 impl DayRange {
     /// `from` and `to` are both included; either may be left out (`to` defaults to today, `from`

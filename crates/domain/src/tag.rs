@@ -6,8 +6,6 @@
 
 use std::collections::BTreeSet;
 
-use thiserror::Error;
-
 use crate::validation::{TextError, Validator, required_line};
 
 pub const MAX_TAG_CHARS: usize = 50;
@@ -22,17 +20,30 @@ pub fn key_of(name: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TagName(String);
 
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TagError {
-    #[error("a tag {0}")]
     Text(TextError),
-    #[error("a tag may not contain a comma: '{0}'")]
     Comma(String),
-    #[error("a client may have at most {MAX_TAGS_PER_CLIENT} tags (repeats in the list count)")]
     TooMany,
-    #[error("name at most {MAX_TAGS_PER_CLIENT} tags at once (every item counts, repeats too)")]
     TooManyAtOnce,
 }
+
+impl crate::catalogue::Explain for TagError {
+    fn said(&self) -> crate::catalogue::Said {
+        use crate::catalogue::{Msg, Said};
+        match self {
+            TagError::Text(TextError::Blank) => Said::new(Msg::TagBlank),
+            TagError::Text(TextError::TooLong(max)) => Said::with(Msg::TagTooLong, [max]),
+            TagError::Text(TextError::Nul) => Said::new(Msg::TagNul),
+            TagError::Text(TextError::Control) => Said::new(Msg::TagControl),
+            TagError::Comma(raw) => Said::with(Msg::TagComma, [raw]),
+            TagError::TooMany => Said::with(Msg::TooManyTags, [MAX_TAGS_PER_CLIENT]),
+            TagError::TooManyAtOnce => Said::with(Msg::TooManyTagsAtOnce, [MAX_TAGS_PER_CLIENT]),
+        }
+    }
+}
+
+crate::explained!(TagError);
 
 impl TagName {
     pub fn parse(raw: &str) -> Result<Self, TagError> {

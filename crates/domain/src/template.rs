@@ -8,15 +8,23 @@ pub const PLACEHOLDERS: &[&str] = &["full_name", "email", "unsubscribe_url"];
 pub const EXAMPLE_NAME: &str = "Ann Lee";
 pub const EXAMPLE_EMAIL: &str = "ann@example.org";
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplateError {
-    #[error(
-        "unknown placeholder {{{{{0}}}}}; the known ones are {{{{full_name}}}}, {{{{email}}}} and {{{{unsubscribe_url}}}}"
-    )]
     Unknown(String),
-    #[error("a placeholder is opened with {{{{ but never closed with }}}}")]
     Unclosed,
 }
+
+impl crate::catalogue::Explain for TemplateError {
+    fn said(&self) -> crate::catalogue::Said {
+        use crate::catalogue::{Msg, Said};
+        match self {
+            TemplateError::Unknown(name) => Said::with(Msg::PlaceholderUnknown, [name]),
+            TemplateError::Unclosed => Said::new(Msg::PlaceholderUnclosed),
+        }
+    }
+}
+
+crate::explained!(TemplateError);
 
 /// The placeholders `text` uses, in order, or the first problem with them.
 pub fn placeholders(text: &str) -> Result<Vec<&str>, TemplateError> {

@@ -1,12 +1,22 @@
 //! Enums stored and sent as short lower-case names ("running", "manager").
 
 /// A name that matches no variant of the enum it was parsed as.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{value}' is not a valid {kind}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownVariant {
     pub kind: &'static str,
     pub value: String,
 }
+
+impl crate::catalogue::Explain for UnknownVariant {
+    fn said(&self) -> crate::catalogue::Said {
+        crate::catalogue::Said::with(
+            crate::catalogue::Msg::UnknownValue,
+            [&self.value, self.kind],
+        )
+    }
+}
+
+crate::explained!(UnknownVariant);
 
 /// Gives an enum `as_str`, `Display` and `FromStr` over one table of names, so the database column,
 /// the JSON and the parser can never disagree. With the `diesel` feature the enum is also written

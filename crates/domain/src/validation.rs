@@ -1,5 +1,6 @@
 //! Collects every invalid field of a request, so one answer lists them all.
 
+use crate::catalogue::{Explain, Msg, Said};
 use crate::wire::FieldError;
 
 #[derive(Debug, Default)]
@@ -13,25 +14,18 @@ impl Validator {
     }
 
     /// Keeps the parsed value, or records the error under `field`.
-    pub fn check<T, E: std::fmt::Display>(
-        &mut self,
-        field: &str,
-        parsed: Result<T, E>,
-    ) -> Option<T> {
+    pub fn check<T, E: Explain>(&mut self, field: &str, parsed: Result<T, E>) -> Option<T> {
         match parsed {
             Ok(value) => Some(value),
             Err(e) => {
-                self.add(field, e.to_string());
+                self.add(field, e.said());
                 None
             }
         }
     }
 
-    pub fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.errors.push(FieldError {
-            field: field.to_owned(),
-            message: message.into(),
-        });
+    pub fn add(&mut self, field: &str, said: Said) {
+        self.errors.push(FieldError::new(field, said));
     }
 
     /// The errors, if any field was invalid.
@@ -101,18 +95,27 @@ fn one_line(raw: &str) -> Result<String, TextError> {
     Ok(pieces.join(" "))
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TextError {
-    #[error("must not be blank")]
     Blank,
-    #[error("may have at most {0} characters")]
     TooLong(usize),
     /// PostgreSQL cannot store it, and no person means to type it.
-    #[error("must not contain a NUL character")]
     Nul,
-    #[error("must be plain text on one line, without control characters")]
     Control,
 }
+
+impl Explain for TextError {
+    fn said(&self) -> Said {
+        match self {
+            TextError::Blank => Said::new(Msg::Blank),
+            TextError::TooLong(max) => Said::with(Msg::TooLong, [max]),
+            TextError::Nul => Said::new(Msg::Nul),
+            TextError::Control => Said::new(Msg::Control),
+        }
+    }
+}
+
+crate::explained!(TextError);
 
 #[cfg(test)]
 mod tests {

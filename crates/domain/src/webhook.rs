@@ -71,21 +71,31 @@ pub fn parse_events(names: &[String]) -> Result<Vec<EventType>, Vec<String>> {
 }
 
 /// Why an endpoint's address is refused before anyone looks it up.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UrlError {
-    #[error("must be an absolute http or https address")]
     NotHttp,
-    #[error("must be https in production")]
     NotHttps,
-    #[error("must name a host")]
     NoHost,
-    #[error("must not hold a user name or password (they would be logged)")]
     Credentials,
-    #[error("must not hold a fragment")]
     Fragment,
-    #[error("must be at most {MAX_URL_LEN} characters")]
     TooLong,
 }
+
+impl crate::catalogue::Explain for UrlError {
+    fn said(&self) -> crate::catalogue::Said {
+        use crate::catalogue::{Msg, Said};
+        match self {
+            UrlError::NotHttp => Said::new(Msg::UrlNotHttp),
+            UrlError::NotHttps => Said::new(Msg::UrlNotHttps),
+            UrlError::NoHost => Said::new(Msg::UrlNoHost),
+            UrlError::Credentials => Said::new(Msg::UrlCredentials),
+            UrlError::Fragment => Said::new(Msg::UrlFragment),
+            UrlError::TooLong => Said::with(Msg::UrlTooLong, [MAX_URL_LEN]),
+        }
+    }
+}
+
+crate::explained!(UrlError);
 
 /// An endpoint's address as sent, checked for its shape (by the `url` crate's WHATWG parser):
 /// `http(s)://host[:port]/path?query`, no credentials, no fragment; with the parts a connection

@@ -5,6 +5,7 @@ use std::time::Duration;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpResponse, ResponseError};
+use mailroom_domain::catalogue::{Arg, Msg, Said};
 use mailroom_domain::wire::{FieldError, Problem, ProblemKind, problem_types};
 
 use crate::db::DbError;
@@ -81,66 +82,48 @@ impl AuthError {
         use AuthError::*;
         match self {
             Unauthenticated(detail) => Problem::new(ProblemKind::Unauthorized, detail),
-            InvalidCredentials => Problem::new(ProblemKind::Unauthorized, self.to_string())
-                .with_type(problem_types::INVALID_CREDENTIALS),
-            Unconfirmed => Problem::new(
-                ProblemKind::Forbidden,
-                "this account's email address is not confirmed yet: follow the link in the \
-                 confirmation mail, or ask for a new one",
-            )
-            .with_type(problem_types::ACCOUNT_UNCONFIRMED),
-            Blocked => Problem::new(
-                ProblemKind::Forbidden,
-                "this account is blocked by a manager; it cannot sign in or use the API",
-            )
-            .with_type(problem_types::ACCOUNT_BLOCKED),
-            SessionEnded => Problem::new(
-                ProblemKind::Unauthorized,
-                "the session has ended because the password changed; sign in again",
-            )
-            .with_type(problem_types::SESSION_ENDED),
-            SessionRequired => Problem::new(
-                ProblemKind::Forbidden,
-                "API tokens act on the account's data; managing API tokens, the password and the \
-                 profile needs a signed-in session: sign in and use its access token",
-            )
-            .with_type(problem_types::SESSION_REQUIRED),
+            InvalidCredentials => {
+                Problem::said(ProblemKind::Unauthorized, Said::new(Msg::WrongCredentials))
+                    .with_type(problem_types::INVALID_CREDENTIALS)
+            }
+            Unconfirmed => Problem::said(ProblemKind::Forbidden, Said::new(Msg::Unconfirmed))
+                .with_type(problem_types::ACCOUNT_UNCONFIRMED),
+            Blocked => Problem::said(ProblemKind::Forbidden, Said::new(Msg::Blocked))
+                .with_type(problem_types::ACCOUNT_BLOCKED),
+            SessionEnded => Problem::said(ProblemKind::Unauthorized, Said::new(Msg::SessionEnded))
+                .with_type(problem_types::SESSION_ENDED),
+            SessionRequired => {
+                Problem::said(ProblemKind::Forbidden, Said::new(Msg::SessionRequired))
+                    .with_type(problem_types::SESSION_REQUIRED)
+            }
             Link { what, problem } => {
-                let (type_uri, detail) = match problem {
-                    LinkProblem::Unknown => (
-                        problem_types::TOKEN_UNKNOWN,
-                        format!("this {what} link is not valid; check that it was copied whole"),
-                    ),
-                    LinkProblem::Used => (
-                        problem_types::TOKEN_USED,
-                        format!("this {what} link was already used"),
-                    ),
-                    LinkProblem::Expired => (
-                        problem_types::TOKEN_EXPIRED,
-                        format!("this {what} link has expired; ask for a new one"),
-                    ),
+                let (type_uri, msg) = match problem {
+                    LinkProblem::Unknown => (problem_types::TOKEN_UNKNOWN, Msg::LinkUnknown),
+                    LinkProblem::Used => (problem_types::TOKEN_USED, Msg::LinkUsed),
+                    LinkProblem::Expired => (problem_types::TOKEN_EXPIRED, Msg::LinkExpired),
                 };
-                Problem::new(ProblemKind::BadRequest, detail).with_type(type_uri)
+                let purpose = match *what {
+                    "confirmation" => Msg::LinkConfirmation,
+                    _ => Msg::LinkPasswordReset,
+                };
+                let said = Said {
+                    msg,
+                    args: vec![Arg::Said(Box::new(Said::new(purpose)))],
+                };
+                Problem::said(ProblemKind::BadRequest, said).with_type(type_uri)
             }
             RefreshInvalid(detail) => Problem::new(ProblemKind::Unauthorized, detail),
-            RefreshReused => Problem::new(
-                ProblemKind::Unauthorized,
-                "this refresh token was already used, so it may have been stolen: every session \
-                 started from the same sign-in has been ended; sign in again",
-            )
-            .with_type(problem_types::REFRESH_TOKEN_REUSED),
-            RefreshSuperseded => Problem::new(
-                ProblemKind::Unauthorized,
-                "this refresh token was renewed a moment ago (by another tab or window, or a \
-                 repeated request): use the newer one",
-            )
-            .with_type(problem_types::REFRESH_TOKEN_SUPERSEDED),
-            RateLimited(wait) => Problem::new(
+            RefreshReused => {
+                Problem::said(ProblemKind::Unauthorized, Said::new(Msg::RefreshReused))
+                    .with_type(problem_types::REFRESH_TOKEN_REUSED)
+            }
+            RefreshSuperseded => {
+                Problem::said(ProblemKind::Unauthorized, Said::new(Msg::RefreshSuperseded))
+                    .with_type(problem_types::REFRESH_TOKEN_SUPERSEDED)
+            }
+            RateLimited(wait) => Problem::said(
                 ProblemKind::TooManyRequests,
-                format!(
-                    "too many attempts; try again in {} seconds",
-                    retry_after_secs(*wait)
-                ),
+                Said::with(Msg::TooManyAttempts, [retry_after_secs(*wait)]),
             ),
             Validation(errors) => validation_problem(errors.clone()),
             Internal(cause) => internal_problem(cause),

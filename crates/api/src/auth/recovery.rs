@@ -66,7 +66,12 @@ pub async fn change(
     let mut v = Validator::new();
     let password = v.check("new_password", Password::parse(new_password));
     if !super::password::verify(current, Some(stored_hash)).await {
-        v.add("current_password", "is not your current password");
+        v.add(
+            "current_password",
+            mailroom_domain::catalogue::Said::new(
+                mailroom_domain::catalogue::Msg::NotCurrentPassword,
+            ),
+        );
     }
     v.finish().map_err(AuthError::Validation)?;
     let password =

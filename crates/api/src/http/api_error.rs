@@ -2,6 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
+use mailroom_domain::catalogue::{Arg, Msg, Said};
 use mailroom_domain::permissions::{Refusal, RowRefusal};
 use mailroom_domain::wire::{FieldError, Problem, ProblemKind};
 
@@ -77,20 +78,26 @@ impl From<crate::auth::password::HashError> for ApiError {
 
 /// The 422 answer listing each invalid field.
 pub fn validation_problem(errors: Vec<FieldError>) -> Problem {
-    let detail = match errors.as_slice() {
-        [one] => format!("{}: {}", one.field, one.message),
-        many => format!("{} fields are invalid", many.len()),
+    let said = match errors.as_slice() {
+        [one] => {
+            let message = one.said.clone().map_or_else(
+                || Arg::Text(one.message.clone()),
+                |said| Arg::Said(Box::new(said)),
+            );
+            Said {
+                msg: Msg::FieldInvalid,
+                args: vec![Arg::Text(one.field.clone()), message],
+            }
+        }
+        many => Said::with(Msg::FieldsInvalid, [many.len()]),
     };
-    Problem::new(ProblemKind::Validation, detail).with_errors(errors)
+    Problem::said(ProblemKind::Validation, said).with_errors(errors)
 }
 
 /// A 500 that shows nothing internal; the cause goes to the log with the request's id.
 pub fn internal_problem(cause: &str) -> Problem {
     tracing::error!(cause, "request failed");
-    Problem::new(
-        ProblemKind::Internal,
-        "an unexpected error occurred; the X-Request-Id header identifies it in the server's log",
-    )
+    Problem::said(ProblemKind::Internal, Said::new(Msg::InternalError))
 }
 
 impl ApiError {
@@ -106,12 +113,9 @@ impl ApiError {
             ApiError::UnsupportedMediaType(detail) => {
                 Problem::new(ProblemKind::UnsupportedMediaType, detail)
             }
-            ApiError::TooManyRequests(wait) => Problem::new(
+            ApiError::TooManyRequests(wait) => Problem::said(
                 ProblemKind::TooManyRequests,
-                format!(
-                    "too many of these; try again in {} seconds",
-                    retry_after_secs(*wait)
-                ),
+                Said::with(Msg::TooManyOfThese, [retry_after_secs(*wait)]),
             ),
             ApiError::MailNotSent(why) => Problem::new(
                 ProblemKind::Other(502),

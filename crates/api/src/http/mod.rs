@@ -8,6 +8,7 @@ pub mod fallback;
 pub mod idempotency;
 pub mod invalidation;
 pub mod json;
+pub mod language;
 pub mod openapi;
 pub mod problem;
 pub mod request_id;

@@ -22,12 +22,16 @@ use mailroom_domain::wire::{PROBLEM_CONTENT_TYPE, Problem, ProblemKind};
 /// space. Bulk data (CSV imports) has its own, larger limit.
 pub const MAX_JSON_BODY: usize = 5 * 1024 * 1024;
 
-/// Renders a problem document with its status and content type.
+/// Renders a problem document with its status and content type, in the request's language.
 pub fn problem_response(problem: &Problem) -> HttpResponse {
     let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let body = serde_json::to_string(problem).unwrap_or_else(|_| String::from("{}"));
+    let lang = super::language::current();
+    let problem = problem.clone().localized(lang);
+    let body = serde_json::to_string(&problem).unwrap_or_else(|_| String::from("{}"));
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE))
+        .insert_header((header::CONTENT_LANGUAGE, lang.as_str()))
+        .insert_header((header::VARY, "Accept-Language"))
         .body(body)
 }
 

@@ -214,12 +214,14 @@ pub fn change_clients(
                 .copied()
                 .unwrap_or_default();
             if chosen > MAX_CLIENTS as i64 {
-                return Err(MailingError::Invalid(vec![FieldError {
-                    field: "client_ids".into(),
-                    message: format!(
-                        "a mailing may have at most {MAX_CLIENTS} clients; it would have {chosen}"
-                    ),
-                }]));
+                let said = mailroom_domain::catalogue::Said::with(
+                    mailroom_domain::catalogue::Msg::MailingWouldHave,
+                    [MAX_CLIENTS as i64, chosen],
+                );
+                return Err(MailingError::Invalid(vec![FieldError::new(
+                    "client_ids",
+                    said,
+                )]));
             }
         } else {
             mailings::remove_clients(conn, id, ids)?;
@@ -303,10 +305,11 @@ fn check_ownership(
     let mut errors = Vec::new();
     let message = messages::find(conn, fields.message_id)?.filter(|m| m.owner_id == owner_id);
     if message.is_none() {
-        errors.push(FieldError {
-            field: "message_id".into(),
-            message: format!("message {} is not one of your messages", fields.message_id),
-        });
+        let said = mailroom_domain::catalogue::Said::with(
+            mailroom_domain::catalogue::Msg::NotYourMessage,
+            [fields.message_id],
+        );
+        errors.push(FieldError::new("message_id", said));
     }
     if let Audience::Clients(ids) = &fields.audience
         && let Some(error) = foreign_clients(conn, owner_id, ids)?
@@ -328,15 +331,18 @@ pub fn foreign_clients(
     let foreign = mailings::foreign_clients(conn, owner_id, ids)?;
     if !foreign.is_empty() {
         let shown: Vec<String> = foreign.iter().take(20).map(i64::to_string).collect();
-        let more = if foreign.len() > 20 {
-            format!(" and {} more", foreign.len() - 20)
+        let said = if foreign.len() > 20 {
+            mailroom_domain::catalogue::Said::with(
+                mailroom_domain::catalogue::Msg::NotYourClientsAndMore,
+                [shown.join(", "), (foreign.len() - 20).to_string()],
+            )
         } else {
-            String::new()
+            mailroom_domain::catalogue::Said::with(
+                mailroom_domain::catalogue::Msg::NotYourClients,
+                [shown.join(", ")],
+            )
         };
-        return Ok(Some(FieldError {
-            field: "client_ids".into(),
-            message: format!("not your clients: {}{more}", shown.join(", ")),
-        }));
+        return Ok(Some(FieldError::new("client_ids", said)));
     }
     Ok(None)
 }

@@ -101,7 +101,10 @@ fn check(mut filter: AttemptFilter, query: &AttemptListQuery) -> Result<Checked,
     if let (Some(from), Some(to)) = (query.from, query.to)
         && to <= from
     {
-        v.add("to", "must be after from");
+        v.add(
+            "to",
+            mailroom_domain::catalogue::Said::new(mailroom_domain::catalogue::Msg::ToBeforeFrom),
+        );
     }
     v.finish().map_err(ApiError::Validation)?;
     let (Some(page), Some(sort)) = (page, sort) else {

@@ -63,10 +63,11 @@ pub async fn preview_audience(
     if let Some(Audience::Clients(ids)) = &audience
         && ids.len() > MAX_FILTER_IDS
     {
-        v.add(
-            "client_ids",
-            format!("preview at most {MAX_FILTER_IDS} chosen clients"),
+        let said = mailroom_domain::catalogue::Said::with(
+            mailroom_domain::catalogue::Msg::PreviewTooManyClients,
+            [MAX_FILTER_IDS],
         );
+        v.add("client_ids", said);
     }
     v.finish().map_err(ApiError::Validation)?;
     let audience =
@@ -164,12 +165,16 @@ pub async fn mailing_clients(
 fn chosen(body: &MailingClients) -> Result<Vec<i64>, ApiError> {
     let mut v = Validator::new();
     if body.client_ids.is_empty() {
-        v.add("client_ids", "name at least one client");
-    } else if body.client_ids.len() > MAX_FILTER_IDS {
         v.add(
             "client_ids",
-            format!("name at most {MAX_FILTER_IDS} clients at once"),
+            mailroom_domain::catalogue::Said::new(mailroom_domain::catalogue::Msg::NameAClient),
         );
+    } else if body.client_ids.len() > MAX_FILTER_IDS {
+        let said = mailroom_domain::catalogue::Said::with(
+            mailroom_domain::catalogue::Msg::ClientsTooManyAtOnce,
+            [MAX_FILTER_IDS],
+        );
+        v.add("client_ids", said);
     }
     v.finish().map_err(ApiError::Validation)?;
     let mut ids = body.client_ids.clone();

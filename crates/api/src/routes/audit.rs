@@ -38,7 +38,10 @@ fn check(query: &AuditQuery) -> Result<(AuditFilter, PageRequest), ApiError> {
     let mut v = Validator::new();
     let page = PageRequest::check(&mut v, query.page, query.per_page);
     if query.actor.is_some_and(|id| id < 1) {
-        v.add("actor", "must be an account id, 1 or more");
+        v.add(
+            "actor",
+            mailroom_domain::catalogue::Said::new(mailroom_domain::catalogue::Msg::ActorInvalid),
+        );
     }
     let target = query
         .target

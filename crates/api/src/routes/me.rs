@@ -199,7 +199,10 @@ pub async fn create_token(
         required_line(&body.name, account::MAX_TOKEN_NAME_CHARS),
     );
     if body.expires_at.is_some_and(|at| at <= now) {
-        v.add("expires_at", "must be in the future");
+        v.add(
+            "expires_at",
+            mailroom_domain::catalogue::Said::new(mailroom_domain::catalogue::Msg::NotInFuture),
+        );
     }
     v.finish().map_err(ApiError::Validation)?;
     let name = name.ok_or_else(|| ApiError::Internal("validated name missing".into()))?;

@@ -56,10 +56,10 @@ pub struct RangeQuery {
 impl RangeQuery {
     fn parse(&self, now: NaiveDateTime) -> Result<DayRange, ApiError> {
         DayRange::parse(self.from, self.to, now.date()).map_err(|e| {
-            ApiError::Validation(vec![FieldError {
-                field: "from".into(),
-                message: e.to_string(),
-            }])
+            ApiError::Validation(vec![FieldError::new(
+                "from",
+                mailroom_domain::catalogue::Explain::said(&e),
+            )])
         })
     }
 }

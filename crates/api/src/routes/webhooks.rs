@@ -7,6 +7,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::{NaiveDateTime, TimeDelta};
+use mailroom_domain::catalogue::{Explain, Msg, Said};
 use mailroom_domain::validation::{Validator, optional_line};
 use mailroom_domain::webhook::{
     EndpointUrl, EventType, MAX_DESCRIPTION_CHARS, UrlError, parse_events,
@@ -54,31 +55,25 @@ fn webhook_json(row: WebhookRow, events: Vec<EventType>, now: NaiveDateTime) -> 
 
 /// The address, if its shape is right and it leads to a public address (or private ones are
 /// allowed); the field's error otherwise.
-async fn checked_url(raw: &str, settings: &WebhookSettings) -> Result<EndpointUrl, String> {
-    let url = EndpointUrl::parse(raw, settings.https_only).map_err(|e: UrlError| e.to_string())?;
+async fn checked_url(raw: &str, settings: &WebhookSettings) -> Result<EndpointUrl, Said> {
+    let url = EndpointUrl::parse(raw, settings.https_only).map_err(|e: UrlError| e.said())?;
     guard::resolve(&url, settings.allow_private)
         .await
-        .map_err(|refused| format!("cannot be called: {refused}"))?;
+        .map_err(|refused| Said::with(Msg::UrlNotCallable, [refused]))?;
     Ok(url)
 }
 
 fn checked_events(v: &mut Validator, names: &[String]) -> Option<Vec<EventType>> {
     match parse_events(names) {
         Ok(events) if events.is_empty() => {
-            v.add("events", "must name at least one event type");
+            v.add("events", Said::new(Msg::NoEvents));
             None
         }
         Ok(events) => Some(events),
         Err(unknown) => {
             let known: Vec<&str> = EventType::ALL.iter().map(|e| e.as_str()).collect();
-            v.add(
-                "events",
-                format!(
-                    "unknown event type(s): {}; known: {}",
-                    unknown.join(", "),
-                    known.join(", ")
-                ),
-            );
+            let said = Said::with(Msg::UnknownEvents, [unknown.join(", "), known.join(", ")]);
+            v.add("events", said);
             None
         }
     }

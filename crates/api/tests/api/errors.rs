@@ -99,3 +99,100 @@ async fn every_response_carries_its_own_request_id() {
     assert_eq!(a.len(), 36, "a UUID: {a}");
     assert_ne!(a, b);
 }
+
+/// Registers with an invalid address and a short password, asking for `language`.
+async fn bad_registration(
+    app: &crate::helpers::TestApp,
+    language: Option<&str>,
+) -> reqwest::Response {
+    let mut request = app.client.post(app.url("/api/v1/auth/register")).json(
+        &serde_json::json!({"email": "not an address", "password": "short", "full_name": "Ann"}),
+    );
+    if let Some(language) = language {
+        request = request.header("Accept-Language", language);
+    }
+    request.send().await.expect("sent")
+}
+
+fn codes(body: &serde_json::Value) -> Vec<(String, String)> {
+    body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| {
+            let text = |k: &str| e[k].as_str().unwrap_or_default().to_owned();
+            (text("field"), text("code"))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_422_for_a_russian_speaker_is_in_russian_with_the_same_codes() {
+    let app = spawn_app().await;
+    let russian = bad_registration(&app, Some("ru-RU,ru;q=0.9,en;q=0.5")).await;
+    assert_eq!(
+        russian
+            .headers()
+            .get("content-language")
+            .and_then(|v| v.to_str().ok()),
+        Some("ru")
+    );
+    let ru = problem(russian, 422).await;
+    let english = problem(bad_registration(&app, None).await, 422).await;
+
+    let expected = [
+        ("email".to_owned(), "invalid_email".to_owned()),
+        ("password".to_owned(), "too_short".to_owned()),
+    ];
+    assert_eq!(codes(&ru), expected, "{ru}");
+    assert_eq!(codes(&english), expected, "{english}");
+    assert_eq!(
+        ru["type"], english["type"],
+        "the type does not depend on the language"
+    );
+    assert_eq!(ru["title"], "В запросе неверные поля");
+    assert_eq!(ru["detail"], "неверных полей: 2");
+    assert_eq!(
+        ru["errors"][0]["message"],
+        "«not an address» — не адрес электронной почты"
+    );
+    assert_eq!(
+        ru["errors"][1]["message"],
+        "пароль должен содержать не меньше 10 символов"
+    );
+    assert_eq!(english["title"], "The request has invalid fields");
+    assert_eq!(english["detail"], "2 fields are invalid");
+    assert_eq!(
+        english["errors"][1]["message"],
+        "a password needs at least 10 characters"
+    );
+}
+
+#[tokio::test]
+async fn english_is_answered_when_it_is_preferred_or_nothing_we_speak_is_asked_for() {
+    let app = spawn_app().await;
+    for language in ["en-GB, ru;q=0.5", "de, fr", "*"] {
+        let body = problem(bad_registration(&app, Some(language)).await, 422).await;
+        assert_eq!(body["detail"], "2 fields are invalid", "{language}");
+    }
+}
+
+#[tokio::test]
+async fn a_refused_sign_in_is_explained_in_russian_too() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/login"))
+        .header("Accept-Language", "ru")
+        .json(&serde_json::json!({"email": "ann@example.org", "password": "wrong password!"}))
+        .send()
+        .await
+        .expect("sent");
+    let body = problem(response, 401).await;
+    assert_eq!(body["type"], "urn:mailroom:problem:invalid-credentials");
+    assert_eq!(body["title"], "Нужно войти");
+    assert_eq!(
+        body["detail"],
+        "неверный адрес электронной почты или пароль"
+    );
+}

@@ -104,6 +104,23 @@ async fn the_language_switch_shows_russian_and_is_remembered_after_a_reload() {
         .await
         .expect("lang attribute");
     assert_eq!(lang.as_deref(), Some("ru"));
+
+    // The app asks the server for Russian: its field errors come back in Russian.
+    browser.goto("/register").await;
+    browser
+        .fill(&[
+            ("full_name", "Аня"),
+            ("email", "anya@example.org"),
+            ("password", "short"),
+        ])
+        .await;
+    browser.submit().await;
+    browser
+        .wait_for_text(
+            "[data-testid=error-password]",
+            "пароль должен содержать не меньше 10 символов",
+        )
+        .await;
     browser.close().await;
 }
 

@@ -74,7 +74,10 @@ impl MailingFields {
                 .map(Some),
         };
         if ends_at <= starts_at {
-            v.add("ends_at", "must be after starts_at");
+            v.add(
+                "ends_at",
+                crate::catalogue::Said::new(crate::catalogue::Msg::EndsBeforeStart),
+            );
         }
         let audience = Audience::parse(&mut v, input.audience, input.client_ids, keep);
         v.finish()?;
@@ -130,7 +133,7 @@ impl MailingFields {
             let mut v = Validator::new();
             v.add(
                 "ends_at",
-                "is already past: a mailing must end in the future",
+                crate::catalogue::Said::new(crate::catalogue::Msg::EndPassed),
             );
             return v.finish();
         }

@@ -26,13 +26,23 @@ pub struct PageRequest {
     pub per_page: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PageError {
-    #[error("page must be between 1 and {MAX_PAGE}")]
     Page,
-    #[error("per_page must be between 1 and {MAX_PER_PAGE}")]
     PerPage,
 }
+
+impl crate::catalogue::Explain for PageError {
+    fn said(&self) -> crate::catalogue::Said {
+        use crate::catalogue::{Msg, Said};
+        match self {
+            PageError::Page => Said::with(Msg::PageOutOfRange, [MAX_PAGE]),
+            PageError::PerPage => Said::with(Msg::PerPageOutOfRange, [MAX_PER_PAGE]),
+        }
+    }
+}
+
+crate::explained!(PageError);
 
 impl PageError {
     /// The query parameter at fault.
@@ -54,7 +64,7 @@ impl PageRequest {
         match Self::parse(page, per_page) {
             Ok(request) => Some(request),
             Err(e) => {
-                v.add(e.field(), e.to_string());
+                v.add(e.field(), crate::catalogue::Explain::said(&e));
                 None
             }
         }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalogue::{Lang, Msg, Said};
+
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
 /// An error response (`application/problem+json`, RFC 9457).
@@ -12,7 +14,7 @@ pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
     "title": "The request has invalid fields",
     "status": 422,
     "detail": "2 fields are invalid",
-    "errors": [{"field": "email", "message": "'x' is not a valid email address"}]
+    "errors": [{"field": "email", "code": "invalid_email", "message": "'x' is not a valid email address"}]
 })))]
 pub struct Problem {
     /// A URI naming the kind of problem; stable, meant for programs to branch on.
@@ -28,6 +30,9 @@ pub struct Problem {
     /// One entry per invalid field, when the request body did not validate.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// `detail` as a message of the catalogue, to say it in the request's language.
+    #[serde(skip)]
+    pub said: Option<Said>,
 }
 
 /// What is wrong with one field of a request.
@@ -36,7 +41,25 @@ pub struct Problem {
 pub struct FieldError {
     /// The field's name as sent, e.g. `email`.
     pub field: String,
+    /// What is wrong, stable for programs to branch on: `required`, `too_long`,
+    /// `invalid_email`, `ends_before_start`, `not_found`…
+    #[serde(default)]
+    pub code: String,
+    /// What is wrong, for a person to read: in Russian when `Accept-Language` prefers it.
     pub message: String,
+    #[serde(skip)]
+    pub said: Option<Said>,
+}
+
+impl FieldError {
+    pub fn new(field: &str, said: Said) -> Self {
+        Self {
+            field: field.to_owned(),
+            code: said.code().to_owned(),
+            message: said.render(Lang::En),
+            said: Some(said),
+        }
+    }
 }
 
 /// The kinds of problem Mailroom reports, each with its stable type URI, title and status.
@@ -118,21 +141,25 @@ impl ProblemKind {
     }
 
     pub fn title(self) -> &'static str {
+        self.title_msg().template(Lang::En)
+    }
+
+    fn title_msg(self) -> Msg {
         match self {
-            Self::BadRequest => "The request is malformed",
-            Self::Unauthorized => "Authentication is required",
-            Self::Forbidden => "This action is not allowed",
-            Self::NotFound => "Not found",
-            Self::MethodNotAllowed => "Method not allowed",
-            Self::NotAcceptable => "Not acceptable",
-            Self::Conflict => "The request conflicts with the current state",
-            Self::PayloadTooLarge => "The request body is too large",
-            Self::UnsupportedMediaType => "Unsupported content type",
-            Self::Validation => "The request has invalid fields",
-            Self::TooManyRequests => "Too many requests",
-            Self::Internal => "Internal server error",
-            Self::Unavailable => "Service unavailable",
-            Self::Other(_) => "Request failed",
+            Self::BadRequest => Msg::TitleBadRequest,
+            Self::Unauthorized => Msg::TitleUnauthorized,
+            Self::Forbidden => Msg::TitleForbidden,
+            Self::NotFound => Msg::TitleNotFound,
+            Self::MethodNotAllowed => Msg::TitleMethodNotAllowed,
+            Self::NotAcceptable => Msg::TitleNotAcceptable,
+            Self::Conflict => Msg::TitleConflict,
+            Self::PayloadTooLarge => Msg::TitlePayloadTooLarge,
+            Self::UnsupportedMediaType => Msg::TitleUnsupportedMediaType,
+            Self::Validation => Msg::TitleValidation,
+            Self::TooManyRequests => Msg::TitleTooManyRequests,
+            Self::Internal => Msg::TitleInternal,
+            Self::Unavailable => Msg::TitleUnavailable,
+            Self::Other(_) => Msg::TitleOther,
         }
     }
 }
@@ -168,7 +195,37 @@ impl Problem {
             status: kind.status(),
             detail: Some(detail.into()),
             errors: Vec::new(),
+            said: None,
         }
+    }
+
+    /// A problem whose detail is a message of the catalogue.
+    pub fn said(kind: ProblemKind, said: Said) -> Self {
+        Self {
+            said: Some(said.clone()),
+            ..Self::new(kind, said.render(Lang::En))
+        }
+    }
+
+    /// The document in `lang`: its title, its detail and each field's message, where the
+    /// catalogue has them (a detail written by hand stays as it is).
+    pub fn localized(mut self, lang: Lang) -> Self {
+        if lang == Lang::En {
+            return self;
+        }
+        self.title = ProblemKind::from_status(self.status)
+            .title_msg()
+            .template(lang)
+            .to_owned();
+        if let Some(said) = &self.said {
+            self.detail = Some(said.render(lang));
+        }
+        for error in &mut self.errors {
+            if let Some(said) = &error.said {
+                error.message = said.render(lang);
+            }
+        }
+        self
     }
 
     pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
@@ -213,12 +270,31 @@ mod tests {
     fn field_errors_are_found_by_field_name() {
         let problem =
             Problem::new(ProblemKind::Validation, "1 field is invalid").with_errors(vec![
-                FieldError {
-                    field: "email".into(),
-                    message: "required".into(),
-                },
+                FieldError::new("email", Said::new(Msg::EmailRequired)),
             ]);
-        assert_eq!(problem.field_message("email"), Some("required"));
+        assert_eq!(
+            problem.field_message("email"),
+            Some("an email address is required")
+        );
         assert_eq!(problem.field_message("name"), None);
+    }
+
+    #[test]
+    fn a_localized_problem_says_its_title_detail_and_field_messages_in_that_language() {
+        let problem = Problem::said(ProblemKind::Validation, Said::with(Msg::FieldsInvalid, [2]))
+            .with_errors(vec![
+                FieldError::new("email", Said::new(Msg::EmailRequired)),
+                FieldError::new("password", Said::with(Msg::PasswordTooShort, [10])),
+            ]);
+        let ru = problem.clone().localized(Lang::Ru);
+        assert_eq!(ru.title, "В запросе неверные поля");
+        assert_eq!(ru.detail.as_deref(), Some("неверных полей: 2"));
+        assert_eq!(ru.errors[0].message, "нужен адрес электронной почты");
+        assert_eq!(ru.errors[1].code, "too_short");
+        assert_eq!(problem.clone().localized(Lang::En), problem);
+        // A detail written by hand stays as it is.
+        let by_hand = Problem::new(ProblemKind::NotFound, "no client 7").localized(Lang::Ru);
+        assert_eq!(by_hand.detail.as_deref(), Some("no client 7"));
+        assert_eq!(by_hand.title, "Не найдено");
     }
 }

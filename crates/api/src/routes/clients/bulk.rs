@@ -1,7 +1,9 @@
 //! `POST /api/v1/clients/bulk`: one change to every client a filter selects.
 
 use actix_web::{HttpResponse, post, web};
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::selection::BulkChange;
+use mailroom_domain::tag::MAX_TAGS_PER_CLIENT;
 use mailroom_domain::wire::{BulkClientsRequest, BulkClientsResult, FieldError, Problem};
 
 use crate::auth::CurrentUser;
@@ -35,10 +37,10 @@ pub async fn bulk_clients(
     let owner_id = current.id();
     let changed = blocking(&pool, move |conn| {
         bulk::apply(conn, owner_id, change, now).map_err(|e| match e {
-            too_many @ BulkError::TooManyTags(_) => ApiError::Validation(vec![FieldError {
-                field: "add_tags".into(),
-                message: too_many.to_string(),
-            }]),
+            BulkError::TooManyTags(over) => {
+                let said = Said::with(Msg::BulkTooManyTags, [over, MAX_TAGS_PER_CLIENT]);
+                ApiError::Validation(vec![FieldError::new("add_tags", said)])
+            }
             BulkError::Db(db) => db.into(),
         })
     })
