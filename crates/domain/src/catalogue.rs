@@ -16,28 +16,41 @@ impl Lang {
     /// The language an `Accept-Language` header (RFC 9110 §12.5.4) prefers among ours: the
     /// highest `q` wins, the first listed among equals; English when it names neither.
     pub fn from_accept_language(header: &str) -> Self {
-        let mut best: Option<(Lang, f32)> = None;
+        // Each language's weight: as named, or else as `*` covers it; 0 refuses it.
+        let (mut named, mut any): ([Option<f32>; 2], Option<f32>) = ([None, None], None);
         for item in header.split(',') {
             let mut parts = item.split(';');
             let tag = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            if tag.is_empty() {
+                continue;
+            }
             let q = parts
-                .find_map(|p| p.trim().strip_prefix("q=").map(str::trim))
+                .find_map(|p| {
+                    let (name, value) = p.split_once('=')?;
+                    name.trim().eq_ignore_ascii_case("q").then(|| value.trim())
+                })
                 .map_or(Some(1.0), |q| q.parse::<f32>().ok())
                 .filter(|q| (0.0..=1.0).contains(q));
-            let Some(q) = q.filter(|q| *q > 0.0) else {
+            let Some(q) = q else {
                 continue;
             };
-            let primary = tag.split('-').next().unwrap_or_default();
-            let lang = match primary {
-                "ru" => Lang::Ru,
-                "en" => Lang::En,
+            let slot = match tag.split('-').next().unwrap_or_default() {
+                "en" => &mut named[0],
+                "ru" => &mut named[1],
+                "*" => &mut any,
                 _ => continue,
             };
-            if best.is_none_or(|(_, best_q)| q > best_q) {
-                best = Some((lang, q));
+            if slot.is_none_or(|seen| q > seen) {
+                *slot = Some(q);
             }
         }
-        best.map_or(Lang::En, |(lang, _)| lang)
+        let weight = |i: usize| named[i].or(any).unwrap_or(0.0);
+        let (en, ru) = (weight(0), weight(1));
+        if ru > 0.0 && ru > en {
+            Lang::Ru
+        } else {
+            Lang::En
+        }
     }
 
     pub fn as_str(self) -> &'static str {
@@ -87,13 +100,13 @@ catalogue! {
     EmailTooLong: "too_long", "an email address may have at most {0} characters",
         "адрес электронной почты может содержать не больше {0} символов";
     EmailInvalid: "invalid_email", "'{0}' is not a valid email address",
-        "«{0}» — не адрес электронной почты";
+        "«{0}» — недопустимый адрес электронной почты";
     EmailNotAscii: "invalid_email",
         "'{0}' has characters outside ASCII; write the domain in its ASCII (xn--) form",
         "в «{0}» есть символы вне ASCII; запишите домен в форме ASCII (xn--)";
     EmailNotMailable: "invalid_email",
         "'{0}' cannot be mailed: write the part before the @ without quotes, and the domain as a host name (letters, digits and inner hyphens), not an [address]",
-        "на «{0}» нельзя отправить письмо: пишите часть до @ без кавычек, а домен — именем хоста (буквы, цифры и дефисы внутри), а не [адресом]";
+        "на «{0}» нельзя отправить письмо: пишите часть до @ без кавычек, а домен — именем хоста (буквы, цифры и дефисы внутри), а не [IP-адресом]";
     // Passwords.
     PasswordTooShort: "too_short", "a password needs at least {0} characters",
         "пароль должен содержать не меньше {0} символов";
@@ -127,12 +140,12 @@ catalogue! {
         "per_page должен быть от 1 до {0}";
     RangeReversed: "ends_before_start", "`from` must not be after `to`",
         "`from` не может быть позже `to`";
-    RangeTooLong: "too_long", "a series covers at most {0} days", "ряд охватывает не больше {0} дней";
+    RangeTooLong: "too_long", "a series covers at most {0} days", "период может охватывать не больше {0} дней";
     UnknownValue: "invalid_value", "'{0}' is not a valid {1}", "«{0}» — недопустимое значение {1}";
     FormatUnknown: "invalid_value", "'{0}' is not a format; use text, markdown or html",
         "«{0}» — не формат; используйте text, markdown или html";
     TargetInvalid: "invalid_target", "'{0}' is not a target: write user:<id> or mailing:<id>",
-        "«{0}» — не объект: пишите user:<id> или mailing:<id>";
+        "«{0}» — неверный объект: укажите user:<id> или mailing:<id>";
     ActorInvalid: "out_of_range", "must be an account id, 1 or more",
         "должен быть id аккаунта: 1 или больше";
     ToBeforeFrom: "ends_before_start", "must be after from", "должно быть позже from";
@@ -161,18 +174,18 @@ catalogue! {
         "укажите, кто получит рассылку: all, сегмент или client_ids";
     SegmentEmpty: "required",
         "a segment names tags to include or exclude; to reach everyone, choose all",
-        "сегмент называет теги, которые включить или исключить; чтобы охватить всех, выберите all";
+        "в сегменте укажите теги, которые включить или исключить; чтобы охватить всех, выберите all";
     MailingTooManyClients: "too_many", "a mailing may name at most {0} clients",
-        "рассылка может называть не больше {0} клиентов";
+        "в рассылке можно указать не больше {0} клиентов";
     MailingWouldHave: "too_many", "a mailing may have at most {0} clients; it would have {1}",
-        "у рассылки может быть не больше {0} клиентов; было бы {1}";
+        "у рассылки может быть не больше {0} клиентов, а стало бы {1}";
     MailingNeedsClient: "required", "a mailing needs at least one client",
         "рассылке нужен хотя бы один клиент";
     NameAClient: "required", "name at least one client", "укажите хотя бы одного клиента";
     ClientsTooManyAtOnce: "too_many", "name at most {0} clients at once",
         "укажите не больше {0} клиентов за раз";
     PreviewTooManyClients: "too_many", "preview at most {0} chosen clients",
-        "в предпросмотре не больше {0} выбранных клиентов";
+        "для предпросмотра выберите не больше {0} клиентов";
     NotYourClients: "not_found", "not your clients: {0}", "не ваши клиенты: {0}";
     NotYourClientsAndMore: "not_found", "not your clients: {0} and {1} more",
         "не ваши клиенты: {0} и ещё {1}";
@@ -191,7 +204,7 @@ catalogue! {
         "не должен содержать имя пользователя или пароль (они попали бы в журнал)";
     UrlFragment: "invalid_url", "must not hold a fragment", "не должен содержать фрагмент (#…)";
     UrlTooLong: "too_long", "must be at most {0} characters", "может содержать не больше {0} символов";
-    UrlNotCallable: "unreachable_url", "cannot be called: {0}", "не может быть вызван: {0}";
+    UrlNotCallable: "unreachable_url", "cannot be called: {0}", "по этому адресу не удаётся обратиться: {0}";
     NoEvents: "required", "must name at least one event type", "укажите хотя бы один тип события";
     UnknownEvents: "invalid_value", "unknown event type(s): {0}; known: {1}",
         "неизвестные типы событий: {0}; известны: {1}";
@@ -201,9 +214,9 @@ catalogue! {
     KeyEmpty: "required", "the key is empty", "ключ пуст";
     KeyTooLong: "too_long", "the key is longer than {0} characters", "ключ длиннее {0} символов";
     KeyNotPrintable: "invalid_character", "the key holds a character other than printable ASCII",
-        "в ключе есть символ, кроме печатных символов ASCII";
+        "ключ может содержать только печатные символы ASCII";
     // Problem documents.
-    FieldInvalid: "validation", "{0}: {1}", "поле {0}: {1}";
+    FieldInvalid: "validation", "{0}: {1}", "{0}: {1}";
     FieldsInvalid: "validation", "{0} fields are invalid", "неверных полей: {0}";
     WrongCredentials: "invalid-credentials", "the email address or the password is wrong",
         "неверный адрес электронной почты или пароль";
@@ -211,12 +224,12 @@ catalogue! {
         "this account's email address is not confirmed yet: follow the link in the confirmation mail, or ask for a new one",
         "адрес электронной почты этого аккаунта ещё не подтверждён: перейдите по ссылке из письма с подтверждением или запросите новую";
     Blocked: "account-blocked", "this account is blocked by a manager; it cannot sign in or use the API",
-        "этот аккаунт заблокирован менеджером: с ним нельзя войти и пользоваться API";
+        "этот аккаунт заблокирован менеджером: с ним нельзя ни войти, ни пользоваться API";
     SessionEnded: "session-ended", "the session has ended because the password changed; sign in again",
         "сеанс завершён, потому что пароль изменился; войдите снова";
     SessionRequired: "session-required",
         "API tokens act on the account's data; managing API tokens, the password and the profile needs a signed-in session: sign in and use its access token",
-        "API-токены работают с данными аккаунта; для управления токенами, паролем и профилем нужен вход: войдите и используйте его токен доступа";
+        "API-токены работают с данными аккаунта; для управления токенами, паролем и профилем нужен вход: войдите и используйте полученный токен доступа";
     LinkConfirmation: "link", "confirmation", "подтверждения";
     LinkPasswordReset: "link", "password reset", "сброса пароля";
     LinkUnknown: "token-unknown", "this {0} link is not valid; check that it was copied whole",
@@ -226,19 +239,19 @@ catalogue! {
         "срок действия этой ссылки {0} истёк; запросите новую";
     RefreshReused: "refresh-token-reused",
         "this refresh token was already used, so it may have been stolen: every session started from the same sign-in has been ended; sign in again",
-        "этот токен обновления уже использовался, возможно, его украли: все сеансы этого входа завершены; войдите снова";
+        "этот токен обновления уже использовался — возможно, его украли: все сеансы, начатые с этого входа, завершены; войдите снова";
     RefreshSuperseded: "refresh-token-superseded",
         "this refresh token was renewed a moment ago (by another tab or window, or a repeated request): use the newer one",
-        "этот токен обновления только что обновлён (в другой вкладке или окне, или повторным запросом): используйте новый";
+        "этот токен обновления только что заменён новым (в другой вкладке или окне либо повторным запросом): используйте новый";
     TooManyAttempts: "too-many-requests", "too many attempts; try again in {0} seconds",
         "слишком много попыток; повторите через {0} с";
     TooManyOfThese: "too-many-requests", "too many of these; try again in {0} seconds",
         "слишком много таких запросов; повторите через {0} с";
     InternalError: "internal",
         "an unexpected error occurred; the X-Request-Id header identifies it in the server's log",
-        "произошла непредвиденная ошибка; заголовок X-Request-Id указывает её в журнале сервера";
+        "произошла непредвиденная ошибка; по заголовку X-Request-Id её можно найти в журнале сервера";
     TitleBadRequest: "bad-request", "The request is malformed", "Запрос составлен неверно";
-    TitleUnauthorized: "unauthorized", "Authentication is required", "Нужно войти";
+    TitleUnauthorized: "unauthorized", "Authentication is required", "Нужна аутентификация";
     TitleForbidden: "forbidden", "This action is not allowed", "Это действие запрещено";
     TitleNotFound: "not-found", "Not found", "Не найдено";
     TitleMethodNotAllowed: "method-not-allowed", "Method not allowed", "Метод не разрешён";
@@ -249,7 +262,7 @@ catalogue! {
         "Тело запроса слишком велико";
     TitleUnsupportedMediaType: "unsupported-media-type", "Unsupported content type",
         "Неподдерживаемый тип содержимого";
-    TitleValidation: "validation", "The request has invalid fields", "В запросе неверные поля";
+    TitleValidation: "validation", "The request has invalid fields", "В запросе есть неверные поля";
     TitleTooManyRequests: "too-many-requests", "Too many requests", "Слишком много запросов";
     TitleInternal: "internal", "Internal server error", "Внутренняя ошибка сервера";
     TitleUnavailable: "unavailable", "Service unavailable", "Сервис недоступен";
@@ -290,15 +303,32 @@ impl Said {
         self.msg.code()
     }
 
+    /// The template with each `{n}` replaced by the n-th argument, in one pass: what an
+    /// argument holds (text a person sent) is never read as a blank itself.
     pub fn render(&self, lang: Lang) -> String {
-        let mut text = self.msg.template(lang).to_owned();
-        for (i, arg) in self.args.iter().enumerate() {
-            let value = match arg {
-                Arg::Text(text) => text.clone(),
-                Arg::Said(said) => said.render(lang),
-            };
-            text = text.replace(&format!("{{{i}}}"), &value);
+        let template = self.msg.template(lang);
+        let mut text = String::with_capacity(template.len());
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            text.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            let arg = (digits > 0 && after[digits..].starts_with('}'))
+                .then(|| after[..digits].parse::<usize>().ok())
+                .flatten()
+                .and_then(|i| self.args.get(i));
+            match arg {
+                Some(Arg::Text(value)) => text.push_str(value),
+                Some(Arg::Said(said)) => text.push_str(&said.render(lang)),
+                None => {
+                    text.push('{');
+                    rest = after;
+                    continue;
+                }
+            }
+            rest = &after[digits + 1..];
         }
+        text.push_str(rest);
         text
     }
 }
@@ -356,6 +386,17 @@ mod tests {
         assert_eq!(Lang::from_accept_language("ru;q=0, en;q=0.1"), Lang::En);
         assert_eq!(Lang::from_accept_language("ru;q=oops"), Lang::En);
         assert_eq!(Lang::from_accept_language(""), Lang::En);
+        assert_eq!(Lang::from_accept_language("RU;Q=0.5, de"), Lang::Ru);
+        assert_eq!(
+            Lang::from_accept_language("ru;q=0.5, *"),
+            Lang::En,
+            "* covers en at 1"
+        );
+        assert_eq!(
+            Lang::from_accept_language("en;q=0, *"),
+            Lang::Ru,
+            "en refused"
+        );
     }
 
     #[test]
@@ -368,7 +409,8 @@ mod tests {
         for msg in Msg::ALL {
             let (en, ru) = (msg.template(Lang::En), msg.template(Lang::Ru));
             assert!(!en.is_empty() && !ru.is_empty(), "{msg:?}");
-            assert_ne!(en, ru, "{msg:?} is translated");
+            let words = |t: &str| t.chars().any(char::is_alphabetic);
+            assert!(en != ru || !words(en), "{msg:?} is translated");
             assert_eq!(blanks(en), blanks(ru), "{msg:?}");
             assert!(
                 msg.code()
@@ -394,15 +436,21 @@ mod tests {
                 .starts_with("unknown placeholder {{nmae}};")
         );
         let nested = Said {
-            msg: Msg::UnknownValue,
+            msg: Msg::FieldInvalid,
             args: vec![
-                Arg::Text("x".into()),
-                Arg::Said(Box::new(Said::new(Msg::Blank))),
+                Arg::Text("password".into()),
+                Arg::Said(Box::new(Said::with(Msg::PasswordTooShort, [10]))),
             ],
         };
         assert_eq!(
             nested.render(Lang::Ru),
-            "«x» — недопустимое значение не может быть пустым"
+            "password: пароль должен содержать не меньше 10 символов"
+        );
+        // What a person sent is never read as a blank.
+        let sent = Said::with(Msg::UnknownEvents, ["{1}", "a, b"]);
+        assert_eq!(
+            sent.render(Lang::En),
+            "unknown event type(s): {1}; known: a, b"
         );
     }
 }

@@ -14,6 +14,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{HttpResponse, ResponseError, web};
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::wire::{PROBLEM_CONTENT_TYPE, Problem, ProblemKind};
 
 /// The largest JSON body the API accepts: room for the largest one the document allows, a
@@ -139,6 +140,7 @@ fn into_problem<B: MessageBody>(
     let status = res.status();
     let kind = ProblemKind::from_status(status.as_u16());
     let (req, original) = res.into_parts();
+    let mut said = None;
     let detail = match status {
         StatusCode::NOT_FOUND => format!("nothing at {}", req.path()),
         StatusCode::METHOD_NOT_ALLOWED => {
@@ -149,17 +151,21 @@ fn into_problem<B: MessageBody>(
             if let Some(error) = original.error() {
                 tracing::error!(error = %error, "request failed");
             }
-            String::from(
-                "an unexpected error occurred; the X-Request-Id header identifies it in the \
-                 server's log",
-            )
+            let internal = Said::new(Msg::InternalError);
+            let text = internal.to_string();
+            said = Some(internal);
+            text
         }
         s => original
             .error()
             .map(ToString::to_string)
             .unwrap_or_else(|| s.canonical_reason().unwrap_or("request failed").to_owned()),
     };
-    let mut rewritten = problem_response(&Problem::new(kind, detail));
+    let problem = match said {
+        Some(said) => Problem::said(kind, said),
+        None => Problem::new(kind, detail),
+    };
+    let mut rewritten = problem_response(&problem);
     for (name, value) in original.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
             rewritten.headers_mut().append(name.clone(), value.clone());

@@ -150,11 +150,11 @@ async fn a_422_for_a_russian_speaker_is_in_russian_with_the_same_codes() {
         ru["type"], english["type"],
         "the type does not depend on the language"
     );
-    assert_eq!(ru["title"], "В запросе неверные поля");
+    assert_eq!(ru["title"], "В запросе есть неверные поля");
     assert_eq!(ru["detail"], "неверных полей: 2");
     assert_eq!(
         ru["errors"][0]["message"],
-        "«not an address» — не адрес электронной почты"
+        "«not an address» — недопустимый адрес электронной почты"
     );
     assert_eq!(
         ru["errors"][1]["message"],
@@ -190,7 +190,7 @@ async fn a_refused_sign_in_is_explained_in_russian_too() {
         .expect("sent");
     let body = problem(response, 401).await;
     assert_eq!(body["type"], "urn:mailroom:problem:invalid-credentials");
-    assert_eq!(body["title"], "Нужно войти");
+    assert_eq!(body["title"], "Нужна аутентификация");
     assert_eq!(
         body["detail"],
         "неверный адрес электронной почты или пароль"

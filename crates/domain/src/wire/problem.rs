@@ -20,7 +20,7 @@ pub struct Problem {
     /// A URI naming the kind of problem; stable, meant for programs to branch on.
     #[serde(rename = "type")]
     pub kind: String,
-    /// A short summary of the kind of problem, the same for every occurrence.
+    /// A short summary of the kind of problem, the same for every occurrence in a language.
     pub title: String,
     /// The HTTP status code.
     pub status: u16,
@@ -44,6 +44,7 @@ pub struct FieldError {
     /// What is wrong, stable for programs to branch on: `required`, `too_long`,
     /// `invalid_email`, `ends_before_start`, `not_found`…
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub code: String,
     /// What is wrong, for a person to read: in Russian when `Accept-Language` prefers it.
     pub message: String,
@@ -287,7 +288,7 @@ mod tests {
                 FieldError::new("password", Said::with(Msg::PasswordTooShort, [10])),
             ]);
         let ru = problem.clone().localized(Lang::Ru);
-        assert_eq!(ru.title, "В запросе неверные поля");
+        assert_eq!(ru.title, "В запросе есть неверные поля");
         assert_eq!(ru.detail.as_deref(), Some("неверных полей: 2"));
         assert_eq!(ru.errors[0].message, "нужен адрес электронной почты");
         assert_eq!(ru.errors[1].code, "too_short");
