@@ -98,10 +98,10 @@ impl LinkPurpose {
     }
 
     /// How the link is named in messages: "this confirmation link has expired".
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> crate::catalogue::Msg {
         match self {
-            LinkPurpose::ConfirmEmail => "confirmation",
-            LinkPurpose::ResetPassword => "password reset",
+            LinkPurpose::ConfirmEmail => crate::catalogue::Msg::LinkConfirmation,
+            LinkPurpose::ResetPassword => crate::catalogue::Msg::LinkPasswordReset,
         }
     }
 

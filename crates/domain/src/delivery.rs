@@ -58,15 +58,25 @@ crate::text_enum!(RunTrigger {
 });
 
 /// Why a mailing may not send now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SendRefusal {
-    #[error("the mailing ended; extend its end time to send it again")]
     Ended,
-    #[error("the mailing was disabled by a manager")]
     Disabled,
-    #[error("the mailing's owner is blocked")]
     OwnerBlocked,
 }
+
+impl crate::catalogue::Explain for SendRefusal {
+    fn said(&self) -> crate::catalogue::Said {
+        use crate::catalogue::{Msg, Said};
+        Said::new(match self {
+            SendRefusal::Ended => Msg::MailingEnded,
+            SendRefusal::Disabled => Msg::MailingDisabled,
+            SendRefusal::OwnerBlocked => Msg::OwnerBlocked,
+        })
+    }
+}
+
+crate::explained!(SendRefusal);
 
 /// A mailing may send while it is enabled, its owner is not blocked and its end time is ahead.
 pub fn may_send(

@@ -1,6 +1,7 @@
 //! Who may do what. The server asks these before acting; nothing else decides access.
 
 use crate::Role;
+use crate::catalogue::{Explain, Msg, Said};
 
 /// Someone acting: their id and the role the database gives them now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,15 +10,24 @@ pub struct Actor {
     pub role: Role,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
-    #[error("only managers may do this")]
     NotAManager,
-    #[error("managers cannot block themselves")]
     Themself,
-    #[error("managers cannot block other managers")]
     AnotherManager,
 }
+
+impl Explain for Refusal {
+    fn said(&self) -> Said {
+        Said::new(match self {
+            Refusal::NotAManager => Msg::NotAManager,
+            Refusal::Themself => Msg::BlockThemself,
+            Refusal::AnotherManager => Msg::BlockManager,
+        })
+    }
+}
+
+crate::explained!(Refusal);
 
 /// Why a row owned by someone may not be touched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

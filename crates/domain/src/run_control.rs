@@ -1,5 +1,7 @@
 //! What an owner may do to a run of their mailing: pause it, resume it, cancel it.
 
+use crate::catalogue::{Explain, Msg, Said};
+
 /// One of the owner's controls of a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunAction {
@@ -12,15 +14,24 @@ pub enum RunAction {
 }
 
 /// Why a control does not apply to a run as it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ControlRefusal {
-    #[error("run {0} is over: nothing is left to pause, resume or cancel")]
     Finished(i64),
-    #[error("run {0} is paused already")]
     Paused(i64),
-    #[error("run {0} is not paused")]
     NotPaused(i64),
 }
+
+impl Explain for ControlRefusal {
+    fn said(&self) -> Said {
+        match *self {
+            ControlRefusal::Finished(id) => Said::with(Msg::RunOver, [id]),
+            ControlRefusal::Paused(id) => Said::with(Msg::RunPausedAlready, [id]),
+            ControlRefusal::NotPaused(id) => Said::with(Msg::RunNotPaused, [id]),
+        }
+    }
+}
+
+crate::explained!(ControlRefusal);
 
 /// Whether `action` applies to run `id`, finished or not, paused or not.
 pub fn check(

@@ -3,20 +3,30 @@
 /// A name that matches no variant of the enum it was parsed as.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownVariant {
+    /// The enum's name, for the log.
     pub kind: &'static str,
     pub value: String,
+    /// The names it knows, for the person who sent another.
+    pub names: &'static [&'static str],
 }
 
 impl crate::catalogue::Explain for UnknownVariant {
     fn said(&self) -> crate::catalogue::Said {
         crate::catalogue::Said::with(
             crate::catalogue::Msg::UnknownValue,
-            [&self.value, self.kind],
+            [self.value.clone(), self.names.join(", ")],
         )
     }
 }
 
-crate::explained!(UnknownVariant);
+/// In a log the type says more than the names: "'frozen' is not a valid UserState".
+impl std::fmt::Display for UnknownVariant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "'{}' is not a valid {}", self.value, self.kind)
+    }
+}
+
+impl std::error::Error for UnknownVariant {}
 
 /// Gives an enum `as_str`, `Display` and `FromStr` over one table of names, so the database column,
 /// the JSON and the parser can never disagree. With the `diesel` feature the enum is also written
@@ -83,6 +93,7 @@ macro_rules! text_enum {
                     other => Err($crate::text_enum::UnknownVariant {
                         kind: stringify!($ty),
                         value: other.to_owned(),
+                        names: &[$($name),+],
                     }),
                 }
             }

@@ -80,17 +80,22 @@ fn initial() -> Lang {
 
 /// Makes the language available to every component and keeps `<html lang>` in step.
 pub fn provide() -> I18n {
+    let lang = initial();
+    // Set now, not only by the effect (which runs after the first render): the first requests
+    // (the session's renewal) already name the page's language to the server.
+    mark_page(lang);
     let i18n = I18n {
-        lang: RwSignal::new(initial()),
+        lang: RwSignal::new(lang),
     };
     provide_context(i18n);
-    Effect::new(move |_| {
-        let code = i18n.lang.get().code();
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("lang", code);
-        }
-    });
+    Effect::new(move |_| mark_page(i18n.lang.get()));
     i18n
+}
+
+fn mark_page(lang: Lang) {
+    if let Some(root) = document().document_element() {
+        let _ = root.set_attribute("lang", lang.code());
+    }
 }
 
 pub fn use_i18n() -> I18n {

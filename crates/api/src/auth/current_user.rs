@@ -11,6 +11,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use chrono::{Duration, NaiveDateTime};
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::permissions::Actor;
 use mailroom_domain::{Role, UserState};
 
@@ -69,21 +70,18 @@ enum Credential {
 }
 
 fn credential(req: &HttpRequest) -> Result<Credential, AuthError> {
-    let header = req.headers().get(AUTHORIZATION).ok_or_else(|| {
-        AuthError::Unauthenticated(
-            "sign in first: this needs an Authorization: Bearer header".into(),
-        )
-    })?;
-    let value = header.to_str().map_err(|_| {
-        AuthError::Unauthenticated("the Authorization header is not readable text".into())
-    })?;
-    let (scheme, token) = value.split_once(' ').ok_or_else(|| {
-        AuthError::Unauthenticated("the Authorization header must be `Bearer <token>`".into())
-    })?;
+    let header = req
+        .headers()
+        .get(AUTHORIZATION)
+        .ok_or_else(|| AuthError::Unauthenticated(Said::new(Msg::AuthMissing)))?;
+    let value = header
+        .to_str()
+        .map_err(|_| AuthError::Unauthenticated(Said::new(Msg::AuthUnreadable)))?;
+    let (scheme, token) = value
+        .split_once(' ')
+        .ok_or_else(|| AuthError::Unauthenticated(Said::new(Msg::AuthNotBearer)))?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(AuthError::Unauthenticated(
-            "the Authorization header must be `Bearer <token>`".into(),
-        ));
+        return Err(AuthError::Unauthenticated(Said::new(Msg::AuthNotBearer)));
     }
     let token = token.trim().to_owned();
     Ok(if token.starts_with(API_TOKEN_PREFIX) {
@@ -138,20 +136,17 @@ async fn authenticate(
     match credential {
         Credential::Jwt(token) => {
             let claims = keys.verify(&token, now.and_utc()).map_err(|e| {
-                let detail = match e {
-                    TokenError::Expired => {
-                        "the access token has expired; renew it at POST /api/v1/auth/refresh"
-                    }
-                    TokenError::Invalid => "the access token is not valid",
-                };
-                AuthError::Unauthenticated(detail.into())
+                AuthError::Unauthenticated(Said::new(match e {
+                    TokenError::Expired => Msg::AccessExpired,
+                    TokenError::Invalid => Msg::AccessInvalid,
+                }))
             })?;
-            let id = claims.user_id().ok_or_else(|| {
-                AuthError::Unauthenticated("the access token is not valid".into())
-            })?;
+            let id = claims
+                .user_id()
+                .ok_or_else(|| AuthError::Unauthenticated(Said::new(Msg::AccessInvalid)))?;
             let user = account(pool, cache, id, now)
                 .await?
-                .ok_or_else(|| AuthError::Unauthenticated("the account no longer exists".into()))?;
+                .ok_or_else(|| AuthError::Unauthenticated(Said::new(Msg::AccountGone)))?;
             let current = admit(user, Via::Session)?;
             if current.user.session_version != claims.sv {
                 return Err(AuthError::SessionEnded);
@@ -162,18 +157,13 @@ async fn authenticate(
             let hash = secret::hash(&token);
             let user = db::blocking(&pool, move |conn| {
                 let Some(row) = tokens::find_api_token(conn, &hash)? else {
-                    return Err(AuthError::Unauthenticated(
-                        "the API token is not valid (revoked or mistyped)".into(),
-                    ));
+                    return Err(AuthError::Unauthenticated(Said::new(Msg::ApiTokenInvalid)));
                 };
                 if row.expires_at.is_some_and(|at| at <= now) {
-                    return Err(AuthError::Unauthenticated(
-                        "the API token has expired".into(),
-                    ));
+                    return Err(AuthError::Unauthenticated(Said::new(Msg::ApiTokenExpired)));
                 }
-                let user = users::find(conn, row.user_id)?.ok_or_else(|| {
-                    AuthError::Unauthenticated("the account no longer exists".into())
-                })?;
+                let user = users::find(conn, row.user_id)?
+                    .ok_or_else(|| AuthError::Unauthenticated(Said::new(Msg::AccountGone)))?;
                 if stale(row.last_used_at, now) {
                     tokens::touch_api_token(conn, row.id, now)?;
                 }

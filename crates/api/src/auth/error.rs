@@ -5,7 +5,8 @@ use std::time::Duration;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{RETRY_AFTER, WWW_AUTHENTICATE};
 use actix_web::{HttpResponse, ResponseError};
-use mailroom_domain::catalogue::{Arg, Msg, Said};
+use mailroom_domain::account::LinkPurpose;
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::wire::{FieldError, Problem, ProblemKind, problem_types};
 
 use crate::db::DbError;
@@ -23,7 +24,7 @@ pub enum LinkProblem {
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
     #[error("{0}")]
-    Unauthenticated(String),
+    Unauthenticated(Said),
     #[error("the email address or the password is wrong")]
     InvalidCredentials,
     #[error("this account's email address is not confirmed yet")]
@@ -34,13 +35,13 @@ pub enum AuthError {
     SessionEnded,
     #[error("this needs a signed-in session, not an API token")]
     SessionRequired,
-    #[error("{what} link problem: {problem:?}")]
+    #[error("{purpose} link problem: {problem:?}")]
     Link {
-        what: &'static str,
+        purpose: LinkPurpose,
         problem: LinkProblem,
     },
     #[error("{0}")]
-    RefreshInvalid(String),
+    RefreshInvalid(Said),
     #[error("a refresh token was used twice")]
     RefreshReused,
     #[error("a refresh token was used again right after its renewal")]
@@ -81,7 +82,7 @@ impl AuthError {
     fn problem(&self) -> Problem {
         use AuthError::*;
         match self {
-            Unauthenticated(detail) => Problem::new(ProblemKind::Unauthorized, detail),
+            Unauthenticated(said) => Problem::said(ProblemKind::Unauthorized, said.clone()),
             InvalidCredentials => {
                 Problem::said(ProblemKind::Unauthorized, Said::new(Msg::WrongCredentials))
                     .with_type(problem_types::INVALID_CREDENTIALS)
@@ -96,23 +97,16 @@ impl AuthError {
                 Problem::said(ProblemKind::Forbidden, Said::new(Msg::SessionRequired))
                     .with_type(problem_types::SESSION_REQUIRED)
             }
-            Link { what, problem } => {
+            Link { purpose, problem } => {
                 let (type_uri, msg) = match problem {
                     LinkProblem::Unknown => (problem_types::TOKEN_UNKNOWN, Msg::LinkUnknown),
                     LinkProblem::Used => (problem_types::TOKEN_USED, Msg::LinkUsed),
                     LinkProblem::Expired => (problem_types::TOKEN_EXPIRED, Msg::LinkExpired),
                 };
-                let purpose = match *what {
-                    "confirmation" => Msg::LinkConfirmation,
-                    _ => Msg::LinkPasswordReset,
-                };
-                let said = Said {
-                    msg,
-                    args: vec![Arg::Said(Box::new(Said::new(purpose)))],
-                };
+                let said = Said::of(msg, Said::new(purpose.label()));
                 Problem::said(ProblemKind::BadRequest, said).with_type(type_uri)
             }
-            RefreshInvalid(detail) => Problem::new(ProblemKind::Unauthorized, detail),
+            RefreshInvalid(said) => Problem::said(ProblemKind::Unauthorized, said.clone()),
             RefreshReused => {
                 Problem::said(ProblemKind::Unauthorized, Said::new(Msg::RefreshReused))
                     .with_type(problem_types::REFRESH_TOKEN_REUSED)

@@ -44,10 +44,7 @@ pub fn consume(
     token: &str,
     now: NaiveDateTime,
 ) -> Result<OneTimeTokenRow, AuthError> {
-    let refuse = |problem| AuthError::Link {
-        what: purpose.label(),
-        problem,
-    };
+    let refuse = |problem| AuthError::Link { purpose, problem };
     let row = tokens::find_one_time(conn, purpose, &secret::hash(token.trim()))?
         .ok_or_else(|| refuse(LinkProblem::Unknown))?;
     if row.used_at.is_some() {

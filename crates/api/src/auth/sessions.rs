@@ -2,6 +2,7 @@
 
 use mailroom_domain::UserState;
 use mailroom_domain::account::SessionEnd;
+use mailroom_domain::catalogue::{Msg, Said};
 use std::time::Duration;
 
 use actix_web::web;
@@ -76,15 +77,15 @@ pub async fn refresh(
     let outcome = blocking(pool, move |conn| {
         crate::db::write_transaction::<_, AuthError, _>(conn, |conn| {
             let Some(row) = tokens::find_refresh(conn, &hash)? else {
-                return Ok(Exchange::Refused(AuthError::RefreshInvalid(
-                    "the refresh token is not valid; sign in again".into(),
-                )));
+                return Ok(Exchange::Refused(AuthError::RefreshInvalid(Said::new(
+                    Msg::RefreshInvalid,
+                ))));
             };
             if row.revoked_at.is_some() {
                 let refused = if row.revoked_because == Some(SessionEnd::PasswordChanged) {
                     AuthError::SessionEnded
                 } else {
-                    AuthError::RefreshInvalid("this session has ended; sign in again".into())
+                    AuthError::RefreshInvalid(Said::new(Msg::RefreshEnded))
                 };
                 return Ok(Exchange::Refused(refused));
             }
@@ -99,12 +100,12 @@ pub async fn refresh(
                 return Ok(Exchange::Reused);
             }
             if row.expires_at <= now {
-                return Ok(Exchange::Refused(AuthError::RefreshInvalid(
-                    "the refresh token has expired; sign in again".into(),
-                )));
+                return Ok(Exchange::Refused(AuthError::RefreshInvalid(Said::new(
+                    Msg::RefreshExpired,
+                ))));
             }
             let user = users::find(conn, row.user_id)?
-                .ok_or_else(|| AuthError::RefreshInvalid("the account no longer exists".into()))?;
+                .ok_or_else(|| AuthError::RefreshInvalid(Said::new(Msg::AccountGone)))?;
             match user.state {
                 UserState::Active => {}
                 UserState::Blocked => {

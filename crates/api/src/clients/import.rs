@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
+use mailroom_domain::catalogue::{Arg, Explain, Msg, Said};
 use mailroom_domain::client::ClientFields;
 use mailroom_domain::tag::{MAX_TAGS_PER_CLIENT, TagName, key_of, split_list, tag_list};
 use mailroom_domain::wire::{ImportReport, RejectedRow};
@@ -19,14 +20,8 @@ const STATISTICS_AFTER: u64 = 1_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    #[error("the file is empty; its first line must be the header email,full_name,comment,tags")]
-    Empty,
-    #[error(
-        "the header must name the column email and may name full_name, comment and tags (found: {0})"
-    )]
-    Header(String),
-    #[error("the file is not readable CSV: {0}")]
-    Csv(String),
+    #[error("{}", .0)]
+    Unreadable(Said),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -68,8 +63,19 @@ fn columns(header: &csv::ByteRecord) -> Result<Columns, ImportError> {
             tags: position("tags"),
             count: names.len(),
         }),
-        _ => Err(ImportError::Header(names.join(","))),
+        _ => Err(ImportError::Unreadable(Said::with(
+            Msg::CsvHeader,
+            [names.join(",")],
+        ))),
     }
+}
+
+/// Several reasons as one: "email: …; tags: …".
+fn both(reasons: impl Iterator<Item = Said>) -> Option<Said> {
+    reasons.reduce(|first, next| Said {
+        msg: Msg::Both,
+        args: vec![Arg::Said(Box::new(first)), Arg::Said(Box::new(next))],
+    })
 }
 
 /// Reads the file, keeping valid rows and the reasons for the others. Within the file an address
@@ -81,10 +87,10 @@ fn parse(body: &[u8]) -> Result<(Vec<Row>, Vec<RejectedRow>), ImportError> {
         .from_reader(body);
     let header = reader
         .byte_headers()
-        .map_err(|e| ImportError::Csv(e.to_string()))?
+        .map_err(|e| ImportError::Unreadable(Said::with(Msg::CsvUnreadable, [e])))?
         .clone();
     if header.is_empty() || header.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-        return Err(ImportError::Empty);
+        return Err(ImportError::Unreadable(Said::new(Msg::CsvEmpty)));
     }
     let columns = columns(&header)?;
     let mut rows = Vec::new();
@@ -109,10 +115,7 @@ fn parse(body: &[u8]) -> Result<(Vec<Row>, Vec<RejectedRow>), ImportError> {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                rejected.push(RejectedRow {
-                    line,
-                    reason: format!("unreadable CSV: {e}"),
-                });
+                rejected.push(RejectedRow::new(line, Said::with(Msg::RowUnreadable, [e])));
                 continue;
             }
         }
@@ -132,17 +135,15 @@ fn parse(body: &[u8]) -> Result<(Vec<Row>, Vec<RejectedRow>), ImportError> {
             continue; // a blank line
         }
         if record.len() != columns.count {
-            rejected.push(RejectedRow {
+            rejected.push(RejectedRow::new(
                 line,
-                reason: format!("expected {} fields, found {}", columns.count, record.len()),
-            });
+                Said::with(Msg::RowFieldCount, [columns.count, record.len()]),
+            ));
             continue;
         }
-        let field = |index: Option<usize>| -> Result<&str, String> {
+        let field = |index: Option<usize>| -> Result<&str, Said> {
             match index.and_then(|i| record.get(i)) {
-                Some(bytes) => {
-                    std::str::from_utf8(bytes).map_err(|_| "the row is not valid UTF-8".to_owned())
-                }
+                Some(bytes) => std::str::from_utf8(bytes).map_err(|_| Said::new(Msg::RowNotUtf8)),
                 None => Ok(""),
             }
         };
@@ -153,26 +154,40 @@ fn parse(body: &[u8]) -> Result<(Vec<Row>, Vec<RejectedRow>), ImportError> {
             match (ClientFields::parse(email, full_name, comment), tags) {
                 (Ok(client), Ok(tags)) => Ok((client, tags)),
                 (fields, tags) => {
-                    let mut reasons: Vec<String> = fields
+                    let field = |name: &str, reason: Arg| Said {
+                        msg: Msg::FieldInvalid,
+                        args: vec![Arg::Text(name.to_owned()), reason],
+                    };
+                    let reasons = fields
                         .err()
                         .unwrap_or_default()
-                        .iter()
-                        .map(|e| format!("{}: {}", e.field, e.message))
-                        .collect();
-                    reasons.extend(tags.err().map(|e| format!("tags: {e}")));
-                    Err(reasons.join("; "))
+                        .into_iter()
+                        .map(|e| {
+                            let reason = e
+                                .said
+                                .map_or(Arg::Text(e.message), |said| Arg::Said(Box::new(said)));
+                            field(&e.field, reason)
+                        })
+                        .chain(
+                            tags.err()
+                                .map(|e| field("tags", Arg::Said(Box::new(e.said())))),
+                        );
+                    Err(both(reasons).unwrap_or_else(|| Said::new(Msg::TitleValidation)))
                 }
             }
         });
         match parsed {
-            Err(reason) => rejected.push(RejectedRow { line, reason }),
+            Err(reason) => rejected.push(RejectedRow::new(line, reason)),
             Ok((client, tags)) => {
                 let key = client.email.normalized();
                 if let Some(first) = seen.get(&key) {
-                    rejected.push(RejectedRow {
+                    rejected.push(RejectedRow::new(
                         line,
-                        reason: format!("{} already appears on line {first}", client.email),
-                    });
+                        Said::with(
+                            Msg::RowRepeated,
+                            [client.email.to_string(), first.to_string()],
+                        ),
+                    ));
                 } else {
                     seen.insert(key, line);
                     rows.push(Row { line, client, tags });
@@ -249,13 +264,16 @@ fn apply(
     let mut rejected = Vec::new();
     for (row, email) in batch.iter().zip(&emails) {
         match existing.get(email) {
-            Some(id) if !fits(held.get(id), row) => rejected.push(RejectedRow {
-                line: row.line,
-                reason: format!(
-                    "tags: {} would carry more than {MAX_TAGS_PER_CLIENT} tags",
-                    row.client.email
+            Some(id) if !fits(held.get(id), row) => rejected.push(RejectedRow::new(
+                row.line,
+                Said::with(
+                    Msg::RowTooManyTags,
+                    [
+                        row.client.email.to_string(),
+                        MAX_TAGS_PER_CLIENT.to_string(),
+                    ],
                 ),
-            }),
+            )),
             Some(&id) => {
                 clients::update_details(conn, id, &row.client.full_name, &row.client.comment, now)?;
                 updated += 1;
@@ -357,7 +375,13 @@ mod tests {
 
     #[test]
     fn a_wrong_header_or_an_empty_file_is_refused_whole() {
-        assert!(matches!(parse(b""), Err(ImportError::Empty)));
+        assert!(matches!(
+            parse(b""),
+            Err(ImportError::Unreadable(Said {
+                msg: Msg::CsvEmpty,
+                ..
+            }))
+        ));
         let err = parse(b"mail,name\nann@example.org,Ann\n")
             .err()
             .expect("refused");

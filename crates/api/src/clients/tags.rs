@@ -33,7 +33,8 @@ impl From<diesel::result::Error> for TagError {
     }
 }
 
-fn list(ids: &[i64]) -> String {
+/// Mailing ids as a person reads them: "3, 8, 12".
+pub fn list(ids: &[i64]) -> String {
     ids.iter()
         .map(i64::to_string)
         .collect::<Vec<_>>()

@@ -318,6 +318,7 @@ diesel::table! {
         body -> Nullable<Binary>,
         created_at -> Timestamp,
         locked_until -> Nullable<Timestamp>,
+        content_language -> Nullable<Text>,
     }
 }
 

@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use mailroom_domain::catalogue::{Arg, Msg, Said};
+use mailroom_domain::catalogue::{Arg, Explain, Msg, Said};
 use mailroom_domain::permissions::{Refusal, RowRefusal};
 use mailroom_domain::wire::{FieldError, Problem, ProblemKind};
 
@@ -14,15 +14,15 @@ pub enum ApiError {
     #[error("{} invalid field(s)", .0.len())]
     Validation(Vec<FieldError>),
     #[error("{0}")]
-    BadRequest(String),
+    BadRequest(Said),
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Said),
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Said),
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Said),
     #[error("{0}")]
-    UnsupportedMediaType(String),
+    UnsupportedMediaType(Said),
     /// Too many of these requests; the next is allowed after this long.
     #[error("too many requests")]
     TooManyRequests(std::time::Duration),
@@ -35,19 +35,27 @@ pub enum ApiError {
 
 impl From<Refusal> for ApiError {
     fn from(refusal: Refusal) -> Self {
-        ApiError::Forbidden(refusal.to_string())
+        ApiError::Forbidden(refusal.said())
     }
 }
 
 impl ApiError {
-    /// The answer when `actor` may not touch `what` (e.g. "client 7"): 404 when they may not know
+    /// The 404 of `what` ("client 7"), which is not there or not the caller's to know of.
+    pub fn missing(what: Said) -> Self {
+        ApiError::NotFound(Said::of(Msg::NoSuch, what))
+    }
+
+    /// A 409 saying why, in the catalogue's words.
+    pub fn conflict(why: &impl Explain) -> Self {
+        ApiError::Conflict(why.said())
+    }
+
+    /// The answer when `actor` may not touch `what` ("client 7"): 404 when they may not know
     /// it exists, 403 when they see it but may not change it.
-    pub fn for_row(refusal: RowRefusal, what: &str) -> Self {
+    pub fn for_row(refusal: RowRefusal, what: Said) -> Self {
         match refusal {
-            RowRefusal::Hidden => ApiError::NotFound(format!("no {what}")),
-            RowRefusal::ReadOnly => ApiError::Forbidden(format!(
-                "{what} belongs to someone else: managers see it but cannot change it"
-            )),
+            RowRefusal::Hidden => ApiError::missing(what),
+            RowRefusal::ReadOnly => ApiError::Forbidden(Said::of(Msg::ReadOnly, what)),
         }
     }
 }
@@ -104,22 +112,20 @@ impl ApiError {
     fn problem(&self) -> Problem {
         match self {
             ApiError::Validation(errors) => validation_problem(errors.clone()),
-            ApiError::BadRequest(detail) => Problem::new(ProblemKind::BadRequest, detail),
-            ApiError::NotFound(detail) => Problem::new(ProblemKind::NotFound, detail),
-            ApiError::Forbidden(refusal) => {
-                Problem::new(ProblemKind::Forbidden, refusal.to_string())
-            }
-            ApiError::Conflict(detail) => Problem::new(ProblemKind::Conflict, detail),
-            ApiError::UnsupportedMediaType(detail) => {
-                Problem::new(ProblemKind::UnsupportedMediaType, detail)
+            ApiError::BadRequest(said) => Problem::said(ProblemKind::BadRequest, said.clone()),
+            ApiError::NotFound(said) => Problem::said(ProblemKind::NotFound, said.clone()),
+            ApiError::Forbidden(said) => Problem::said(ProblemKind::Forbidden, said.clone()),
+            ApiError::Conflict(said) => Problem::said(ProblemKind::Conflict, said.clone()),
+            ApiError::UnsupportedMediaType(said) => {
+                Problem::said(ProblemKind::UnsupportedMediaType, said.clone())
             }
             ApiError::TooManyRequests(wait) => Problem::said(
                 ProblemKind::TooManyRequests,
                 Said::with(Msg::TooManyOfThese, [retry_after_secs(*wait)]),
             ),
-            ApiError::MailNotSent(why) => Problem::new(
+            ApiError::MailNotSent(reply) => Problem::said(
                 ProblemKind::Other(502),
-                format!("the mail server did not take the mail: {why}"),
+                Said::with(Msg::MailNotTaken, [reply]),
             ),
             ApiError::Internal(cause) => internal_problem(cause),
         }

@@ -9,6 +9,7 @@ use actix_web::dev::ResourceDef;
 use actix_web::error::InternalError;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::wire::{Problem, ProblemKind};
 use utoipa::openapi::OpenApi;
 
@@ -60,14 +61,14 @@ pub async fn no_route(
     }
     Err(ProblemError::new(
         ProblemKind::NotFound,
-        format!("no route for {} {}", req.method(), req.path()),
+        Said::with(Msg::NoRoute, [req.method().as_str(), req.path()]),
     ))
 }
 
 fn method_not_allowed(req: &HttpRequest, allowed: &[&str]) -> HttpResponse {
-    let problem = Problem::new(
+    let problem = Problem::said(
         ProblemKind::MethodNotAllowed,
-        format!("{} is not allowed on {}", req.method(), req.path()),
+        Said::with(Msg::MethodRefused, [req.method().as_str(), req.path()]),
     );
     let mut response = problem_response(&problem);
     if let Ok(value) = header::HeaderValue::from_str(&allowed.join(", ")) {
@@ -91,7 +92,10 @@ pub fn path_config() -> web::PathConfig {
             }
             None => ProblemError::new(
                 ProblemKind::NotFound,
-                format!("nothing at {}: {err}", req.path()),
+                Said::with(
+                    Msg::NothingAtBecause,
+                    [req.path().to_owned(), err.to_string()],
+                ),
             )
             .into(),
         }

@@ -14,11 +14,13 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, ResponseError, web};
 use futures_util::StreamExt;
+use mailroom_domain::catalogue::{Explain, Msg, Said};
 use mailroom_domain::idempotency::{IdempotencyKey, KEPT_FOR, KeyError, RUNS_FOR};
 use mailroom_domain::wire::{Problem, ProblemKind, problem_types as types};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
+use super::api_error::ApiError;
 use super::problem::problem_response;
 use crate::auth::CurrentUser;
 use crate::clock::Clock;
@@ -79,9 +81,9 @@ pub async fn keys(
     {
         Ok(key) => key,
         Err(error) => {
-            let problem = Problem::new(
+            let problem = Problem::said(
                 ProblemKind::BadRequest,
-                format!("Idempotency-Key: {error} (it takes 1 to 255 printable ASCII characters)"),
+                Said::of(Msg::KeyInvalid, error.said()),
             )
             .with_type(types::IDEMPOTENCY_KEY_INVALID);
             return Ok(req.into_response(problem_response(&problem)));
@@ -115,7 +117,7 @@ pub async fn keys(
         req.app_data::<web::Data<DbPool>>().cloned(),
         req.app_data::<web::Data<dyn Clock>>().cloned(),
     ) else {
-        return Err(actix_web::error::ErrorInternalServerError("no database"));
+        return Ok(req.into_response(internal("no database")));
     };
     let now = clock.now();
     let (user_id, key_text) = (user.id(), key.as_str().to_owned());
@@ -131,25 +133,24 @@ pub async fn keys(
             idempotency::claim(conn, held, &fingerprint, now, KEPT_FOR, RUNS_FOR)
         })
         .await
-        .map_err(actix_web::error::ErrorInternalServerError)?
+    };
+    // An error is answered here, not returned: what this middleware returns as an error would
+    // pass the problem documents by and reach the client as text.
+    let claim = match claim {
+        Ok(claim) => claim,
+        Err(error) => return Ok(req.into_response(internal(&error.to_string()))),
     };
     match claim {
         Claim::Run => {}
         Claim::Replay(kept) => return Ok(req.into_response(replay(kept))),
         Claim::Reused => {
-            let problem = Problem::new(
-                ProblemKind::Validation,
-                "this Idempotency-Key was used with another request (method, path or body); use a new key",
-            )
-            .with_type(types::IDEMPOTENCY_KEY_REUSED);
+            let problem = Problem::said(ProblemKind::Validation, Said::new(Msg::KeyReused))
+                .with_type(types::IDEMPOTENCY_KEY_REUSED);
             return Ok(req.into_response(problem_response(&problem)));
         }
         Claim::Running => {
-            let problem = Problem::new(
-                ProblemKind::Conflict,
-                "a request with this Idempotency-Key is still running; retry once it has answered",
-            )
-            .with_type(types::IDEMPOTENCY_KEY_IN_USE);
+            let problem = Problem::said(ProblemKind::Conflict, Said::new(Msg::KeyRunning))
+                .with_type(types::IDEMPOTENCY_KEY_IN_USE);
             return Ok(req.into_response(problem_response(&problem)));
         }
     }
@@ -159,10 +160,12 @@ pub async fn keys(
     let status = res.status();
     let content_type = header_text(res.headers().get(header::CONTENT_TYPE));
     let location = header_text(res.headers().get(header::LOCATION));
+    let content_language = header_text(res.headers().get(header::CONTENT_LANGUAGE));
     let (head, body) = res.into_parts();
-    let body = actix_web::body::to_bytes(body)
-        .await
-        .map_err(|e| actix_web::error::ErrorInternalServerError(e.into().to_string()))?;
+    let body = match actix_web::body::to_bytes(body).await {
+        Ok(body) => body,
+        Err(e) => return Ok(ServiceResponse::new(req, internal(&e.into().to_string()))),
+    };
     // What says nothing about the request's effect is no answer to keep, so that a retry gets
     // another go: a server error, "too many requests", and refusals of how it was sent (its
     // credentials, its content type) that the retry may well have fixed.
@@ -178,6 +181,7 @@ pub async fn keys(
         status: status.as_u16(),
         content_type,
         location,
+        content_language,
         body: body.to_vec(),
     });
     let stored = blocking(&pool, move |conn| {
@@ -203,7 +207,12 @@ pub async fn keys(
 async fn read_body(mut payload: Payload, limit: usize) -> Result<web::Bytes, Problem> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| Problem::new(ProblemKind::BadRequest, e.to_string()))?;
+        let chunk = chunk.map_err(|e| {
+            Problem::said(
+                ProblemKind::BadRequest,
+                Said::with(Msg::BodyUnreadable, [e]),
+            )
+        })?;
         if body.len() + chunk.len() > limit {
             return Err(too_large(limit));
         }
@@ -213,10 +222,14 @@ async fn read_body(mut payload: Payload, limit: usize) -> Result<web::Bytes, Pro
 }
 
 fn too_large(limit: usize) -> Problem {
-    Problem::new(
+    Problem::said(
         ProblemKind::PayloadTooLarge,
-        format!("the body is over {limit} bytes, the most this route takes"),
+        Said::with(Msg::BodyOverRouteLimit, [limit]),
     )
+}
+
+fn internal(cause: &str) -> HttpResponse {
+    ApiError::Internal(cause.to_owned()).error_response()
 }
 
 /// What makes two requests the same: method, path (with its query) and body, hashed.
@@ -243,6 +256,11 @@ fn replay(kept: Kept) -> HttpResponse {
     }
     if let Some(location) = kept.location {
         res.insert_header((header::LOCATION, location));
+    }
+    // Given back in the words it was written in, whatever language the retry asks for.
+    if let Some(language) = kept.content_language {
+        res.insert_header((header::CONTENT_LANGUAGE, language));
+        res.insert_header((header::VARY, "Accept-Language"));
     }
     res.body(kept.body)
 }

@@ -12,6 +12,7 @@ use actix_web::web::BytesMut;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::StreamExt;
 use futures_util::future::LocalBoxFuture;
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::wire::ProblemKind;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
@@ -128,7 +129,7 @@ fn parse<T: DeserializeOwned>(raw: &str) -> Result<T, ProblemError> {
     if !raw.starts_with('{') {
         return Err(ProblemError::new(
             ProblemKind::Validation,
-            "the JSON body does not have the expected shape: it must be an object",
+            Said::new(Msg::BodyNotObject),
         ));
     }
     serde_json::from_str(raw).map_err(|e| json_problem(&JsonPayloadError::Deserialize(e)))

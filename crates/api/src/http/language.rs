@@ -2,9 +2,10 @@
 //! (English, Russian). Problem documents are written in it wherever they are made, so the
 //! language travels with the request as a task-local rather than through every function.
 
+use actix_web::HttpResponseBuilder;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::ACCEPT_LANGUAGE;
+use actix_web::http::header::{ACCEPT_LANGUAGE, CONTENT_LANGUAGE, VARY};
 use actix_web::middleware::Next;
 use mailroom_domain::catalogue::Lang;
 
@@ -15,6 +16,14 @@ tokio::task_local! {
 /// The language of the request being answered; English outside of one.
 pub fn current() -> Lang {
     LANG.try_with(|lang| *lang).unwrap_or_default()
+}
+
+/// Marks an answer written in the request's language: which one, and that another
+/// `Accept-Language` may get other words (for caches).
+pub fn mark(answer: &mut HttpResponseBuilder) -> &mut HttpResponseBuilder {
+    answer
+        .insert_header((CONTENT_LANGUAGE, current().as_str()))
+        .insert_header((VARY, "Accept-Language"))
 }
 
 pub async fn scope(

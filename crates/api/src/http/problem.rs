@@ -29,10 +29,8 @@ pub fn problem_response(problem: &Problem) -> HttpResponse {
     let lang = super::language::current();
     let problem = problem.clone().localized(lang);
     let body = serde_json::to_string(&problem).unwrap_or_else(|_| String::from("{}"));
-    HttpResponse::build(status)
+    super::language::mark(&mut HttpResponse::build(status))
         .insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE))
-        .insert_header((header::CONTENT_LANGUAGE, lang.as_str()))
-        .insert_header((header::VARY, "Accept-Language"))
         .body(body)
 }
 
@@ -41,8 +39,8 @@ pub fn problem_response(problem: &Problem) -> HttpResponse {
 pub struct ProblemError(Box<Problem>);
 
 impl ProblemError {
-    pub fn new(kind: ProblemKind, detail: impl Into<String>) -> Self {
-        Self(Box::new(Problem::new(kind, detail)))
+    pub fn new(kind: ProblemKind, said: Said) -> Self {
+        Self(Box::new(Problem::said(kind, said)))
     }
 
     pub fn problem(&self) -> &Problem {
@@ -88,27 +86,27 @@ pub fn json_problem(err: &JsonPayloadError) -> ProblemError {
     match err {
         JsonPayloadError::ContentType => ProblemError::new(
             ProblemKind::UnsupportedMediaType,
-            "the body must be JSON, sent with Content-Type: application/json",
+            Said::new(Msg::BodyNotJson),
         ),
         JsonPayloadError::OverflowKnownLength { length, limit } => ProblemError::new(
             ProblemKind::PayloadTooLarge,
-            format!("the body has {length} bytes; at most {limit} are accepted"),
+            Said::with(Msg::BodyHasBytes, [length, limit]),
         ),
         JsonPayloadError::Overflow { limit } => ProblemError::new(
             ProblemKind::PayloadTooLarge,
-            format!("the body is larger than the {limit} bytes accepted"),
+            Said::with(Msg::BodyOverLimit, [limit]),
         ),
-        JsonPayloadError::Deserialize(e) if e.is_data() => ProblemError::new(
-            ProblemKind::Validation,
-            format!("the JSON body does not have the expected shape: {e}"),
-        ),
+        // serde's own words say where the body went wrong; they are not translated.
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            ProblemError::new(ProblemKind::Validation, Said::with(Msg::BodyShape, [e]))
+        }
         JsonPayloadError::Deserialize(e) => ProblemError::new(
             ProblemKind::BadRequest,
-            format!("the body is not valid JSON: {e}"),
+            Said::with(Msg::BodyNotValidJson, [e]),
         ),
         other => ProblemError::new(
             ProblemKind::BadRequest,
-            format!("the body could not be read: {other}"),
+            Said::with(Msg::BodyUnreadable, [other]),
         ),
     }
 }
@@ -116,7 +114,7 @@ pub fn json_problem(err: &JsonPayloadError) -> ProblemError {
 fn query_problem(err: &QueryPayloadError) -> ProblemError {
     ProblemError::new(
         ProblemKind::BadRequest,
-        format!("invalid query string: {err}"),
+        Said::with(Msg::QueryInvalid, [err]),
     )
 }
 
@@ -140,31 +138,29 @@ fn into_problem<B: MessageBody>(
     let status = res.status();
     let kind = ProblemKind::from_status(status.as_u16());
     let (req, original) = res.into_parts();
-    let mut said = None;
-    let detail = match status {
-        StatusCode::NOT_FOUND => format!("nothing at {}", req.path()),
+    let said = match status {
+        StatusCode::NOT_FOUND => Said::with(Msg::NothingAt, [req.path()]),
         StatusCode::METHOD_NOT_ALLOWED => {
-            format!("{} is not allowed on {}", req.method(), req.path())
+            Said::with(Msg::MethodRefused, [req.method().as_str(), req.path()])
         }
+        StatusCode::PAYLOAD_TOO_LARGE => Said::new(Msg::BodyTooLargeHere),
         s if s.is_server_error() => {
             // The cause is in the log under this request's id; nothing internal is shown.
             if let Some(error) = original.error() {
                 tracing::error!(error = %error, "request failed");
             }
-            let internal = Said::new(Msg::InternalError);
-            let text = internal.to_string();
-            said = Some(internal);
-            text
+            Said::new(Msg::InternalError)
         }
-        s => original
-            .error()
-            .map(ToString::to_string)
-            .unwrap_or_else(|| s.canonical_reason().unwrap_or("request failed").to_owned()),
+        // actix's own words name what it refused; they are not translated.
+        s => Said::with(
+            Msg::RequestFailed,
+            [original
+                .error()
+                .map(ToString::to_string)
+                .unwrap_or_else(|| s.canonical_reason().unwrap_or("request failed").to_owned())],
+        ),
     };
-    let problem = match said {
-        Some(said) => Problem::said(kind, said),
-        None => Problem::new(kind, detail),
-    };
+    let problem = Problem::said(kind, said);
     let mut rewritten = problem_response(&problem);
     for (name, value) in original.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {

@@ -10,11 +10,6 @@ use tracing_actix_web::RequestId;
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The request's id, as its answer and its log lines name it.
-pub fn of(req: &actix_web::HttpRequest) -> Option<String> {
-    req.extensions().get::<RequestId>().map(ToString::to_string)
-}
-
 /// Must run inside `TracingLogger`, which assigns the id.
 pub async fn add_request_id_header(
     req: ServiceRequest,

@@ -13,6 +13,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpResponse, web};
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::wire::ProblemKind;
 
 use super::problem::ProblemError;
@@ -94,11 +95,7 @@ fn is_fingerprinted(name: &str) -> bool {
 }
 
 fn not_built() -> ProblemError {
-    ProblemError::new(
-        ProblemKind::Unavailable,
-        "the web app is not built; run `cargo xtask run` (or `cargo xtask spa`) to build it. \
-         The API answers under /api/v1, its documentation is at /docs.",
-    )
+    ProblemError::new(ProblemKind::Unavailable, Said::new(Msg::SpaNotBuilt))
 }
 
 /// A page address with no file behind it gets `index.html`; a missing asset (a name with an
@@ -108,8 +105,10 @@ fn not_built() -> ProblemError {
 async fn fallback(req: ServiceRequest, index: &Path) -> Result<ServiceResponse, actix_web::Error> {
     let last_segment = req.path().rsplit('/').next().unwrap_or_default();
     if last_segment.contains('.') {
-        let missing =
-            ProblemError::new(ProblemKind::NotFound, format!("nothing at {}", req.path()));
+        let missing = ProblemError::new(
+            ProblemKind::NotFound,
+            Said::with(Msg::NothingAt, [req.path()]),
+        );
         return Ok(req.error_response(missing));
     }
     let index = index.to_owned();

@@ -13,7 +13,7 @@ use actix_web::http::header::{
 };
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{Error, HttpResponse};
+use actix_web::{Error, HttpResponse, ResponseError};
 use sha2::{Digest, Sha256};
 
 const API_PREFIX: &str = "/api/v1/";
@@ -37,12 +37,15 @@ pub async fn etags(
     }
     let (req, res) = res.into_parts();
     let (mut head, body) = res.into_parts();
-    let bytes = actix_web::body::to_bytes(body).await.map_err(|e| {
-        actix_web::error::ErrorInternalServerError(format!(
-            "cannot read the response: {}",
-            e.into()
-        ))
-    })?;
+    // Answered, not returned: an error returned here would reach the client as text.
+    let bytes = match actix_web::body::to_bytes(body).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let cause = format!("cannot read the response: {}", e.into());
+            let internal = crate::http::api_error::ApiError::Internal(cause).error_response();
+            return Ok(ServiceResponse::new(req, internal));
+        }
+    };
     let tag = weak_tag(&bytes);
     let headers = head.headers_mut();
     headers.insert(ETAG, tag.clone());

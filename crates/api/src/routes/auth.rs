@@ -2,13 +2,15 @@
 
 use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::{HttpRequest, HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, post, web};
 use mailroom_domain::EmailAddress;
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::validation::Validator;
 use mailroom_domain::wire::{
     Accepted, EmailRequest, LoginRequest, PasswordResetConfirm, Problem, RefreshRequest,
     RegisterRequest, TokenRequest, TokenResponse,
 };
+use tracing_actix_web::RequestId;
 
 use crate::auth::rate_limit::Action;
 use crate::auth::sessions::REFRESH_TOKEN_TTL;
@@ -79,10 +81,16 @@ pub fn session_response(base_url: &PublicBaseUrl, session: TokenResponse) -> Htt
         .json(session)
 }
 
-fn accepted(message: &str) -> HttpResponse {
-    HttpResponse::Accepted().json(Accepted {
-        message: message.into(),
+/// An answer telling the person what happened or happens next, in their language.
+fn told(mut answer: HttpResponseBuilder, message: Msg) -> HttpResponse {
+    let lang = crate::http::language::current();
+    crate::http::language::mark(&mut answer).json(Accepted {
+        message: Said::new(message).render(lang),
     })
+}
+
+fn accepted(message: Msg) -> HttpResponse {
+    told(HttpResponse::Accepted(), message)
 }
 
 /// The refresh token of the body, or else of the cookie.
@@ -116,9 +124,7 @@ pub async fn register(
 ) -> Result<HttpResponse, AuthError> {
     limit(&limits, Action::Mail, &req, &body.email).await?;
     signup::register(&pool, body.into_inner(), clock.now()).await?;
-    Ok(accepted(
-        "Check your inbox: a link to confirm the address is on its way.",
-    ))
+    Ok(accepted(Msg::ConfirmationSent))
 }
 
 /// Confirm an address with the token from the confirmation link; the account becomes active.
@@ -140,9 +146,7 @@ pub async fn confirm(
     let user_id = signup::confirm(&pool, body.into_inner().token, clock.now()).await?;
     // The account is read through the cache on every request: it must see the new state.
     cache.changed([user_id]).await;
-    Ok(HttpResponse::Ok().json(Accepted {
-        message: "Your address is confirmed. You can sign in now.".into(),
-    }))
+    Ok(told(HttpResponse::Ok(), Msg::AddressConfirmed))
 }
 
 /// Mail a new confirmation link to an address whose account is not confirmed yet.
@@ -166,9 +170,7 @@ pub async fn resend_confirmation(
     limit(&limits, Action::Mail, &req, &body.email).await?;
     let email = parse_email(&body.email)?;
     signup::resend(&pool, email, clock.now()).await?;
-    Ok(accepted(
-        "If this address has an account waiting for confirmation, a new link is on its way.",
-    ))
+    Ok(accepted(Msg::ConfirmationResent))
 }
 
 /// Sign in. The access token goes in `Authorization: Bearer …`; the refresh token renews it.
@@ -183,8 +185,10 @@ pub async fn resend_confirmation(
     )
 )]
 #[post("/auth/login")]
+#[allow(clippy::too_many_arguments)] // what the handler needs, each an extractor
 pub async fn login(
     req: HttpRequest,
+    request_id: RequestId,
     body: Json<LoginRequest>,
     pool: web::Data<DbPool>,
     clock: web::Data<dyn Clock>,
@@ -196,7 +200,7 @@ pub async fn login(
     limit(&limits, Action::Login, &req, &email).await?;
     let from = sessions::SignInFrom {
         address: client_ip(&req),
-        request_id: crate::http::request_id::of(&req),
+        request_id: Some(request_id.to_string()),
     };
     let session = sessions::login(&pool, keys, &email, password, from, clock.now()).await?;
     Ok(session_response(&base_url, session))
@@ -224,9 +228,8 @@ pub async fn refresh(
     keys: web::Data<JwtKeys>,
     base_url: web::Data<PublicBaseUrl>,
 ) -> Result<HttpResponse, AuthError> {
-    let token = refresh_token(&req, body).ok_or_else(|| {
-        AuthError::RefreshInvalid("no refresh token: send it in the body or the cookie".into())
-    })?;
+    let token = refresh_token(&req, body)
+        .ok_or_else(|| AuthError::RefreshInvalid(Said::new(Msg::RefreshMissing)))?;
     let session = sessions::refresh(&pool, keys, token, clock.now()).await?;
     Ok(session_response(&base_url, session))
 }
@@ -282,9 +285,7 @@ pub async fn password_reset(
     limit(&limits, Action::Mail, &req, &body.email).await?;
     let email = parse_email(&body.email)?;
     recovery::request_reset(&pool, email, clock.now()).await?;
-    Ok(accepted(
-        "If this address has an account, a link to choose a new password is on its way.",
-    ))
+    Ok(accepted(Msg::ResetSent))
 }
 
 /// Set a new password with the token from the reset link; every session and API token of the
@@ -312,9 +313,5 @@ pub async fn password_reset_confirm(
     let user_id = recovery::reset(&pool, token, &new_password, clock.now()).await?;
     // Access tokens issued before the reset must fail at once: the cached account changes.
     cache.changed([user_id]).await;
-    Ok(HttpResponse::Ok().json(Accepted {
-        message:
-            "Your password is changed and every session has ended. Sign in with the new password."
-                .into(),
-    }))
+    Ok(told(HttpResponse::Ok(), Msg::PasswordChanged))
 }

@@ -4,6 +4,8 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::NaiveDateTime;
 
+use mailroom_domain::audience::AudienceKind;
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::mailing::{MailingFields, MailingInput, MailingSort};
 use mailroom_domain::wire::{FieldError, Mailing, MailingPatch, MailingRequest, Page, Problem};
 use serde::Deserialize;
@@ -27,12 +29,18 @@ use crate::mailings::{self as service, MailingError, view};
 impl From<MailingError> for ApiError {
     fn from(error: MailingError) -> Self {
         match error {
-            MailingError::NotFound(id) => ApiError::NotFound(format!("no mailing {id}")),
+            MailingError::NotFound(id) => ApiError::missing(Said::with(Msg::ThingMailing, [id])),
             MailingError::Invalid(errors) => ApiError::Validation(errors),
-            MailingError::Refused(refusal) => ApiError::Conflict(refusal.to_string()),
-            refused @ (MailingError::NotChosen(_) | MailingError::Disabled(_)) => {
-                ApiError::Conflict(refused.to_string())
+            MailingError::Refused(refusal) => ApiError::conflict(&refusal),
+            MailingError::NotChosen(kind) => {
+                let kind = Said::new(match kind {
+                    AudienceKind::All => Msg::AudienceAll,
+                    AudienceKind::Segment => Msg::AudienceSegment,
+                    AudienceKind::Clients => Msg::AudienceClients,
+                });
+                ApiError::Conflict(Said::of(Msg::AudienceNotChosen, kind))
             }
+            MailingError::Disabled(id) => ApiError::Conflict(Said::with(Msg::CopyOfDisabled, [id])),
             MailingError::Db(e) => e.into(),
         }
     }
@@ -45,7 +53,8 @@ pub(super) async fn answer(
     now: NaiveDateTime,
 ) -> Result<Mailing, ApiError> {
     blocking(pool, move |conn| {
-        view::find(conn, id, now)?.ok_or_else(|| ApiError::NotFound(format!("no mailing {id}")))
+        view::find(conn, id, now)?
+            .ok_or_else(|| ApiError::missing(Said::with(Msg::ThingMailing, [id])))
     })
     .await
 }

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use mailroom_domain::account;
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::validation::{Validator, required_line};
 use mailroom_domain::wire::{
     ApiToken, ChangePasswordRequest, CreatedApiToken, NewApiTokenRequest, Problem, TokenResponse,
@@ -94,8 +95,7 @@ pub async fn update_me(
         if let Some(name) = &full_name {
             users::set_full_name(conn, id, name, now)?;
         }
-        users::find(conn, id)?
-            .ok_or_else(|| ApiError::NotFound("the account no longer exists".into()))
+        users::find(conn, id)?.ok_or_else(|| ApiError::NotFound(Said::new(Msg::AccountGone)))
     })
     .await?;
     Ok(HttpResponse::Ok().json(user_json(row)?))
@@ -256,7 +256,7 @@ pub async fn delete_token(
     })
     .await?;
     if deleted == 0 {
-        return Err(ApiError::NotFound(format!("no API token {id}")));
+        return Err(ApiError::missing(Said::with(Msg::ThingApiToken, [id])));
     }
     Ok(HttpResponse::NoContent().finish())
 }

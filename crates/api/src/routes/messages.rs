@@ -4,6 +4,7 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::NaiveDateTime;
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::message::{MessageFields, MessageSort};
 use mailroom_domain::wire::{Message, MessagePatch, MessageRequest, Page, Problem};
 use serde::Deserialize;
@@ -143,7 +144,7 @@ async fn load(
     owned::load(
         pool,
         current,
-        format!("message {id}"),
+        Said::with(Msg::ThingMessage, [id]),
         intent,
         move |conn| messages::find(conn, id),
     )
@@ -179,7 +180,8 @@ async fn save(
 ) -> Result<Message, ApiError> {
     blocking(pool, move |conn| {
         messages::update(conn, id, &fields, now)?;
-        messages::find(conn, id)?.ok_or_else(|| ApiError::NotFound(format!("no message {id}")))
+        messages::find(conn, id)?
+            .ok_or_else(|| ApiError::missing(Said::with(Msg::ThingMessage, [id])))
     })
     .await
     .map(message_json)
@@ -269,9 +271,14 @@ pub async fn delete_message(
         crate::db::write_transaction(conn, |conn| {
             let users = messages::used_by(conn, id)?;
             if !users.is_empty() {
-                let list = users.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-                return Err(ApiError::Conflict(format!(
-                    "message {id} is used by mailing(s) {list}; delete those or give them another message first"
+                let list = users
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(ApiError::Conflict(Said::with(
+                    Msg::MessageInUse,
+                    [id.to_string(), list],
                 )));
             }
             messages::delete(conn, id)?;

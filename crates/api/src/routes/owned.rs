@@ -2,6 +2,7 @@
 //! (others answer 404), a manager sees every row but changes only their own (others answer 403).
 
 use diesel::QueryResult;
+use mailroom_domain::catalogue::{Msg, Said};
 
 use crate::auth::CurrentUser;
 use crate::db::queries::mailings;
@@ -41,7 +42,7 @@ pub enum Intent {
 pub async fn load<T, F>(
     pool: &DbPool,
     current: &CurrentUser,
-    what: String,
+    what: Said,
     intent: Intent,
     find: F,
 ) -> Result<T, ApiError>
@@ -51,13 +52,13 @@ where
 {
     let row = blocking(pool, move |conn| Ok::<_, ApiError>(find(conn)?))
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no {what}")))?;
+        .ok_or_else(|| ApiError::missing(what.clone()))?;
     let actor = current.actor();
     let allowed = match intent {
         Intent::Read => actor.may_read(row.owner_id()),
         Intent::Change => actor.may_change(row.owner_id()),
     };
-    allowed.map_err(|refusal| ApiError::for_row(refusal, &what))?;
+    allowed.map_err(|refusal| ApiError::for_row(refusal, what))?;
     Ok(row)
 }
 
@@ -72,7 +73,7 @@ pub async fn mailing(
     load(
         pool,
         current,
-        format!("mailing {id}"),
+        Said::with(Msg::ThingMailing, [id]),
         intent,
         move |conn| mailings::find(conn, id),
     )

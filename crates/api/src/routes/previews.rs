@@ -5,6 +5,7 @@
 use actix_web::{HttpResponse, post, web};
 use lettre::message::Mailbox;
 use mailroom_domain::PublicBaseUrl;
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::message::MessageFields;
 use mailroom_domain::template::{EXAMPLE_EMAIL, EXAMPLE_NAME};
 use mailroom_domain::wire::{
@@ -76,7 +77,7 @@ async fn own_client(
     .await?
     .filter(|c| c.owner_id == owner)
     .map(Some)
-    .ok_or_else(|| ApiError::NotFound(format!("no client {id}")))
+    .ok_or_else(|| ApiError::missing(Said::with(Msg::ThingClient, [id])))
 }
 
 /// Renders the message for `client` (an example client when none), off the async threads.
@@ -135,7 +136,7 @@ pub async fn test_message(
     let message = owned::load(
         &pool,
         &current,
-        format!("message {id}"),
+        Said::with(Msg::ThingMessage, [id]),
         Intent::Read,
         move |conn| messages::find(conn, id),
     )

@@ -2,6 +2,7 @@
 //! a run that is sending.
 
 use actix_web::{HttpResponse, post, web};
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::run_control::RunAction;
 use mailroom_domain::wire::{Problem, Run};
 
@@ -17,8 +18,10 @@ use crate::sending::control::{self, ControlError};
 impl From<ControlError> for ApiError {
     fn from(error: ControlError) -> Self {
         match error {
-            ControlError::NoRun { .. } => ApiError::NotFound(error.to_string()),
-            ControlError::Refused(refusal) => ApiError::Conflict(refusal.to_string()),
+            ControlError::NoRun { mailing, run } => {
+                ApiError::missing(Said::with(Msg::ThingRun, [run, mailing]))
+            }
+            ControlError::Refused(refusal) => ApiError::conflict(&refusal),
             ControlError::Db(e) => e.into(),
         }
     }

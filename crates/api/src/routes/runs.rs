@@ -2,6 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, web};
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::validation::Validator;
 use mailroom_domain::wire::{Page, PageRequest, Problem, Run};
 use serde::Deserialize;
@@ -20,9 +21,9 @@ use crate::sending::start::{self, StartError};
 impl From<StartError> for ApiError {
     fn from(error: StartError) -> Self {
         match error {
-            StartError::NoMailing(id) => ApiError::NotFound(format!("no mailing {id}")),
-            StartError::Refused(refusal) => ApiError::Conflict(refusal.to_string()),
-            StartError::Busy(_) => ApiError::Conflict(error.to_string()),
+            StartError::NoMailing(id) => ApiError::missing(Said::with(Msg::ThingMailing, [id])),
+            StartError::Refused(refusal) => ApiError::conflict(&refusal),
+            StartError::Busy(run) => ApiError::Conflict(Said::with(Msg::RunBusy, [run])),
             StartError::Db(e) => e.into(),
         }
     }
@@ -141,7 +142,7 @@ pub async fn get_run(
     let row = blocking(&pool, move |conn| {
         runs::find(conn, run_id)?
             .filter(|r| r.mailing_id == mailing.id)
-            .ok_or_else(|| ApiError::NotFound(format!("no run {run_id} of mailing {id}")))
+            .ok_or_else(|| ApiError::missing(Said::with(Msg::ThingRun, [run_id, id])))
     })
     .await?;
     Ok(HttpResponse::Ok().json(view::run(row)))

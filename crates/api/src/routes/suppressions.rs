@@ -6,6 +6,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, post, web};
 use mailroom_domain::EmailAddress;
 use mailroom_domain::bounce::SuppressionReason;
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::validation::{Validator, optional_text};
 use mailroom_domain::wire::{NewSuppression, Page, Problem, Suppression, SuppressionSort};
 use serde::Deserialize;
@@ -203,7 +204,7 @@ pub async fn add_suppression(
         })
     })
     .await?
-    .map_err(|email| ApiError::Conflict(format!("{email} is on your suppression list already")))?;
+    .map_err(|email| ApiError::Conflict(Said::with(Msg::SuppressedAlready, [email])))?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -235,7 +236,7 @@ pub async fn delete_suppression(
     let row = owned::load(
         &pool,
         &current,
-        format!("suppression {id}"),
+        Said::with(Msg::ThingSuppression, [id]),
         Intent::Change,
         move |conn| suppressions::find(conn, id),
     )

@@ -2,12 +2,13 @@
 //! sees and changes only their own tags; a tag is named in the path, in any case.
 
 use actix_web::{HttpResponse, delete, get, patch, web};
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::tag::TagName;
 use mailroom_domain::validation::Validator;
 use mailroom_domain::wire::{Problem, Tag, TagList, TagRename};
 
 use crate::auth::CurrentUser;
-use crate::clients::tags::{self as service, TagError};
+use crate::clients::tags::{self as service, TagError, list};
 use crate::db::queries::tags;
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
@@ -20,8 +21,13 @@ fn count(clients: i64) -> u64 {
 impl From<TagError> for ApiError {
     fn from(e: TagError) -> Self {
         match e {
-            TagError::NotFound(_) => ApiError::NotFound(e.to_string()),
-            TagError::InUse { .. } | TagError::Conflict { .. } => ApiError::Conflict(e.to_string()),
+            TagError::NotFound(name) => ApiError::missing(Said::with(Msg::ThingTag, [name])),
+            TagError::InUse { name, mailings } => {
+                ApiError::Conflict(Said::with(Msg::TagInUse, [name, list(&mailings)]))
+            }
+            TagError::Conflict { from, to, mailings } => {
+                ApiError::Conflict(Said::with(Msg::TagsWouldMerge, [list(&mailings), from, to]))
+            }
             TagError::Db(db) => db.into(),
         }
     }

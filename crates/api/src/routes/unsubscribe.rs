@@ -3,6 +3,7 @@
 //! and then posts the same.
 
 use actix_web::{HttpResponse, post, web};
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::wire::{Problem, Unsubscribed};
 
 use crate::cache::Cache;
@@ -46,7 +47,7 @@ pub async fn unsubscribe(
     pool: web::Data<DbPool>,
     cache: web::Data<Cache>,
 ) -> Result<HttpResponse, ApiError> {
-    let not_found = || ApiError::NotFound("this unsubscribe link is not valid".into());
+    let not_found = || ApiError::NotFound(Said::new(Msg::UnsubscribeInvalid));
     let client_id = keys.verify(&path).ok_or_else(not_found)?;
     let now = clock.now();
     let done = blocking(&pool, move |conn| {

@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDateTime;
 use mailroom_domain::account::UserSort;
 use mailroom_domain::audit::AuditAction;
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::wire::{Page, Problem, User};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -96,7 +97,7 @@ pub async fn get_user(
     current.actor().may_oversee_users()?;
     let id = path.into_inner();
     let row = blocking(&pool, move |conn| Ok::<_, ApiError>(users::find(conn, id)?)).await?;
-    let row = row.ok_or_else(|| ApiError::NotFound(format!("no user {id}")))?;
+    let row = row.ok_or_else(|| ApiError::missing(Said::with(Msg::ThingUser, [id])))?;
     Ok(HttpResponse::Ok().json(user_json(row)?))
 }
 
@@ -116,7 +117,7 @@ async fn set_blocked(
     let row = blocking(pool, move |conn| {
         write_transaction::<_, ApiError, _>(conn, |conn| {
             let user = users::find(conn, id)?
-                .ok_or_else(|| ApiError::NotFound(format!("no user {id}")))?;
+                .ok_or_else(|| ApiError::missing(Said::with(Msg::ThingUser, [id])))?;
             actor.may_block(user.id, user.role)?;
             let changed = if blocked {
                 let changed = users::block(conn, id, now)?;
@@ -141,7 +142,8 @@ async fn set_blocked(
                 let target = audit::Target::user(user.id, &user.email);
                 audit::record(conn, by, action, target, "", Some(&request_id), now)?;
             }
-            users::find(conn, id)?.ok_or_else(|| ApiError::NotFound(format!("no user {id}")))
+            users::find(conn, id)?
+                .ok_or_else(|| ApiError::missing(Said::with(Msg::ThingUser, [id])))
         })
     })
     .await?;

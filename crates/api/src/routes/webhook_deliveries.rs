@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, get, post, web};
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::webhook_delivery::DeliveryState;
 use mailroom_domain::wire::{
     Page, Problem, TestData, WebhookDelivery, WebhookDeliverySort, WebhookTry,
@@ -63,7 +64,7 @@ fn delivery_json(row: WebhookDeliveryRow, tries: Vec<WebhookTryRow>) -> WebhookD
 async fn answer(pool: &DbPool, id: i64) -> Result<WebhookDelivery, ApiError> {
     let (row, mut tries) = blocking(pool, move |conn| {
         let row = webhook_deliveries::find(conn, id)?
-            .ok_or_else(|| ApiError::NotFound(format!("no delivery {id}")))?;
+            .ok_or_else(|| ApiError::missing(Said::with(Msg::ThingDelivery, [id])))?;
         let tries = webhook_deliveries::tries_of(conn, &[id])?;
         Ok::<_, ApiError>((row, tries))
     })
@@ -156,20 +157,16 @@ pub async fn retry_webhook_delivery(
     let (webhook_id, delivery_id) = path.into_inner();
     let row = load(&pool, &current, webhook_id, Intent::Change).await?;
     if !row.enabled {
-        return Err(ApiError::Conflict(
-            "the endpoint is disabled: enable it first, then resend".into(),
-        ));
+        return Err(ApiError::Conflict(Said::new(Msg::EndpointDisabledResend)));
     }
     let now = clock.now();
     blocking(&pool, move |conn| {
         write_transaction::<_, ApiError, _>(conn, |conn| {
             let found = webhook_deliveries::find(conn, delivery_id)?
                 .filter(|d| d.webhook_id == webhook_id)
-                .ok_or_else(|| ApiError::NotFound(format!("no delivery {delivery_id}")))?;
+                .ok_or_else(|| ApiError::missing(Said::with(Msg::ThingDelivery, [delivery_id])))?;
             let Some(schedule) = webhook_deliveries::reschedule(conn, found.id, now)? else {
-                return Err(ApiError::Conflict(
-                    "a try of this delivery is under way; look again in a moment".into(),
-                ));
+                return Err(ApiError::Conflict(Said::new(Msg::DeliveryUnderWay)));
             };
             DeliverWebhook {
                 delivery: found.id,
@@ -208,9 +205,7 @@ pub async fn test_webhook(
 ) -> Result<HttpResponse, ApiError> {
     let row = load(&pool, &current, path.into_inner(), Intent::Change).await?;
     if !row.enabled {
-        return Err(ApiError::Conflict(
-            "the endpoint is disabled: enable it to test it".into(),
-        ));
+        return Err(ApiError::Conflict(Said::new(Msg::EndpointDisabledTest)));
     }
     let (webhook_id, now) = (row.id, clock.now());
     let data = TestData {

@@ -59,7 +59,7 @@ async fn checked_url(raw: &str, settings: &WebhookSettings) -> Result<EndpointUr
     let url = EndpointUrl::parse(raw, settings.https_only).map_err(|e: UrlError| e.said())?;
     guard::resolve(&url, settings.allow_private)
         .await
-        .map_err(|refused| Said::with(Msg::UrlNotCallable, [refused]))?;
+        .map_err(|refused| Said::of(Msg::UrlNotCallable, refused.said()))?;
     Ok(url)
 }
 
@@ -209,7 +209,7 @@ pub(super) async fn load(
     owned::load(
         pool,
         current,
-        format!("webhook {id}"),
+        Said::with(Msg::ThingWebhook, [id]),
         intent,
         move |conn| webhooks::find(conn, id),
     )

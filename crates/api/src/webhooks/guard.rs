@@ -8,6 +8,7 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
+use mailroom_domain::catalogue::{Explain, Msg, Said};
 use mailroom_domain::webhook::EndpointUrl;
 
 /// The longest wait for a lookup.
@@ -19,14 +20,26 @@ const LOOKUPS: usize = 8;
 
 static IN_FLIGHT: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(LOOKUPS);
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refused {
-    #[error("its host {0} could not be looked up")]
     Unresolved(String),
     /// The address itself is not said: a stranger's answers must not map the internal network.
-    #[error("its host {host} leads to an address inside a private network")]
-    Private { host: String, address: IpAddr },
+    Private {
+        host: String,
+        address: IpAddr,
+    },
 }
+
+impl Explain for Refused {
+    fn said(&self) -> Said {
+        match self {
+            Refused::Unresolved(host) => Said::with(Msg::HostUnresolved, [host]),
+            Refused::Private { host, .. } => Said::with(Msg::HostPrivate, [host]),
+        }
+    }
+}
+
+mailroom_domain::explained!(Refused);
 
 /// The addresses the endpoint's host resolves to, when every one may be called.
 pub async fn resolve(url: &EndpointUrl, allow_private: bool) -> Result<Vec<SocketAddr>, Refused> {

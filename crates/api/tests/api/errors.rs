@@ -196,3 +196,141 @@ async fn a_refused_sign_in_is_explained_in_russian_too() {
         "неверный адрес электронной почты или пароль"
     );
 }
+
+/// Whether `text` is written in Russian: it has Cyrillic words and no English ones of its own
+/// (what the person sent, a path or a header name, may be quoted in it).
+fn in_russian(text: &str) -> bool {
+    text.chars()
+        .any(|c| ('а'..='я').contains(&c.to_ascii_lowercase()) || c == 'ё')
+        && !["the ", " is ", " not ", " must ", " a ", " no "]
+            .iter()
+            .any(|word| format!(" {text} ").to_lowercase().contains(word))
+}
+
+/// Sends `request` asking for Russian; its problem's detail and every message are in Russian.
+async fn said_in_russian(request: reqwest::RequestBuilder, status: u16) -> serde_json::Value {
+    let response = request
+        .header("Accept-Language", "ru")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        response
+            .headers()
+            .get("content-language")
+            .and_then(|v| v.to_str().ok()),
+        Some("ru")
+    );
+    let body = problem(response, status).await;
+    let detail = body["detail"].as_str().unwrap_or_default();
+    assert!(in_russian(detail), "not in Russian: {body}");
+    for error in body["errors"].as_array().into_iter().flatten() {
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(in_russian(message), "not in Russian: {error}");
+    }
+    body
+}
+
+#[tokio::test]
+async fn every_error_a_russian_speaker_can_cause_is_explained_in_russian() {
+    let app = crate::helpers::spawn_app_with_smtp().await;
+    let ann = app.confirmed_user("ann@example.org").await;
+    let bob = app.confirmed_user("bob@example.org").await;
+    let url = |path: &str| app.url(path);
+    let as_ann = |request: reqwest::RequestBuilder| request.bearer_auth(&ann.access);
+    let bobs = crate::fixtures::client(&app, &bob, "cid@example.org", "Cid").await;
+    crate::fixtures::client(&app, &ann, "dan@example.org", "Dan").await;
+
+    let c = &app.client;
+    // Someone else's row, a row that is not there, a route that is not there, a wrong method.
+    said_in_russian(as_ann(c.get(url(&format!("/api/v1/clients/{bobs}")))), 404).await;
+    said_in_russian(as_ann(c.get(url("/api/v1/mailings/999999"))), 404).await;
+    said_in_russian(c.get(url("/api/v1/no-such-thing")), 404).await;
+    said_in_russian(c.delete(url("/api/v1/auth/login")), 405).await;
+    // Bodies the server cannot read, and a query it cannot.
+    said_in_russian(as_ann(c.post(url("/api/v1/clients")).body("{}")), 415).await;
+    let json = |body: &'static str| {
+        as_ann(c.post(url("/api/v1/clients")))
+            .header("Content-Type", "application/json")
+            .body(body)
+    };
+    said_in_russian(json("{"), 400).await;
+    said_in_russian(json("[]"), 422).await;
+    said_in_russian(as_ann(c.get(url("/api/v1/clients?page=abc"))), 400).await;
+    // Signing in.
+    said_in_russian(c.get(url("/api/v1/me")), 401).await;
+    said_in_russian(c.get(url("/api/v1/me")).bearer_auth("nonsense"), 401).await;
+    said_in_russian(c.post(url("/api/v1/auth/refresh")), 401).await;
+    said_in_russian(
+        c.post(url("/api/v1/auth/confirm"))
+            .json(&serde_json::json!({"token": "not-a-token"})),
+        400,
+    )
+    .await;
+    // Rules: a duplicate, a manager's page, an idempotency key that is no key.
+    let dan = serde_json::json!({"email": "dan@example.org", "full_name": "Dan"});
+    said_in_russian(as_ann(c.post(url("/api/v1/clients")).json(&dan)), 409).await;
+    said_in_russian(as_ann(c.get(url("/api/v1/users"))), 403).await;
+    said_in_russian(
+        as_ann(c.post(url("/api/v1/clients")))
+            .header("Idempotency-Key", "key with é")
+            .json(&dan),
+        400,
+    )
+    .await;
+    // Imports: not CSV, no header; a bad row's reason is in Russian too.
+    said_in_russian(
+        as_ann(c.post(url("/api/v1/clients/import")).json(&dan)),
+        415,
+    )
+    .await;
+    let csv = |body: &'static str| {
+        as_ann(c.post(url("/api/v1/clients/import")))
+            .header("Content-Type", "text/csv")
+            .body(body)
+    };
+    said_in_russian(csv(""), 400).await;
+    let report = csv("email,full_name\nnot-an-email,X\neve@example.org\n")
+        .header("Accept-Language", "ru")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(report.status().as_u16(), 200);
+    let report: serde_json::Value = report.json().await.expect("JSON");
+    let reasons: Vec<&str> = report["rejected"]
+        .as_array()
+        .expect("rejected")
+        .iter()
+        .filter_map(|row| row["reason"].as_str())
+        .collect();
+    assert_eq!(reasons.len(), 2, "{report}");
+    assert!(reasons.iter().all(|r| in_russian(r)), "{reasons:?}");
+}
+
+#[tokio::test]
+async fn an_accepted_sign_up_is_answered_in_the_language_asked_for() {
+    let app = crate::helpers::spawn_app_with_smtp().await;
+    let sign_up = |email: &str, language: &str| {
+        app.client
+            .post(app.url("/api/v1/auth/register"))
+            .header("Accept-Language", language)
+            .json(&serde_json::json!({"email": email, "password": crate::accounts::PASSWORD, "full_name": "Ann"}))
+            .send()
+    };
+    let russian = sign_up("ann@example.org", "ru").await.expect("sent");
+    assert_eq!(russian.status().as_u16(), 202);
+    let russian: serde_json::Value = russian.json().await.expect("JSON");
+    assert!(
+        in_russian(russian["message"].as_str().unwrap_or_default()),
+        "{russian}"
+    );
+    let english = sign_up("bob@example.org", "en").await.expect("sent");
+    let english: serde_json::Value = english.json().await.expect("JSON");
+    assert!(
+        english["message"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("Check your inbox"),
+        "{english}"
+    );
+}

@@ -290,6 +290,7 @@ async fn of_two_retries_taking_over_a_dead_requests_key_one_runs_and_the_late_fi
         status,
         content_type: None,
         location: None,
+        content_language: None,
         body: Vec::new(),
     };
     assert_eq!(
@@ -336,4 +337,45 @@ async fn a_method_the_path_does_not_take_is_a_405_with_a_key_too_and_the_key_sta
         "the key was not taken by the 405"
     );
     assert_eq!(client_count(&app, &ann).await, 1);
+}
+
+#[tokio::test]
+async fn a_kept_answer_comes_back_in_the_language_it_was_written_in() {
+    let app = spawn_sending_app().await;
+    let ann = app.user("ann@example.org").await;
+    let bad = json!({"email": "not an address", "full_name": "Fay"});
+    let send = |language: &'static str| {
+        app.client
+            .post(app.url("/api/v1/clients"))
+            .bearer_auth(&ann.access)
+            .header("Idempotency-Key", "k-ru")
+            .header("Accept-Language", language)
+            .json(&bad)
+            .send()
+    };
+    let first = send("ru").await.expect("sent");
+    let first_language = first.headers().get("content-language").cloned();
+    let first = problem(first, 422).await;
+
+    let again = send("en").await.expect("sent");
+    assert!(again.headers().get("idempotent-replayed").is_some());
+    assert_eq!(
+        again.headers().get("content-language").cloned(),
+        first_language,
+        "the words kept are the first answer's"
+    );
+    assert!(
+        again
+            .headers()
+            .get_all("vary")
+            .iter()
+            .any(|v| v.to_str().is_ok_and(|v| v.contains("Accept-Language"))),
+        "{:?}",
+        again.headers()
+    );
+    assert_eq!(problem(again, 422).await, first);
+    assert_eq!(
+        first_language.as_ref().map(|v| v.as_bytes()),
+        Some(&b"ru"[..])
+    );
 }

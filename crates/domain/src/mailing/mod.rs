@@ -142,13 +142,22 @@ impl MailingFields {
 }
 
 /// Why a change to a mailing is refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EditRefusal {
-    #[error(
-        "the mailing is completed: only its name and its end time can change, the end only to a later time"
-    )]
     Completed,
 }
+
+impl crate::catalogue::Explain for EditRefusal {
+    fn said(&self) -> crate::catalogue::Said {
+        match self {
+            EditRefusal::Completed => {
+                crate::catalogue::Said::new(crate::catalogue::Msg::MailingCompleted)
+            }
+        }
+    }
+}
+
+crate::explained!(EditRefusal);
 
 /// A completed mailing is history: what it sent, to whom and when stays. Its name may change, and
 /// a later end time reopens it.

@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::catalogue::{Lang, Said};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Client {
@@ -124,5 +126,31 @@ pub struct ImportReport {
 pub struct RejectedRow {
     /// The line in the file, counting the header as line 1.
     pub line: u64,
+    /// Why, for a person to read: in Russian when `Accept-Language` prefers it.
     pub reason: String,
+    /// What `reason` says, for writing it in another language.
+    #[serde(skip)]
+    pub said: Option<Said>,
+}
+
+impl RejectedRow {
+    pub fn new(line: u64, said: Said) -> Self {
+        Self {
+            line,
+            reason: said.render(Lang::En),
+            said: Some(said),
+        }
+    }
+}
+
+impl ImportReport {
+    /// The reasons written in `lang`.
+    pub fn localized(mut self, lang: Lang) -> Self {
+        for row in &mut self.rejected {
+            if let Some(said) = &row.said {
+                row.reason = said.render(lang);
+            }
+        }
+        self
+    }
 }

@@ -13,6 +13,7 @@ pub struct Kept {
     pub status: u16,
     pub content_type: Option<String>,
     pub location: Option<String>,
+    pub content_language: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -35,6 +36,7 @@ struct Row {
     status: Option<i32>,
     content_type: Option<String>,
     location: Option<String>,
+    content_language: Option<String>,
     body: Option<Vec<u8>>,
     locked_until: Option<NaiveDateTime>,
 }
@@ -93,6 +95,7 @@ pub fn claim(
                 idempotency_keys::status,
                 idempotency_keys::content_type,
                 idempotency_keys::location,
+                idempotency_keys::content_language,
                 idempotency_keys::body,
                 idempotency_keys::locked_until,
             ))
@@ -121,12 +124,14 @@ pub fn claim(
                 status: Some(status),
                 content_type,
                 location,
+                content_language,
                 body,
                 ..
             }) => Claim::Replay(Kept {
                 status: u16::try_from(status).unwrap_or(200),
                 content_type,
                 location,
+                content_language,
                 body: body.unwrap_or_default(),
             }),
             Some(row) if row.locked_until.is_some_and(|until| until > now) => Claim::Running,
@@ -184,6 +189,7 @@ pub fn finish(conn: &mut DbConnection, held: Held<'_>, kept: Option<&Kept>) -> Q
                 idempotency_keys::status.eq(Some(i32::from(kept.status))),
                 idempotency_keys::content_type.eq(kept.content_type.as_deref()),
                 idempotency_keys::location.eq(kept.location.as_deref()),
+                idempotency_keys::content_language.eq(kept.content_language.as_deref()),
                 idempotency_keys::body.eq(Some(&kept.body)),
                 idempotency_keys::locked_until.eq(None::<NaiveDateTime>),
                 idempotency_keys::lease.eq(None::<i64>),

@@ -11,6 +11,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::NaiveDateTime;
 use mailroom_domain::EmailAddress;
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::client::{ClientFields, ClientSort};
 use mailroom_domain::tag::{TagFilter, TagName, tag_list};
 use mailroom_domain::validation::Validator;
@@ -69,9 +70,7 @@ fn one_with_tags(conn: &mut DbConnection, row: ClientRow) -> Result<Client, DbEr
 }
 
 fn duplicate(email: &str) -> ApiError {
-    ApiError::Conflict(format!(
-        "you already have a client with the address {email}"
-    ))
+    ApiError::Conflict(Said::with(Msg::ClientExists, [email]))
 }
 
 /// Maps a unique-index violation to the 409 it means.
@@ -248,7 +247,7 @@ async fn readable(current: &CurrentUser, pool: &DbPool, id: i64) -> Result<Clien
     owned::load(
         pool,
         current,
-        format!("client {id}"),
+        Said::with(Msg::ThingClient, [id]),
         Intent::Read,
         move |conn| clients::find(conn, id),
     )
@@ -259,7 +258,7 @@ async fn changeable(current: &CurrentUser, pool: &DbPool, id: i64) -> Result<Cli
     owned::load(
         pool,
         current,
-        format!("client {id}"),
+        Said::with(Msg::ThingClient, [id]),
         Intent::Change,
         move |conn| clients::find(conn, id),
     )

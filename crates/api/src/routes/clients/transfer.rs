@@ -2,6 +2,7 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use mailroom_domain::catalogue::{Msg, Said};
 use mailroom_domain::wire::{ImportReport, Problem};
 
 use super::filter::FilterParams;
@@ -10,6 +11,7 @@ use crate::clients::{export, import};
 use crate::clock::Clock;
 use crate::db::{DbPool, blocking};
 use crate::http::api_error::ApiError;
+use crate::http::language;
 
 /// The largest CSV upload: 100,000 rows of generous width fit with room to spare.
 pub const MAX_IMPORT_BYTES: usize = 64 * 1024 * 1024;
@@ -38,14 +40,10 @@ async fn csv_of(req: &HttpRequest, body: web::Bytes) -> Result<web::Bytes, ApiEr
         return Ok(body);
     }
     if !kind.starts_with("multipart/form-data") {
-        return Err(ApiError::UnsupportedMediaType(
-            "send the file as the body with Content-Type: text/csv, or as the `file` part of \
-             multipart/form-data"
-                .into(),
-        ));
+        return Err(ApiError::UnsupportedMediaType(Said::new(Msg::ImportNotCsv)));
     }
     let unreadable = |e: actix_multipart::MultipartError| {
-        ApiError::BadRequest(format!("the form could not be read: {e}"))
+        ApiError::BadRequest(Said::with(Msg::FormUnreadable, [e]))
     };
     let stream =
         futures_util::stream::once(async move { Ok::<_, actix_web::error::PayloadError>(body) });
@@ -60,9 +58,7 @@ async fn csv_of(req: &HttpRequest, body: web::Bytes) -> Result<web::Bytes, ApiEr
         }
         return Ok(file.into());
     }
-    Err(ApiError::BadRequest(
-        "the form has no `file` part: send the CSV as the part named file".into(),
-    ))
+    Err(ApiError::BadRequest(Said::new(Msg::FormNoFile)))
 }
 
 /// The clients the filter selects as CSV (`email,full_name,comment,tags`), streamed; managers get
@@ -129,9 +125,10 @@ pub async fn import_clients(
     let report = blocking(&pool, move |conn| {
         import::import(conn, owner_id, &body, now).map_err(|e| match e {
             import::ImportError::Db(db) => ApiError::from(db),
-            other => ApiError::BadRequest(other.to_string()),
+            import::ImportError::Unreadable(said) => ApiError::BadRequest(said),
         })
     })
     .await?;
-    Ok(HttpResponse::Ok().json(report))
+    let report = report.localized(language::current());
+    Ok(language::mark(&mut HttpResponse::Ok()).json(report))
 }
