@@ -162,10 +162,9 @@ pub async fn keys(
     let location = header_text(res.headers().get(header::LOCATION));
     let content_language = header_text(res.headers().get(header::CONTENT_LANGUAGE));
     let (head, body) = res.into_parts();
-    let body = match actix_web::body::to_bytes(body).await {
-        Ok(body) => body,
-        Err(e) => return Ok(ServiceResponse::new(req, internal(&e.into().to_string()))),
-    };
+    let body = actix_web::body::to_bytes(body)
+        .await
+        .map_err(|e| e.into().to_string());
     // What says nothing about the request's effect is no answer to keep, so that a retry gets
     // another go: a server error, "too many requests", and refusals of how it was sent (its
     // credentials, its content type) that the retry may well have fixed.
@@ -177,13 +176,17 @@ pub async fn keys(
                 | StatusCode::FORBIDDEN
                 | StatusCode::UNSUPPORTED_MEDIA_TYPE
         );
-    let kept = keep.then(|| Kept {
-        status: status.as_u16(),
-        content_type,
-        location,
-        content_language,
-        body: body.to_vec(),
-    });
+    // An answer that could not be read is none: the key is let go, as after a server error.
+    let kept = match &body {
+        Ok(body) if keep => Some(Kept {
+            status: status.as_u16(),
+            content_type,
+            location,
+            content_language,
+            body: body.to_vec(),
+        }),
+        _ => None,
+    };
     let stored = blocking(&pool, move |conn| {
         let held = idempotency::Held {
             user_id,
@@ -196,6 +199,10 @@ pub async fn keys(
     if let Err(error) = stored {
         tracing::error!(%error, "cannot keep an idempotent answer");
     }
+    let body = match body {
+        Ok(body) => body,
+        Err(cause) => return Ok(ServiceResponse::new(req, internal(&cause))),
+    };
     Ok(ServiceResponse::new(
         req,
         head.set_body(body).map_into_boxed_body(),

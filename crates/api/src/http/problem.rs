@@ -152,13 +152,10 @@ fn into_problem<B: MessageBody>(
             Said::new(Msg::InternalError)
         }
         // actix's own words name what it refused; they are not translated.
-        s => Said::with(
-            Msg::RequestFailed,
-            [original
-                .error()
-                .map(ToString::to_string)
-                .unwrap_or_else(|| s.canonical_reason().unwrap_or("request failed").to_owned())],
-        ),
+        _ => match original.error() {
+            Some(error) => Said::with(Msg::RequestFailed, [error]),
+            None => Said::new(kind.title_msg()),
+        },
     };
     let problem = Problem::said(kind, said);
     let mut rewritten = problem_response(&problem);

@@ -167,7 +167,8 @@ pub async fn test_message(
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     mailer.deliver(test).await.map_err(|e| match e {
         MailError::NotSent(reply) | MailError::Refused(reply) => ApiError::MailNotSent(reply),
-        other => ApiError::MailNotSent(other.to_string()),
+        // The mail could not be made of an account's own, validated address and name: a bug.
+        other => ApiError::Internal(other.to_string()),
     })?;
     Ok(HttpResponse::Ok().json(TestSent {
         to: me.email.clone(),

@@ -243,7 +243,11 @@ async fn every_error_a_russian_speaker_can_cause_is_explained_in_russian() {
 
     let c = &app.client;
     // Someone else's row, a row that is not there, a route that is not there, a wrong method.
-    said_in_russian(as_ann(c.get(url(&format!("/api/v1/clients/{bobs}")))), 404).await;
+    // Someone else's client reads as one that is not there: the same words, nothing more.
+    let hidden = said_in_russian(as_ann(c.get(url(&format!("/api/v1/clients/{bobs}")))), 404).await;
+    assert_eq!(hidden["detail"], format!("не найдено: клиент {bobs}"));
+    let missing = said_in_russian(as_ann(c.get(url("/api/v1/clients/999999"))), 404).await;
+    assert_eq!(missing["detail"], "не найдено: клиент 999999");
     said_in_russian(as_ann(c.get(url("/api/v1/mailings/999999"))), 404).await;
     said_in_russian(c.get(url("/api/v1/no-such-thing")), 404).await;
     said_in_russian(c.delete(url("/api/v1/auth/login")), 405).await;
@@ -271,6 +275,31 @@ async fn every_error_a_russian_speaker_can_cause_is_explained_in_russian() {
     let dan = serde_json::json!({"email": "dan@example.org", "full_name": "Dan"});
     said_in_russian(as_ann(c.post(url("/api/v1/clients")).json(&dan)), 409).await;
     said_in_russian(as_ann(c.get(url("/api/v1/users"))), 403).await;
+    let mia = app.manager("mia@example.org").await;
+    let theirs = said_in_russian(
+        c.patch(url(&format!("/api/v1/clients/{bobs}")))
+            .bearer_auth(&mia.access)
+            .json(&serde_json::json!({"full_name": "Cid Lee"})),
+        403,
+    )
+    .await;
+    assert!(
+        theirs["detail"]
+            .as_str()
+            .is_some_and(|d| d.starts_with(&format!("клиент {bobs} принадлежит"))),
+        "{theirs}"
+    );
+    let keyed = |body: serde_json::Value| {
+        as_ann(c.post(url("/api/v1/clients")))
+            .header("Idempotency-Key", "k-1")
+            .json(&body)
+    };
+    let eve = serde_json::json!({"email": "eve@example.org", "full_name": "Eve"});
+    assert_eq!(
+        keyed(eve).send().await.expect("sent").status().as_u16(),
+        201
+    );
+    said_in_russian(keyed(dan.clone()), 422).await;
     said_in_russian(
         as_ann(c.post(url("/api/v1/clients")))
             .header("Idempotency-Key", "key with é")

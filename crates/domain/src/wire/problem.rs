@@ -145,7 +145,7 @@ impl ProblemKind {
         self.title_msg().template(Lang::En)
     }
 
-    fn title_msg(self) -> Msg {
+    pub fn title_msg(self) -> Msg {
         match self {
             Self::BadRequest => Msg::TitleBadRequest,
             Self::Unauthorized => Msg::TitleUnauthorized,
