@@ -66,8 +66,8 @@ INSERT INTO clients (owner_id, email, full_name, comment, created_at, updated_at
     SELECT 1 + (i % 10), 'client' || i || '@d' || (i % 50) || '.example.net', 'Client ' || i,
            'seeded', t0.now - i * interval '1 second', t0.now - i * interval '1 second'
     FROM generate_series(1, 100000) i, t0;
-INSERT INTO mailings (id, owner_id, message_id, starts_at, ends_at, created_at, updated_at)
-    SELECT m, 1 + (m % 10), 1 + (m % 10),
+INSERT INTO mailings (id, owner_id, name, message_id, starts_at, ends_at, created_at, updated_at)
+    SELECT m, 1 + (m % 10), 'Mailing ' || m, 1 + (m % 10),
            t0.now + CASE m % 3 WHEN 1 THEN interval '-40 days' WHEN 2 THEN interval '-20 days'
                                ELSE interval '5 days' END,
            t0.now + CASE m % 3 WHEN 1 THEN interval '-10 days' WHEN 2 THEN interval '20 days'

@@ -175,6 +175,15 @@ diesel::table! {
     }
 }
 
+// One row per owner: how many clients and mailings they have; kept by triggers.
+diesel::table! {
+    owner_totals (owner_id) {
+        owner_id -> BigInt,
+        clients -> BigInt,
+        mailings -> BigInt,
+    }
+}
+
 diesel::table! {
     one_time_tokens (id) {
         id -> BigInt,
@@ -421,6 +430,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mailing_daily_stats,
     recipient_addresses,
     statistics_totals,
+    owner_totals,
     one_time_tokens,
     refresh_tokens,
     api_tokens,

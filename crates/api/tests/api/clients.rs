@@ -681,3 +681,74 @@ async fn an_import_sent_as_a_forms_file_part_imports_like_a_csv_body() {
         "{refused}"
     );
 }
+
+/// The totals a list and the statistics give, beside what the database holds.
+async fn totals(app: &TestApp, who: &Session) -> (Value, Value, i64) {
+    use diesel::prelude::*;
+    use mailroom_api::db::schema::clients;
+    let listed = list(app, who, "?per_page=2").await["total"].clone();
+    let stats = read(app, who, "/api/v1/stats/me").await["clients"].clone();
+    let owner = who.id;
+    let mut conn = app.pool.get().expect("connection");
+    let counted: i64 = clients::table
+        .filter(clients::owner_id.eq(owner))
+        .count()
+        .get_result(&mut conn)
+        .expect("count");
+    (listed, stats, counted)
+}
+
+#[tokio::test]
+async fn the_client_total_follows_every_way_clients_come_and_go() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    let bob = app.user("bob@example.org").await;
+    let expect = |n: i64| (json!(n), json!(n), n);
+    assert_eq!(totals(&app, &ann).await, expect(0), "no client yet");
+
+    let first = create(&app, &ann, "a@example.org", "A").await;
+    create(&app, &bob, "b@example.org", "B").await;
+    assert_eq!(totals(&app, &ann).await, expect(1));
+    let csv = (0..30).fold(String::from("email,full_name\n"), |csv, i| {
+        csv + &format!("c{i}@example.net,C {i}\n")
+    });
+    crate::fixtures::import_csv(&app, &ann, csv).await;
+    assert_eq!(
+        totals(&app, &ann).await,
+        expect(31),
+        "an import counts each row"
+    );
+    let deleted = app
+        .send_as(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/clients/{}", first["id"]),
+            &ann.access,
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status().as_u16(), 204);
+    let bulk = app
+        .post_as(
+            "/api/v1/clients/bulk",
+            &ann.access,
+            &json!({"filter": {"q": "c1"}, "delete": true}),
+        )
+        .await;
+    assert_eq!(bulk.status().as_u16(), 200, "{:?}", bulk.text().await);
+    let (listed, stats, counted) = totals(&app, &ann).await;
+    assert_eq!(counted, 30 - 11, "c1 and c10–c19 are gone");
+    assert_eq!((listed, stats), (json!(counted), json!(counted)));
+    assert_eq!(
+        totals(&app, &bob).await,
+        expect(1),
+        "another owner's count is their own"
+    );
+
+    let manager = app.manager("mia@example.org").await;
+    let everyone = list(&app, &manager, "?per_page=2").await;
+    assert_eq!(
+        everyone["total"],
+        json!(counted + 1),
+        "a manager's list counts everyone's"
+    );
+}

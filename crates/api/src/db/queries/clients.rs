@@ -121,6 +121,16 @@ fn carrying_one_of(
 }
 
 impl Matching {
+    /// Whether every client of the owner (of everyone, without one) matches: then how many is
+    /// counted already (`owner_totals`).
+    fn is_everyone(&self) -> bool {
+        self.search.is_none()
+            && self.ids.is_none()
+            && self.any.is_none()
+            && self.all.is_empty()
+            && self.exclude.is_empty()
+    }
+
     /// The clients matching, as a query to page, count or copy (`picked`).
     pub fn query(&self) -> clients::BoxedQuery<'static, Backend> {
         self.query_in(None)
@@ -204,7 +214,15 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<(Vec<ClientRow>, i64)> {
     let matching = matching(conn, filter)?;
-    page_of(conn, || matching.query(), sort, offset, limit)
+    let counted = if matching.is_everyone() {
+        Some(match matching.owner_id {
+            Some(owner_id) => super::stats::client_count(conn, owner_id)?,
+            None => super::stats::all_clients(conn)?,
+        })
+    } else {
+        None
+    };
+    page(conn, || matching.query(), sort, offset, limit, counted)
 }
 
 /// A page of the clients `matching` makes a query of, sorted, with how many match in all.
@@ -214,6 +232,18 @@ pub fn page_of(
     sort: Sort<ClientSort>,
     offset: i64,
     limit: i64,
+) -> QueryResult<(Vec<ClientRow>, i64)> {
+    page(conn, matching, sort, offset, limit, None)
+}
+
+/// A page, and the total: `counted` when it is known, or else counted now.
+fn page(
+    conn: &mut DbConnection,
+    matching: impl Fn() -> clients::BoxedQuery<'static, Backend>,
+    sort: Sort<ClientSort>,
+    offset: i64,
+    limit: i64,
+    counted: Option<i64>,
 ) -> QueryResult<(Vec<ClientRow>, i64)> {
     // Deep pages skip ids only (the sort's index covers them), then read the page's rows: the
     // skipped rows themselves are never fetched.
@@ -228,10 +258,10 @@ pub fn page_of(
         .load(conn)?;
     // A short first page holds every match: counting them again would only repeat the scan.
     let found = rows.len() as i64;
-    let total = if offset == 0 && found < limit {
-        found
-    } else {
-        matching().count().get_result(conn)?
+    let total = match counted {
+        Some(total) => total,
+        None if offset == 0 && found < limit => found,
+        None => matching().count().get_result(conn)?,
     };
     Ok((rows, total))
 }

@@ -44,7 +44,11 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<MailingRow>, i64)> {
-    let total = filtered(filter, conn.backend()).count().get_result(conn)?;
+    // Without a search, the owner's mailings are counted already.
+    let total = match (filter.owner_id, &filter.search) {
+        (Some(owner_id), None) => super::stats::owned(conn, owner_id)?.1,
+        _ => filtered(filter, conn.backend()).count().get_result(conn)?,
+    };
     let query = filtered(filter, conn.backend());
     let query = match (sort.field, sort.descending) {
         (MailingSort::CreatedAt, false) => {

@@ -5,13 +5,13 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::dsl::{count_star, sql};
+use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool};
 
 use super::recipients;
 use crate::db::DbConnection;
-use crate::db::schema::{clients, mailing_daily_stats, mailings, runs, statistics_totals};
+use crate::db::schema::{mailing_daily_stats, mailings, owner_totals, runs, statistics_totals};
 
 // PostgreSQL's SUM of a BIGINT is a NUMERIC; the casts keep every backend on BIGINT.
 const SUCCEEDED: &str = "CAST(COALESCE(SUM(mailing_daily_stats.succeeded), 0) AS BIGINT)";
@@ -51,8 +51,8 @@ pub fn mailing_counts(
     owner_id: i64,
     now: NaiveDateTime,
 ) -> QueryResult<(i64, i64, i64)> {
+    let (_, total) = owned(conn, owner_id)?;
     let owned = || mailings::table.filter(mailings::owner_id.eq(owner_id));
-    let total = owned().count().get_result(conn)?;
     let completed = owned()
         .filter(mailings::ends_at.le(now))
         .count()
@@ -65,11 +65,27 @@ pub fn mailing_counts(
     Ok((total, running, completed))
 }
 
-pub fn client_count(conn: &mut DbConnection, owner_id: i64) -> QueryResult<i64> {
-    clients::table
-        .filter(clients::owner_id.eq(owner_id))
-        .count()
+/// An owner's clients and mailings, from their counted row (none until they have either).
+pub fn owned(conn: &mut DbConnection, owner_id: i64) -> QueryResult<(i64, i64)> {
+    Ok(owner_totals::table
+        .find(owner_id)
+        .select((owner_totals::clients, owner_totals::mailings))
+        .first(conn)
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// Everyone's clients, summed over the owners' counted rows.
+pub fn all_clients(conn: &mut DbConnection) -> QueryResult<i64> {
+    owner_totals::table
+        .select(sql::<BigInt>(
+            "CAST(COALESCE(SUM(owner_totals.clients), 0) AS BIGINT)",
+        ))
         .get_result(conn)
+}
+
+pub fn client_count(conn: &mut DbConnection, owner_id: i64) -> QueryResult<i64> {
+    owned(conn, owner_id).map(|(clients, _)| clients)
 }
 
 /// Attempts by outcome, and the bounces and complaints about them.
@@ -154,21 +170,18 @@ pub fn by_owner(
     owner_ids: &[i64],
 ) -> QueryResult<HashMap<i64, OwnerFigures>> {
     let mut figures: HashMap<i64, OwnerFigures> = HashMap::new();
-    let mailing_counts: Vec<(i64, i64)> = mailings::table
-        .filter(mailings::owner_id.eq_any(owner_ids))
-        .group_by(mailings::owner_id)
-        .select((mailings::owner_id, count_star()))
+    let counted: Vec<(i64, i64, i64)> = owner_totals::table
+        .filter(owner_totals::owner_id.eq_any(owner_ids))
+        .select((
+            owner_totals::owner_id,
+            owner_totals::clients,
+            owner_totals::mailings,
+        ))
         .load(conn)?;
-    for (owner, n) in mailing_counts {
-        figures.entry(owner).or_default().mailings = n;
-    }
-    let client_counts: Vec<(i64, i64)> = clients::table
-        .filter(clients::owner_id.eq_any(owner_ids))
-        .group_by(clients::owner_id)
-        .select((clients::owner_id, count_star()))
-        .load(conn)?;
-    for (owner, n) in client_counts {
-        figures.entry(owner).or_default().clients = n;
+    for (owner, clients, mailings) in counted {
+        let entry = figures.entry(owner).or_default();
+        entry.clients = clients;
+        entry.mailings = mailings;
     }
     let sent: Vec<(i64, i64)> = runs::table
         .inner_join(mailings::table)
