@@ -2,6 +2,9 @@
 -- statistics read one row instead of counting the owner's rows, so they cost the same for an
 -- owner of a thousand clients and of a million. Triggers keep it, once per statement over its
 -- transition table (a CSV import of 500 rows is one update), on every write path.
+-- Nothing is inserted or deleted between the count and the triggers (another process may be
+-- running the previous version).
+LOCK TABLE clients, mailings IN SHARE ROW EXCLUSIVE MODE;
 CREATE TABLE owner_totals (
     owner_id BIGINT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
     clients  BIGINT NOT NULL DEFAULT 0,

@@ -55,6 +55,8 @@ pub fn create(
 ) -> Result<i64, MailingError> {
     fields.check_end(now, None).map_err(MailingError::Invalid)?;
     write_transaction(conn, |conn| {
+        // The owner first, then the insert (which counts in `owner_totals`), as `lock` does.
+        tags::lock_owner(conn, owner_id)?;
         let subject = check_ownership(conn, owner_id, &fields)?;
         let row = mailings::insert(
             conn,

@@ -752,3 +752,39 @@ async fn the_client_total_follows_every_way_clients_come_and_go() {
         "a manager's list counts everyone's"
     );
 }
+
+/// The mailing totals of the list and of the statistics.
+async fn read_totals(app: &TestApp, who: &Session) -> (Value, Value) {
+    let listed = read(app, who, "/api/v1/mailings?per_page=1").await;
+    let stats = read(app, who, "/api/v1/stats/me").await;
+    (listed["total"].clone(), stats["mailings"]["total"].clone())
+}
+
+#[tokio::test]
+async fn the_mailing_total_follows_creates_copies_and_deletes() {
+    let app = spawn_app().await;
+    let ann = app.user("ann@example.org").await;
+    let clients = crate::fixtures::numbered_clients(&app, &ann, 3).await;
+    assert_eq!(read_totals(&app, &ann).await, (json!(0), json!(0)));
+    let first = crate::fixtures::open_mailing(&app, &ann, &clients).await;
+    crate::fixtures::open_mailing(&app, &ann, &clients[..1]).await;
+    let copy = app
+        .post_as(
+            &format!("/api/v1/mailings/{first}/duplicate"),
+            &ann.access,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(copy.status().as_u16(), 201, "{:?}", copy.text().await);
+    assert_eq!(read_totals(&app, &ann).await, (json!(3), json!(3)));
+    let deleted = app
+        .send_as(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/mailings/{first}"),
+            &ann.access,
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status().as_u16(), 204);
+    assert_eq!(read_totals(&app, &ann).await, (json!(2), json!(2)));
+}

@@ -23,6 +23,9 @@ const INSERT_CHUNK: usize = 10_000;
 /// Serializes the owner's tag writes until the transaction ends (PostgreSQL; SQLite's write
 /// transaction holds the one write lock already). `FOR NO KEY UPDATE`: new rows may still
 /// reference the user meanwhile.
+///
+/// Taken before anything that inserts or deletes the owner's clients or mailings: those lock the
+/// owner's `owner_totals` row, and the other order would deadlock with a path holding this lock.
 pub fn lock_owner(conn: &mut DbConnection, owner_id: i64) -> QueryResult<()> {
     if let DbConnection::Postgres(pg) = conn {
         users::table

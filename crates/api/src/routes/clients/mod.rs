@@ -219,6 +219,9 @@ pub async fn create_client(
     let email = fields.email.to_string();
     let client = blocking(&pool, move |conn| {
         write_transaction::<_, DbError, _>(conn, |conn| {
+            // The owner first, then the insert (which counts in `owner_totals`): the order of
+            // every path that writes an owner's clients.
+            tags::lock_owner(conn, owner_id)?;
             let row = clients::insert(
                 conn,
                 &NewClient {
