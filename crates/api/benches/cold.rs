@@ -11,19 +11,17 @@
 //!
 //! `MAILROOM_TEST_POSTGRES_URL` names the server; `MAILROOM_BENCH_KEEP=1` keeps the database.
 
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "support/server.rs"]
+mod server;
 mod support;
 
 use diesel::connection::SimpleConnection;
 use mailroom_api::auth::JwtKeys;
 use mailroom_api::auth::jwt::DEFAULT_ACCESS_TOKEN_TTL;
 use secrecy::SecretString;
-
-const BIN: &str = env!("CARGO_BIN_EXE_mailroom");
-const SECRET: &str = "bench-secret-bench-secret-bench-secret-00";
+use server::{SECRET, Server};
 
 /// Owner 1 is small, owner 2 large (a hundred times the clients, mailings and attempts). Client
 /// ids: 1–1,000 are owner 1's, 1,001–101,000 owner 2's; mailings 1–10 and 11–1,010 likewise, each
@@ -107,47 +105,6 @@ fn main() {
     }
 }
 
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Server {
-    /// The release server on `url` with the server cache off and no sender.
-    fn start(url: &str) -> Self {
-        let port = support::free_port();
-        let child = Command::new(BIN)
-            .arg("serve")
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("DATA_DIR", std::env::temp_dir())
-            .env("DATABASE_URL", url)
-            .env("CACHE_TTL_SECONDS", "0")
-            .env("NO_WORKER", "1")
-            .env("BIND", format!("127.0.0.1:{port}"))
-            .env("JWT_SECRET", SECRET)
-            .env("PUBLIC_BASE_URL", "https://mailroom.example.org")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("mailroom serve starts");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "mailroom serve did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Self { child, port }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// One GET on a kept-alive connection, read whole; its time.
 async fn timed(client: &reqwest::Client, url: &str, token: &str) -> Duration {
     let started = Instant::now();
@@ -193,7 +150,7 @@ fn bench(url: &str, requests: usize) {
                 .expect("an access token")
         })
         .collect();
-    let server = Server::start(url);
+    let server = Server::start(url, &[("CACHE_TTL_SECONDS", "0".into())]);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

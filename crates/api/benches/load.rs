@@ -10,18 +10,18 @@
 
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Instant;
 
+#[path = "support/server.rs"]
+mod server;
 mod support;
 
 use diesel::connection::SimpleConnection;
 use mailroom_api::auth::JwtKeys;
 use mailroom_api::auth::jwt::DEFAULT_ACCESS_TOKEN_TTL;
 use secrecy::SecretString;
-
-const BIN: &str = env!("CARGO_BIN_EXE_mailroom");
-const SECRET: &str = "bench-secret-bench-secret-bench-secret-00";
+use server::{SECRET, Server};
 
 struct Options {
     wrk: PathBuf,
@@ -121,50 +121,6 @@ fn clear_redis(url: &str, prefix: &str) {
     }
 }
 
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Server {
-    fn start(url: &str, redis_url: &str, prefix: &str, ttl: u32) -> Self {
-        let port = support::free_port();
-        let dir = std::env::temp_dir();
-        let child = Command::new(BIN)
-            .arg("serve")
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("DATA_DIR", &dir)
-            .env("DATABASE_URL", url)
-            .env("DATABASE_POOL_SIZE", "16")
-            .env("REDIS_URL", redis_url)
-            .env("CACHE_PREFIX", prefix)
-            .env("CACHE_TTL_SECONDS", ttl.to_string())
-            .env("NO_WORKER", "1")
-            .env("BIND", format!("127.0.0.1:{port}"))
-            .env("JWT_SECRET", SECRET)
-            .env("PUBLIC_BASE_URL", "https://mailroom.example.org")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("mailroom serve starts");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "mailroom serve did not start");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Self { child, port }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// What wrk measured.
 struct Figures {
     rps: f64,
@@ -252,7 +208,15 @@ fn bench(options: &Options, url: &str, redis_url: &str, prefix: &str) {
         "endpoint", "cache", "requests/s", "p50", "p99", "non-2xx"
     );
     for (cache, ttl) in [("Redis", 60), ("off", 0)] {
-        let server = Server::start(url, redis_url, prefix, ttl);
+        let server = Server::start(
+            url,
+            &[
+                ("DATABASE_POOL_SIZE", "16".into()),
+                ("REDIS_URL", redis_url.into()),
+                ("CACHE_PREFIX", prefix.into()),
+                ("CACHE_TTL_SECONDS", ttl.to_string()),
+            ],
+        );
         for (label, path, authenticated) in scenarios {
             let address = format!("http://127.0.0.1:{}{path}", server.port);
             let token = authenticated.then_some(token.as_str());
